@@ -1,0 +1,391 @@
+//! Why an input is not a socket address: the error path of the parser.
+//!
+//! [`crate::parse`] only answers yes or no, which keeps the accepting path as fast as
+//! `std`'s. When it says no, [`diagnose`] looks at the input again and names the most
+//! useful mistake (a C shorthand, a missing port, a host name, missing brackets, …) so the
+//! error can say how to fix it. It is a `const fn` because `bind_addr!` reports the same
+//! reasons at compile time.
+
+use crate::error::ErrorKind;
+use crate::parse;
+
+/// The reason `s` is not a socket address. Only meaningful when [`parse::socket_addr`]
+/// refused `s`.
+#[must_use]
+pub(crate) const fn diagnose(s: &[u8]) -> ErrorKind {
+    if s.is_empty() {
+        return ErrorKind::Empty;
+    }
+    if let Some(kind) = bad_characters(s) {
+        return kind;
+    }
+    if contains_seq(s, b"://") {
+        return ErrorKind::Url;
+    }
+    if let Some(slash) = find(s, b'/') {
+        let (before, _) = split(s, slash);
+        return if parse::ip_addr(before).is_some() {
+            ErrorKind::Cidr
+        } else {
+            ErrorKind::Invalid
+        };
+    }
+    match s.split_first() {
+        Some((b'[', inner)) => bracketed(inner),
+        Some((b'*', rest)) => {
+            if rest.is_empty() || matches!(rest.first(), Some(b':')) {
+                ErrorKind::StarHost
+            } else {
+                ErrorKind::Invalid
+            }
+        }
+        Some((b':', rest)) if !matches!(rest.first(), Some(b':')) => ErrorKind::EmptyHost,
+        _ => unbracketed(s),
+    }
+}
+
+/// Control characters, non-ASCII bytes and white space, in that order of concern.
+const fn bad_characters(s: &[u8]) -> Option<ErrorKind> {
+    let (mut control, mut non_ascii, mut space) = (false, false, false);
+    let mut rest = s;
+    while let Some((&b, tail)) = rest.split_first() {
+        match b {
+            b' ' | b'\t' | b'\n' | b'\r' => space = true,
+            0..=0x1f | 0x7f => control = true,
+            0x80..=0xff => non_ascii = true,
+            _ => {}
+        }
+        rest = tail;
+    }
+    if control {
+        Some(ErrorKind::ControlCharacter)
+    } else if non_ascii {
+        Some(ErrorKind::NonAscii)
+    } else if space {
+        Some(ErrorKind::Whitespace)
+    } else {
+        None
+    }
+}
+
+/// `[` was seen; `inner` is everything after it.
+const fn bracketed(inner: &[u8]) -> ErrorKind {
+    let Some(close) = find(inner, b']') else {
+        return ErrorKind::InvalidIpv6;
+    };
+    let (host, after) = split(inner, close);
+    let after = skip_one(after);
+    if find(host, b'[').is_some() {
+        return ErrorKind::Invalid;
+    }
+    let (ip, zone) = match find(host, b'%') {
+        Some(percent) => {
+            let (ip, zone) = split(host, percent);
+            (ip, Some(skip_one(zone)))
+        }
+        None => (host, None),
+    };
+    if !matches!(parse::ipv6(ip), Some((_, rest)) if rest.is_empty()) {
+        return if matches!(parse::ipv4(ip), Some((_, rest)) if rest.is_empty()) {
+            ErrorKind::Ipv4InBrackets
+        } else {
+            ErrorKind::InvalidIpv6
+        };
+    }
+    if let Some(zone) = zone {
+        if zone.is_empty() || !all_digits(zone) {
+            return ErrorKind::ZoneName;
+        }
+        if parse::decimal(zone, u32::MAX).is_none() {
+            return ErrorKind::InvalidScopeId;
+        }
+    }
+    match after.split_first() {
+        None => ErrorKind::MissingPort,
+        Some((b':', port)) => port_problem(port),
+        Some(_) => ErrorKind::Invalid,
+    }
+}
+
+/// No brackets: `HOST:PORT`, `HOST`, or an IPv6 address someone forgot to bracket.
+const fn unbracketed(s: &[u8]) -> ErrorKind {
+    let colons = count(s, b':');
+    if colons >= 2 {
+        return if only(s, b"0123456789abcdefABCDEF:.%") {
+            ErrorKind::MissingBrackets
+        } else {
+            ErrorKind::Invalid
+        };
+    }
+    let (host, port) = match find(s, b':') {
+        Some(colon) => {
+            let (host, port) = split(s, colon);
+            (host, Some(skip_one(port)))
+        }
+        None => (s, None),
+    };
+    if !matches!(parse::ipv4(host), Some((_, rest)) if rest.is_empty()) {
+        return host_problem(host);
+    }
+    match port {
+        None => ErrorKind::MissingPort,
+        Some(port) => port_problem(port),
+    }
+}
+
+/// What is wrong with a host that is not a dotted-quad IPv4 address.
+const fn host_problem(host: &[u8]) -> ErrorKind {
+    if is_localhost(host) {
+        return ErrorKind::Localhost;
+    }
+    if only(host, b"0123456789.") {
+        return dotted_decimal_problem(host);
+    }
+    // inet_aton also takes hexadecimal parts: 0x7f.0.0.1, 0x7f000001.
+    if only(host, b"0123456789abcdefABCDEFxX.") && has_hex_prefix(host) {
+        return ErrorKind::Ipv4Shorthand;
+    }
+    if only(
+        host,
+        b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_",
+    ) {
+        return ErrorKind::Hostname;
+    }
+    ErrorKind::Invalid
+}
+
+/// Digits and dots that are not a valid dotted quad.
+const fn dotted_decimal_problem(host: &[u8]) -> ErrorKind {
+    let dots = count(host, b'.');
+    // Walk the parts: an empty part or more than four parts is simply invalid.
+    let mut rest = host;
+    let mut leading_zero = false;
+    loop {
+        let (part, more) = match find(rest, b'.') {
+            Some(dot) => {
+                let (part, more) = split(rest, dot);
+                (part, Some(skip_one(more)))
+            }
+            None => (rest, None),
+        };
+        if part.is_empty() {
+            return ErrorKind::InvalidIpv4;
+        }
+        if part.len() > 1 && matches!(part.first(), Some(b'0')) {
+            leading_zero = true;
+        }
+        match more {
+            Some(more) => rest = more,
+            None => break,
+        }
+    }
+    if dots < 3 {
+        // 127.1, 10.1.1, 2130706433: C resolvers fill in the missing parts.
+        ErrorKind::Ipv4Shorthand
+    } else if dots > 3 {
+        ErrorKind::InvalidIpv4
+    } else if leading_zero {
+        ErrorKind::LeadingZero
+    } else {
+        ErrorKind::InvalidIpv4
+    }
+}
+
+/// What is wrong with the text after the last `:` of an address whose host is fine.
+const fn port_problem(port: &[u8]) -> ErrorKind {
+    if port.is_empty() {
+        ErrorKind::MissingPort
+    } else if all_digits(port) {
+        // The parser refused a port made only of digits: it is too large.
+        ErrorKind::PortOutOfRange
+    } else {
+        ErrorKind::InvalidPort
+    }
+}
+
+/// `localhost`, `localhost.`, and names under `.localhost` (RFC 6761), in any case.
+pub(crate) const fn is_localhost(host: &[u8]) -> bool {
+    let host = match host.split_last() {
+        Some((b'.', rest)) => rest,
+        _ => host,
+    };
+    const NAME: &[u8] = b"localhost";
+    if host.len() < NAME.len() {
+        return false;
+    }
+    let (start, tail) = split(host, host.len() - NAME.len());
+    if !eq_ignore_case(tail, NAME) {
+        return false;
+    }
+    // Either exactly `localhost`, or `….localhost` with a non-empty label before it.
+    match start.split_last() {
+        None => true,
+        Some((b'.', label)) => !label.is_empty(),
+        Some(_) => false,
+    }
+}
+
+const fn has_hex_prefix(host: &[u8]) -> bool {
+    let mut rest = host;
+    let mut at_part_start = true;
+    while let Some((&b, tail)) = rest.split_first() {
+        if at_part_start && b == b'0' && matches!(tail.first(), Some(b'x' | b'X')) {
+            return true;
+        }
+        at_part_start = b == b'.';
+        rest = tail;
+    }
+    false
+}
+
+const fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut a, mut b) = (a, b);
+    while let (Some((x, a_rest)), Some((y, b_rest))) = (a.split_first(), b.split_first()) {
+        if !x.eq_ignore_ascii_case(y) {
+            return false;
+        }
+        a = a_rest;
+        b = b_rest;
+    }
+    true
+}
+
+const fn all_digits(s: &[u8]) -> bool {
+    only(s, b"0123456789")
+}
+
+/// Whether every byte of `s` is one of `allowed`.
+const fn only(s: &[u8], allowed: &[u8]) -> bool {
+    let mut rest = s;
+    while let Some((&b, tail)) = rest.split_first() {
+        if find(allowed, b).is_none() {
+            return false;
+        }
+        rest = tail;
+    }
+    true
+}
+
+const fn find(s: &[u8], c: u8) -> Option<usize> {
+    let mut i = 0;
+    let mut rest = s;
+    while let Some((&b, tail)) = rest.split_first() {
+        if b == c {
+            return Some(i);
+        }
+        i += 1;
+        rest = tail;
+    }
+    None
+}
+
+const fn count(s: &[u8], c: u8) -> usize {
+    let mut n = 0;
+    let mut rest = s;
+    while let Some((&b, tail)) = rest.split_first() {
+        if b == c {
+            n += 1;
+        }
+        rest = tail;
+    }
+    n
+}
+
+const fn contains_seq(s: &[u8], needle: &[u8]) -> bool {
+    let mut rest = s;
+    while rest.len() >= needle.len() {
+        let (head, _) = split(rest, needle.len());
+        if eq_ignore_case(head, needle) {
+            return true;
+        }
+        rest = skip_one(rest);
+    }
+    false
+}
+
+/// `s` cut at `at`; `at` is always within `s` where this module calls it, and an
+/// out-of-range `at` yields `(s, [])` rather than a panic.
+const fn split(s: &[u8], at: usize) -> (&[u8], &[u8]) {
+    match s.split_at_checked(at) {
+        Some(halves) => halves,
+        None => (s, &[]),
+    }
+}
+
+const fn skip_one(s: &[u8]) -> &[u8] {
+    match s.split_first() {
+        Some((_, rest)) => rest,
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn why(s: &str) -> ErrorKind {
+        assert!(parse::socket_addr(s.as_bytes()).is_none(), "{s:?} parses");
+        diagnose(s.as_bytes())
+    }
+
+    #[test]
+    fn names_the_mistake() {
+        use ErrorKind::*;
+        let table = [
+            ("", Empty),
+            (":8080", EmptyHost),
+            ("*:8080", StarHost),
+            ("*", StarHost),
+            ("127.1:80", Ipv4Shorthand),
+            ("2130706433:80", Ipv4Shorthand),
+            ("0x7f.0.0.1:80", Ipv4Shorthand),
+            ("0x7f000001:80", Ipv4Shorthand),
+            ("0177.0.0.1:80", LeadingZero),
+            ("127.000.000.001:80", LeadingZero),
+            ("256.1.1.1:80", InvalidIpv4),
+            ("1.2.3.4.5:80", InvalidIpv4),
+            ("1..3.4:80", InvalidIpv4),
+            ("127.0.0.1", MissingPort),
+            ("127.0.0.1:", MissingPort),
+            ("[::1]", MissingPort),
+            ("127.0.0.1:70000", PortOutOfRange),
+            ("127.0.0.1:http", InvalidPort),
+            ("127.0.0.1:-1", InvalidPort),
+            ("localhost:8080", Localhost),
+            ("LocalHost.:8080", Localhost),
+            ("api.localhost:8080", Localhost),
+            ("example.com:443", Hostname),
+            ("notlocalhost:1", Hostname),
+            ("::1:8080", MissingBrackets),
+            ("::", MissingBrackets),
+            ("fe80::1", MissingBrackets),
+            ("[::g]:80", InvalidIpv6),
+            ("[::1:80", InvalidIpv6),
+            ("[127.0.0.1]:80", Ipv4InBrackets),
+            ("[fe80::1%eth0]:80", ZoneName),
+            ("[fe80::1%99999999999]:80", InvalidScopeId),
+            ("http://127.0.0.1:80", Url),
+            ("10.0.0.0/8", Cidr),
+            (" 127.0.0.1:80", Whitespace),
+            ("127.0.0.1:80\0", ControlCharacter),
+            ("１２７.0.0.1:80", NonAscii),
+            ("[[::1]]:80", Invalid),
+            ("[::1]x80", Invalid),
+        ];
+        for (input, kind) in table {
+            assert_eq!(why(input), kind, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn localhost_names() {
+        assert!(is_localhost(b"localhost"));
+        assert!(is_localhost(b"a.b.LOCALHOST."));
+        assert!(!is_localhost(b".localhost"));
+        assert!(!is_localhost(b"xlocalhost"));
+        assert!(!is_localhost(b"localhost.com"));
+    }
+}

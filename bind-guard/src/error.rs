@@ -1,0 +1,363 @@
+//! Errors: what was wrong with a bind address, and how to fix it.
+//!
+//! Every refusal is an [`ErrorKind`] with two fixed sentences: the *problem* and the
+//! *hint*. [`BindError`] adds the input. The sentences live in one table below, used by
+//! the run-time `Display` and, through [`ErrorKind::message`], by the compile-time errors
+//! of `bind_addr!`, so both say the same thing.
+
+use alloc::boxed::Box;
+use core::fmt;
+use core::net::SocketAddr;
+
+use crate::Scope;
+
+/// Declares `ErrorKind` together with its problem and hint sentences, so a variant
+/// cannot exist without its explanation.
+macro_rules! error_kinds {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident $(($field:ty))? => ($problem:literal, $hint:literal),
+    )*) => {
+        /// What was wrong with a bind address.
+        ///
+        /// The first group are parse errors (the text is not a socket address); the second
+        /// are refusals (a valid address that a policy does not allow). Match with a
+        /// wildcard arm: new kinds may be added.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorKind {
+            $($(#[$doc])* $variant $(($field))?,)*
+        }
+
+        impl ErrorKind {
+            /// What was wrong, as the end of a sentence whose subject is the address.
+            #[must_use]
+            pub const fn problem(&self) -> &'static str {
+                match self { $(error_kinds!(@pat $variant $(($field))?) => $problem,)* }
+            }
+
+            /// How to fix it.
+            #[must_use]
+            pub const fn hint(&self) -> &'static str {
+                match self { $(error_kinds!(@pat $variant $(($field))?) => $hint,)* }
+            }
+
+            /// The problem and the hint in one sentence, without the input. This is the
+            /// text of `bind_addr!`'s compile errors (a `const` panic can only print a
+            /// `&'static str`).
+            #[must_use]
+            pub const fn message(&self) -> &'static str {
+                match self {
+                    $(error_kinds!(@pat $variant $(($field))?) =>
+                        concat!("this address ", $problem, "; ", $hint),)*
+                }
+            }
+        }
+    };
+    (@pat $variant:ident) => { ErrorKind::$variant };
+    (@pat $variant:ident ($field:ty)) => { ErrorKind::$variant(_) };
+}
+
+error_kinds! {
+    // ---- parse errors ----
+    /// The input is empty.
+    Empty => ("is empty",
+        "write an IP address and a port, such as 127.0.0.1:8080"),
+    /// The input contains a control character such as NUL.
+    ControlCharacter => ("contains a control character (such as NUL or ESC)",
+        "remove it: an address has only digits, the letters a-f, '.', ':', '[', ']' and '%'"),
+    /// The input contains a byte that is not ASCII (full-width digits, look-alike dots).
+    NonAscii => ("contains a character that is not ASCII (full-width digits and look-alike punctuation are not digits and dots)",
+        "type the address in plain ASCII, such as 127.0.0.1:8080"),
+    /// The input contains white space.
+    Whitespace => ("contains white space",
+        "remove the spaces, tabs or line breaks around or inside the address"),
+    /// The input is a URL (`http://127.0.0.1:80`).
+    Url => ("is a URL, not a socket address",
+        "drop the scheme and any path: write HOST:PORT, such as 127.0.0.1:8080"),
+    /// The input is a network in CIDR notation (`10.0.0.0/8`).
+    Cidr => ("is a network prefix (CIDR), not one address",
+        "bind to one address of the network and a port, such as 10.0.0.5:8080"),
+    /// `:8080`: no host at all, which Go and Python read as every interface.
+    EmptyHost => ("has no host; Go and Python read an empty host (:8080) as every interface, the wildcard",
+        "write 127.0.0.1:PORT to listen on this machine only, or 0.0.0.0:PORT with the wildcard opted in (Policy::allow_wildcard, or bind_addr!(\"…\", allow_wildcard))"),
+    /// `*:8080`: many servers read `*` as every interface.
+    StarHost => ("uses * as the host, which many servers read as every interface, the wildcard",
+        "write 127.0.0.1:PORT to listen on this machine only, or 0.0.0.0:PORT with the wildcard opted in (Policy::allow_wildcard, or bind_addr!(\"…\", allow_wildcard))"),
+    /// No port (`127.0.0.1`, `[::1]`).
+    MissingPort => ("has no port",
+        "add one after a colon, such as 127.0.0.1:8080 or [::1]:8080 (port 0 lets the system pick a free port)"),
+    /// The port is not a decimal number (`127.0.0.1:http`).
+    InvalidPort => ("has a port that is not a decimal number",
+        "write the port in digits, from 0 to 65535; service names such as http are not looked up"),
+    /// The port is larger than 65535.
+    PortOutOfRange => ("has a port larger than 65535",
+        "use a port from 0 to 65535"),
+    /// An inet_aton shorthand: `127.1`, `0x7f.0.0.1`, `2130706433`.
+    Ipv4Shorthand => ("uses an IPv4 shorthand that C resolvers (inet_aton) expand to a full address, as they expand 127.1, 0x7f.0.0.1 and 2130706433 to 127.0.0.1",
+        "write all four octets in decimal, such as 127.0.0.1:8080"),
+    /// An octet with a leading zero, which C reads as octal (`010.0.0.1` is 8.0.0.1 there).
+    LeadingZero => ("has an IPv4 octet with a leading zero, which C resolvers read as octal (010 is 8)",
+        "write each octet in decimal without leading zeros, such as 10.0.0.1"),
+    /// Four parts that are not four octets from 0 to 255.
+    InvalidIpv4 => ("is not a valid IPv4 address",
+        "write four decimal numbers from 0 to 255 separated by dots, such as 192.168.1.10:8080"),
+    /// `localhost` (or a name under `.localhost`), which parsing does not resolve.
+    Localhost => ("is the host name localhost, and parsing does not resolve names",
+        "write 127.0.0.1:PORT or [::1]:PORT, or resolve it at run time with Policy::resolve or BindAddr::resolve (std feature), which maps localhost to both without asking DNS"),
+    /// Any other host name.
+    Hostname => ("is a host name, and parsing does not resolve names",
+        "write the IP address, or resolve the name at run time with Policy::resolve or BindAddr::resolve (std feature), which checks every address it resolves to"),
+    /// An IPv6 address without brackets (`::1:8080`, `fe80::1`).
+    MissingBrackets => ("is an IPv6 address without brackets",
+        "put IPv6 addresses in brackets before the port, such as [::1]:8080"),
+    /// Brackets around something that is not IPv6.
+    InvalidIpv6 => ("is not a valid bracketed IPv6 address",
+        "write up to eight hex groups separated by colons, with at most one ::, in brackets and followed by the port, such as [2001:db8::1]:8080"),
+    /// Brackets around an IPv4 address.
+    Ipv4InBrackets => ("puts an IPv4 address in brackets",
+        "brackets are for IPv6 only: write 127.0.0.1:8080"),
+    /// An IPv6 zone given by interface name (`%eth0`).
+    ZoneName => ("names the IPv6 zone by interface (such as %eth0), but only numeric zone ids are accepted",
+        "use the interface's index instead (ip link shows it), such as [fe80::1%2]:8080"),
+    /// An IPv6 zone id larger than 4294967295.
+    InvalidScopeId => ("has an IPv6 zone id larger than 4294967295",
+        "use the interface's index (ip link shows it), such as [fe80::1%2]:8080"),
+    /// Anything else that is not `IPV4:PORT` or `[IPV6]:PORT`.
+    Invalid => ("is not a socket address",
+        "write IPV4:PORT or [IPV6]:PORT, such as 127.0.0.1:8080 or [::1]:8080"),
+    /// A network (`ip_net!`) that is not `ADDRESS/LENGTH`.
+    InvalidNetwork => ("is not a network in CIDR notation",
+        "write ADDRESS/LENGTH, such as 10.0.0.0/8 or fd00::/8"),
+    /// A network whose prefix length is longer than the address.
+    PrefixLength => ("has a prefix length longer than the address",
+        "use a length from 0 to 32 for IPv4 and from 0 to 128 for IPv6"),
+    /// A network with bits set after the prefix (`10.0.0.1/8`).
+    HostBits => ("has host bits set after the prefix length, so it is an address, not a network",
+        "write the network's first address, such as 10.0.0.0/8 rather than 10.0.0.1/8"),
+    /// A host name that resolved to no address.
+    Unresolvable => ("is a host name that did not resolve to any address",
+        "check the name, or write the IP address itself"),
+
+    // ---- refusals ----
+    /// The wildcard address (`0.0.0.0`, `::`, `::ffff:0.0.0.0`) without an opt-in.
+    Wildcard => ("is the wildcard address: a socket bound to it listens on every interface and is exposed to every network this host is on",
+        "to listen on this machine only, use 127.0.0.1 or [::1]; to listen everywhere on purpose, opt in to the wildcard with Policy::allow_wildcard() or bind_addr!(\"…\", allow_wildcard) into a BindAddr"),
+    /// A non-loopback address where only loopback is accepted (`LoopbackAddr`,
+    /// `Policy::loopback_only`).
+    NotLoopback => ("is not a loopback address, and only 127.0.0.0/8 and ::1 (this machine) are accepted here",
+        "use 127.0.0.1:PORT or [::1]:PORT"),
+    /// An address outside the local networks where only those are accepted (`LocalAddr`,
+    /// `Policy::local_network`).
+    NotLocalNetwork => ("is not on a local network, and only loopback, link-local, private, shared (CGNAT) and unique-local addresses are accepted here",
+        "use an address of this machine (127.0.0.1) or of a private network (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7)"),
+    /// An address whose scope the policy does not allow.
+    ScopeNotAllowed(Scope) => ("has a scope that this policy does not allow",
+        "use an address of an allowed scope, or allow this one with Policy::allow_scope"),
+    /// An address inside a network the policy denies.
+    DeniedNetwork => ("is inside a network that this policy denies",
+        "use an address outside the denied networks"),
+    /// Port 0 where the policy asks for a fixed port.
+    PortZero => ("asks for port 0 (any free port), which this policy does not allow",
+        "choose a fixed port, or allow port 0 with Policy::allow_port_zero"),
+}
+
+impl ErrorKind {
+    /// Whether this is a refusal by a policy (the text was a valid address), as opposed
+    /// to a parse error.
+    #[must_use]
+    pub const fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Wildcard
+                | ErrorKind::NotLoopback
+                | ErrorKind::NotLocalNetwork
+                | ErrorKind::ScopeNotAllowed(_)
+                | ErrorKind::DeniedNetwork
+                | ErrorKind::PortZero
+        )
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::ScopeNotAllowed(scope) => write!(
+                f,
+                "has scope {scope}, which this policy does not allow; {}",
+                self.hint()
+            ),
+            _ => write!(f, "{}; {}", self.problem(), self.hint()),
+        }
+    }
+}
+
+/// The longest input an error keeps; longer input is cut (at a character boundary).
+const MAX_KEPT_INPUT: usize = 96;
+
+/// A bind address that was not accepted: the input, what was wrong with it, and how to
+/// fix it.
+///
+/// `Display` prints one sentence with the input (escaped, so control characters in a
+/// hostile config never reach a terminal raw), the problem and the hint:
+///
+/// ```
+/// use bind_guard::{BindAddr, ErrorKind};
+///
+/// let err = "0.0.0.0:8080".parse::<BindAddr>().unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Wildcard);
+/// assert!(err.to_string().starts_with("bind address \"0.0.0.0:8080\" is the wildcard address"));
+/// assert!(err.to_string().contains("allow_wildcard"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("bind address {input}{resolved} {kind}")]
+pub struct BindError {
+    input: Input,
+    resolved: Resolved,
+    kind: ErrorKind,
+}
+
+impl BindError {
+    /// An error for `input`. Costs one allocation, for the kept copy of the input.
+    #[must_use]
+    pub fn new(input: &str, kind: ErrorKind) -> Self {
+        BindError {
+            input: Input::keep(input),
+            resolved: Resolved(None),
+            kind,
+        }
+    }
+
+    /// An error about `addr`, which `input` (a host name) resolved to.
+    #[must_use]
+    pub(crate) fn resolved(input: &str, addr: SocketAddr, kind: ErrorKind) -> Self {
+        BindError {
+            resolved: Resolved(Some(addr)),
+            ..BindError::new(input, kind)
+        }
+    }
+
+    /// An error about an address that was given as a value, not as text.
+    #[must_use]
+    pub(crate) fn for_addr(addr: SocketAddr, kind: ErrorKind) -> Self {
+        use alloc::string::ToString;
+        BindError::new(&addr.to_string(), kind)
+    }
+
+    /// What was wrong.
+    #[must_use]
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The input as given (cut after 96 bytes).
+    #[must_use]
+    pub fn input(&self) -> &str {
+        &self.input.text
+    }
+
+    /// For a host name, the resolved address that was refused.
+    #[must_use]
+    pub fn resolved_addr(&self) -> Option<SocketAddr> {
+        self.resolved.0
+    }
+
+    /// How to fix it (the hint sentence alone).
+    #[must_use]
+    pub fn hint(&self) -> &'static str {
+        self.kind.hint()
+    }
+}
+
+/// The input an error keeps, cut to [`MAX_KEPT_INPUT`] bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Input {
+    text: Box<str>,
+    cut: bool,
+}
+
+impl Input {
+    fn keep(input: &str) -> Self {
+        let mut end = input.len().min(MAX_KEPT_INPUT);
+        while !input.is_char_boundary(end) {
+            end -= 1;
+        }
+        let kept = input.get(..end).unwrap_or_default();
+        Input {
+            text: kept.into(),
+            cut: end < input.len(),
+        }
+    }
+}
+
+impl fmt::Display for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Debug formatting quotes the text and escapes control characters.
+        write!(f, "{:?}", self.text)?;
+        if self.cut {
+            f.write_str(" (cut)")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Resolved(Option<SocketAddr>);
+
+impl fmt::Display for Resolved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(addr) => write!(f, " (resolved to {addr})"),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[test]
+    fn display_is_one_sentence_with_the_input() {
+        let err = BindError::new("127.1:80", ErrorKind::Ipv4Shorthand);
+        let text = err.to_string();
+        assert!(text.starts_with("bind address \"127.1:80\" uses an IPv4 shorthand"));
+        assert!(text.contains("; write all four octets"));
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_long_input_is_cut() {
+        let err = BindError::new("1.2.3.4:80\u{1b}[31m\0", ErrorKind::ControlCharacter);
+        let text = err.to_string();
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+        let long = "é".repeat(200);
+        let err = BindError::new(&long, ErrorKind::NonAscii);
+        assert!(err.input().len() <= MAX_KEPT_INPUT);
+        assert!(err.to_string().contains("(cut)"));
+    }
+
+    #[test]
+    fn every_kind_has_a_message() {
+        let kinds = [
+            ErrorKind::Empty,
+            ErrorKind::Wildcard,
+            ErrorKind::ScopeNotAllowed(Scope::Global),
+        ];
+        for kind in kinds {
+            assert!(kind.message().starts_with("this address "));
+            assert!(!kind.hint().is_empty());
+        }
+        assert!(ErrorKind::Wildcard.message().contains("wildcard"));
+        assert!(ErrorKind::Wildcard.is_refusal());
+        assert!(!ErrorKind::Hostname.is_refusal());
+    }
+
+    #[test]
+    fn resolved_address_is_shown() {
+        let addr: SocketAddr = "192.0.2.1:80".parse().unwrap();
+        let err = BindError::resolved("example.test:80", addr, ErrorKind::NotLoopback);
+        assert!(err.to_string().contains("(resolved to 192.0.2.1:80)"));
+        assert_eq!(err.resolved_addr(), Some(addr));
+    }
+}

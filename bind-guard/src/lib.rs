@@ -1,0 +1,239 @@
+//! Bind addresses as checked, typed values.
+//!
+//! # Loopback is a place; the wildcard is every place
+//!
+//! `127.0.0.1` (all of `127.0.0.0/8`) and `::1` are **loopback** addresses: a
+//! *destination* that means "this machine". A server bound to `127.0.0.1:8080` can be
+//! reached only by programs on the same host; packets to it never leave the host.
+//!
+//! `0.0.0.0` and `::` are not destinations at all. As a *bind* address they are the
+//! **wildcard**: "listen on every interface". A server bound to `0.0.0.0:8080` is
+//! reachable on every address of every network the host is on: the Wi-Fi of a café, the
+//! office LAN, a VPN, the public internet. The two look alike in a config file and are
+//! swapped all the time; databases, dev servers and admin panels get exposed that way.
+//!
+//! It hides in other spellings too:
+//!
+//! | you write | it means |
+//! | --- | --- |
+//! | `0.0.0.0:8080`, `[::]:8080`, `[::0]:8080`, `[0:0:0:0:0:0:0:0]:8080` | the wildcard |
+//! | `[::ffff:0.0.0.0]:8080` | the wildcard, in IPv4-mapped disguise |
+//! | `:8080`, an empty host (Go, Python), `*:8080` | the wildcard, in other programs |
+//! | `[::]:8080` on Linux | the wildcard for IPv6 **and** IPv4 (dual-stack) unless `IPV6_V6ONLY` is set |
+//! | `[::ffff:127.0.0.1]:8080` | loopback |
+//! | `localhost:8080` | `127.0.0.1`, `::1` or both, depending on the resolver |
+//! | `127.1`, `0x7f000001`, `2130706433` | `127.0.0.1` to C resolvers; refused here |
+//!
+//! # Compile-time checked literals
+//!
+//! [`bind_addr!`] checks a literal while compiling and builds the value in a `const`,
+//! so a typo or a wildcard never reaches a binary, and nothing is parsed at run time.
+//! The type you write is the rule it checks:
+//!
+//! ```
+//! use bind_guard::{bind_addr, ip_net, BindAddr, LoopbackAddr};
+//!
+//! const API: BindAddr = bind_addr!("127.0.0.1:8080");
+//! const ADMIN: LoopbackAddr = bind_addr!("[::1]:9000");
+//! static DB: BindAddr = bind_addr!("10.0.0.5:5432");
+//! const PUBLIC: BindAddr = bind_addr!("0.0.0.0:80", allow_wildcard); // greppable opt-in
+//! const OFFICE: ipnet::IpNet = ip_net!("10.20.0.0/16");
+//! # let _ = (API, ADMIN, DB, PUBLIC, OFFICE);
+//! ```
+//!
+//! ```compile_fail
+//! # use bind_guard::{bind_addr, BindAddr};
+//! const API: BindAddr = bind_addr!("0.0.0.0:8080"); // error: this address is the wildcard address: …
+//! ```
+//!
+//! ```compile_fail
+//! # use bind_guard::{bind_addr, LoopbackAddr};
+//! const ADMIN: LoopbackAddr = bind_addr!("192.168.1.10:9000"); // error: … not a loopback address …
+//! ```
+//!
+//! # Run-time checks
+//!
+//! Text from a config, a flag or the environment goes through [`FromStr`](core::str::FromStr)
+//! (the default rule: anything but the wildcard) or through a [`Policy`]:
+//!
+//! ```
+//! use bind_guard::{BindAddr, Policy};
+//!
+//! let addr: BindAddr = "127.0.0.1:8080".parse()?;
+//! let listener = std::net::TcpListener::bind(addr)?; // BindAddr is ToSocketAddrs
+//!
+//! let err = "0.0.0.0:8080".parse::<BindAddr>().unwrap_err();
+//! assert!(err.to_string().contains("wildcard"));
+//!
+//! // In a container the published port is the boundary: opt in, visibly.
+//! let inside_docker = Policy::default().allow_wildcard();
+//! assert!(inside_docker.parse("0.0.0.0:8080")?.is_wildcard());
+//! # drop(listener);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Parsing accepts exactly what `std`'s `SocketAddr` parser accepts and explains every
+//! refusal ([`ErrorKind`]): a C shorthand, a missing port, a host name, missing IPv6
+//! brackets. It never resolves names; [`Policy::resolve`] does, and refuses a name if
+//! any address it resolves to is refused.
+//!
+//! # Signatures that hold callers to a rule
+//!
+//! [`BindAddr<P>`] carries its rule in the type: [`LoopbackAddr`] can only hold
+//! loopback, [`LocalAddr`] only local networks. A library that opens an admin endpoint
+//! takes a `LoopbackAddr`, and no caller can hand it a public address:
+//!
+//! ```
+//! use bind_guard::LoopbackAddr;
+//!
+//! pub fn start_admin(addr: LoopbackAddr) -> std::io::Result<std::net::TcpListener> {
+//!     addr.bind_tcp() // binds, then re-checks local_addr()
+//! }
+//! ```
+//!
+//! # Scopes
+//!
+//! Every address has a [`Scope`] (loopback, link-local, private, shared, unique-local,
+//! documentation, benchmarking, multicast, broadcast, reserved, global, or the
+//! unspecified wildcard), taken from the IANA special-purpose address registries.
+//! IPv4-mapped addresses take the scope of the IPv4 address they carry.
+//!
+//! # How the compile-time and run-time checks stay one
+//!
+//! The parser, the scope table and the rules are `const fn`s in this crate.
+//! `bind_addr!` (from `bind-guard-macros`) only reads its arguments and expands to an
+//! inline `const { … }` block that calls those functions; a refusal is a `const` panic,
+//! which the compiler reports as an error at the literal, with the same sentence the
+//! run-time [`BindError`] uses. There is no second copy of any rule in the macro crate,
+//! and the type you annotate picks the rule by inference. The other design (compiling a
+//! shared rules file into both crates) would need the file in both packages and would
+//! run the rules at expansion time, when the annotated type is not known yet.
+//!
+//! # Features
+//!
+//! | feature | default | adds |
+//! | --- | --- | --- |
+//! | `std` | yes | [`BindAddr::bind_tcp`], [`BindAddr::bind_udp`], [`Policy::resolve`], `ToSocketAddrs` |
+//!
+//! Without default features the crate is `no_std` (it needs `alloc` for errors and
+//! policy lists) and keeps scopes, parsing, rules, policies and the macros.
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod addr;
+mod diagnose;
+mod error;
+pub mod marker;
+mod net_literal;
+mod net_set;
+mod parse;
+mod policy;
+mod rule;
+mod scope;
+
+#[cfg(feature = "std")]
+mod bind;
+#[cfg(feature = "std")]
+mod resolve;
+
+pub use addr::{BindAddr, LocalAddr, LoopbackAddr};
+pub use error::{BindError, ErrorKind};
+pub use policy::Policy;
+pub use scope::{ParseScopeError, Scope};
+
+#[cfg(feature = "std")]
+mod to_socket_addrs {
+    use std::net::{SocketAddr, ToSocketAddrs};
+
+    use crate::BindAddr;
+
+    /// So that `std::net::TcpListener::bind(addr)` takes a `BindAddr` directly.
+    impl<P> ToSocketAddrs for BindAddr<P> {
+        type Iter = core::option::IntoIter<SocketAddr>;
+
+        fn to_socket_addrs(&self) -> std::io::Result<Self::Iter> {
+            Ok(Some(*AsRef::<SocketAddr>::as_ref(self)).into_iter())
+        }
+    }
+}
+
+/// Checks a bind-address literal at compile time and builds it in a `const`.
+///
+/// ```
+/// use bind_guard::{bind_addr, BindAddr, LocalAddr, LoopbackAddr};
+///
+/// const API: BindAddr = bind_addr!("127.0.0.1:8080");
+/// const ADMIN: LoopbackAddr = bind_addr!("[::1]:9000"); // the annotated type is the rule
+/// const LAN: LocalAddr = bind_addr!("192.168.1.10:8080");
+/// const ANY: BindAddr = bind_addr!("[::]:8080", allow_wildcard);
+///
+/// let api: BindAddr = bind_addr!("127.0.0.1:3000"); // also in expressions
+/// assert_eq!(api.port(), 3000);
+/// # let _ = (API, ADMIN, LAN, ANY);
+/// ```
+///
+/// The argument is a string literal in `std`'s socket-address syntax, optionally
+/// followed by `allow_wildcard` (which widens only [`BindAddr`], never [`LoopbackAddr`]
+/// or [`LocalAddr`]). The result type comes from the context, so a `let` needs its type
+/// written out. Anything [`FromStr`](core::str::FromStr) for that type refuses is a
+/// compile error at the literal with the same explanation.
+#[macro_export]
+macro_rules! bind_addr {
+    ($($args:tt)*) => {
+        $crate::__private::bind_addr_impl!($crate; $($args)*)
+    };
+}
+
+/// Checks an IP network literal (`"10.0.0.0/8"`, `"fd00::/8"`) at compile time and
+/// builds an [`ipnet::IpNet`] in a `const`: for policy allow and deny lists.
+///
+/// ```
+/// use bind_guard::{ip_net, Policy};
+/// use ipnet::IpNet;
+///
+/// const OFFICE: IpNet = ip_net!("10.20.0.0/16");
+/// let policy = Policy::loopback_only().allow_net(OFFICE);
+/// assert!(policy.parse("10.20.3.4:80").is_ok());
+/// ```
+///
+/// Host bits after the prefix (`"10.0.0.1/8"`), a prefix length longer than the
+/// address, or anything but `ADDRESS/LENGTH` is a compile error.
+#[macro_export]
+macro_rules! ip_net {
+    ($($args:tt)*) => {
+        $crate::__private::ip_net_impl!($crate; $($args)*)
+    };
+}
+
+/// Support for the macros; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use bind_guard_macros::{bind_addr_impl, ip_net_impl};
+    pub use core::panic;
+    pub use core::result::Result::{Err, Ok};
+    pub use ipnet::IpNet;
+
+    use crate::marker::Rule;
+    use crate::{BindAddr, ErrorKind};
+
+    pub use crate::rule::{Expect, ScopeRule};
+
+    /// The whole of `bind_addr!`: parse and check with the rule of the inferred type.
+    pub const fn bind_addr<P: Rule>(
+        literal: &str,
+        allow_wildcard: bool,
+    ) -> Result<BindAddr<P>, ErrorKind> {
+        BindAddr::<P>::parse_const(literal, allow_wildcard)
+    }
+
+    /// The whole of `ip_net!`.
+    pub const fn ip_net(literal: &str) -> Result<IpNet, ErrorKind> {
+        crate::net_literal::parse(literal.as_bytes())
+    }
+}

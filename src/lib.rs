@@ -1,0 +1,2 @@
+//! Helpers shared by the workspace's examples and integration tests. Not published.
+#![forbid(unsafe_code)]

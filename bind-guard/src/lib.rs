@@ -134,6 +134,7 @@ mod net_literal;
 mod net_set;
 mod parse;
 mod policy;
+pub mod registry;
 mod rule;
 mod scope;
 

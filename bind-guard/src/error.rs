@@ -230,6 +230,7 @@ impl BindError {
 
     /// An error about `addr`, which `input` (a host name) resolved to.
     #[must_use]
+    #[cfg_attr(not(feature = "std"), allow(dead_code))]
     pub(crate) fn resolved(input: &str, addr: SocketAddr, kind: ErrorKind) -> Self {
         BindError {
             resolved: Resolved(Some(addr)),

@@ -55,6 +55,7 @@ pub(crate) const fn ip_addr(s: &[u8]) -> Option<IpAddr> {
 
 /// Parses a whole port: decimal digits (leading zeros allowed) up to 65535.
 #[must_use]
+#[cfg_attr(not(feature = "std"), allow(dead_code))]
 pub(crate) const fn port(s: &[u8]) -> Option<u16> {
     match number(s, 10, UNBOUNDED, true, u16::MAX as u32) {
         Some((port, [])) => Some(port as u16),

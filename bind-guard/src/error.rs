@@ -16,7 +16,7 @@ use crate::Scope;
 macro_rules! error_kinds {
     ($(
         $(#[$doc:meta])*
-        $variant:ident $(($field:ty))? => ($problem:literal, $hint:literal),
+        $variant:ident $(($field:ty))? as $name:literal => ($problem:literal, $hint:literal),
     )*) => {
         /// What was wrong with a bind address.
         ///
@@ -30,6 +30,13 @@ macro_rules! error_kinds {
         }
 
         impl ErrorKind {
+            /// A stable snake_case name for this kind (`"wildcard"`, `"ipv4_shorthand"`),
+            /// for logs and JSON output. Names are never changed or reused.
+            #[must_use]
+            pub const fn name(&self) -> &'static str {
+                match self { $(error_kinds!(@pat $variant $(($field))?) => $name,)* }
+            }
+
             /// What was wrong, as the end of a sentence whose subject is the address.
             #[must_use]
             pub const fn problem(&self) -> &'static str {
@@ -61,104 +68,104 @@ macro_rules! error_kinds {
 error_kinds! {
     // ---- parse errors ----
     /// The input is empty.
-    Empty => ("is empty",
+    Empty as "empty" => ("is empty",
         "write an IP address and a port, such as 127.0.0.1:8080"),
     /// The input contains a control character such as NUL.
-    ControlCharacter => ("contains a control character (such as NUL or ESC)",
+    ControlCharacter as "control_character" => ("contains a control character (such as NUL or ESC)",
         "remove it: an address has only digits, the letters a-f, '.', ':', '[', ']' and '%'"),
     /// The input contains a byte that is not ASCII (full-width digits, look-alike dots).
-    NonAscii => ("contains a character that is not ASCII (full-width digits and look-alike punctuation are not digits and dots)",
+    NonAscii as "non_ascii" => ("contains a character that is not ASCII (full-width digits and look-alike punctuation are not digits and dots)",
         "type the address in plain ASCII, such as 127.0.0.1:8080"),
     /// The input contains white space.
-    Whitespace => ("contains white space",
+    Whitespace as "whitespace" => ("contains white space",
         "remove the spaces, tabs or line breaks around or inside the address"),
     /// The input is a URL (`http://127.0.0.1:80`).
-    Url => ("is a URL, not a socket address",
+    Url as "url" => ("is a URL, not a socket address",
         "drop the scheme and any path: write HOST:PORT, such as 127.0.0.1:8080"),
     /// The input is a network in CIDR notation (`10.0.0.0/8`).
-    Cidr => ("is a network prefix (CIDR), not one address",
+    Cidr as "cidr" => ("is a network prefix (CIDR), not one address",
         "bind to one address of the network and a port, such as 10.0.0.5:8080"),
     /// `:8080`: no host at all, which Go and Python read as every interface.
-    EmptyHost => ("has no host; Go and Python read an empty host (:8080) as every interface, the wildcard",
+    EmptyHost as "empty_host" => ("has no host; Go and Python read an empty host (:8080) as every interface, the wildcard",
         "write 127.0.0.1:PORT to listen on this machine only, or 0.0.0.0:PORT with the wildcard opted in (Policy::allow_wildcard, or bind_addr!(\"…\", allow_wildcard))"),
     /// `*:8080`: many servers read `*` as every interface.
-    StarHost => ("uses * as the host, which many servers read as every interface, the wildcard",
+    StarHost as "star_host" => ("uses * as the host, which many servers read as every interface, the wildcard",
         "write 127.0.0.1:PORT to listen on this machine only, or 0.0.0.0:PORT with the wildcard opted in (Policy::allow_wildcard, or bind_addr!(\"…\", allow_wildcard))"),
     /// No port (`127.0.0.1`, `[::1]`).
-    MissingPort => ("has no port",
+    MissingPort as "missing_port" => ("has no port",
         "add one after a colon, such as 127.0.0.1:8080 or [::1]:8080 (port 0 lets the system pick a free port)"),
     /// The port is not a decimal number (`127.0.0.1:http`).
-    InvalidPort => ("has a port that is not a decimal number",
+    InvalidPort as "invalid_port" => ("has a port that is not a decimal number",
         "write the port in digits, from 0 to 65535; service names such as http are not looked up"),
     /// The port is larger than 65535.
-    PortOutOfRange => ("has a port larger than 65535",
+    PortOutOfRange as "port_out_of_range" => ("has a port larger than 65535",
         "use a port from 0 to 65535"),
     /// An inet_aton shorthand: `127.1`, `0x7f.0.0.1`, `2130706433`.
-    Ipv4Shorthand => ("uses an IPv4 shorthand that C resolvers (inet_aton) expand to a full address, as they expand 127.1, 0x7f.0.0.1 and 2130706433 to 127.0.0.1",
+    Ipv4Shorthand as "ipv4_shorthand" => ("uses an IPv4 shorthand that C resolvers (inet_aton) expand to a full address, as they expand 127.1, 0x7f.0.0.1 and 2130706433 to 127.0.0.1",
         "write all four octets in decimal, such as 127.0.0.1:8080"),
     /// An octet with a leading zero, which C reads as octal (`010.0.0.1` is 8.0.0.1 there).
-    LeadingZero => ("has an IPv4 octet with a leading zero, which C resolvers read as octal (010 is 8)",
+    LeadingZero as "leading_zero" => ("has an IPv4 octet with a leading zero, which C resolvers read as octal (010 is 8)",
         "write each octet in decimal without leading zeros, such as 10.0.0.1"),
     /// Four parts that are not four octets from 0 to 255.
-    InvalidIpv4 => ("is not a valid IPv4 address",
+    InvalidIpv4 as "invalid_ipv4" => ("is not a valid IPv4 address",
         "write four decimal numbers from 0 to 255 separated by dots, such as 192.168.1.10:8080"),
     /// `localhost` (or a name under `.localhost`), which parsing does not resolve.
-    Localhost => ("is the host name localhost, and parsing does not resolve names",
+    Localhost as "localhost" => ("is the host name localhost, and parsing does not resolve names",
         "write 127.0.0.1:PORT or [::1]:PORT, or resolve it at run time with Policy::resolve or BindAddr::resolve (std feature), which maps localhost to both without asking DNS"),
     /// Any other host name.
-    Hostname => ("is a host name, and parsing does not resolve names",
+    Hostname as "hostname" => ("is a host name, and parsing does not resolve names",
         "write the IP address, or resolve the name at run time with Policy::resolve or BindAddr::resolve (std feature), which checks every address it resolves to"),
     /// An IPv6 address without brackets (`::1:8080`, `fe80::1`).
-    MissingBrackets => ("is an IPv6 address without brackets",
+    MissingBrackets as "missing_brackets" => ("is an IPv6 address without brackets",
         "put IPv6 addresses in brackets before the port, such as [::1]:8080"),
     /// Brackets around something that is not IPv6.
-    InvalidIpv6 => ("is not a valid bracketed IPv6 address",
+    InvalidIpv6 as "invalid_ipv6" => ("is not a valid bracketed IPv6 address",
         "write up to eight hex groups separated by colons, with at most one ::, in brackets and followed by the port, such as [2001:db8::1]:8080"),
     /// Brackets around an IPv4 address.
-    Ipv4InBrackets => ("puts an IPv4 address in brackets",
+    Ipv4InBrackets as "ipv4_in_brackets" => ("puts an IPv4 address in brackets",
         "brackets are for IPv6 only: write 127.0.0.1:8080"),
     /// An IPv6 zone given by interface name (`%eth0`).
-    ZoneName => ("names the IPv6 zone by interface (such as %eth0), but only numeric zone ids are accepted",
+    ZoneName as "zone_name" => ("names the IPv6 zone by interface (such as %eth0), but only numeric zone ids are accepted",
         "use the interface's index instead (ip link shows it), such as [fe80::1%2]:8080"),
     /// An IPv6 zone id larger than 4294967295.
-    InvalidScopeId => ("has an IPv6 zone id larger than 4294967295",
+    InvalidScopeId as "invalid_scope_id" => ("has an IPv6 zone id larger than 4294967295",
         "use the interface's index (ip link shows it), such as [fe80::1%2]:8080"),
     /// Anything else that is not `IPV4:PORT` or `[IPV6]:PORT`.
-    Invalid => ("is not a socket address",
+    Invalid as "invalid" => ("is not a socket address",
         "write IPV4:PORT or [IPV6]:PORT, such as 127.0.0.1:8080 or [::1]:8080"),
     /// A network (`ip_net!`) that is not `ADDRESS/LENGTH`.
-    InvalidNetwork => ("is not a network in CIDR notation",
+    InvalidNetwork as "invalid_network" => ("is not a network in CIDR notation",
         "write ADDRESS/LENGTH, such as 10.0.0.0/8 or fd00::/8"),
     /// A network whose prefix length is longer than the address.
-    PrefixLength => ("has a prefix length longer than the address",
+    PrefixLength as "prefix_length" => ("has a prefix length longer than the address",
         "use a length from 0 to 32 for IPv4 and from 0 to 128 for IPv6"),
     /// A network with bits set after the prefix (`10.0.0.1/8`).
-    HostBits => ("has host bits set after the prefix length, so it is an address, not a network",
+    HostBits as "host_bits" => ("has host bits set after the prefix length, so it is an address, not a network",
         "write the network's first address, such as 10.0.0.0/8 rather than 10.0.0.1/8"),
     /// A host name that resolved to no address.
-    Unresolvable => ("is a host name that did not resolve to any address",
+    Unresolvable as "unresolvable" => ("is a host name that did not resolve to any address",
         "check the name, or write the IP address itself"),
 
     // ---- refusals ----
     /// The wildcard address (`0.0.0.0`, `::`, `::ffff:0.0.0.0`) without an opt-in.
-    Wildcard => ("is the wildcard address: a socket bound to it listens on every interface and is exposed to every network this host is on",
+    Wildcard as "wildcard" => ("is the wildcard address: a socket bound to it listens on every interface and is exposed to every network this host is on",
         "to listen on this machine only, use 127.0.0.1 or [::1]; to listen everywhere on purpose, opt in to the wildcard with Policy::allow_wildcard() or bind_addr!(\"…\", allow_wildcard) into a BindAddr"),
     /// A non-loopback address where only loopback is accepted (`LoopbackAddr`,
     /// `Policy::loopback_only`).
-    NotLoopback => ("is not a loopback address, and only 127.0.0.0/8 and ::1 (this machine) are accepted here",
+    NotLoopback as "not_loopback" => ("is not a loopback address, and only 127.0.0.0/8 and ::1 (this machine) are accepted here",
         "use 127.0.0.1:PORT or [::1]:PORT"),
     /// An address outside the local networks where only those are accepted (`LocalAddr`,
     /// `Policy::local_network`).
-    NotLocalNetwork => ("is not on a local network, and only loopback, link-local, private, shared (CGNAT) and unique-local addresses are accepted here",
+    NotLocalNetwork as "not_local_network" => ("is not on a local network, and only loopback, link-local, private, shared (CGNAT) and unique-local addresses are accepted here",
         "use an address of this machine (127.0.0.1) or of a private network (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7)"),
     /// An address whose scope the policy does not allow.
-    ScopeNotAllowed(Scope) => ("has a scope that this policy does not allow",
+    ScopeNotAllowed(Scope) as "scope_not_allowed" => ("has a scope that this policy does not allow",
         "use an address of an allowed scope, or allow this one with Policy::allow_scope"),
     /// An address inside a network the policy denies.
-    DeniedNetwork => ("is inside a network that this policy denies",
+    DeniedNetwork as "denied_network" => ("is inside a network that this policy denies",
         "use an address outside the denied networks"),
     /// Port 0 where the policy asks for a fixed port.
-    PortZero => ("asks for port 0 (any free port), which this policy does not allow",
+    PortZero as "port_zero" => ("asks for port 0 (any free port), which this policy does not allow",
         "choose a fixed port, or allow port 0 with Policy::allow_port_zero"),
 }
 
@@ -350,6 +357,8 @@ mod tests {
             assert!(!kind.hint().is_empty());
         }
         assert!(ErrorKind::Wildcard.message().contains("wildcard"));
+        assert_eq!(ErrorKind::Ipv4Shorthand.name(), "ipv4_shorthand");
+        assert_eq!(ErrorKind::ScopeNotAllowed(Scope::Global).name(), "scope_not_allowed");
         assert!(ErrorKind::Wildcard.is_refusal());
         assert!(!ErrorKind::Hostname.is_refusal());
     }

@@ -395,7 +395,10 @@ mod tests {
     #[test]
     fn debug_names_the_rule() {
         assert_eq!(
-            alloc::format!("{:?}", LoopbackAddr::try_from(BindAddr::loopback(1)).unwrap()),
+            alloc::format!(
+                "{:?}",
+                LoopbackAddr::try_from(BindAddr::loopback(1)).unwrap()
+            ),
             "LoopbackAddr(127.0.0.1:1)"
         );
     }

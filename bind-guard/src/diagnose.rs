@@ -110,6 +110,15 @@ const fn bracketed(inner: &[u8]) -> ErrorKind {
 /// No brackets: `HOST:PORT`, `HOST`, or an IPv6 address someone forgot to bracket.
 const fn unbracketed(s: &[u8]) -> ErrorKind {
     let colons = count(s, b':');
+    // `127.0.0.1:80:90` is an IPv4 address with a bad port, not an IPv6 address.
+    if colons >= 2
+        && let Some(colon) = find(s, b':')
+    {
+        let (host, port) = split(s, colon);
+        if matches!(parse::ipv4(host), Some((_, []))) {
+            return port_problem(skip_one(port));
+        }
+    }
     if colons >= 2 {
         return if only(s, b"0123456789abcdefABCDEF:.%") {
             ErrorKind::MissingBrackets
@@ -354,6 +363,7 @@ mod tests {
             ("127.0.0.1:70000", PortOutOfRange),
             ("127.0.0.1:http", InvalidPort),
             ("127.0.0.1:-1", InvalidPort),
+            ("127.0.0.1:80:90", InvalidPort),
             ("localhost:8080", Localhost),
             ("LocalHost.:8080", Localhost),
             ("api.localhost:8080", Localhost),

@@ -56,11 +56,15 @@ macro_rules! error_kinds {
             pub const fn message(&self) -> &'static str {
                 match self {
                     $(error_kinds!(@pat $variant $(($field))?) =>
-                        concat!("this address ", $problem, "; ", $hint),)*
+                        concat!(error_kinds!(@subject $variant), $problem, "; ", $hint),)*
                 }
             }
         }
     };
+    (@subject InvalidNetwork) => { "this network " };
+    (@subject PrefixLength) => { "this network " };
+    (@subject HostBits) => { "this network " };
+    (@subject $variant:ident) => { "this address " };
     (@pat $variant:ident) => { ErrorKind::$variant };
     (@pat $variant:ident ($field:ty)) => { ErrorKind::$variant(_) };
 }
@@ -134,13 +138,13 @@ error_kinds! {
     Invalid as "invalid" => ("is not a socket address",
         "write IPV4:PORT or [IPV6]:PORT, such as 127.0.0.1:8080 or [::1]:8080"),
     /// A network (`ip_net!`) that is not `ADDRESS/LENGTH`.
-    InvalidNetwork as "invalid_network" => ("is not a network in CIDR notation",
+    InvalidNetwork as "invalid_network" => ("is not written in CIDR notation (ADDRESS/LENGTH)",
         "write ADDRESS/LENGTH, such as 10.0.0.0/8 or fd00::/8"),
     /// A network whose prefix length is longer than the address.
-    PrefixLength as "prefix_length" => ("has a prefix length longer than the address",
+    PrefixLength as "prefix_length" => ("has a prefix length longer than its address (over 32 for IPv4 or 128 for IPv6)",
         "use a length from 0 to 32 for IPv4 and from 0 to 128 for IPv6"),
     /// A network with bits set after the prefix (`10.0.0.1/8`).
-    HostBits as "host_bits" => ("has host bits set after the prefix length, so it is an address, not a network",
+    HostBits as "host_bits" => ("has host bits set after the prefix length, so it names an address, not a network",
         "write the network's first address, such as 10.0.0.0/8 rather than 10.0.0.1/8"),
     /// A host name that resolved to no address.
     Unresolvable as "unresolvable" => ("is a host name that did not resolve to any address",
@@ -245,11 +249,16 @@ impl BindError {
         }
     }
 
-    /// An error about an address that was given as a value, not as text.
+    /// An error about an address that was given as a value, not as text. The address is
+    /// formatted on the stack first, so this too costs a single allocation.
     #[must_use]
     pub(crate) fn for_addr(addr: SocketAddr, kind: ErrorKind) -> Self {
-        use alloc::string::ToString;
-        BindError::new(&addr.to_string(), kind)
+        use core::fmt::Write;
+        let mut text = StackText::new();
+        // The longest socket address text is 55 bytes ("[ffff:…:ffff%4294967295]:65535"),
+        // within StackText's room; should that ever fail, the error keeps what was written.
+        let _ = write!(text, "{addr}");
+        BindError::new(text.as_str(), kind)
     }
 
     /// What was wrong.
@@ -274,6 +283,38 @@ impl BindError {
     #[must_use]
     pub fn hint(&self) -> &'static str {
         self.kind.hint()
+    }
+}
+
+/// A small text buffer on the stack, for formatting an address without allocating.
+struct StackText {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl StackText {
+    fn new() -> Self {
+        StackText {
+            bytes: [0; 64],
+            len: 0,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        self.bytes
+            .get(..self.len)
+            .and_then(|b| core::str::from_utf8(b).ok())
+            .unwrap_or_default()
+    }
+}
+
+impl fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -354,13 +395,26 @@ mod tests {
         ];
         for kind in kinds {
             assert!(kind.message().starts_with("this address "));
+            assert!(ErrorKind::HostBits.message().starts_with("this network "));
             assert!(!kind.hint().is_empty());
         }
         assert!(ErrorKind::Wildcard.message().contains("wildcard"));
         assert_eq!(ErrorKind::Ipv4Shorthand.name(), "ipv4_shorthand");
-        assert_eq!(ErrorKind::ScopeNotAllowed(Scope::Global).name(), "scope_not_allowed");
+        assert_eq!(
+            ErrorKind::ScopeNotAllowed(Scope::Global).name(),
+            "scope_not_allowed"
+        );
         assert!(ErrorKind::Wildcard.is_refusal());
         assert!(!ErrorKind::Hostname.is_refusal());
+    }
+
+    #[test]
+    fn errors_about_values_show_the_whole_address() {
+        let addr: SocketAddr = "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff%4294967295]:65535"
+            .parse()
+            .unwrap();
+        let err = BindError::for_addr(addr, ErrorKind::NotLoopback);
+        assert_eq!(err.input(), addr.to_string());
     }
 
     #[test]

@@ -93,10 +93,7 @@ mod tests {
     fn localhost_never_asks_a_resolver() {
         for name in ["localhost:1", "LOCALHOST.:1", "a.b.localhost:1"] {
             let addrs = Policy::loopback_only().resolve(name).unwrap();
-            assert_eq!(
-                addrs,
-                [BindAddr::loopback(1), BindAddr::loopback_v6(1)]
-            );
+            assert_eq!(addrs, [BindAddr::loopback(1), BindAddr::loopback_v6(1)]);
         }
     }
 

@@ -1,0 +1,359 @@
+//! `bind-guard`: check, explain and audit bind addresses from the shell.
+//!
+//! Built with the `cli` feature (`cargo install bind-guard --features cli`). Every
+//! decision is made by the `bind-guard` library: this binary only parses arguments,
+//! reads `/proc` for `audit`, and prints.
+//!
+//! ```text
+//! bind-guard check ADDR [--policy loopback|local|default|any] [--allow-wildcard] [--json]
+//! bind-guard explain ADDR [--json]
+//! bind-guard audit [--policy …] [--allow-wildcard] [--json]      (Linux)
+//! ```
+//!
+//! # Exit codes
+//!
+//! | code | `check` | `explain` | `audit` |
+//! | --- | --- | --- | --- |
+//! | 0 | the address is allowed | the input is an address (whatever the policies say) | every socket is allowed |
+//! | 1 | a valid address that the policy refuses | — | at least one socket breaks the policy |
+//! | 2 | not an address at all, or a usage error | not an address, or a usage error | `/proc` unreadable, not Linux, or a usage error |
+//!
+//! # Policies
+//!
+//! `--policy` names one of the library's policies: `loopback` (`Policy::loopback_only`),
+//! `local` (`Policy::local_network`), `default` (`Policy::default`: everything but the
+//! wildcard) and `any` (`Policy::default().allow_wildcard()`). `--allow-wildcard` adds the
+//! wildcard to any of them.
+//!
+//! # JSON output (`--json`)
+//!
+//! With `--json` a command prints exactly one JSON object on stdout (pretty-printed,
+//! followed by a newline) and nothing on stderr, whatever the exit code; usage errors
+//! are still clap's text on stderr with exit code 2. Keys are never removed within a
+//! major version; new keys may be added, so ignore keys you do not know. A key whose
+//! value does not apply is `null`, not absent.
+//!
+//! An **error object** (`"error"`) describes a refusal or a parse error:
+//!
+//! | key | type | meaning |
+//! | --- | --- | --- |
+//! | `kind` | string | the `ErrorKind` variant in snake_case: `wildcard`, `not_loopback`, `not_local_network`, `scope_not_allowed`, `denied_network`, `port_zero`, or a parse error such as `missing_port`, `ipv4_shorthand`, `hostname`, `empty_host` |
+//! | `refusal` | bool | `true` for a policy refusal of a valid address, `false` for a parse error |
+//! | `message` | string | the library's full sentence (`BindError`'s `Display`), with the input |
+//! | `problem` | string | what was wrong, without the input |
+//! | `hint` | string | how to fix it |
+//!
+//! **`check`**:
+//!
+//! | key | type | meaning |
+//! | --- | --- | --- |
+//! | `input` | string | the argument as given |
+//! | `policy` | string | `loopback`, `local`, `default` or `any` |
+//! | `allow_wildcard` | bool | whether the policy used allows the wildcard (after `--allow-wildcard`) |
+//! | `valid` | bool | whether the input is a socket address |
+//! | `allowed` | bool | whether the policy allows it (exit code 0) |
+//! | `address` | string or null | the address in canonical form, such as `127.0.0.1:8080` or `[::1]:8080` |
+//! | `ip` | string or null | the IP address alone |
+//! | `port` | number or null | the port |
+//! | `scope` | string or null | the scope name (`loopback`, `unspecified`, `private`, …) |
+//! | `wildcard` | bool or null | whether it is the wildcard (`0.0.0.0`, `::`, `::ffff:0.0.0.0`) |
+//! | `error` | error object or null | why it was refused or is not an address |
+//!
+//! **`explain`** (for input that is an address; otherwise `input`, `valid: false` and
+//! `error` only, exit code 2):
+//!
+//! | key | type | meaning |
+//! | --- | --- | --- |
+//! | `input` | string | the argument as given |
+//! | `valid` | bool | `true` |
+//! | `address` | string | canonical form: `IP:PORT`, `[IPV6]:PORT`, or the bare IP when no port was given |
+//! | `ip` | string | the IP address alone |
+//! | `port` | number or null | the port, `null` for a bare IP |
+//! | `family` | string | `ipv4` or `ipv6` |
+//! | `scope` | string | the scope name |
+//! | `wildcard` | bool | whether it is the wildcard |
+//! | `loopback` | bool | whether only this host can reach it |
+//! | `local_network` | bool | whether its scope is a local network (what `--policy local` allows) |
+//! | `ipv4_mapped` | string or null | for `::ffff:a.b.c.d`, the IPv4 address it carries |
+//! | `registry` | object or null | the most specific IANA special-purpose registry entry: `prefix`, `name`, `rfc`, `globally_reachable` (bool or null) |
+//! | `dual_stack` | object or null | for the IPv6 wildcard only: `bindv6only` (0, 1, or null when unreadable) and `also_ipv4` (bool or null: whether a new `[::]` socket on this host also takes IPv4) |
+//! | `meaning` | string | one sentence on what binding it means |
+//! | `notes` | array of strings | dual-stack, IPv4-mapped and other remarks |
+//! | `policies` | object | `loopback`, `local`, `default`, `any`: each `{ "allowed": bool, "error": error object or null }` |
+//!
+//! **`audit`**:
+//!
+//! | key | type | meaning |
+//! | --- | --- | --- |
+//! | `policy` | string | as for `check` |
+//! | `allow_wildcard` | bool | as for `check` |
+//! | `sockets` | array | one row per listening TCP socket and bound, unconnected UDP socket, sorted by protocol, port and address |
+//! | `refused` | number | how many rows the policy refuses (exit code 1 when not 0) |
+//! | `owners_complete` | bool | whether every socket's owner could be read (`false` when some processes' file descriptors are unreadable: run as root to see them all) |
+//!
+//! Each row of `sockets`:
+//!
+//! | key | type | meaning |
+//! | --- | --- | --- |
+//! | `proto` | string | `tcp` or `udp` |
+//! | `family` | string | `ipv4` or `ipv6` |
+//! | `address` | string | the local IP address, such as `0.0.0.0` or `::1` |
+//! | `port` | number | the local port |
+//! | `scope` | string | the scope name |
+//! | `wildcard` | bool | whether it is the wildcard |
+//! | `allowed` | bool | the policy's verdict |
+//! | `error` | error object or null | why the policy refuses it |
+//! | `uid` | number | the socket's owner user id |
+//! | `inode` | number | the socket's inode |
+//! | `pid` | number or null | the lowest pid holding the socket, when readable |
+//! | `process` | string or null | that process's name (`comm`) |
+//! | `pids` | array of numbers | every pid holding the socket that could be read |
+
+mod audit;
+mod check;
+mod explain;
+mod json;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use bind_guard::Policy;
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Check, explain and audit server bind addresses (127.0.0.1 vs 0.0.0.0).
+#[derive(Debug, Parser)]
+#[command(
+    name = "bind-guard",
+    version,
+    about = "Check, explain and audit server bind addresses (127.0.0.1 vs 0.0.0.0)",
+    long_about = "Check, explain and audit server bind addresses.\n\n\
+        127.0.0.1 and ::1 are loopback: only this machine can connect. 0.0.0.0 and [::] are \
+        the wildcard: the server listens on every interface and every network this host is \
+        on can reach it. bind-guard refuses the wildcard unless you opt in.",
+    after_help = "Exit codes: 0 allowed, 1 refused by the policy, 2 not an address or usage error.\n\
+        See 'bind-guard help <COMMAND>' for more."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check one bind address against a policy (for scripts and entrypoints)
+    #[command(
+        long_about = "Check one bind address against a policy.\n\n\
+            Prints the address in canonical form on stdout and exits 0 when the policy allows \
+            it; prints why on stderr and exits 1 when the policy refuses it; exits 2 when the \
+            text is not a socket address at all (such as 127.1:80, :8080 or localhost:80). \
+            Host names are not resolved.",
+        after_help = "Examples:\n  \
+            bind-guard check \"$BIND_ADDR\" || exit 1\n  \
+            bind-guard check 0.0.0.0:8080 --allow-wildcard\n  \
+            bind-guard check 10.0.0.5:5432 --policy local --json"
+    )]
+    Check(check::CheckArgs),
+    /// Explain what binding an address means: scope, registry entry, dual-stack notes
+    #[command(
+        long_about = "Explain what binding an address means.\n\n\
+            Accepts a socket address (127.0.0.1:8080, [::]:8080) or a bare IP address \
+            (0.0.0.0, ::1). Prints its scope, the IANA special-purpose registry entry and RFC \
+            behind it, whether it is the wildcard, dual-stack and IPv4-mapped notes, and the \
+            verdict of each policy. Exits 0 for any address, 2 when the input is not one \
+            (and says why).",
+        after_help = "Examples:\n  \
+            bind-guard explain 0.0.0.0:8080\n  \
+            bind-guard explain '[::]:8080'\n  \
+            bind-guard explain ::ffff:127.0.0.1 --json"
+    )]
+    Explain(explain::ExplainArgs),
+    /// List this host's listening sockets and check each against a policy (Linux)
+    #[command(
+        long_about = "List every listening TCP socket and bound UDP socket on this host \
+            (IPv4 and IPv6, this network namespace), with its owning process where readable, \
+            its scope and the policy's verdict. Exits 1 when any socket breaks the policy. \
+            Reads /proc: Linux only. Run as root to see the owners of every socket.",
+        after_help = "Examples:\n  \
+            bind-guard audit\n  \
+            bind-guard audit --policy loopback --json"
+    )]
+    Audit(audit::AuditArgs),
+}
+
+/// A named policy of the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PolicyName {
+    /// Loopback only: 127.0.0.0/8 and ::1, this machine
+    Loopback,
+    /// Loopback, link-local, private, shared (CGNAT) and unique-local networks
+    Local,
+    /// Every address except the wildcard
+    Default,
+    /// Every address, the wildcard included
+    Any,
+}
+
+impl PolicyName {
+    /// Every named policy, in the order `explain` shows them.
+    pub(crate) const ALL: [PolicyName; 4] = [
+        PolicyName::Loopback,
+        PolicyName::Local,
+        PolicyName::Default,
+        PolicyName::Any,
+    ];
+
+    /// The library policy of this name.
+    pub(crate) fn policy(self) -> Policy {
+        match self {
+            PolicyName::Loopback => Policy::loopback_only(),
+            PolicyName::Local => Policy::local_network(),
+            PolicyName::Default => Policy::default(),
+            PolicyName::Any => Policy::default().allow_wildcard(),
+        }
+    }
+
+    /// The name as typed on the command line and printed in JSON.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            PolicyName::Loopback => "loopback",
+            PolicyName::Local => "local",
+            PolicyName::Default => "default",
+            PolicyName::Any => "any",
+        }
+    }
+}
+
+/// `--policy` and `--allow-wildcard`, shared by `check` and `audit`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct PolicyArgs {
+    /// The policy to check against
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t = PolicyName::Default)]
+    pub(crate) policy: PolicyName,
+    /// Allow the wildcard (0.0.0.0, [::]) on top of the policy
+    #[arg(long)]
+    pub(crate) allow_wildcard: bool,
+}
+
+impl PolicyArgs {
+    /// The library policy these arguments select.
+    pub(crate) fn policy(&self) -> Policy {
+        let policy = self.policy.policy();
+        if self.allow_wildcard {
+            policy.allow_wildcard()
+        } else {
+            policy
+        }
+    }
+}
+
+/// What a command produced: its exit code and its text for stdout and stderr. The
+/// commands build this instead of printing, so that printing errors (a closed pipe) are
+/// handled in one place and the commands stay easy to read.
+#[derive(Debug, Default)]
+pub(crate) struct Outcome {
+    pub(crate) code: u8,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+/// Exit code: allowed (or nothing to report).
+pub(crate) const EXIT_OK: u8 = 0;
+/// Exit code: a valid address that the policy refuses.
+pub(crate) const EXIT_REFUSED: u8 = 1;
+/// Exit code: unusable input or an environment the command cannot work in.
+pub(crate) const EXIT_UNUSABLE: u8 = 2;
+
+impl Outcome {
+    /// An outcome that prints one JSON document on stdout.
+    pub(crate) fn json(code: u8, value: &impl serde::Serialize) -> Outcome {
+        match serde_json::to_string_pretty(value) {
+            Ok(mut text) => {
+                text.push('\n');
+                Outcome {
+                    code,
+                    stdout: text,
+                    stderr: String::new(),
+                }
+            }
+            // Our types serialize to JSON infallibly (plain structs, string keys); this is
+            // for completeness, not an expected path.
+            Err(err) => Outcome::error(format!("cannot write JSON: {err}")),
+        }
+    }
+
+    /// An outcome that prints `error: MESSAGE` on stderr and exits 2.
+    pub(crate) fn error(message: impl std::fmt::Display) -> Outcome {
+        Outcome {
+            code: EXIT_UNUSABLE,
+            stdout: String::new(),
+            stderr: format!("error: {message}\n"),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    // clap prints help and version on stdout with exit code 0, and usage errors on
+    // stderr with exit code 2: the convention `check` follows for unusable input too.
+    let cli = Cli::parse();
+    let outcome = match &cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Audit(args) => audit::run(args),
+    };
+    ExitCode::from(emit(outcome))
+}
+
+/// Writes an outcome and returns the exit code to use.
+fn emit(outcome: Outcome) -> u8 {
+    let written = write_all(&mut io::stdout().lock(), &outcome.stdout)
+        .and_then(|()| write_all(&mut io::stderr().lock(), &outcome.stderr));
+    match written {
+        Ok(()) => outcome.code,
+        // `bind-guard audit | head` closes the pipe early: not worth a message, and the
+        // verdict (the exit code) is still the right one.
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => outcome.code,
+        Err(err) => {
+            // Nowhere left to report it but stderr, which may be what failed.
+            let _ = writeln!(io::stderr(), "error: cannot write output: {err}");
+            EXIT_UNUSABLE
+        }
+    }
+}
+
+fn write_all(out: &mut impl Write, text: &str) -> io::Result<()> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn named_policies_match_the_library() {
+        let wildcard = "0.0.0.0:80".parse().unwrap();
+        let private = "10.0.0.1:80".parse().unwrap();
+        let global = "8.8.8.8:80".parse().unwrap();
+        let allows = |name: PolicyName, addr| name.policy().allows(addr);
+        assert!(!allows(PolicyName::Default, wildcard));
+        assert!(allows(PolicyName::Any, wildcard));
+        assert!(allows(PolicyName::Local, private));
+        assert!(!allows(PolicyName::Local, global));
+        assert!(!allows(PolicyName::Loopback, private));
+        let widened = PolicyArgs {
+            policy: PolicyName::Loopback,
+            allow_wildcard: true,
+        };
+        assert!(widened.policy().allows(wildcard));
+        assert!(!widened.policy().allows(private));
+    }
+}

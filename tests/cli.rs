@@ -1,0 +1,628 @@
+//! The `bind-guard` command-line tool, run as a real process: exit codes, text and JSON.
+//!
+//! The binary lives in the `bind-guard` package behind the `cli` feature, so Cargo does
+//! not build it for this package's tests (`CARGO_BIN_EXE_*` is only set for binaries of
+//! the same package). The first test to need it runs
+//! `cargo build -p bind-guard --features cli --bin bind-guard` once, in the target
+//! directory this test binary was built in (so the build is shared and incremental),
+//! and takes the binary's path from Cargo's JSON messages. Set `BIND_GUARD_BIN` to test
+//! an already built binary instead.
+
+// An integration test: its helpers fail loudly, like the tests themselves (clippy's
+// allow-*-in-tests settings cover only `#[test]` functions, not the helpers).
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// How long one run of the binary may take before the test kills it and fails.
+const RUN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The binary under test, built once per test process.
+fn bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        if let Some(path) = std::env::var_os("BIND_GUARD_BIN") {
+            return PathBuf::from(path);
+        }
+        build_bin()
+    })
+}
+
+fn build_bin() -> PathBuf {
+    // This test is TARGET/PROFILE/deps/cli-HASH: build into the same TARGET.
+    let exe = std::env::current_exe().expect("test executable path");
+    let target_dir = exe
+        .ancestors()
+        .nth(3)
+        .expect("the test executable lives in TARGET/PROFILE/deps")
+        .to_path_buf();
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "-p",
+            "bind-guard",
+            "--features",
+            "cli",
+            "--bin",
+            "bind-guard",
+            "--quiet",
+            "--message-format=json-render-diagnostics",
+            "--target-dir",
+        ])
+        .arg(&target_dir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run cargo build");
+    assert!(
+        output.status.success(),
+        "cargo build of the bind-guard binary failed"
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "bind-guard")
+        .find_map(|msg| msg["executable"].as_str().map(PathBuf::from))
+        .expect("cargo reported the bind-guard executable")
+}
+
+/// One finished run of the binary.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|err| panic!("stdout is not JSON ({err}): {:?}", self.stdout))
+    }
+}
+
+/// Runs the binary with `args`, with a timeout, and collects its output.
+fn run(args: &[&str]) -> Run {
+    let mut child = Command::new(bin())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn bind-guard");
+    // Read both pipes on threads so a large output never blocks the child.
+    let mut stdout = child.stdout.take().expect("stdout pipe");
+    let mut stderr = child.stderr.take().expect("stderr pipe");
+    let out = thread::spawn(move || {
+        let mut text = String::new();
+        stdout.read_to_string(&mut text).map(|_| text)
+    });
+    let err = thread::spawn(move || {
+        let mut text = String::new();
+        stderr.read_to_string(&mut text).map(|_| text)
+    });
+    let deadline = Instant::now() + RUN_TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for bind-guard") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("bind-guard {args:?} ran longer than {RUN_TIMEOUT:?}");
+        }
+        thread::sleep(Duration::from_millis(10));
+    };
+    Run {
+        code: status
+            .code()
+            .expect("bind-guard exited (not killed by a signal)"),
+        stdout: out.join().expect("stdout reader").expect("stdout is UTF-8"),
+        stderr: err.join().expect("stderr reader").expect("stderr is UTF-8"),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// check
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn check_allowed_prints_the_canonical_address_and_exits_0() {
+    let run = run(&["check", "127.0.0.1:8080"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "127.0.0.1:8080\n");
+    assert_eq!(run.stderr, "");
+
+    let run = self::run(&["check", "[0:0:0:0:0:0:0:1]:8080"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "[::1]:8080\n");
+}
+
+#[test]
+fn check_refused_exits_1_with_the_reason_on_stderr() {
+    for addr in ["0.0.0.0:8080", "[::]:8080", "[::ffff:0.0.0.0]:8080"] {
+        let run = run(&["check", addr]);
+        assert_eq!(run.code, 1, "{addr}: {run:?}");
+        assert_eq!(run.stdout, "", "{addr}");
+        assert!(run.stderr.starts_with("error: bind address"), "{run:?}");
+        assert!(run.stderr.contains("wildcard"), "{run:?}");
+        assert!(run.stderr.contains("--allow-wildcard"), "{run:?}");
+    }
+}
+
+#[test]
+fn check_policies() {
+    let code = |args: &[&str]| run(args).code;
+    assert_eq!(code(&["check", "0.0.0.0:8080", "--allow-wildcard"]), 0);
+    assert_eq!(code(&["check", "0.0.0.0:8080", "--policy", "any"]), 0);
+    assert_eq!(
+        code(&["check", "192.168.1.10:80", "--policy", "loopback"]),
+        1
+    );
+    assert_eq!(code(&["check", "192.168.1.10:80", "--policy", "local"]), 0);
+    assert_eq!(code(&["check", "8.8.8.8:53", "--policy", "local"]), 1);
+    assert_eq!(code(&["check", "8.8.8.8:53", "--policy", "default"]), 0);
+    assert_eq!(code(&["check", "[::1]:80", "--policy=loopback"]), 0);
+    // --allow-wildcard widens the policy by the wildcard alone.
+    let widened = ["--policy", "loopback", "--allow-wildcard"];
+    assert_eq!(code(&[&["check", "0.0.0.0:80"][..], &widened].concat()), 0);
+    assert_eq!(code(&[&["check", "10.0.0.1:80"][..], &widened].concat()), 1);
+
+    let run = run(&["check", "10.0.0.1:80", "--policy", "loopback"]);
+    assert!(run.stderr.contains("not a loopback address"), "{run:?}");
+    assert!(run.stderr.contains("'loopback' policy"), "{run:?}");
+}
+
+#[test]
+fn check_unusable_input_exits_2() {
+    for (addr, says) in [
+        ("127.1:80", "shorthand"),
+        (":8080", "no host"),
+        ("localhost:8080", "localhost"),
+        ("", "empty"),
+        ("::1:8080", "brackets"),
+        ("127.0.0.1", "no port"),
+        ("http://127.0.0.1:80/", "URL"),
+    ] {
+        let run = run(&["check", addr]);
+        assert_eq!(run.code, 2, "{addr:?}: {run:?}");
+        assert_eq!(run.stdout, "", "{addr:?}");
+        assert!(run.stderr.starts_with("error: "), "{addr:?}: {run:?}");
+        assert!(run.stderr.contains(says), "{addr:?}: {run:?}");
+    }
+    // A hostile input is escaped, never echoed raw to the terminal.
+    let run = run(&["check", "1.2.3.4:80\u{1b}[31m"]);
+    assert_eq!(run.code, 2);
+    assert!(!run.stderr.contains('\u{1b}'), "{run:?}");
+}
+
+#[test]
+fn usage_errors_exit_2_in_clap_style() {
+    let run = run(&[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("Usage: bind-guard <COMMAND>"),
+        "{run:?}"
+    );
+
+    let run = self::run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("error: the following required arguments were not provided")
+    );
+    assert!(run.stderr.contains("<ADDR>"));
+
+    let run = self::run(&["check", "127.0.0.1:80", "--policy", "open"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("invalid value 'open' for '--policy <POLICY>'"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains("loopback, local, default, any"),
+        "{run:?}"
+    );
+
+    let run = self::run(&["chek", "127.0.0.1:80"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("'check'"),
+        "suggests the command: {run:?}"
+    );
+
+    let run = self::run(&["check", "127.0.0.1:80", "--jsn"]);
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn help_and_version_exit_0_on_stdout() {
+    let run = run(&["--help"]);
+    assert_eq!(run.code, 0);
+    for word in ["check", "explain", "audit", "Exit codes"] {
+        assert!(run.stdout.contains(word), "{word}: {}", run.stdout);
+    }
+    let run = self::run(&["help", "check"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("--allow-wildcard"));
+    assert!(run.stdout.contains("--policy <POLICY>"));
+
+    let run = self::run(&["--version"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.stdout.trim(),
+        format!("bind-guard {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn check_json() {
+    let run = run(&["check", "0.0.0.0:8080", "--json"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr, "", "JSON mode keeps stderr empty");
+    let json = run.json();
+    assert_eq!(json["input"], "0.0.0.0:8080");
+    assert_eq!(json["policy"], "default");
+    assert_eq!(json["allow_wildcard"], false);
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["allowed"], false);
+    assert_eq!(json["address"], "0.0.0.0:8080");
+    assert_eq!(json["ip"], "0.0.0.0");
+    assert_eq!(json["port"], 8080);
+    assert_eq!(json["scope"], "unspecified");
+    assert_eq!(json["wildcard"], true);
+    assert_eq!(json["error"]["kind"], "wildcard");
+    assert_eq!(json["error"]["refusal"], true);
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("0.0.0.0:8080")
+    );
+    assert!(
+        json["error"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("127.0.0.1")
+    );
+
+    let run = self::run(&[
+        "check",
+        "[::ffff:127.0.0.1]:80",
+        "--json",
+        "--policy",
+        "loopback",
+    ]);
+    assert_eq!(run.code, 0);
+    let json = run.json();
+    assert_eq!(json["allowed"], true);
+    assert_eq!(json["scope"], "loopback");
+    assert_eq!(json["error"], Value::Null);
+
+    let run = self::run(&["check", "0.0.0.0:80", "--json", "--allow-wildcard"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.json()["allow_wildcard"], true);
+
+    let run = self::run(&["check", "127.1:80", "--json"]);
+    assert_eq!(run.code, 2);
+    let json = run.json();
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["allowed"], false);
+    assert_eq!(json["address"], Value::Null);
+    assert_eq!(json["scope"], Value::Null);
+    assert_eq!(json["error"]["kind"], "ipv4_shorthand");
+    assert_eq!(json["error"]["refusal"], false);
+}
+
+// ---------------------------------------------------------------------------------
+// explain
+// ---------------------------------------------------------------------------------
+
+fn explain_json(addr: &str) -> Value {
+    let run = run(&["explain", addr, "--json"]);
+    assert_eq!(run.code, 0, "{addr}: {run:?}");
+    assert_eq!(run.stderr, "");
+    run.json()
+}
+
+#[test]
+fn explain_loopback() {
+    let run = run(&["explain", "127.0.0.1:8080"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("scope:     loopback"), "{}", run.stdout);
+    assert!(run.stdout.contains("\"Loopback\""), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("only from programs on this same machine")
+    );
+
+    let json = explain_json("127.0.0.1:8080");
+    for key in [
+        "input",
+        "valid",
+        "address",
+        "ip",
+        "port",
+        "family",
+        "scope",
+        "wildcard",
+        "loopback",
+        "local_network",
+        "ipv4_mapped",
+        "registry",
+        "dual_stack",
+        "meaning",
+        "notes",
+        "policies",
+    ] {
+        assert!(json.get(key).is_some(), "missing key {key}: {json}");
+    }
+    assert_eq!(json["address"], "127.0.0.1:8080");
+    assert_eq!(json["port"], 8080);
+    assert_eq!(json["family"], "ipv4");
+    assert_eq!(json["scope"], "loopback");
+    assert_eq!(json["loopback"], true);
+    assert_eq!(json["wildcard"], false);
+    assert_eq!(json["registry"]["prefix"], "127.0.0.0/8");
+    assert_eq!(json["registry"]["name"], "Loopback");
+    assert!(
+        json["registry"]["rfc"]
+            .as_str()
+            .unwrap()
+            .contains("RFC1122")
+    );
+    assert_eq!(json["registry"]["globally_reachable"], false);
+    for policy in ["loopback", "local", "default", "any"] {
+        assert_eq!(json["policies"][policy]["allowed"], true, "{policy}");
+    }
+
+    // A bare IP works too, with no port.
+    let json = explain_json("::1");
+    assert_eq!(json["address"], "::1");
+    assert_eq!(json["port"], Value::Null);
+    assert_eq!(json["scope"], "loopback");
+    assert_eq!(json["registry"]["rfc"], "[RFC4291]");
+}
+
+#[test]
+fn explain_wildcard() {
+    let run = run(&["explain", "0.0.0.0:8080"]);
+    assert_eq!(run.code, 0, "explain explains, it does not judge: {run:?}");
+    assert!(run.stdout.contains("wildcard:  yes"), "{}", run.stdout);
+    assert!(run.stdout.contains("every interface"));
+    assert!(
+        run.stdout.contains("127.0.0.1"),
+        "points to loopback instead"
+    );
+    assert!(
+        run.stdout
+            .contains("why the default policy refuses it: bind address")
+    );
+
+    let json = explain_json("0.0.0.0:8080");
+    assert_eq!(json["scope"], "unspecified");
+    assert_eq!(json["wildcard"], true);
+    assert_eq!(json["loopback"], false);
+    assert_eq!(json["dual_stack"], Value::Null, "IPv4 has no dual-stack");
+    assert_eq!(json["registry"]["name"], "This host on this network");
+    assert_eq!(json["policies"]["default"]["allowed"], false);
+    assert_eq!(json["policies"]["default"]["error"]["kind"], "wildcard");
+    assert_eq!(json["policies"]["any"]["allowed"], true);
+    assert_eq!(json["policies"]["any"]["error"], Value::Null);
+
+    // [::]: dual-stack, with this host's sysctl.
+    let json = explain_json("[::]:8080");
+    assert_eq!(json["wildcard"], true);
+    assert_eq!(json["family"], "ipv6");
+    let sysctl = std::fs::read_to_string("/proc/sys/net/ipv6/bindv6only")
+        .ok()
+        .and_then(|text| text.trim().parse::<u64>().ok());
+    assert_eq!(json["dual_stack"]["bindv6only"].as_u64(), sysctl);
+    assert_eq!(
+        json["dual_stack"]["also_ipv4"].as_bool(),
+        sysctl.map(|value| value == 0)
+    );
+    let notes = json["notes"].to_string();
+    assert!(notes.contains("IPV6_V6ONLY"), "{notes}");
+    assert!(notes.contains("net.ipv6.bindv6only"), "{notes}");
+}
+
+#[test]
+fn explain_ipv4_mapped() {
+    let json = explain_json("[::ffff:127.0.0.1]:80");
+    assert_eq!(json["family"], "ipv6");
+    assert_eq!(json["ipv4_mapped"], "127.0.0.1");
+    assert_eq!(json["scope"], "loopback");
+    assert_eq!(json["loopback"], true);
+    assert!(
+        json["notes"]
+            .to_string()
+            .contains("IPv4-mapped form of 127.0.0.1")
+    );
+
+    let json = explain_json("::ffff:0.0.0.0");
+    assert_eq!(json["ipv4_mapped"], "0.0.0.0");
+    assert_eq!(json["wildcard"], true, "the wildcard in disguise");
+    assert_eq!(json["policies"]["default"]["allowed"], false);
+
+    assert_eq!(explain_json("127.0.0.1")["ipv4_mapped"], Value::Null);
+}
+
+#[test]
+fn explain_documentation_ranges() {
+    for (addr, rfc) in [
+        ("192.0.2.7:80", "RFC5737"),
+        ("198.51.100.1", "RFC5737"),
+        ("[2001:db8::1]:443", "RFC3849"),
+    ] {
+        let json = explain_json(addr);
+        assert_eq!(json["scope"], "documentation", "{addr}");
+        assert!(
+            json["registry"]["rfc"].as_str().unwrap().contains(rfc),
+            "{addr}: {json}"
+        );
+        assert!(
+            json["meaning"].as_str().unwrap().contains("documentation"),
+            "{addr}"
+        );
+        // Allowed by the default policy (it is not the wildcard), not by local.
+        assert_eq!(json["policies"]["default"]["allowed"], true);
+        assert_eq!(json["policies"]["local"]["allowed"], false);
+    }
+    // A global address has no registry entry.
+    assert_eq!(explain_json("8.8.8.8:53")["registry"], Value::Null);
+}
+
+#[test]
+fn explain_says_why_input_is_not_an_address() {
+    let run = run(&["explain", "127.1:80"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.starts_with("error: bind address \"127.1:80\""),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("shorthand"));
+
+    let run = self::run(&["explain", "localhost", "--json"]);
+    assert_eq!(run.code, 2);
+    let json = run.json();
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["error"]["kind"], "localhost");
+
+    // A bare IPv6 with what looks like a port is explained, with a pointer.
+    let json = explain_json("::1:8080");
+    assert!(json["notes"].to_string().contains("[::1]:8080"), "{json}");
+}
+
+// ---------------------------------------------------------------------------------
+// audit
+// ---------------------------------------------------------------------------------
+
+#[cfg(target_os = "linux")]
+mod audit {
+    use std::net::{SocketAddr, TcpListener, UdpSocket};
+
+    use serde_json::Value;
+
+    use super::run;
+
+    fn row_for<'a>(json: &'a Value, proto: &str, addr: SocketAddr) -> &'a Value {
+        json["sockets"]
+            .as_array()
+            .expect("sockets array")
+            .iter()
+            .find(|row| {
+                row["proto"] == proto
+                    && row["address"] == addr.ip().to_string()
+                    && row["port"] == addr.port()
+            })
+            .unwrap_or_else(|| panic!("{proto} {addr} not in the audit: {json}"))
+    }
+
+    #[test]
+    fn audit_finds_this_tests_listeners() {
+        // Port 0 and closed right after the audit: nothing connects to them.
+        let wildcard = TcpListener::bind("0.0.0.0:0").unwrap();
+        let loopback = TcpListener::bind("127.0.0.1:0").unwrap();
+        let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let v6 = TcpListener::bind("[::1]:0").ok(); // absent when the host has no IPv6
+        let me = std::process::id();
+
+        let run = run(&["audit", "--json"]);
+        assert_eq!(
+            run.code, 1,
+            "our own 0.0.0.0 listener breaks the default policy"
+        );
+        let json = run.json();
+        assert_eq!(json["policy"], "default");
+
+        let row = row_for(&json, "tcp", wildcard.local_addr().unwrap());
+        assert_eq!(row["scope"], "unspecified");
+        assert_eq!(row["wildcard"], true);
+        assert_eq!(row["allowed"], false);
+        assert_eq!(row["error"]["kind"], "wildcard");
+        assert_eq!(row["pid"], me, "{row}");
+        assert!(row["pids"].as_array().unwrap().contains(&Value::from(me)));
+        let name = row["process"].as_str().unwrap();
+        assert!(!name.is_empty());
+
+        let row = row_for(&json, "tcp", loopback.local_addr().unwrap());
+        assert_eq!(row["scope"], "loopback");
+        assert_eq!(row["allowed"], true);
+        assert_eq!(row["error"], Value::Null);
+        assert_eq!(row["pid"], me);
+
+        let row = row_for(&json, "udp", udp.local_addr().unwrap());
+        assert_eq!(row["allowed"], true);
+        assert_eq!(row["pid"], me);
+
+        if let Some(v6) = &v6 {
+            let row = row_for(&json, "tcp", v6.local_addr().unwrap());
+            assert_eq!(row["family"], "ipv6");
+            assert_eq!(row["scope"], "loopback");
+            assert_eq!(row["allowed"], true);
+        }
+        let refused = json["sockets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|row| row["allowed"] == false)
+            .count();
+        assert_eq!(json["refused"], refused);
+
+        // The text report names the refused listener and its process.
+        let port = wildcard.local_addr().unwrap().port();
+        let run = self::run(&["audit"]);
+        assert_eq!(run.code, 1);
+        let line = run
+            .stdout
+            .lines()
+            .find(|line| line.starts_with("tcp") && line.contains(&format!("0.0.0.0:{port} ")))
+            .unwrap_or_else(|| panic!("no table line for port {port}: {}", run.stdout));
+        assert!(line.contains("REFUSED"), "{line}");
+        assert!(line.contains(&format!("{me}/")), "{line}");
+        assert!(run.stdout.contains("break the 'default' policy"));
+
+        // Opting in to the wildcard accepts everything; loopback-only refuses ours again.
+        assert_eq!(self::run(&["audit", "--policy", "any"]).code, 0);
+        let json = self::run(&["audit", "--json", "--allow-wildcard"]).json();
+        assert_eq!(
+            row_for(&json, "tcp", wildcard.local_addr().unwrap())["allowed"],
+            true
+        );
+        let json = self::run(&["audit", "--json", "--policy", "loopback"]).json();
+        assert_eq!(
+            row_for(&json, "tcp", loopback.local_addr().unwrap())["allowed"],
+            true
+        );
+        assert_eq!(
+            row_for(&json, "tcp", wildcard.local_addr().unwrap())["allowed"],
+            false
+        );
+
+        drop((wildcard, loopback, udp, v6));
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+#[test]
+fn audit_is_linux_only() {
+    let run = run(&["audit"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("Linux"));
+}

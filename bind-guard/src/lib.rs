@@ -113,7 +113,17 @@
 //!
 //! | feature | default | adds |
 //! | --- | --- | --- |
-//! | `std` | yes | [`BindAddr::bind_tcp`], [`BindAddr::bind_udp`], [`Policy::resolve`], `ToSocketAddrs` |
+//! | `std` | yes | [`BindAddr::bind_tcp`], [`BindAddr::bind_udp`], [`Policy::resolve`], `ToSocketAddrs`, [`BindSet`] (several listeners, bound all or none), [`env`](mod@env) (addresses from environment variables, with a wildcard opt-in variable) |
+//! | `serde` | no | `Serialize`/`Deserialize` for `BindAddr<P>`, `Policy` and `BindSet`, as strings; deserializing checks ([`serde`]) |
+//! | `clap` | no | the types as `#[arg]` values, `checked_by(policy)`, and the `--bind`/`--expose` group `ListenArgs` ([`clap`]) |
+//! | `tokio` | no | `bind_guard::tokio::{bind_tcp, bind_udp, bind_tcp_all}`: async, tokio sockets, bound address re-checked ([`tokio`]) |
+//! | `socket2` | no | socket2 sockets with `SO_REUSEADDR` and an explicit dual-stack choice for `[::]` ([`socket2`]) |
+//! | `if-addrs` | no | `reachable`: the concrete addresses a wildcard listener is reachable on ([`reachable`]) |
+//! | `log` | no | [`env`](mod@env)'s wildcard warning through `log` |
+//! | `tracing` | no | [`env`](mod@env)'s wildcard warning through `tracing` |
+//!
+//! [`Policy`] always has a text form (`Display`/`FromStr`, such as
+//! `"local,deny=10.99.0.0/16"`), for configs and flags.
 //!
 //! Without default features the crate is `no_std` (it needs `alloc` for errors and
 //! policy lists) and keeps scopes, parsing, rules, policies and the macros.
@@ -134,6 +144,7 @@ mod net_literal;
 mod net_set;
 mod parse;
 mod policy;
+mod policy_text;
 pub mod registry;
 mod rule;
 mod scope;
@@ -141,12 +152,38 @@ mod scope;
 #[cfg(feature = "std")]
 mod bind;
 #[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub mod env;
+#[cfg(feature = "std")]
 mod resolve;
+#[cfg(feature = "std")]
+mod set;
+
+#[cfg(feature = "clap")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clap")))]
+pub mod clap;
+#[cfg(feature = "if-addrs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "if-addrs")))]
+pub mod reachable;
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+pub mod serde;
+#[cfg(feature = "socket2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "socket2")))]
+pub mod socket2;
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub mod tokio;
 
 pub use addr::{BindAddr, LocalAddr, LoopbackAddr};
 pub use error::{BindError, ErrorKind};
+pub use net_literal::parse_net;
 pub use policy::Policy;
+pub use policy_text::{ParsePolicyError, PolicyTextErrorKind};
 pub use scope::{ParseScopeError, Scope};
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use set::BindSet;
 
 #[cfg(feature = "std")]
 mod to_socket_addrs {
@@ -216,25 +253,41 @@ macro_rules! ip_net {
 #[doc(hidden)]
 pub mod __private {
     pub use bind_guard_macros::{bind_addr_impl, ip_net_impl};
-    pub use core::panic;
-    pub use core::result::Result::{Err, Ok};
     pub use ipnet::IpNet;
 
+    use crate::BindAddr;
     use crate::marker::Rule;
-    use crate::{BindAddr, ErrorKind};
 
     pub use crate::rule::{Expect, ScopeRule};
 
+    // These run inside the `const { … }` block `bind_addr!` and `ip_net!` expand to. A
+    // refusal is a `const` panic, which the compiler reports as an error; `track_caller`
+    // makes it point at the macro's literal. Keeping the `match` and the panic here
+    // rather than in every expansion also keeps the per-literal compile cost down.
+
     /// The whole of `bind_addr!`: parse and check with the rule of the inferred type.
-    pub const fn bind_addr<P: Rule>(
-        literal: &str,
-        allow_wildcard: bool,
-    ) -> Result<BindAddr<P>, ErrorKind> {
-        BindAddr::<P>::parse_const(literal, allow_wildcard)
+    #[track_caller]
+    #[allow(
+        clippy::panic,
+        reason = "a const panic is how the macro reports a refusal"
+    )]
+    pub const fn bind_addr<P: Rule>(literal: &str, allow_wildcard: bool) -> BindAddr<P> {
+        match BindAddr::<P>::parse_const(literal, allow_wildcard) {
+            Ok(addr) => addr,
+            Err(kind) => panic!("{}", kind.message()),
+        }
     }
 
     /// The whole of `ip_net!`.
-    pub const fn ip_net(literal: &str) -> Result<IpNet, ErrorKind> {
-        crate::net_literal::parse(literal.as_bytes())
+    #[track_caller]
+    #[allow(
+        clippy::panic,
+        reason = "a const panic is how the macro reports a refusal"
+    )]
+    pub const fn ip_net(literal: &str) -> IpNet {
+        match crate::net_literal::parse(literal.as_bytes()) {
+            Ok(net) => net,
+            Err(kind) => panic!("{}", kind.message()),
+        }
     }
 }

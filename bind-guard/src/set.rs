@@ -1,0 +1,292 @@
+//! [`BindSet`]: several listen addresses, checked together and bound all or none (`std`
+//! feature).
+
+use std::fmt;
+use std::io;
+use std::net::{TcpListener, UdpSocket};
+use std::str::FromStr;
+use std::vec::Vec;
+
+use crate::{BindAddr, BindError, ErrorKind, Policy};
+
+/// The addresses a server listens on: one or more [`BindAddr`]s that passed one
+/// [`Policy`], without repeats, in the order given.
+///
+/// A service that should answer on `127.0.0.1` *and* `[::1]` (what `localhost` means
+/// today) needs two sockets. `BindSet` reads such a list from one string, turns
+/// `localhost:PORT` into both loopback addresses (without asking DNS), and binds all the
+/// addresses or none: if one bind fails, the sockets already opened are closed and the
+/// error names the address that failed, so a server never runs half-listening.
+///
+/// ```
+/// use bind_guard::{BindSet, Policy};
+///
+/// let set = BindSet::parse(&Policy::default(), "localhost:0")?;
+/// assert_eq!(set.to_string(), "127.0.0.1:0,[::1]:0");
+/// let listeners = set.bind_tcp()?; // two sockets, or an error and none
+/// assert_eq!(listeners.len(), 2);
+///
+/// let err = BindSet::parse(&Policy::default(), "127.0.0.1:8080,0.0.0.0:8080").unwrap_err();
+/// assert_eq!(err.input(), "0.0.0.0:8080");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// Each address with port 0 gets its own free port from the system.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BindSet {
+    addrs: Vec<BindAddr>,
+}
+
+impl BindSet {
+    /// Parses a comma-separated list of addresses and checks each with `policy`. An
+    /// item is an address literal, or `localhost:PORT` (and names under `.localhost`),
+    /// which becomes `127.0.0.1:PORT` and `[::1]:PORT`. Other host names are refused,
+    /// as [`Policy::parse`] refuses them: this never asks DNS (see
+    /// [`resolve`](BindSet::resolve)). One bad item refuses the whole list; the error
+    /// names that item.
+    pub fn parse(policy: &Policy, list: &str) -> Result<Self, BindError> {
+        Self::parse_items(policy, list.split(','))
+    }
+
+    /// Like [`parse`](BindSet::parse), for items that are already separate (repeated
+    /// flags, a config array). Commas inside an item are not split.
+    pub fn parse_items<'a>(
+        policy: &Policy,
+        items: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Self, BindError> {
+        Self::collect(items, |item| match policy.parse(item) {
+            Ok(addr) => Ok(std::vec![addr]),
+            // `Policy::resolve` maps localhost to both loopback addresses without DNS.
+            Err(err) if err.kind() == ErrorKind::Localhost => policy.resolve(item),
+            Err(err) => Err(err),
+        })
+    }
+
+    /// Like [`parse`](BindSet::parse), but host names are resolved with
+    /// [`Policy::resolve`]: through the system resolver, and accepted only if every
+    /// address they resolve to is.
+    pub fn resolve(policy: &Policy, list: &str) -> Result<Self, BindError> {
+        Self::collect(list.split(','), |item| policy.resolve(item))
+    }
+
+    fn collect<'a>(
+        items: impl IntoIterator<Item = &'a str>,
+        mut check: impl FnMut(&str) -> Result<Vec<BindAddr>, BindError>,
+    ) -> Result<Self, BindError> {
+        let mut addrs: Vec<BindAddr> = Vec::new();
+        for item in items {
+            for addr in check(item.trim())? {
+                // `localhost:8080,127.0.0.1:8080` names one socket twice; binding it
+                // twice would fail, so keep the first.
+                if !addrs.contains(&addr) {
+                    addrs.push(addr);
+                }
+            }
+        }
+        if addrs.is_empty() {
+            return Err(BindError::new("", ErrorKind::Empty));
+        }
+        Ok(BindSet { addrs })
+    }
+
+    /// A set of addresses that were checked already. Repeats are dropped; `None` if
+    /// there is no address at all.
+    ///
+    /// ```
+    /// use bind_guard::{BindAddr, BindSet};
+    /// let set = BindSet::from_addrs([BindAddr::loopback(80), BindAddr::loopback_v6(80)]);
+    /// assert_eq!(set.map(|s| s.len()), Some(2));
+    /// ```
+    #[must_use]
+    pub fn from_addrs(addrs: impl IntoIterator<Item = BindAddr>) -> Option<Self> {
+        let mut unique: Vec<BindAddr> = Vec::new();
+        for addr in addrs {
+            if !unique.contains(&addr) {
+                unique.push(addr);
+            }
+        }
+        (!unique.is_empty()).then_some(BindSet { addrs: unique })
+    }
+
+    /// The addresses, in order.
+    #[must_use]
+    pub fn addrs(&self) -> &[BindAddr] {
+        &self.addrs
+    }
+
+    /// How many addresses there are (at least one).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.addrs.len()
+    }
+
+    /// Always `false`: a set holds at least one address. (For the `len`/`is_empty` pair.)
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.addrs.is_empty()
+    }
+
+    /// The addresses, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, BindAddr> {
+        self.addrs.iter()
+    }
+
+    /// The wildcard addresses in the set (only possible if the policy opted in).
+    pub fn wildcards(&self) -> impl Iterator<Item = &BindAddr> {
+        self.addrs.iter().filter(|addr| addr.is_wildcard())
+    }
+
+    /// Opens a TCP listener on every address (each checked with
+    /// [`BindAddr::verify_bound`]), or none: on the first failure the listeners opened so
+    /// far are closed and the error says which address failed.
+    pub fn bind_tcp(&self) -> io::Result<Vec<TcpListener>> {
+        self.bind_all(BindAddr::bind_tcp)
+    }
+
+    /// Opens a UDP socket on every address, or none (see [`bind_tcp`](BindSet::bind_tcp)).
+    pub fn bind_udp(&self) -> io::Result<Vec<UdpSocket>> {
+        self.bind_all(BindAddr::bind_udp)
+    }
+
+    /// Opens a socket on every address with `bind`, or none: the building block of
+    /// [`bind_tcp`](BindSet::bind_tcp), for other socket types (tokio, socket2).
+    /// `bind`'s error is wrapped so that it names the address.
+    pub fn bind_all<S>(
+        &self,
+        mut bind: impl FnMut(&BindAddr) -> io::Result<S>,
+    ) -> io::Result<Vec<S>> {
+        let mut sockets = Vec::with_capacity(self.addrs.len());
+        for addr in &self.addrs {
+            // On error `sockets` is dropped here, which closes every socket opened so far.
+            sockets.push(bind(addr).map_err(|err| with_addr(addr, err))?);
+        }
+        Ok(sockets)
+    }
+}
+
+/// An I/O error that names the address it happened on, keeping its kind.
+pub(crate) fn with_addr(addr: &BindAddr, err: io::Error) -> io::Error {
+    io::Error::new(err.kind(), std::format!("cannot bind {addr}: {err}"))
+}
+
+/// The addresses, comma-separated: the form [`parse`](BindSet::parse) reads back.
+impl fmt::Display for BindSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for addr in &self.addrs {
+            if !first {
+                f.write_str(",")?;
+            }
+            first = false;
+            fmt::Display::fmt(addr, f)?;
+        }
+        Ok(())
+    }
+}
+
+/// [`BindSet::parse`] with the default policy (anything but the wildcard).
+impl FromStr for BindSet {
+    type Err = BindError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        BindSet::parse(&Policy::default(), s)
+    }
+}
+
+impl From<BindAddr> for BindSet {
+    fn from(addr: BindAddr) -> Self {
+        BindSet {
+            addrs: std::vec![addr],
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a BindSet {
+    type Item = &'a BindAddr;
+    type IntoIter = std::slice::Iter<'a, BindAddr>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.addrs.iter()
+    }
+}
+
+impl IntoIterator for BindSet {
+    type Item = BindAddr;
+    type IntoIter = std::vec::IntoIter<BindAddr>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.addrs.into_iter()
+    }
+}
+
+impl AsRef<[BindAddr]> for BindSet {
+    fn as_ref(&self) -> &[BindAddr] {
+        &self.addrs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    #[test]
+    fn localhost_becomes_both_loopback_addresses_and_repeats_go() {
+        let set = BindSet::parse(
+            &Policy::loopback_only(),
+            "localhost:80, 127.0.0.1:80,[::1]:81",
+        )
+        .unwrap();
+        assert_eq!(set.to_string(), "127.0.0.1:80,[::1]:80,[::1]:81");
+        assert_eq!(set.to_string().parse::<BindSet>().unwrap(), set);
+    }
+
+    #[test]
+    fn one_bad_item_refuses_the_list_and_is_named() {
+        let err = BindSet::parse(&Policy::loopback_only(), "127.0.0.1:80,10.0.0.1:80").unwrap_err();
+        assert_eq!(
+            (err.input(), err.kind()),
+            ("10.0.0.1:80", ErrorKind::NotLoopback)
+        );
+        let err = "127.0.0.1:80,".parse::<BindSet>().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Empty);
+        // parse never asks DNS; other names are refused with the parser's diagnosis.
+        let err = "example.com:80".parse::<BindSet>().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Hostname);
+        let wild =
+            BindSet::parse(&Policy::default().allow_wildcard(), "[::]:80,127.0.0.1:80").unwrap();
+        assert_eq!(wild.wildcards().count(), 1);
+    }
+
+    #[test]
+    fn binds_all_or_none() {
+        // Occupy a port, then ask for a free port and that one: nothing must stay bound.
+        let taken = BindAddr::loopback(0).bind_tcp().unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let list = std::format!("[::1]:0,127.0.0.1:{port}");
+        let set = BindSet::parse(&Policy::default(), &list).unwrap();
+        let mut opened = None;
+        let err = set
+            .bind_all(|addr| {
+                let listener = addr.bind_tcp()?;
+                if opened.is_none() {
+                    opened = Some(listener.local_addr()?);
+                }
+                Ok(listener)
+            })
+            .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AddrInUse);
+        assert!(
+            err.to_string().contains(&std::format!("127.0.0.1:{port}")),
+            "{err}"
+        );
+        // The first listener was closed: its port can be bound again.
+        let first = opened.unwrap();
+        assert!(
+            std::net::TcpListener::bind(first).is_ok(),
+            "{first} still bound"
+        );
+        assert!(set.bind_tcp().is_err());
+        drop(taken);
+    }
+}

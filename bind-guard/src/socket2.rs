@@ -1,0 +1,271 @@
+//! socket2 sockets on a checked address (`socket2` feature): the options servers set
+//! before `bind`, with an explicit choice for `[::]`.
+//!
+//! `std` and tokio bind in one call, so options that must be set *before* `bind` cannot
+//! be given. These functions build a socket2 [`Socket`], set:
+//!
+//! - `SO_REUSEADDR` (on by default, except on Windows): a restarted server can bind its
+//!   port again while connections of the previous process linger in `TIME_WAIT`. This is
+//!   what `std`/tokio servers on Unix get too. On Windows `SO_REUSEADDR` would let
+//!   another socket take over a bound port, so it is never set there.
+//! - `IPV6_V6ONLY` for IPv6 addresses, when chosen. For the IPv6 wildcard `[::]` the
+//!   choice is **required**: whether `[::]` also accepts IPv4 connections (dual-stack)
+//!   depends on the system (`net.ipv6.bindv6only` on Linux, on by default on Windows),
+//!   and a server exposed on every interface should not inherit that silently. Binding
+//!   `[::]` without [`SocketOptions::v6_only`] or [`SocketOptions::dual_stack`] is an
+//!   `InvalidInput` error that says so.
+//!
+//! then bind, check the bound address with [`BindAddr::verify_bound`], and (for TCP)
+//! listen.
+//!
+//! ```
+//! use bind_guard::socket2::{tcp_listener, SocketOptions};
+//! use bind_guard::{bind_addr, BindAddr, Policy};
+//!
+//! const API: BindAddr = bind_addr!("127.0.0.1:0");
+//! let socket = tcp_listener(API, &SocketOptions::new())?;
+//! let listener: std::net::TcpListener = socket.into();
+//! assert!(listener.local_addr()?.ip().is_loopback());
+//!
+//! // `[::]` needs a choice: here IPv6 only, so IPv4 clients cannot connect.
+//! let any = Policy::default().allow_wildcard().parse("[::]:0")?;
+//! assert!(tcp_listener(any, &SocketOptions::new()).is_err());
+//! let v6 = tcp_listener(any, &SocketOptions::new().v6_only())?;
+//! assert_eq!(v6.only_v6()?, true);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::io;
+use std::net::SocketAddr;
+
+use ::socket2::{Domain, Protocol, Socket, Type};
+
+use crate::BindAddr;
+use crate::marker::Rule;
+
+/// What an IPv6 socket accepts: IPv6 only, or IPv4 too (through IPv4-mapped
+/// addresses). Only meaningful for IPv6 addresses; required for `[::]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Ipv6Mode {
+    /// `IPV6_V6ONLY` on: IPv6 connections only.
+    V6Only,
+    /// `IPV6_V6ONLY` off: IPv6 and IPv4 connections (an IPv4 client shows up as
+    /// `::ffff:a.b.c.d`). `[::]` in this mode listens on every IPv4 *and* IPv6 interface.
+    DualStack,
+}
+
+/// The options [`bind_socket`], [`tcp_listener`] and [`udp_socket`] set before `bind`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SocketOptions {
+    reuse_address: bool,
+    ipv6: Option<Ipv6Mode>,
+    backlog: i32,
+}
+
+impl Default for SocketOptions {
+    /// `SO_REUSEADDR` on (not on Windows), no IPv6 choice, a backlog of 1024.
+    fn default() -> Self {
+        SocketOptions::new()
+    }
+}
+
+impl SocketOptions {
+    /// `SO_REUSEADDR` on (not on Windows), no IPv6 choice, a listen backlog of 1024.
+    #[must_use]
+    pub const fn new() -> Self {
+        SocketOptions {
+            reuse_address: true,
+            ipv6: None,
+            backlog: 1024,
+        }
+    }
+
+    /// Sets `SO_REUSEADDR` or not (never on Windows, whatever this says).
+    #[must_use]
+    pub const fn reuse_address(mut self, on: bool) -> Self {
+        self.reuse_address = on;
+        self
+    }
+
+    /// IPv6 sockets accept IPv6 connections only (`IPV6_V6ONLY` on).
+    #[must_use]
+    pub const fn v6_only(mut self) -> Self {
+        self.ipv6 = Some(Ipv6Mode::V6Only);
+        self
+    }
+
+    /// IPv6 sockets accept IPv4 connections too (`IPV6_V6ONLY` off).
+    #[must_use]
+    pub const fn dual_stack(mut self) -> Self {
+        self.ipv6 = Some(Ipv6Mode::DualStack);
+        self
+    }
+
+    /// Sets the IPv6 mode (`None`: leave the system default, refused for `[::]`).
+    #[must_use]
+    pub const fn ipv6_mode(mut self, mode: Option<Ipv6Mode>) -> Self {
+        self.ipv6 = mode;
+        self
+    }
+
+    /// The listen backlog of [`tcp_listener`].
+    #[must_use]
+    pub const fn backlog(mut self, backlog: i32) -> Self {
+        self.backlog = backlog;
+        self
+    }
+
+    /// The IPv6 mode chosen, if any.
+    #[must_use]
+    pub const fn ipv6(&self) -> Option<Ipv6Mode> {
+        self.ipv6
+    }
+}
+
+/// Builds a socket of type `ty` for `addr`, sets the options, binds it, and checks where
+/// it was bound. It is not listening yet (see [`tcp_listener`]); it is in blocking mode.
+///
+/// # Errors
+///
+/// `InvalidInput` for `[::]` without an IPv6 choice; otherwise the system's error, or
+/// an error if the socket was bound anywhere but `addr` (then it is closed).
+pub fn bind_socket<P: Rule>(
+    addr: BindAddr<P>,
+    ty: Type,
+    protocol: Option<Protocol>,
+    options: &SocketOptions,
+) -> io::Result<Socket> {
+    let target = *addr.as_socket_addr();
+    if target.is_ipv6() && addr.is_wildcard() && options.ipv6.is_none() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            std::format!(
+                "binding {addr} needs an explicit IPv6 mode: whether it also accepts IPv4 \
+                 depends on the system otherwise; choose SocketOptions::v6_only() (IPv6 \
+                 only) or SocketOptions::dual_stack() (IPv4 and IPv6 on every interface)"
+            ),
+        ));
+    }
+    let socket = Socket::new(Domain::for_address(target), ty, protocol)?;
+    if options.reuse_address && cfg!(not(windows)) {
+        socket.set_reuse_address(true)?;
+    }
+    if let (SocketAddr::V6(_), Some(mode)) = (target, options.ipv6) {
+        socket.set_only_v6(mode == Ipv6Mode::V6Only)?;
+    }
+    socket.bind(&target.into())?;
+    let local = socket.local_addr()?.as_socket().ok_or_else(|| {
+        io::Error::other(std::format!(
+            "socket asked to bind {addr} has no IP address; it was closed"
+        ))
+    })?;
+    addr.verify_bound(local)?;
+    Ok(socket)
+}
+
+/// A TCP socket bound to `addr` with `options` and listening: convert it with
+/// `std::net::TcpListener::from(socket)` (or `tokio::net::TcpListener::from_std` after
+/// `set_nonblocking(true)`).
+///
+/// # Errors
+///
+/// As [`bind_socket`], or the error of `listen`.
+pub fn tcp_listener<P: Rule>(addr: BindAddr<P>, options: &SocketOptions) -> io::Result<Socket> {
+    let socket = bind_socket(addr, Type::STREAM, Some(Protocol::TCP), options)?;
+    socket.listen(options.backlog)?;
+    Ok(socket)
+}
+
+/// A UDP socket bound to `addr` with `options`.
+///
+/// # Errors
+///
+/// As [`bind_socket`].
+pub fn udp_socket<P: Rule>(addr: BindAddr<P>, options: &SocketOptions) -> io::Result<Socket> {
+    bind_socket(addr, Type::DGRAM, Some(Protocol::UDP), options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{BindAddr, Policy};
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::string::ToString;
+    use std::time::Duration;
+
+    #[test]
+    fn reuse_address_is_set_and_the_port_is_reported() {
+        let socket = tcp_listener(BindAddr::loopback(0), &SocketOptions::new()).unwrap();
+        assert_eq!(socket.reuse_address().unwrap(), cfg!(not(windows)));
+        let off = tcp_listener(
+            BindAddr::loopback(0),
+            &SocketOptions::new().reuse_address(false),
+        )
+        .unwrap();
+        assert!(!off.reuse_address().unwrap());
+        let listener: TcpListener = socket.into();
+        assert_ne!(listener.local_addr().unwrap().port(), 0);
+    }
+
+    #[test]
+    fn dual_stack_wildcard_accepts_ipv4_over_loopback() {
+        // [::] on port 0 in dual-stack mode, reached through 127.0.0.1: loopback traffic.
+        let any = Policy::default().allow_wildcard().parse("[::]:0").unwrap();
+        let socket = match tcp_listener(any, &SocketOptions::new().dual_stack()) {
+            Ok(socket) => socket,
+            // A host without IPv6 cannot run this check.
+            Err(err) if err.kind() == io::ErrorKind::AddrNotAvailable => return,
+            Err(err) => panic!("{err}"),
+        };
+        assert!(!socket.only_v6().unwrap());
+        let listener: TcpListener = socket.into();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (mut stream, peer) = listener.accept().unwrap();
+            stream.write_all(b"hi").unwrap();
+            peer
+        });
+        let target = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let mut client = TcpStream::connect_timeout(&target, Duration::from_secs(2)).unwrap();
+        client
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
+        let mut got = [0; 2];
+        client.read_exact(&mut got).unwrap();
+        assert_eq!(&got, b"hi");
+        let peer = server.join().unwrap();
+        // The IPv4 client shows up IPv4-mapped on the IPv6 socket.
+        assert_eq!(
+            peer.ip().to_canonical(),
+            std::net::IpAddr::from([127, 0, 0, 1])
+        );
+    }
+
+    #[test]
+    fn v6_only_wildcard_refuses_ipv4() {
+        let any = Policy::default().allow_wildcard().parse("[::]:0").unwrap();
+        let Ok(socket) = tcp_listener(any, &SocketOptions::new().v6_only()) else {
+            return; // no IPv6 on this host
+        };
+        assert!(socket.only_v6().unwrap());
+        let listener: TcpListener = socket.into();
+        let port = listener.local_addr().unwrap().port();
+        let target = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        // Nothing listens on 127.0.0.1:port (unless another program took that port for
+        // IPv4 in between, which the error kind below would show).
+        let err = TcpStream::connect_timeout(&target, Duration::from_secs(2)).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused);
+    }
+
+    #[test]
+    fn ipv6_wildcard_without_a_choice_is_refused() {
+        let any = Policy::default().allow_wildcard().parse("[::]:0").unwrap();
+        let err = udp_socket(any, &SocketOptions::new()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert!(err.to_string().contains("dual_stack()"), "{err}");
+        // The IPv4 wildcard has no such question; specific IPv6 addresses neither.
+        assert!(udp_socket(BindAddr::loopback_v6(0), &SocketOptions::new()).is_ok());
+    }
+}

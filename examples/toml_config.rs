@@ -1,0 +1,162 @@
+//! A service that reads its listen addresses from a TOML config through serde.
+//!
+//! ```text
+//! cargo run --example toml_config                      # the embedded config below
+//! cargo run --example toml_config -- my-config.toml    # a config file
+//! cargo run --example toml_config -- --check my.toml   # only check the config
+//! ```
+//!
+//! Three things are checked while the config is read, each with the same rules as
+//! everywhere else in bind-guard:
+//!
+//! - `admin.listen` is a `LoopbackAddr` field: serde refuses anything but loopback, and
+//!   the error names the field, the value and the fix;
+//! - `server.policy` is a `Policy` in its text form (`"default"`,
+//!   `"default,allow_wildcard"` in a container, `"local,deny=10.99.0.0/16"`, …);
+//! - `server.listen` is a list checked by that policy into a `BindSet`
+//!   (`localhost:PORT` means both loopback addresses), bound all or none.
+//!
+//! It then prints `listening on http://ADDR/` for every socket and answers every
+//! request with a short text until it is stopped.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use bind_guard::{BindSet, LoopbackAddr, Policy};
+use serde::Deserialize;
+
+/// The config used when no file is given.
+const EMBEDDED: &str = r#"
+[server]
+# Each entry is checked by `policy`; localhost:PORT means 127.0.0.1 and [::1].
+listen = ["localhost:8080"]
+# Inside a container, where the published port is the boundary:
+#   policy = "default,allow_wildcard"  and  listen = ["0.0.0.0:8080"]
+policy = "default"
+
+[admin]
+# A LoopbackAddr: nothing but 127.0.0.0/8 or [::1] is accepted here.
+listen = "127.0.0.1:9090"
+"#;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    server: Server,
+    admin: Admin,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Server {
+    /// Checked with `policy` after reading, since the policy is part of the config.
+    listen: Vec<String>,
+    #[serde(default)]
+    policy: Policy,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Admin {
+    listen: LoopbackAddr,
+}
+
+/// The checked result of a config.
+struct Plan {
+    server: BindSet,
+    admin: LoopbackAddr,
+    policy: Policy,
+}
+
+fn load(text: &str) -> Result<Plan, String> {
+    // toml's error names the field and shows the line; the message is bind-guard's.
+    let config: Config = toml::from_str(text).map_err(|err| err.to_string())?;
+    let server = BindSet::parse_items(
+        &config.server.policy,
+        config.server.listen.iter().map(String::as_str),
+    )
+    .map_err(|err| format!("server.listen: {err}"))?;
+    Ok(Plan {
+        server,
+        admin: config.admin.listen,
+        policy: config.server.policy,
+    })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let check_only = args.iter().any(|a| a == "--check");
+    let path = args.iter().find(|a| !a.starts_with("--"));
+    let (name, text) = match path {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => (path.clone(), text),
+            Err(err) => {
+                eprintln!("error: cannot read {path}: {err}");
+                return ExitCode::from(2);
+            }
+        },
+        None => ("the embedded config".to_owned(), EMBEDDED.to_owned()),
+    };
+    let plan = match load(&text) {
+        Ok(plan) => plan,
+        Err(err) => {
+            eprintln!("error: in {name}: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    println!(
+        "config {name}: policy \"{}\", server on {}, admin on {}",
+        plan.policy, plan.server, plan.admin
+    );
+    if check_only {
+        return ExitCode::SUCCESS;
+    }
+    match serve(&plan) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(plan: &Plan) -> std::io::Result<()> {
+    // All or none: if one address cannot be bound, none stays open.
+    let listeners = plan.server.bind_tcp()?;
+    let admin = plan.admin.bind_tcp()?;
+    let mut threads = Vec::new();
+    for listener in listeners {
+        println!("listening on http://{}/", listener.local_addr()?);
+        threads.push(std::thread::spawn(move || {
+            answer(&listener, "hello from toml_config")
+        }));
+    }
+    println!("admin on http://{}/", admin.local_addr()?);
+    threads.push(std::thread::spawn(move || answer(&admin, "admin: ok")));
+    for thread in threads {
+        if let Ok(Err(err)) = thread.join() {
+            return Err(err);
+        }
+    }
+    Ok(())
+}
+
+/// Answers every request on `listener` with `text` and the address it came in on.
+fn answer(listener: &TcpListener, text: &str) -> std::io::Result<()> {
+    for stream in listener.incoming() {
+        let mut stream = stream?;
+        let mut reader = BufReader::new(stream.try_clone()?);
+        let mut line = String::new();
+        while reader.read_line(&mut line)? > 2 {
+            line.clear();
+        }
+        let body = format!("{text} (on {})\n", stream.local_addr()?);
+        write!(
+            stream,
+            "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,514 @@
+//! The optional integrations, used the way an application uses them: serde with a real
+//! config format (TOML), clap's derive parser, tokio and socket2 sockets on loopback,
+//! the environment loader with its `log`/`tracing` warning, and interface listing.
+
+// A failed assertion is how a test reports; clippy's `allow-*-in-tests` settings cover
+// `#[test]` functions only, not the helpers of an integration test, hence the allow.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bind_guard::clap::{ListenArgs, checked_by};
+use bind_guard::env::EnvConfig;
+use bind_guard::{BindAddr, BindSet, ErrorKind, LocalAddr, LoopbackAddr, Policy, Scope};
+use clap::Parser;
+use serde::{Deserialize, Serialize};
+
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+// ---------------------------------------------------------------- serde + TOML
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Config {
+    api: BindAddr,
+    lan: LocalAddr,
+    admin: LoopbackAddr,
+    policy: Policy,
+    listen: BindSet,
+}
+
+#[test]
+fn toml_config_reads_checks_and_writes_back() {
+    let text = r#"
+        api = "10.1.2.3:8080"
+        lan = "[fd00::5]:8080"
+        admin = "[::1]:9000"
+        policy = "local, deny=10.99.0.0/16, deny_port_zero"
+        listen = ["localhost:8080", "192.168.1.20:8080"]
+    "#;
+    let config: Config = toml::from_str(text).unwrap();
+    assert_eq!(config.api, "10.1.2.3:8080".parse::<BindAddr>().unwrap());
+    assert_eq!(config.lan.scope(), Scope::UniqueLocal);
+    assert_eq!(config.admin.port(), 9000);
+    assert_eq!(
+        config.policy,
+        Policy::local_network()
+            .deny_net("10.99.0.0/16".parse().unwrap())
+            .deny_port_zero()
+    );
+    assert_eq!(
+        config.listen.to_string(),
+        "127.0.0.1:8080,[::1]:8080,192.168.1.20:8080"
+    );
+
+    let written = toml::to_string(&config).unwrap();
+    assert!(written.contains(r#"admin = "[::1]:9000""#), "{written}");
+    assert!(
+        written.contains(r#"policy = "local,deny_port_zero,deny=10.99.0.0/16""#),
+        "{written}"
+    );
+    let again: Config = toml::from_str(&written).unwrap();
+    assert_eq!(again, config);
+}
+
+#[test]
+fn toml_errors_name_the_field_and_the_bad_value() {
+    let base = |admin: &str| {
+        format!(
+            "api = \"127.0.0.1:1\"\nlan = \"127.0.0.1:2\"\nadmin = \"{admin}\"\n\
+             policy = \"default\"\nlisten = \"127.0.0.1:3\"\n"
+        )
+    };
+    let text = base("0.0.0.0:9000");
+    let err = toml::from_str::<Config>(&text).unwrap_err();
+    let shown = err.to_string();
+    // The line of the field, the value, what is wrong, and the fix.
+    assert!(shown.contains("admin = \"0.0.0.0:9000\""), "{shown}");
+    assert!(
+        shown.contains("bind address \"0.0.0.0:9000\" is the wildcard address"),
+        "{shown}"
+    );
+    assert!(shown.contains("use 127.0.0.1 or [::1]"), "{shown}");
+    // The error points at the value itself.
+    assert_eq!(err.span().map(|span| &text[span]), Some("\"0.0.0.0:9000\""));
+
+    let err = toml::from_str::<Config>(&base("192.168.1.10:9000")).unwrap_err();
+    assert!(
+        err.message()
+            .starts_with("bind address \"192.168.1.10:9000\" is not a loopback address"),
+        "{err}"
+    );
+
+    let bad_policy = base("127.0.0.1:9").replace("\"default\"", "\"default,alow=10.0.0.0/8\"");
+    let err = toml::from_str::<Config>(&bad_policy).unwrap_err();
+    assert!(
+        err.message()
+            .starts_with("policy item \"alow=10.0.0.0/8\" is not a policy option"),
+        "{err}"
+    );
+
+    let bad_list = base("127.0.0.1:9").replace("\"127.0.0.1:3\"", "[\"127.0.0.1:3\", \"[::]:3\"]");
+    let err = toml::from_str::<Config>(&bad_list).unwrap_err();
+    assert!(
+        err.message()
+            .starts_with("bind address \"[::]:3\" is the wildcard address"),
+        "{err}"
+    );
+
+    // A value of the wrong type says what was expected.
+    let err = toml::from_str::<Config>(&base("127.0.0.1:9").replace("\"127.0.0.1:1\"", "8080"))
+        .unwrap_err();
+    assert!(err.message().contains("a bind address string"), "{err}");
+}
+
+#[test]
+fn json_round_trip_of_every_marker() {
+    let lo: LoopbackAddr = "127.0.0.7:1".parse().unwrap();
+    let json = serde_json::to_string(&lo).unwrap();
+    assert_eq!(json, "\"127.0.0.7:1\"");
+    assert_eq!(serde_json::from_str::<LoopbackAddr>(&json).unwrap(), lo);
+    assert_eq!(
+        serde_json::from_str::<LocalAddr>("\"8.8.8.8:53\"")
+            .unwrap_err()
+            .to_string(),
+        "bind address \"8.8.8.8:53\" is not on a local network, and only loopback, link-local, \
+         private, shared (CGNAT) and unique-local addresses are accepted here; use an address of \
+         this machine (127.0.0.1) or of a private network (10.0.0.0/8, 172.16.0.0/12, \
+         192.168.0.0/16, fc00::/7) at line 1 column 12"
+    );
+    let set: BindSet = serde_json::from_str("\"localhost:1\"").unwrap();
+    assert_eq!(
+        serde_json::to_string(&set).unwrap(),
+        r#"["127.0.0.1:1","[::1]:1"]"#
+    );
+}
+
+// ---------------------------------------------------------------- clap
+
+#[derive(Debug, Parser)]
+#[command(name = "app")]
+struct Cli {
+    #[arg(long, default_value = "127.0.0.1:9000")]
+    admin: LoopbackAddr,
+    #[arg(long, default_value = "default")]
+    policy: Policy,
+    #[arg(long, value_parser = checked_by(Policy::local_network()))]
+    metrics: Option<BindAddr>,
+    #[command(flatten)]
+    listen: ListenArgs,
+}
+
+fn cli(args: &[&str]) -> Result<Cli, clap::Error> {
+    Cli::try_parse_from(std::iter::once("app").chain(args.iter().copied()))
+}
+
+#[test]
+fn clap_takes_the_types_as_values() {
+    let parsed = cli(&[
+        "--policy",
+        "loopback,deny_port_zero",
+        "--metrics",
+        "10.0.0.1:9100",
+    ])
+    .unwrap();
+    assert_eq!(
+        parsed.admin,
+        "127.0.0.1:9000".parse::<LoopbackAddr>().unwrap()
+    );
+    assert_eq!(parsed.policy, Policy::loopback_only().deny_port_zero());
+    assert_eq!(parsed.metrics.unwrap().scope(), Scope::Private);
+
+    let err = cli(&["--admin", "10.0.0.1:9000"]).unwrap_err();
+    assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+    let shown = err.to_string();
+    assert!(
+        shown.contains("invalid value '10.0.0.1:9000' for '--admin <ADMIN>'"),
+        "{shown}"
+    );
+    assert!(shown.contains("is not a loopback address"), "{shown}");
+
+    let err = cli(&["--metrics", "8.8.8.8:9100"]).unwrap_err();
+    assert!(
+        err.to_string().contains("is not on a local network"),
+        "{err}"
+    );
+    let err = cli(&["--policy", "local,allow_wildcard=1"]).unwrap_err();
+    assert!(err.to_string().contains("takes no value"), "{err}");
+}
+
+#[test]
+fn bind_and_expose() {
+    let set = |args: &[&str]| cli(args).unwrap().listen.bind_set("localhost:8080");
+
+    assert_eq!(set(&[]).unwrap().to_string(), "127.0.0.1:8080,[::1]:8080");
+    assert_eq!(
+        set(&["--bind", "127.0.0.1:1,[::1]:2", "--bind", "192.168.0.2:3"])
+            .unwrap()
+            .to_string(),
+        "127.0.0.1:1,[::1]:2,192.168.0.2:3"
+    );
+
+    for wildcard in ["0.0.0.0:8080", "[::]:8080", "[::ffff:0.0.0.0]:8080"] {
+        let err = set(&["--bind", wildcard]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+        let shown = err.to_string();
+        assert!(
+            shown.starts_with(&format!(
+                "error: invalid value '{wildcard}' for '--bind <ADDR>'"
+            )),
+            "{shown}"
+        );
+        assert!(shown.contains("add --expose"), "{shown}");
+
+        // --expose may come before or after --bind.
+        for args in [
+            ["--expose", "--bind", wildcard],
+            ["--bind", wildcard, "--expose"],
+        ] {
+            let exposed = set(&args).unwrap();
+            assert!(exposed.addrs()[0].is_wildcard());
+        }
+    }
+
+    // --expose opens the wildcard only; everything else is still checked.
+    let err = set(&["--expose", "--bind", "127.1:80"]).unwrap_err();
+    assert!(err.to_string().contains("IPv4 shorthand"), "{err}");
+    let err = set(&["--bind", "example.com:80"]).unwrap_err();
+    assert!(err.to_string().contains("is a host name"), "{err}");
+    // An application policy narrows; --expose still only adds the wildcard.
+    let local = cli(&["--expose", "--bind", "8.8.8.8:80"])
+        .unwrap()
+        .listen
+        .bind_set_with(&Policy::local_network(), "127.0.0.1:80")
+        .unwrap_err();
+    assert!(
+        local.to_string().contains("is not on a local network"),
+        "{local}"
+    );
+    // A broken default is reported as such.
+    let err = cli(&[]).unwrap().listen.bind_set("0.0.0.0:1").unwrap_err();
+    assert!(
+        err.to_string().contains("for the default listen address"),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------- tokio
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn tokio_tcp_and_udp_on_loopback() {
+    runtime().block_on(async {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        use tokio::time::timeout;
+
+        let lo: LoopbackAddr = "[::1]:0".parse().unwrap();
+        let listener = bind_guard::tokio::bind_tcp(lo).await.unwrap();
+        let local = listener.local_addr().unwrap();
+        assert_eq!(local.ip(), lo.ip());
+        let server = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            stream.write_all(b"pong").await.unwrap();
+        });
+        let mut client = timeout(TIMEOUT, tokio::net::TcpStream::connect(local))
+            .await
+            .unwrap()
+            .unwrap();
+        let mut buf = [0; 4];
+        timeout(TIMEOUT, client.read_exact(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(&buf, b"pong");
+        server.await.unwrap();
+
+        let a = bind_guard::tokio::bind_udp(BindAddr::loopback(0))
+            .await
+            .unwrap();
+        let b = bind_guard::tokio::bind_udp(BindAddr::loopback(0))
+            .await
+            .unwrap();
+        a.send_to(b"ping", b.local_addr().unwrap()).await.unwrap();
+        let mut buf = [0; 4];
+        let (n, from) = timeout(TIMEOUT, b.recv_from(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((&buf[..n], from), (&b"ping"[..], a.local_addr().unwrap()));
+    });
+}
+
+#[test]
+fn tokio_binds_a_set_all_or_none() {
+    runtime().block_on(async {
+        let set = BindSet::parse(&Policy::loopback_only(), "localhost:0").unwrap();
+        let listeners = bind_guard::tokio::bind_tcp_all(&set).await.unwrap();
+        let ips: Vec<_> = listeners
+            .iter()
+            .map(|l| l.local_addr().unwrap().ip())
+            .collect();
+        assert_eq!(ips, [set.addrs()[0].ip(), set.addrs()[1].ip()]);
+
+        // Occupy a port; the set that needs it fails, and its first socket is closed.
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let free = std::net::TcpListener::bind("127.0.0.2:0")
+            .map(|l| l.local_addr().unwrap().port())
+            .unwrap();
+        let list = format!("127.0.0.2:{free},127.0.0.1:{port}");
+        let set = BindSet::parse(&Policy::default(), &list).unwrap();
+        let err = bind_guard::tokio::bind_tcp_all(&set).await.unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+        assert!(
+            err.to_string().contains(&format!("127.0.0.1:{port}")),
+            "{err}"
+        );
+        assert!(
+            std::net::TcpListener::bind(("127.0.0.2", free)).is_ok(),
+            "127.0.0.2:{free} was left bound"
+        );
+    });
+}
+
+// ---------------------------------------------------------------- socket2
+
+#[test]
+fn socket2_listener_serves_std_and_tokio() {
+    use bind_guard::socket2::{SocketOptions, tcp_listener};
+
+    let socket = tcp_listener(BindAddr::loopback(0), &SocketOptions::new().backlog(8)).unwrap();
+    assert_eq!(socket.reuse_address().unwrap(), cfg!(not(windows)));
+    let listener: std::net::TcpListener = socket.into();
+    let local = listener.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream.write_all(b"ok").unwrap();
+    });
+    let mut client = TcpStream::connect_timeout(&local, TIMEOUT).unwrap();
+    client.set_read_timeout(Some(TIMEOUT)).unwrap();
+    let mut buf = [0; 2];
+    client.read_exact(&mut buf).unwrap();
+    assert_eq!(&buf, b"ok");
+    server.join().unwrap();
+
+    // Into tokio: non-blocking first.
+    runtime().block_on(async {
+        let socket =
+            tcp_listener(BindAddr::loopback_v6(0), &SocketOptions::new().v6_only()).unwrap();
+        socket.set_nonblocking(true).unwrap();
+        let listener = tokio::net::TcpListener::from_std(socket.into()).unwrap();
+        assert!(listener.local_addr().unwrap().ip().is_loopback());
+    });
+}
+
+// ---------------------------------------------------------------- env + log + tracing
+
+/// Keeps the `log` records of target `bind_guard`.
+struct Capture(Mutex<Vec<String>>);
+
+impl log::Log for Capture {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.target() == "bind_guard"
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) {
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("{} {}", record.level(), record.args()));
+        }
+    }
+    fn flush(&self) {}
+}
+
+static LOGS: Capture = Capture(Mutex::new(Vec::new()));
+
+fn env<'a>(
+    vars: &'a [(&'static str, &'static str)],
+) -> impl Fn(&str) -> Option<std::ffi::OsString> + 'a {
+    move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.into())
+}
+
+#[test]
+fn env_warns_once_through_log_and_tracing_when_the_wildcard_is_used() {
+    let _ = log::set_logger(&LOGS);
+    log::set_max_level(log::LevelFilter::Warn);
+
+    // tracing: a subscriber for this thread that writes into a buffer.
+    #[derive(Clone, Default)]
+    struct Buf(Arc<Mutex<Vec<u8>>>);
+    impl Write for Buf {
+        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buf = Buf::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+
+    let config = EnvConfig::new("SVC_BIND")
+        .default("127.0.0.1:7001")
+        .wildcard_opt_in("SVC_EXPOSE");
+    tracing::subscriber::with_default(subscriber, || {
+        // No wildcard: no warning.
+        config.load_from(env(&[])).unwrap();
+        // Wildcard with the opt-in: one warning.
+        let set = config
+            .load_from(env(&[("SVC_BIND", "0.0.0.0:7002"), ("SVC_EXPOSE", "yes")]))
+            .unwrap();
+        assert!(set.addrs()[0].is_wildcard());
+        // Without it: an error that names the opt-in variable.
+        let err = config
+            .load_from(env(&[("SVC_BIND", "0.0.0.0:7003")]))
+            .unwrap_err();
+        assert!(err.to_string().contains("set SVC_EXPOSE=1"), "{err}");
+    });
+
+    let logs: Vec<String> = LOGS
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|line| line.contains(":700"))
+        .cloned()
+        .collect();
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    let warning = &logs[0];
+    assert!(
+        warning.starts_with("WARN listening on the wildcard address 0.0.0.0:7002"),
+        "{warning}"
+    );
+    // The concrete addresses (if-addrs): at least loopback, with the port.
+    assert!(warning.contains("127.0.0.1:7002"), "{warning}");
+
+    let traced = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(
+        traced.matches("listening on the wildcard").count(),
+        1,
+        "{traced}"
+    );
+    assert!(
+        traced.contains(" WARN bind_guard: listening on the wildcard address 0.0.0.0:7002"),
+        "{traced}"
+    );
+}
+
+#[test]
+fn env_reads_the_process_environment() {
+    // A variable nobody sets: the default applies (no mutation of the environment,
+    // which is unsafe in edition 2024 and racy in tests).
+    let set = EnvConfig::new("BIND_GUARD_TEST_SURELY_UNSET_VAR")
+        .default("[::1]:7100")
+        .load()
+        .unwrap();
+    assert_eq!(set.to_string(), "[::1]:7100");
+}
+
+// ---------------------------------------------------------------- if-addrs
+
+#[test]
+fn reachable_lists_the_interfaces_behind_a_bound_wildcard() {
+    use bind_guard::reachable::{DualStack, reachable};
+
+    let any = Policy::default()
+        .allow_wildcard()
+        .parse("0.0.0.0:0")
+        .unwrap();
+    let listener = any.bind_tcp().unwrap();
+    let bound = listener.local_addr().unwrap();
+    let addrs = reachable(bound, DualStack::No).unwrap();
+    assert!(
+        addrs
+            .iter()
+            .all(|a| a.port() == bound.port() && a.is_ipv4())
+    );
+    assert_eq!(
+        addrs.first(),
+        Some(&SocketAddr::from(([127, 0, 0, 1], bound.port())))
+    );
+    // Reachable really means reachable: connect through the loopback entry.
+    let first = addrs[0];
+    TcpStream::connect_timeout(&first, TIMEOUT).unwrap();
+    drop(listener);
+
+    let specific = BindAddr::loopback(4321);
+    assert_eq!(
+        reachable(specific, DualStack::SystemDefault).unwrap(),
+        [*specific.as_socket_addr()]
+    );
+    assert_eq!(
+        ErrorKind::Wildcard,
+        "0.0.0.0:1".parse::<BindAddr>().unwrap_err().kind()
+    );
+}

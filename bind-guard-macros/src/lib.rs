@@ -20,7 +20,7 @@
 use proc_macro::TokenStream;
 use proc_macro2::{Span, TokenStream as TokenStream2};
 use quote::{quote, quote_spanned};
-use syn::parse::{Parse, ParseStream};
+use syn::parse::ParseStream;
 use syn::{Ident, LitStr, Token};
 
 /// `bind_addr!` behind `bind_guard::bind_addr!`. Its input is the runtime crate's path
@@ -49,6 +49,14 @@ impl Kind {
         match self {
             Kind::BindAddr => "bind_addr!",
             Kind::IpNet => "ip_net!",
+        }
+    }
+
+    /// What to use instead for text known only at run time.
+    fn run_time_alternative(self) -> &'static str {
+        match self {
+            Kind::BindAddr => "str::parse or Policy::parse",
+            Kind::IpNet => "str::parse::<ipnet::IpNet>",
         }
     }
 
@@ -90,6 +98,7 @@ impl Invocation {
         input.parse::<Token![;]>()?;
 
         if input.is_empty() {
+            // Call-site span: the whole `bind_addr!()` invocation.
             return Err(syn::Error::new(
                 Span::call_site(),
                 format!(
@@ -99,42 +108,42 @@ impl Invocation {
                 ),
             ));
         }
-        let literal: LitStr = match input.parse::<Literal>() {
-            Ok(Literal(lit)) => lit,
-            Err(err) => return Err(err),
-        };
+        let Literal(literal) = Literal::parse_for(input, kind)?;
 
         let mut allow_wildcard = false;
         while input.parse::<Option<Token![,]>>()?.is_some() {
             if input.is_empty() {
-                break;
+                break; // a trailing comma
             }
-            let option: Ident = input.parse().map_err(|err| {
-                syn::Error::new(err.span(), unknown_option_message(kind))
-            })?;
+            let Some(option) = input.parse::<Option<Ident>>()? else {
+                return Err(input.error(format!(
+                    "expected an option name after the comma; {}",
+                    options_message(kind)
+                )));
+            };
             match (kind, option.to_string().as_str()) {
                 (Kind::BindAddr, "allow_wildcard") if !allow_wildcard => allow_wildcard = true,
                 (Kind::BindAddr, "allow_wildcard") => {
                     return Err(syn::Error::new(
                         option.span(),
-                        "allow_wildcard is given twice",
+                        "`allow_wildcard` is given twice; remove this one",
                     ));
                 }
                 _ => {
                     return Err(syn::Error::new(
                         option.span(),
-                        format!("unknown option `{option}`; {}", unknown_option_message(kind)),
+                        format!("unknown option `{option}`; {}", options_message(kind)),
                     ));
                 }
             }
         }
         if !input.is_empty() {
             return Err(input.error(format!(
-                "unexpected tokens; {} takes a string literal{}",
+                "unexpected token; {} takes a string literal{}",
                 kind.name(),
                 match kind {
-                    Kind::BindAddr => " and, optionally, `, allow_wildcard`",
-                    Kind::IpNet => "",
+                    Kind::BindAddr => ", then optionally `, allow_wildcard`, as in bind_addr!(\"0.0.0.0:8080\", allow_wildcard)",
+                    Kind::IpNet => " and nothing else, as in ip_net!(\"10.0.0.0/8\")",
                 }
             )));
         }
@@ -153,57 +162,73 @@ impl Invocation {
             allow_wildcard,
             ..
         } = self;
-        // Every token gets the literal's span, so a refusal (a `const` panic) is reported
-        // at the literal rather than inside the macro.
+        // Every token gets the literal's span, so a refusal (a `const` panic inside a
+        // `#[track_caller]` function) is reported at the literal rather than inside the
+        // macro. The expansion binds no names, so nothing at the call site can shadow
+        // them (tests/ui/pass/hygiene_shadowed_names.rs).
         let span = literal.span();
-        let call = match self.kind {
+        let body = match self.kind {
             Kind::BindAddr => quote_spanned! {span=>
-                #krate::__private::bind_addr::<_>(#literal, #allow_wildcard)
+                const { #krate::__private::bind_addr::<_>(#literal, #allow_wildcard) }
             },
-            Kind::IpNet => quote_spanned! {span=> #krate::__private::ip_net(#literal) },
-        };
-        let body = quote_spanned! {span=>
-            const {
-                match #call {
-                    #krate::__private::Ok(value) => value,
-                    #krate::__private::Err(kind) => #krate::__private::panic!("{}", kind.message()),
-                }
-            }
+            Kind::IpNet => quote_spanned! {span=>
+                const { #krate::__private::ip_net(#literal) }
+            },
         };
         quote! { #body }
     }
 }
 
-fn unknown_option_message(kind: Kind) -> String {
+fn options_message(kind: Kind) -> &'static str {
     match kind {
         Kind::BindAddr => {
             "the only option is `allow_wildcard`, as in bind_addr!(\"0.0.0.0:8080\", allow_wildcard)"
-                .to_owned()
         }
-        Kind::IpNet => "ip_net! takes no options".to_owned(),
+        Kind::IpNet => {
+            "ip_net! takes no options: write only the network, as in ip_net!(\"10.0.0.0/8\")"
+        }
     }
 }
 
 /// A string literal, with an error that says what was found instead.
 struct Literal(LitStr);
 
-impl Parse for Literal {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+impl Literal {
+    fn parse_for(input: ParseStream<'_>, kind: Kind) -> syn::Result<Self> {
+        let example = kind.example();
         if input.peek(LitStr) {
-            return input.parse().map(Literal);
+            let literal: LitStr = input.parse()?;
+            if !literal.suffix().is_empty() {
+                return Err(syn::Error::new(
+                    literal.span(),
+                    format!(
+                        "unexpected suffix `{}` after the string literal; remove it, as in {example}",
+                        literal.suffix()
+                    ),
+                ));
+            }
+            return Ok(Literal(literal));
         }
-        let what = if input.peek(syn::Lit) {
-            "a literal of another type"
-        } else if input.peek(Ident) {
-            "a name"
+        // Say what was found, and why only a literal will do: the text is checked while
+        // compiling, before any name, constant or macro call has a value.
+        let found = if input.peek(syn::LitByteStr) || input.peek(syn::LitCStr) {
+            "a byte or C string; write a plain string literal, without the b or c prefix"
+        } else if input.peek(syn::Lit) {
+            "a literal that is not a string; write the text in double quotes"
+        } else if input.peek(Ident) && input.peek2(Token![!]) {
+            "a macro call; its result is not known when the text is checked, so write the whole text as one string literal"
+        } else if input.peek(Ident) || input.peek(Token![::]) {
+            "a name; the text is checked while compiling, before any constant or variable has a value, so write the text itself"
         } else {
-            "an expression"
+            "an expression; write the text itself as a string literal"
         };
         let tt: proc_macro2::TokenTree = input.parse()?;
         Err(syn::Error::new(
             tt.span(),
             format!(
-                "expected a string literal, found {what}; the address is checked at compile time, so it must be written out, such as \"127.0.0.1:8080\" (for a run-time value use `str::parse` or `Policy::parse`)"
+                "{} expects a string literal, found {found}, as in {example} (to check a value known only at run time, use {})",
+                kind.name(),
+                kind.run_time_alternative()
             ),
         ))
     }

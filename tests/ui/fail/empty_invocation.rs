@@ -1,0 +1,5 @@
+use bind_guard::{BindAddr, bind_addr};
+
+const API: BindAddr = bind_addr!();
+
+fn main() {}

@@ -200,10 +200,7 @@ fn ratio_table() {
 
 fn main() {
     if !common::ratios_only() {
-        let mut c = Criterion::default()
-            .warm_up_time(std::time::Duration::from_secs(1))
-            .measurement_time(std::time::Duration::from_secs(2))
-            .configure_from_args();
+        let mut c = common::criterion();
         criterion_groups(&mut c);
         c.final_summary();
     }

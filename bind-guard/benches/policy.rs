@@ -170,10 +170,7 @@ fn main() {
     // addresses would; 4096 addresses spread over the whole structure and show the
     // cost of cache misses too.
     if !common::ratios_only() {
-        let mut c = Criterion::default()
-            .warm_up_time(std::time::Duration::from_secs(1))
-            .measurement_time(std::time::Duration::from_secs(2))
-            .configure_from_args();
+        let mut c = common::criterion();
         criterion_groups(&mut c, 64);
         criterion_groups(&mut c, 4096);
         c.final_summary();

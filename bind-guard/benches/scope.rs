@@ -193,10 +193,7 @@ fn table(entries: &[RegistryEntry]) {
 fn main() {
     let entries: Vec<RegistryEntry> = registry::entries().collect();
     if !common::ratios_only() {
-        let mut c = Criterion::default()
-            .warm_up_time(std::time::Duration::from_secs(1))
-            .measurement_time(std::time::Duration::from_secs(2))
-            .configure_from_args();
+        let mut c = common::criterion();
         criterion_groups(&mut c, &entries);
         c.final_summary();
     }

@@ -120,7 +120,7 @@ const fn unbracketed(s: &[u8]) -> ErrorKind {
         }
     }
     if colons >= 2 {
-        return if only(s, b"0123456789abcdefABCDEF:.%") {
+        return if only(s, Class::Ipv6Text) {
             ErrorKind::MissingBrackets
         } else {
             ErrorKind::Invalid
@@ -147,17 +147,14 @@ const fn host_problem(host: &[u8]) -> ErrorKind {
     if is_localhost(host) {
         return ErrorKind::Localhost;
     }
-    if only(host, b"0123456789.") {
+    if only(host, Class::DottedDecimal) {
         return dotted_decimal_problem(host);
     }
     // inet_aton also takes hexadecimal parts: 0x7f.0.0.1, 0x7f000001.
-    if only(host, b"0123456789abcdefABCDEFxX.") && has_hex_prefix(host) {
+    if only(host, Class::InetAton) && has_hex_prefix(host) {
         return ErrorKind::Ipv4Shorthand;
     }
-    if only(
-        host,
-        b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_",
-    ) {
+    if only(host, Class::HostName) {
         return ErrorKind::Hostname;
     }
     ErrorKind::Invalid
@@ -263,14 +260,39 @@ const fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
 }
 
 const fn all_digits(s: &[u8]) -> bool {
-    only(s, b"0123456789")
+    only(s, Class::Digit)
 }
 
-/// Whether every byte of `s` is one of `allowed`.
-const fn only(s: &[u8], allowed: &[u8]) -> bool {
+/// The byte classes the diagnosis tests whole inputs against.
+#[derive(Clone, Copy)]
+enum Class {
+    /// `0-9`.
+    Digit,
+    /// `0-9` and `.`.
+    DottedDecimal,
+    /// What inet_aton reads: hex digits, `x`/`X` and `.`.
+    InetAton,
+    /// What an IPv6 address with a zone is made of: hex digits, `:`, `.` and `%`.
+    Ipv6Text,
+    /// Letters, digits, `.`, `-` and `_`.
+    HostName,
+}
+
+const fn in_class(b: u8, class: Class) -> bool {
+    match class {
+        Class::Digit => b.is_ascii_digit(),
+        Class::DottedDecimal => b.is_ascii_digit() || b == b'.',
+        Class::InetAton => b.is_ascii_hexdigit() || matches!(b, b'x' | b'X' | b'.'),
+        Class::Ipv6Text => b.is_ascii_hexdigit() || matches!(b, b':' | b'.' | b'%'),
+        Class::HostName => b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'),
+    }
+}
+
+/// Whether every byte of `s` is in `class`.
+const fn only(s: &[u8], class: Class) -> bool {
     let mut rest = s;
     while let Some((&b, tail)) = rest.split_first() {
-        if find(allowed, b).is_none() {
+        if !in_class(b, class) {
             return false;
         }
         rest = tail;

@@ -188,44 +188,33 @@ trait Key: Copy + Ord {
     fn bucket(self, skip: u32, bits: u32) -> usize;
 }
 
-impl Key for u32 {
-    const BITS: u32 = u32::BITS;
+/// The two integer widths of IP addresses implement [`Key`] alike.
+macro_rules! impl_key {
+    ($($int:ty),*) => {$(
+        impl Key for $int {
+            const BITS: u32 = <$int>::BITS;
 
-    fn checked_succ(self) -> Option<Self> {
-        self.checked_add(1)
-    }
+            fn checked_succ(self) -> Option<Self> {
+                self.checked_add(1)
+            }
 
-    fn common_prefix(a: Self, b: Self) -> u32 {
-        (a ^ b).leading_zeros()
-    }
+            fn common_prefix(a: Self, b: Self) -> u32 {
+                (a ^ b).leading_zeros()
+            }
 
-    fn bucket(self, skip: u32, bits: u32) -> usize {
-        if bits == 0 {
-            return 0;
+            fn bucket(self, skip: u32, bits: u32) -> usize {
+                if bits == 0 {
+                    return 0;
+                }
+                // skip < BITS because skip + bits <= BITS and bits > 0; the result has at
+                // most 16 bits.
+                ((self << skip) >> (<$int>::BITS - bits)) as usize
+            }
         }
-        // skip < 32 because skip + bits <= 32 and bits > 0; the result has <= 16 bits.
-        ((self << skip) >> (u32::BITS - bits)) as usize
-    }
+    )*};
 }
 
-impl Key for u128 {
-    const BITS: u32 = u128::BITS;
-
-    fn checked_succ(self) -> Option<Self> {
-        self.checked_add(1)
-    }
-
-    fn common_prefix(a: Self, b: Self) -> u32 {
-        (a ^ b).leading_zeros()
-    }
-
-    fn bucket(self, skip: u32, bits: u32) -> usize {
-        if bits == 0 {
-            return 0;
-        }
-        ((self << skip) >> (u128::BITS - bits)) as usize
-    }
-}
+impl_key!(u32, u128);
 
 #[cfg(test)]
 mod tests {

@@ -12,6 +12,15 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+/// Criterion with short warm-up and measurement times (the command line may override
+/// them), so that a full `cargo bench` stays a few minutes on a small machine.
+pub(crate) fn criterion() -> criterion::Criterion {
+    criterion::Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args()
+}
+
 /// How long one measured block should last: long enough to dwarf `Instant::now()`,
 /// short enough that a burst of load rarely spans a whole pair unevenly.
 const BLOCK: Duration = Duration::from_micros(200);

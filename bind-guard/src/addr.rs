@@ -76,7 +76,7 @@ impl<P: Rule> BindAddr<P> {
     /// Parses and checks at once, in a `const` context if need be: the function behind
     /// both [`FromStr`] and `bind_addr!`. `allow_wildcard` is the macro's opt-in; it
     /// only widens the default rule, never [`LoopbackAddr`] or [`LocalAddr`].
-    pub(crate) const fn parse_const(s: &str, allow_wildcard: bool) -> Result<Self, ErrorKind> {
+    pub(crate) const fn parse_opt_in(s: &str, allow_wildcard: bool) -> Result<Self, ErrorKind> {
         let Some(addr) = parse::socket_addr(s.as_bytes()) else {
             return Err(diagnose::diagnose(s.as_bytes()));
         };
@@ -89,6 +89,21 @@ impl<P: Rule> BindAddr<P> {
             Ok(()) => Ok(Self::trusted(addr)),
             Err(kind) => Err(kind),
         }
+    }
+
+    /// Parses and checks like [`FromStr`], in a `const` context if need be and without
+    /// building an error value: the error is the bare [`ErrorKind`] (no allocation).
+    ///
+    /// ```
+    /// use bind_guard::{BindAddr, ErrorKind, LoopbackAddr};
+    ///
+    /// const ADMIN: Result<LoopbackAddr, ErrorKind> = LoopbackAddr::parse_const("[::1]:9000");
+    /// assert!(ADMIN.is_ok());
+    /// let any: Result<BindAddr, _> = BindAddr::parse_const("0.0.0.0:80");
+    /// assert_eq!(any, Err(ErrorKind::Wildcard));
+    /// ```
+    pub const fn parse_const(s: &str) -> Result<Self, ErrorKind> {
+        Self::parse_opt_in(s, false)
     }
 
     /// Wraps an address that a rule or policy already accepted.
@@ -260,7 +275,7 @@ impl<P: Rule> FromStr for BindAddr<P> {
     type Err = BindError;
 
     fn from_str(s: &str) -> Result<Self, BindError> {
-        Self::parse_const(s, false).map_err(|kind| BindError::new(s, kind))
+        Self::parse_const(s).map_err(|kind| BindError::new(s, kind))
     }
 }
 

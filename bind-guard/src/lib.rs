@@ -272,7 +272,7 @@ pub mod __private {
         reason = "a const panic is how the macro reports a refusal"
     )]
     pub const fn bind_addr<P: Rule>(literal: &str, allow_wildcard: bool) -> BindAddr<P> {
-        match BindAddr::<P>::parse_const(literal, allow_wildcard) {
+        match BindAddr::<P>::parse_opt_in(literal, allow_wildcard) {
             Ok(addr) => addr,
             Err(kind) => panic!("{}", kind.message()),
         }

@@ -22,21 +22,10 @@ for tool in cargo objdump nm; do
     command -v "$tool" >/dev/null || { echo "error: $tool is needed" >&2; exit 1; }
 done
 
-# A throw-away crate with the two programs, depending on bind-guard by path (so only the
-# library's own dependencies are built, not the workspace's examples and tests).
-mkdir -p "$work/src/bin"
-cp "$repo/rust-toolchain.toml" "$work/"
-cat >"$work/Cargo.toml" <<EOF
-[package]
-name = "no-parser-check"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[workspace]
-
-[dependencies]
-bind-guard = { path = "$repo/bind-guard" }
+# A throw-away crate with the two programs.
+source "$repo/scripts/common.sh"
+write_probe_manifest "$work" no-parser-check
+cat >>"$work/Cargo.toml" <<EOF
 
 [[bin]]
 name = "const_only"

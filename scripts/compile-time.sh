@@ -27,21 +27,8 @@ export CARGO_TARGET_DIR="$work/target"
 # (the file did not change), and time the cache rather than the compiler's work.
 export CARGO_INCREMENTAL=0
 
-mkdir -p "$work/src/bin"
-cp "$repo/rust-toolchain.toml" "$work/"
-[ -f "$repo/Cargo.lock" ] && cp "$repo/Cargo.lock" "$work/"
-cat >"$work/Cargo.toml" <<EOF
-[package]
-name = "compile-time-check"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[workspace]
-
-[dependencies]
-bind-guard = { path = "$repo/bind-guard" }
-EOF
+source "$repo/scripts/common.sh"
+write_probe_manifest "$work" compile-time-check
 
 # N distinct IPv4 socket addresses, written both ways. The array uses every constant,
 # so each one is evaluated, and main reads one at run time so nothing is dropped.

@@ -50,6 +50,25 @@ impl<P: Rule> BindAddr<P> {
     }
 }
 
+/// The system's default for `IPV6_V6ONLY` on new IPv6 sockets, where it can be read: on
+/// Linux the sysctl `net.ipv6.bindv6only`. `Some(false)` (the usual value) means a socket
+/// bound to `[::]` also accepts IPv4 connections unless it sets the option itself;
+/// `None` on other systems or when `/proc` is not readable.
+#[must_use]
+pub fn ipv6_v6only_default() -> Option<bool> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    match std::fs::read_to_string("/proc/sys/net/ipv6/bindv6only")
+        .ok()?
+        .trim()
+    {
+        "0" => Some(false),
+        "1" => Some(true),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{BindAddr, LoopbackAddr, bind_addr};
@@ -61,6 +80,22 @@ mod tests {
         assert_ne!(tcp.local_addr().unwrap().port(), 0);
         let udp = BindAddr::loopback(0).bind_udp().unwrap();
         assert!(udp.local_addr().unwrap().ip().is_loopback());
+    }
+
+    #[test]
+    fn the_v6only_default_matches_the_sysctl() {
+        let sysctl = std::fs::read_to_string("/proc/sys/net/ipv6/bindv6only").ok();
+        let expected = sysctl.as_deref().map(str::trim).and_then(|v| match v {
+            "0" => Some(false),
+            "1" => Some(true),
+            _ => None,
+        });
+        let expected = if cfg!(target_os = "linux") {
+            expected
+        } else {
+            None
+        };
+        assert_eq!(super::ipv6_v6only_default(), expected);
     }
 
     #[test]

@@ -154,10 +154,33 @@ const fn host_problem(host: &[u8]) -> ErrorKind {
     if only(host, Class::InetAton) && has_hex_prefix(host) {
         return ErrorKind::Ipv4Shorthand;
     }
-    if only(host, Class::HostName) {
+    if has_host_name_chars(host) {
         return ErrorKind::Hostname;
     }
     ErrorKind::Invalid
+}
+
+/// Whether `host` is made only of the characters of DNS names: letters, digits, `.`,
+/// `-` and `_`. What the error path calls a host name.
+pub(crate) const fn has_host_name_chars(host: &[u8]) -> bool {
+    only(host, Class::HostName)
+}
+
+/// Whether `host` is a name worth asking a resolver about: host-name characters, 1 to
+/// 253 of them, with at least one letter (all digits and dots is an IPv4 form).
+#[cfg_attr(not(feature = "std"), allow(dead_code))]
+pub(crate) const fn is_resolvable_name(host: &[u8]) -> bool {
+    if host.is_empty() || host.len() > 253 || !has_host_name_chars(host) {
+        return false;
+    }
+    let mut rest = host;
+    while let Some((&b, tail)) = rest.split_first() {
+        if b.is_ascii_alphabetic() {
+            return true;
+        }
+        rest = tail;
+    }
+    false
 }
 
 /// Digits and dots that are not a valid dotted quad.

@@ -176,6 +176,8 @@ pub mod socket2;
 pub mod tokio;
 
 pub use addr::{BindAddr, LocalAddr, LoopbackAddr};
+#[cfg(feature = "std")]
+pub use bind::ipv6_v6only_default;
 pub use error::{BindError, ErrorKind};
 pub use net_literal::parse_net;
 pub use policy::Policy;

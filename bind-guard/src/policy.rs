@@ -1,6 +1,5 @@
 //! [`Policy`]: the run-time rules an application configures.
 
-use alloc::vec::Vec;
 use core::net::{IpAddr, SocketAddr};
 
 use ipnet::IpNet;
@@ -266,12 +265,6 @@ impl Policy {
             Err(kind) => Err(BindError::new(s, kind)),
         }
     }
-
-    /// Parses `s` and checks every address in it: a comma-separated list such as
-    /// `127.0.0.1:8080,[::1]:8080`. All or nothing: one bad entry refuses the list.
-    pub fn parse_list(&self, s: &str) -> Result<Vec<BindAddr>, BindError> {
-        s.split(',').map(|part| self.parse(part.trim())).collect()
-    }
 }
 
 /// Whether `ip`, or the IPv4 address an IPv4-mapped `ip` carries, is in `set`.
@@ -290,6 +283,7 @@ fn in_set(set: &NetSet, ip: IpAddr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec::Vec;
 
     fn net(s: &str) -> IpNet {
         s.parse().unwrap()
@@ -394,18 +388,6 @@ mod tests {
         }
         assert_eq!(kind(&p, "8.8.8.8:1"), Some(ErrorKind::NotLocalNetwork));
         assert_eq!(kind(&p, "0.0.0.0:1"), Some(ErrorKind::Wildcard));
-    }
-
-    #[test]
-    fn lists_parse_all_or_nothing() {
-        let p = Policy::default();
-        assert_eq!(p.parse_list("127.0.0.1:8080, [::1]:8080").unwrap().len(), 2);
-        assert_eq!(
-            p.parse_list("127.0.0.1:8080,0.0.0.0:8080")
-                .unwrap_err()
-                .kind(),
-            ErrorKind::Wildcard
-        );
     }
 
     #[test]

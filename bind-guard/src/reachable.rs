@@ -55,12 +55,8 @@ fn system_default_dual_stack() -> bool {
     if cfg!(windows) {
         return false;
     }
-    if cfg!(target_os = "linux") {
-        return std::fs::read_to_string("/proc/sys/net/ipv6/bindv6only")
-            .map(|v| v.trim() != "1")
-            .unwrap_or(true);
-    }
-    true
+    // Unknown (not Linux, or /proc unreadable): most systems default to dual-stack.
+    crate::ipv6_v6only_default().is_none_or(|v6only| !v6only)
 }
 
 /// The addresses a socket bound to `bound` can be reached on: `bound` itself unless it

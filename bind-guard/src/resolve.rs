@@ -72,13 +72,7 @@ pub(crate) fn resolve_with<T>(
 fn split_host_port(s: &str) -> Result<(&str, u16), BindError> {
     let refuse = || BindError::new(s, diagnose::diagnose(s.as_bytes()));
     let (host, port) = s.rsplit_once(':').ok_or_else(refuse)?;
-    let is_name = !host.is_empty()
-        && host.len() <= 253
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
-        && host.bytes().any(|b| b.is_ascii_alphabetic());
-    if !is_name {
+    if !diagnose::is_resolvable_name(host.as_bytes()) {
         return Err(refuse());
     }
     let port = parse::port(port.as_bytes()).ok_or_else(refuse)?;

@@ -231,6 +231,23 @@ mod tests {
     use std::string::ToString;
 
     #[test]
+    fn lists_parse_all_or_nothing() {
+        let p = Policy::default();
+        assert_eq!(
+            BindSet::parse(&p, "127.0.0.1:8080, [::1]:8080")
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            BindSet::parse(&p, "127.0.0.1:8080,0.0.0.0:8080")
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Wildcard
+        );
+    }
+
+    #[test]
     fn localhost_becomes_both_loopback_addresses_and_repeats_go() {
         let set = BindSet::parse(
             &Policy::loopback_only(),

@@ -519,11 +519,7 @@ fn dual_stack_note(bindv6only: Option<u8>) -> String {
 
 /// `net.ipv6.bindv6only` of this host, when `/proc/sys` has it.
 fn bindv6only() -> Option<u8> {
-    std::fs::read_to_string("/proc/sys/net/ipv6/bindv6only")
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
+    bind_guard::ipv6_v6only_default().map(u8::from)
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ struct Row {
 }
 
 fn load(file: &str) -> Vec<Row> {
-    let path = format!("{}/bind-guard/data/{file}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../bind-guard/data/{file}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut lines = text.lines();
     let header = lines.next().unwrap();

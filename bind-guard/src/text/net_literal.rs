@@ -8,7 +8,8 @@ use core::net::IpAddr;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
-use crate::{BindError, ErrorKind, parse};
+use crate::text::parse;
+use crate::{BindError, ErrorKind};
 
 /// Parses a network in CIDR notation (`10.0.0.0/8`, `fd00::/8`) with the rules of
 /// [`ip_net!`](crate::ip_net): the address as `std` parses it, a decimal prefix length

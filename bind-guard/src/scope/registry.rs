@@ -10,8 +10,8 @@ use core::net::IpAddr;
 
 use ipnet::IpNet;
 
-const IPV4: &str = include_str!("../data/iana-ipv4-special.tsv");
-const IPV6: &str = include_str!("../data/iana-ipv6-special.tsv");
+const IPV4: &str = include_str!("../../data/iana-ipv4-special.tsv");
+const IPV6: &str = include_str!("../../data/iana-ipv6-special.tsv");
 
 /// One row of a special-purpose address registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,7 +82,7 @@ fn rows(table: &'static str) -> impl Iterator<Item = RegistryEntry> {
 
 fn row(line: &'static str) -> Option<RegistryEntry> {
     let mut cells = line.split('\t');
-    let prefix = crate::net_literal::parse(cells.next()?.as_bytes()).ok()?;
+    let prefix = crate::text::net_literal::parse(cells.next()?.as_bytes()).ok()?;
     let name = cells.next()?.trim_matches('"');
     let rfc = cells.next()?;
     let globally_reachable = match cells.nth(3) {

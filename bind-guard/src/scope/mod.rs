@@ -10,6 +10,8 @@
 //! them into a comparison tree, so the cost does not grow with the number of registry
 //! entries and the same function runs at compile time inside `bind_addr!`.
 
+pub mod registry;
+
 use core::fmt;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

@@ -1,5 +1,8 @@
 //! [`BindAddr`]: a socket address that passed a policy.
 
+#[cfg(feature = "std")]
+pub(crate) mod set;
+
 use core::cmp::Ordering;
 use core::fmt;
 use core::hash::{Hash, Hasher};
@@ -8,7 +11,8 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddr
 use core::str::FromStr;
 
 use crate::marker::{Checked, LocalNetwork, Loopback, Rule};
-use crate::{BindError, ErrorKind, Scope, diagnose, parse};
+use crate::text::{diagnose, parse};
+use crate::{BindError, ErrorKind, Scope};
 
 /// A socket address to bind a server to, checked against a policy when it was built.
 ///
@@ -217,7 +221,7 @@ impl BindAddr {
     /// ```
     #[cfg(feature = "std")]
     pub fn resolve(s: &str) -> Result<std::vec::Vec<Self>, BindError> {
-        crate::resolve::resolve_with(s, Self::checked)
+        crate::bind::resolve::resolve_with(s, Self::checked)
     }
 }
 

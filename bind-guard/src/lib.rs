@@ -144,6 +144,7 @@ mod addr;
 #[cfg(feature = "std")]
 mod bind;
 mod error;
+mod escape;
 mod integrations;
 mod policy;
 mod rule;
@@ -161,6 +162,7 @@ pub use bind::ipv6_v6only_default;
 #[doc(inline)]
 pub use bind::reachable;
 pub use error::{BindError, ErrorKind};
+pub use escape::Escaped;
 #[cfg(feature = "clap")]
 #[doc(inline)]
 pub use integrations::clap;

@@ -143,7 +143,7 @@ extern crate std;
 mod addr;
 #[cfg(feature = "std")]
 mod bind;
-mod error;
+mod bind_error;
 mod escape;
 mod integrations;
 mod policy;
@@ -161,7 +161,9 @@ pub use bind::ipv6_v6only_default;
 #[cfg_attr(docsrs, doc(cfg(feature = "if-addrs")))]
 #[doc(inline)]
 pub use bind::reachable;
-pub use error::{BindError, ErrorKind};
+#[doc(inline)]
+pub use bind_guard_core::ErrorKind;
+pub use bind_error::BindError;
 pub use escape::Escaped;
 #[cfg(feature = "clap")]
 #[doc(inline)]
@@ -184,8 +186,9 @@ pub use policy::text::{ParsePolicyError, PolicyTextErrorKind};
 pub use rule::marker;
 #[doc(inline)]
 pub use scope::registry;
+#[doc(inline)]
 pub use scope::{ParseScopeError, Scope};
-pub use text::net_literal::parse_net;
+pub use text::parse_net;
 
 /// Checks a bind-address literal at compile time and builds it in a `const`.
 ///

@@ -12,7 +12,7 @@ use crate::text::parse;
 /// The reason `s` is not a socket address. Only meaningful when [`parse::socket_addr`]
 /// refused `s`.
 #[must_use]
-pub(crate) const fn diagnose(s: &[u8]) -> ErrorKind {
+pub const fn diagnose(s: &[u8]) -> ErrorKind {
     if s.is_empty() {
         return ErrorKind::Empty;
     }
@@ -162,14 +162,13 @@ const fn host_problem(host: &[u8]) -> ErrorKind {
 
 /// Whether `host` is made only of the characters of DNS names: letters, digits, `.`,
 /// `-` and `_`. What the error path calls a host name.
-pub(crate) const fn has_host_name_chars(host: &[u8]) -> bool {
+pub const fn has_host_name_chars(host: &[u8]) -> bool {
     only(host, Class::HostName)
 }
 
 /// Whether `host` is a name worth asking a resolver about: host-name characters, 1 to
 /// 253 of them, with at least one letter (all digits and dots is an IPv4 form).
-#[cfg_attr(not(feature = "std"), allow(dead_code))]
-pub(crate) const fn is_resolvable_name(host: &[u8]) -> bool {
+pub const fn is_resolvable_name(host: &[u8]) -> bool {
     if host.is_empty() || host.len() > 253 || !has_host_name_chars(host) {
         return false;
     }
@@ -233,7 +232,7 @@ const fn port_problem(port: &[u8]) -> ErrorKind {
 }
 
 /// `localhost`, `localhost.`, and names under `.localhost` (RFC 6761), in any case.
-pub(crate) const fn is_localhost(host: &[u8]) -> bool {
+pub const fn is_localhost(host: &[u8]) -> bool {
     let host = match host.split_last() {
         Some((b'.', rest)) => rest,
         _ => host,

@@ -23,7 +23,7 @@ const UNBOUNDED: u32 = u32::MAX;
 
 /// Parses a whole socket address (`IPV4:PORT` or `[IPV6%SCOPE]:PORT`).
 #[must_use]
-pub(crate) const fn socket_addr(s: &[u8]) -> Option<SocketAddr> {
+pub const fn socket_addr(s: &[u8]) -> Option<SocketAddr> {
     if let Some(addr) = plain_socket_addr_v4(s) {
         return Some(SocketAddr::V4(addr));
     }
@@ -100,7 +100,7 @@ const fn plain_octet(value: u32, digits: u32) -> bool {
 
 /// Parses a whole IP address without a port, as `std`'s `IpAddr` parser does.
 #[must_use]
-pub(crate) const fn ip_addr(s: &[u8]) -> Option<IpAddr> {
+pub const fn ip_addr(s: &[u8]) -> Option<IpAddr> {
     let parsed = match ipv4(s) {
         Some((ip, rest)) => Some((IpAddr::V4(ip), rest)),
         None => match ipv6(s) {
@@ -116,8 +116,7 @@ pub(crate) const fn ip_addr(s: &[u8]) -> Option<IpAddr> {
 
 /// Parses a whole port: decimal digits (leading zeros allowed) up to 65535.
 #[must_use]
-#[cfg_attr(not(feature = "std"), allow(dead_code))]
-pub(crate) const fn port(s: &[u8]) -> Option<u16> {
+pub const fn port(s: &[u8]) -> Option<u16> {
     match decimal_u16(s) {
         Some((port, [])) => Some(port),
         _ => None,
@@ -126,7 +125,7 @@ pub(crate) const fn port(s: &[u8]) -> Option<u16> {
 
 /// Parses a whole decimal number up to `max` (prefix lengths and the like).
 #[must_use]
-pub(crate) const fn decimal(s: &[u8], max: u32) -> Option<u32> {
+pub const fn decimal(s: &[u8], max: u32) -> Option<u32> {
     match number(s, 10, UNBOUNDED, true, max) {
         Some((n, [])) => Some(n),
         _ => None,
@@ -176,7 +175,7 @@ const fn port_suffix(s: &[u8]) -> Option<(u16, &[u8])> {
 }
 
 /// Four decimal octets of one to three digits, without leading zeros.
-pub(crate) const fn ipv4(mut s: &[u8]) -> Option<(Ipv4Addr, &[u8])> {
+pub const fn ipv4(mut s: &[u8]) -> Option<(Ipv4Addr, &[u8])> {
     let mut bits: u32 = 0;
     let mut i = 0;
     while i < 4 {
@@ -199,7 +198,7 @@ pub(crate) const fn ipv4(mut s: &[u8]) -> Option<(Ipv4Addr, &[u8])> {
 }
 
 /// Up to eight hex groups with at most one `::`; the last 32 bits may be a dotted quad.
-pub(crate) const fn ipv6(s: &[u8]) -> Option<(Ipv6Addr, &[u8])> {
+pub const fn ipv6(s: &[u8]) -> Option<(Ipv6Addr, &[u8])> {
     let head = groups(s, 8);
     if head.count == 8 {
         return Some((Ipv6Addr::from_bits(head.bits), head.rest));
@@ -281,7 +280,7 @@ const fn given(s: &[u8], c: u8) -> Option<&[u8]> {
 }
 
 /// The value of one digit in `radix` (10 or 16).
-pub(crate) const fn digit(b: u8, radix: u32) -> Option<u32> {
+pub const fn digit(b: u8, radix: u32) -> Option<u32> {
     let value = match b {
         b'0'..=b'9' => b - b'0',
         b'a'..=b'f' => b - b'a' + 10,

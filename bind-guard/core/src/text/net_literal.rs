@@ -1,4 +1,5 @@
-//! Network literals (`ADDRESS/LENGTH`) for `ip_net!`, as a `const fn`.
+//! Network literals (`ADDRESS/LENGTH`) for `ip_net!` and `bind_guard::parse_net`, as a
+//! `const fn`.
 //!
 //! The address part uses the same parser as socket addresses. Unlike
 //! `ipnet::IpNet::from_str`, host bits after the prefix are an error: `10.0.0.1/8` in a
@@ -8,27 +9,11 @@ use core::net::IpAddr;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
+use crate::ErrorKind;
 use crate::text::parse;
-use crate::{BindError, ErrorKind};
-
-/// Parses a network in CIDR notation (`10.0.0.0/8`, `fd00::/8`) with the rules of
-/// [`ip_net!`](crate::ip_net): the address as `std` parses it, a decimal prefix length
-/// no longer than the address, and no host bits set after it (`10.0.0.1/8` is an error,
-/// where `ipnet`'s own parser would keep the host bits).
-///
-/// ```
-/// use bind_guard::{parse_net, ErrorKind};
-///
-/// assert_eq!(parse_net("10.0.0.0/8")?.to_string(), "10.0.0.0/8");
-/// assert_eq!(parse_net("10.0.0.1/8").unwrap_err().kind(), ErrorKind::HostBits);
-/// # Ok::<(), bind_guard::BindError>(())
-/// ```
-pub fn parse_net(s: &str) -> Result<IpNet, BindError> {
-    parse(s.as_bytes()).map_err(|kind| BindError::new(s, kind))
-}
 
 /// Parses `ADDRESS/LENGTH` with no host bits set.
-pub(crate) const fn parse(s: &[u8]) -> Result<IpNet, ErrorKind> {
+pub const fn parse(s: &[u8]) -> Result<IpNet, ErrorKind> {
     let Some((ip, len)) = split_at_slash(s) else {
         return Err(ErrorKind::InvalidNetwork);
     };

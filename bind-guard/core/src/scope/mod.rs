@@ -10,8 +10,6 @@
 //! them into a comparison tree, so the cost does not grow with the number of registry
 //! entries and the same function runs at compile time inside `bind_addr!`.
 
-pub mod registry;
-
 use core::fmt;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -66,7 +64,8 @@ pub enum Scope {
 }
 
 /// All scopes, in declaration order.
-pub(crate) const ALL_SCOPES: [Scope; 12] = [
+#[doc(hidden)]
+pub const ALL_SCOPES: [Scope; 12] = [
     Scope::Unspecified,
     Scope::Loopback,
     Scope::LinkLocal,
@@ -255,9 +254,7 @@ impl Scope {
     }
 
     /// Whether this scope belongs to a local network: loopback, link-local, private,
-    /// shared (CGNAT) or unique-local. This is the set [`Policy::local_network`] allows.
-    ///
-    /// [`Policy::local_network`]: crate::Policy::local_network
+    /// shared (CGNAT) or unique-local. This is the set `Policy::local_network` allows.
     #[must_use]
     pub const fn is_local_network(self) -> bool {
         matches!(
@@ -275,8 +272,10 @@ impl Scope {
         ALL_SCOPES.into_iter()
     }
 
-    /// A one-bit mask for this scope, used by [`ScopeSet`](crate::policy).
-    pub(crate) const fn bit(self) -> u16 {
+    /// A one-bit mask for this scope, for the scope sets of rules and policies.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn bit(self) -> u16 {
         1 << (self as u16)
     }
 }

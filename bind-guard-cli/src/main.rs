@@ -187,7 +187,7 @@ pub(crate) enum PolicyName {
     Loopback,
     /// Loopback, link-local, private, shared (CGNAT) and unique-local networks
     Local,
-    /// Every address except the wildcard
+    /// Every address except the wildcard, multicast and broadcast
     Default,
     /// Every address, the wildcard included
     Any,

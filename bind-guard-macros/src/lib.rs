@@ -17,8 +17,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+use core::net::{IpAddr, SocketAddr};
+
+use bind_guard_core::text::{diagnose, net_literal, parse};
+use bind_guard_core::{ErrorKind, Scope};
 use proc_macro::TokenStream;
-use proc_macro2::{Span, TokenStream as TokenStream2};
+use proc_macro2::{Literal, Span, TokenStream as TokenStream2};
 use quote::{quote, quote_spanned};
 use syn::parse::ParseStream;
 use syn::{Ident, LitStr, Token};
@@ -31,6 +35,15 @@ pub fn bind_addr_impl(input: TokenStream) -> TokenStream {
     expand(input, Kind::BindAddr)
 }
 
+/// What `bind_addr!` decides for a literal, as a value rather than code or a compile
+/// error: `bind_guard::__private::Decision`, the address and the name of its scope type,
+/// or the error message. For the macro/run-time agreement test; same input shape.
+#[doc(hidden)]
+#[proc_macro]
+pub fn bind_addr_decision_impl(input: TokenStream) -> TokenStream {
+    expand(input, Kind::Decision)
+}
+
 /// `ip_net!` behind `bind_guard::ip_net!`. Same input shape as `bind_addr_impl`.
 #[doc(hidden)]
 #[proc_macro]
@@ -38,16 +51,46 @@ pub fn ip_net_impl(input: TokenStream) -> TokenStream {
     expand(input, Kind::IpNet)
 }
 
+/// Writes the `#[diagnostic::on_unimplemented]` of one of `bind-guard`'s refusal traits
+/// (`bind_guard::__private::refusal`) from the [`ErrorKind`] of the same name, so the
+/// compile error of a refused scope says what the run-time error says, from the same
+/// sentences. `#[__refusal(NotLoopback)] pub trait NotLoopback {}`.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn __refusal(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let variant = syn::parse_macro_input!(attr as Ident);
+    let Some(kind) = ErrorKind::from_variant_name(&variant.to_string()) else {
+        return syn::Error::new(variant.span(), "not an ErrorKind without a field")
+            .to_compile_error()
+            .into();
+    };
+    // `{` and `}` are format placeholders in these strings.
+    let escape = |s: &str| s.replace('{', "{{").replace('}', "}}");
+    let message = escape(kind.message());
+    let item = TokenStream2::from(item);
+    quote! {
+        #[diagnostic::on_unimplemented(
+            message = #message,
+            label = "refused by the rule of the type this value goes into",
+            note = "bind_addr! checks the literal against the rule of the type it is assigned or passed to: BindAddr, LocalAddr or LoopbackAddr; allow_wildcard widens only BindAddr"
+        )]
+        #item
+    }
+    .into()
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     BindAddr,
+    /// `bind_addr!`'s decision as a value (`bind_addr_decision_impl`).
+    Decision,
     IpNet,
 }
 
 impl Kind {
     fn name(self) -> &'static str {
         match self {
-            Kind::BindAddr => "bind_addr!",
+            Kind::BindAddr | Kind::Decision => "bind_addr!",
             Kind::IpNet => "ip_net!",
         }
     }
@@ -55,14 +98,14 @@ impl Kind {
     /// What to use instead for text known only at run time.
     fn run_time_alternative(self) -> &'static str {
         match self {
-            Kind::BindAddr => "str::parse or Policy::parse",
+            Kind::BindAddr | Kind::Decision => "str::parse or Policy::parse",
             Kind::IpNet => "str::parse::<ipnet::IpNet>",
         }
     }
 
     fn example(self) -> &'static str {
         match self {
-            Kind::BindAddr => "bind_addr!(\"127.0.0.1:8080\")",
+            Kind::BindAddr | Kind::Decision => "bind_addr!(\"127.0.0.1:8080\")",
             Kind::IpNet => "ip_net!(\"10.0.0.0/8\")",
         }
     }
@@ -74,7 +117,10 @@ fn expand(input: TokenStream, kind: Kind) -> TokenStream {
         input,
     );
     match parsed {
-        Ok(invocation) => invocation.expand().into(),
+        Ok(invocation) => match invocation.expand() {
+            Ok(tokens) => tokens.into(),
+            Err(err) => err.to_compile_error().into(),
+        },
         Err(err) => err.to_compile_error().into(),
     }
 }
@@ -108,7 +154,7 @@ impl Invocation {
                 ),
             ));
         }
-        let Literal(literal) = Literal::parse_for(input, kind)?;
+        let StringLiteral(literal) = StringLiteral::parse_for(input, kind)?;
 
         let mut allow_wildcard = false;
         while input.parse::<Option<Token![,]>>()?.is_some() {
@@ -122,8 +168,10 @@ impl Invocation {
                 )));
             };
             match (kind, option.to_string().as_str()) {
-                (Kind::BindAddr, "allow_wildcard") if !allow_wildcard => allow_wildcard = true,
-                (Kind::BindAddr, "allow_wildcard") => {
+                (Kind::BindAddr | Kind::Decision, "allow_wildcard") if !allow_wildcard => {
+                    allow_wildcard = true;
+                }
+                (Kind::BindAddr | Kind::Decision, "allow_wildcard") => {
                     return Err(syn::Error::new(
                         option.span(),
                         "`allow_wildcard` is given twice; remove this one",
@@ -142,7 +190,7 @@ impl Invocation {
                 "unexpected token; {} takes a string literal{}",
                 kind.name(),
                 match kind {
-                    Kind::BindAddr => ", then optionally `, allow_wildcard`, as in bind_addr!(\"0.0.0.0:8080\", allow_wildcard)",
+                    Kind::BindAddr | Kind::Decision => ", then optionally `, allow_wildcard`, as in bind_addr!(\"0.0.0.0:8080\", allow_wildcard)",
                     Kind::IpNet => " and nothing else, as in ip_net!(\"10.0.0.0/8\")",
                 }
             )));
@@ -155,33 +203,86 @@ impl Invocation {
         })
     }
 
-    fn expand(&self) -> TokenStream2 {
+    /// Decides the literal with `bind-guard-core`'s parser and scope table, the code the
+    /// run-time `FromStr` runs, and builds the value from its parts.
+    fn expand(&self) -> syn::Result<TokenStream2> {
         let Invocation {
             krate,
             literal,
             allow_wildcard,
             ..
         } = self;
-        // Every token gets the literal's span, so a refusal (a `const` panic inside a
-        // `#[track_caller]` function) is reported at the literal rather than inside the
+        let text = literal.value();
+        // Every token gets the literal's span, so an error the type checker finds (a
+        // rule that refuses the scope) is reported at the literal rather than inside the
         // macro. The expansion binds no names, so nothing at the call site can shadow
         // them (tests/ui/pass/hygiene_shadowed_names.rs).
         let span = literal.span();
+        // A parse error is decided here, whatever the annotated type; its message is the
+        // run-time one (ErrorKind::message).
+        let refuse = |kind: ErrorKind| syn::Error::new(span, kind.message());
         let body = match self.kind {
-            Kind::BindAddr => quote_spanned! {span=>
-                const { #krate::__private::bind_addr::<_>(#literal, #allow_wildcard) }
-            },
-            Kind::IpNet => quote_spanned! {span=>
-                const { #krate::__private::ip_net(#literal) }
-            },
+            Kind::BindAddr | Kind::Decision => {
+                let parsed = parse::socket_addr(text.as_bytes());
+                let decided = parsed.map(|addr| (addr, Scope::of(addr.ip())));
+                let Some((addr, scope)) = decided else {
+                    let kind = diagnose::diagnose(text.as_bytes());
+                    if self.kind == Kind::Decision {
+                        let message = kind.message();
+                        return Ok(quote_spanned! {span=> #krate::__private::refused(#message) });
+                    }
+                    return Err(refuse(kind));
+                };
+                // The scope, as a type of `bind_guard::__private::scope`: the type
+                // checker decides whether the annotated type's rule accepts it.
+                let scope = if *allow_wildcard && scope == Scope::Unspecified {
+                    Ident::new("OptedInWildcard", span)
+                } else {
+                    // `Scope`'s variant names are the type names (rule/table.rs).
+                    Ident::new(&format!("{scope:?}"), span)
+                };
+                let port = Literal::u16_suffixed(addr.port());
+                let addr = match addr {
+                    SocketAddr::V4(v4) => {
+                        let bits = Literal::u32_suffixed(v4.ip().to_bits());
+                        quote_spanned! {span=> #krate::__private::socket_v4(#bits, #port) }
+                    }
+                    SocketAddr::V6(v6) => {
+                        let bits = Literal::u128_suffixed(v6.ip().to_bits());
+                        let scope_id = Literal::u32_suffixed(v6.scope_id());
+                        quote_spanned! {span=> #krate::__private::socket_v6(#bits, #port, #scope_id) }
+                    }
+                };
+                if self.kind == Kind::Decision {
+                    let name = scope.to_string();
+                    return Ok(quote_spanned! {span=> #krate::__private::decided(#addr, #name) });
+                }
+                quote_spanned! {span=>
+                    const { #krate::__private::literal::<#krate::__private::scope::#scope, _>(#addr) }
+                }
+            }
+            Kind::IpNet => {
+                let net = net_literal::parse(text.as_bytes()).map_err(refuse)?;
+                let len = Literal::u8_suffixed(net.prefix_len());
+                match net.addr() {
+                    IpAddr::V4(ip) => {
+                        let bits = Literal::u32_suffixed(ip.to_bits());
+                        quote_spanned! {span=> const { #krate::__private::ip_net_v4(#bits, #len) } }
+                    }
+                    IpAddr::V6(ip) => {
+                        let bits = Literal::u128_suffixed(ip.to_bits());
+                        quote_spanned! {span=> const { #krate::__private::ip_net_v6(#bits, #len) } }
+                    }
+                }
+            }
         };
-        quote! { #body }
+        Ok(quote! { #body })
     }
 }
 
 fn options_message(kind: Kind) -> &'static str {
     match kind {
-        Kind::BindAddr => {
+        Kind::BindAddr | Kind::Decision => {
             "the only option is `allow_wildcard`, as in bind_addr!(\"0.0.0.0:8080\", allow_wildcard)"
         }
         Kind::IpNet => {
@@ -191,9 +292,9 @@ fn options_message(kind: Kind) -> &'static str {
 }
 
 /// A string literal, with an error that says what was found instead.
-struct Literal(LitStr);
+struct StringLiteral(LitStr);
 
-impl Literal {
+impl StringLiteral {
     fn parse_for(input: ParseStream<'_>, kind: Kind) -> syn::Result<Self> {
         let example = kind.example();
         if input.peek(LitStr) {
@@ -207,7 +308,7 @@ impl Literal {
                     ),
                 ));
             }
-            return Ok(Literal(literal));
+            return Ok(StringLiteral(literal));
         }
         // Say what was found, and why only a literal will do: the text is checked while
         // compiling, before any name, constant or macro call has a value.

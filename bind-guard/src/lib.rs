@@ -54,7 +54,7 @@
 //! # Run-time checks
 //!
 //! Text from a config, a flag or the environment goes through [`FromStr`](core::str::FromStr)
-//! (the default rule: anything but the wildcard) or through a [`Policy`]:
+//! (the default rule: anything but the wildcard, multicast and broadcast) or through a [`Policy`]:
 //!
 //! ```
 //! use bind_guard::{BindAddr, Policy};
@@ -241,42 +241,89 @@ macro_rules! ip_net {
 /// Support for the macros; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use bind_guard_macros::{bind_addr_impl, ip_net_impl};
+    pub use bind_guard_macros::{bind_addr_decision_impl, bind_addr_impl, ip_net_impl};
     pub use ipnet::IpNet;
 
-    use crate::BindAddr;
-    use crate::marker::Rule;
-
+    pub use crate::rule::table::{Allows, ScopeType, refusal, scope, verdict};
     pub use crate::rule::{Expect, ScopeRule};
 
-    // These run inside the `const { … }` block `bind_addr!` and `ip_net!` expand to. A
-    // refusal is a `const` panic, which the compiler reports as an error; `track_caller`
-    // makes it point at the macro's literal. Keeping the `match` and the panic here
-    // rather than in every expansion also keeps the per-literal compile cost down.
+    use core::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+    use ipnet::{Ipv4Net, Ipv6Net};
 
-    /// The whole of `bind_addr!`: parse and check with the rule of the inferred type.
-    #[track_caller]
-    #[allow(
-        clippy::panic,
-        reason = "a const panic is how the macro reports a refusal"
-    )]
-    pub const fn bind_addr<P: Rule>(literal: &str, allow_wildcard: bool) -> BindAddr<P> {
-        match BindAddr::<P>::parse_opt_in(literal, allow_wildcard) {
-            Ok(addr) => addr,
-            Err(kind) => panic!("{}", kind.message()),
-        }
+    use crate::marker::Rule;
+    use crate::{BindAddr, Scope};
+
+    // `bind_addr!` parses its literal and finds its scope while it expands (with
+    // `bind-guard-core`, as `FromStr` does), then calls one of these in a `const` block
+    // with the address's parts and its scope as the type `S`. The bound `P: Allows<S>`
+    // is the rule: the type checker picks `P` from the annotated type and reports a
+    // refused pair (`cargo check` included). Nothing is parsed here.
+
+    /// An IPv4 socket address from its parts.
+    #[must_use]
+    pub const fn socket_v4(bits: u32, port: u16) -> SocketAddr {
+        SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::from_bits(bits), port))
     }
 
-    /// The whole of `ip_net!`.
-    #[track_caller]
+    /// An IPv6 socket address from its parts (`std`'s parser sets no flow info).
+    #[must_use]
+    pub const fn socket_v6(bits: u128, port: u16, scope_id: u32) -> SocketAddr {
+        SocketAddr::V6(SocketAddrV6::new(
+            Ipv6Addr::from_bits(bits),
+            port,
+            0,
+            scope_id,
+        ))
+    }
+
+    /// What `bind_addr!` expands to: `addr`, of scope `S`, for any rule `P` that
+    /// accepts `S`.
+    #[must_use]
+    pub const fn literal<S: ScopeType, P: Allows<S>>(addr: SocketAddr) -> BindAddr<P> {
+        of_scope::<S, P>(addr)
+    }
+
+    /// What `bind_addr_decision!` (the macro/run-time agreement test's view of
+    /// `bind_addr!`) expands to: the address and its scope type's name, or the error
+    /// message.
+    pub type Decision = Result<(SocketAddr, &'static str), &'static str>;
+
+    /// An accepted literal, for [`Decision`].
+    #[must_use]
+    pub const fn decided(addr: SocketAddr, scope: &'static str) -> Decision {
+        Ok((addr, scope))
+    }
+
+    /// A literal refused while expanding, for [`Decision`].
+    #[must_use]
+    pub const fn refused(message: &'static str) -> Decision {
+        Err(message)
+    }
+
+    /// The value, once `S` is known to be the scope of `addr`. The macro always passes
+    /// the scope it computed; a hand-written call that names another scope (to get a
+    /// `LoopbackAddr` for a public address, say) stops here, as a `const` panic, since
+    /// the macro's calls are `const` blocks.
     #[allow(
         clippy::panic,
-        reason = "a const panic is how the macro reports a refusal"
+        reason = "a const panic refuses a forged call at compile time"
     )]
-    pub const fn ip_net(literal: &str) -> IpNet {
-        match crate::text::net_literal::parse(literal.as_bytes()) {
-            Ok(net) => net,
-            Err(kind) => panic!("{}", kind.message()),
+    const fn of_scope<S: ScopeType, P: Rule>(addr: SocketAddr) -> BindAddr<P> {
+        if Scope::of(addr.ip()).bit() != S::SCOPE.bit() {
+            panic!("bind_guard::__private: the scope type does not match the address");
         }
+        BindAddr::trusted(addr)
+    }
+
+    /// An IPv4 network literal that `ip_net!` checked (prefix length, no host bits).
+    #[must_use]
+    pub const fn ip_net_v4(bits: u32, len: u8) -> IpNet {
+        IpNet::V4(Ipv4Net::new_assert(Ipv4Addr::from_bits(bits), len))
+    }
+
+    /// An IPv6 network literal that `ip_net!` checked.
+    #[must_use]
+    pub const fn ip_net_v6(bits: u128, len: u8) -> IpNet {
+        IpNet::V6(Ipv6Net::new_assert(Ipv6Addr::from_bits(bits), len))
     }
 }

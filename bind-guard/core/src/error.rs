@@ -47,6 +47,18 @@ macro_rules! error_kinds {
                 match self { $(error_kinds!(@pat $variant $(($field))?) => $hint,)* }
             }
 
+            /// The kind whose variant is named `variant` (`"NotLoopback"`), for the kinds
+            /// without a field: how `bind-guard-macros` finds the sentences of a refusal
+            /// that the type system reports.
+            #[doc(hidden)]
+            #[must_use]
+            pub fn from_variant_name(variant: &str) -> Option<ErrorKind> {
+                $(if variant == stringify!($variant) {
+                    return error_kinds!(@unit $variant $(($field))?);
+                })*
+                None
+            }
+
             /// The problem and the hint in one sentence, without the input. This is the
             /// text of `bind_addr!`'s compile errors (a `const` panic can only print a
             /// `&'static str`).
@@ -63,6 +75,8 @@ macro_rules! error_kinds {
     (@subject PrefixLength) => { "this network " };
     (@subject HostBits) => { "this network " };
     (@subject $variant:ident) => { "this address " };
+    (@unit $variant:ident) => { Some(ErrorKind::$variant) };
+    (@unit $variant:ident ($field:ty)) => { None };
     (@pat $variant:ident) => { ErrorKind::$variant };
     (@pat $variant:ident ($field:ty)) => { ErrorKind::$variant(_) };
 }
@@ -160,6 +174,14 @@ error_kinds! {
     /// `Policy::local_network`).
     NotLocalNetwork as "not_local_network" => ("is not on a local network, and only loopback, link-local, private, shared (CGNAT) and unique-local addresses are accepted here",
         "use an address of this machine (127.0.0.1) or of a private network (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7)"),
+    /// A multicast group address (`224.0.0.0/4`, `ff00::/8`) where the policy does not
+    /// allow the multicast scope (the default policy and `BindAddr` do not).
+    Multicast as "multicast" => ("is a multicast group address: a socket bound to it receives the group's traffic from every network this host is attached to",
+        "to serve clients, bind a unicast address such as 127.0.0.1 or 10.0.0.5; to receive a group on purpose, allow the scope with Policy::allow_scope(Scope::Multicast) (allow_scope=multicast in a policy text)"),
+    /// The limited broadcast address `255.255.255.255` where the policy does not allow
+    /// the broadcast scope (the default policy and `BindAddr` do not).
+    Broadcast as "broadcast" => ("is the limited broadcast address: a socket bound to it receives broadcasts from every network this host is attached to",
+        "to serve clients, bind a unicast address such as 127.0.0.1 or 10.0.0.5; to receive broadcasts on purpose, allow the scope with Policy::allow_scope(Scope::Broadcast) (allow_scope=broadcast in a policy text)"),
     /// An address whose scope the policy does not allow.
     ScopeNotAllowed(Scope) as "scope_not_allowed" => ("has a scope that this policy does not allow",
         "use an address of an allowed scope, or allow this one with Policy::allow_scope"),
@@ -181,6 +203,8 @@ impl ErrorKind {
             ErrorKind::Wildcard
                 | ErrorKind::NotLoopback
                 | ErrorKind::NotLocalNetwork
+                | ErrorKind::Multicast
+                | ErrorKind::Broadcast
                 | ErrorKind::ScopeNotAllowed(_)
                 | ErrorKind::DeniedNetwork
                 | ErrorKind::PortZero
@@ -223,7 +247,14 @@ mod tests {
             ErrorKind::ScopeNotAllowed(Scope::Global).name(),
             "scope_not_allowed"
         );
+        assert_eq!(
+            ErrorKind::from_variant_name("NotLoopback"),
+            Some(ErrorKind::NotLoopback)
+        );
+        assert_eq!(ErrorKind::from_variant_name("ScopeNotAllowed"), None);
+        assert_eq!(ErrorKind::from_variant_name("not_loopback"), None);
         assert!(ErrorKind::Wildcard.is_refusal());
+        assert!(ErrorKind::Multicast.is_refusal());
         assert!(!ErrorKind::Hostname.is_refusal());
     }
 }

@@ -77,24 +77,6 @@ impl<P: Rule> BindAddr<P> {
         }
     }
 
-    /// Parses and checks at once, in a `const` context if need be: the function behind
-    /// both [`FromStr`] and `bind_addr!`. `allow_wildcard` is the macro's opt-in; it
-    /// only widens the default rule, never [`LoopbackAddr`] or [`LocalAddr`].
-    pub(crate) const fn parse_opt_in(s: &str, allow_wildcard: bool) -> Result<Self, ErrorKind> {
-        let Some(addr) = parse::socket_addr(s.as_bytes()) else {
-            return Err(diagnose::diagnose(s.as_bytes()));
-        };
-        let rule = if allow_wildcard {
-            P::SCOPES.opt_in_wildcard()
-        } else {
-            P::SCOPES
-        };
-        match rule.check(Scope::of(addr.ip())) {
-            Ok(()) => Ok(Self::trusted(addr)),
-            Err(kind) => Err(kind),
-        }
-    }
-
     /// Parses and checks like [`FromStr`], in a `const` context if need be and without
     /// building an error value: the error is the bare [`ErrorKind`] (no allocation).
     ///
@@ -107,7 +89,10 @@ impl<P: Rule> BindAddr<P> {
     /// assert_eq!(any, Err(ErrorKind::Wildcard));
     /// ```
     pub const fn parse_const(s: &str) -> Result<Self, ErrorKind> {
-        Self::parse_opt_in(s, false)
+        match parse::socket_addr(s.as_bytes()) {
+            Some(addr) => Self::checked(addr),
+            None => Err(diagnose::diagnose(s.as_bytes())),
+        }
     }
 
     /// Wraps an address that a rule or policy already accepted.

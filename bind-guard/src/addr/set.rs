@@ -184,7 +184,8 @@ impl fmt::Display for BindSet {
     }
 }
 
-/// [`BindSet::parse`] with the default policy (anything but the wildcard).
+/// [`BindSet::parse`] with the default policy (anything but the wildcard, multicast and
+/// broadcast).
 impl FromStr for BindSet {
     type Err = BindError;
 

@@ -56,7 +56,8 @@ pub struct Policy {
 }
 
 impl Default for Policy {
-    /// Every address except the wildcard; port 0 allowed; no lists. The policy of
+    /// Every address except the wildcard, multicast and broadcast; port 0 allowed; no
+    /// lists. The policy of
     /// `"…".parse::<BindAddr>()`.
     fn default() -> Self {
         Policy::new()
@@ -73,7 +74,8 @@ impl Policy {
         }
     }
 
-    /// The default policy: every address except the wildcard. The same as
+    /// The default policy: every address except the wildcard, multicast and broadcast
+    /// (each receives from every network the host is attached to). The same as
     /// [`Policy::default()`], usable in `const` items.
     #[must_use]
     pub const fn new() -> Self {
@@ -303,11 +305,15 @@ mod tests {
             "127.0.0.1:1",
             "8.8.8.8:53",
             "[2001:db8::1]:1",
-            "224.0.0.1:5",
             "10.0.0.1:0",
         ] {
             assert_eq!(kind(&p, s), None, "{s}");
         }
+        assert_eq!(kind(&p, "224.0.0.1:5"), Some(ErrorKind::Multicast));
+        assert_eq!(kind(&p, "[ff02::1]:5"), Some(ErrorKind::Multicast));
+        assert_eq!(kind(&p, "255.255.255.255:67"), Some(ErrorKind::Broadcast));
+        let opted_in = p.clone().allow_scope(Scope::Multicast);
+        assert_eq!(kind(&opted_in, "224.0.0.1:5"), None);
         for s in [
             "0.0.0.0:1",
             "[::]:1",

@@ -8,7 +8,7 @@
 //!
 //! | marker | alias | holds |
 //! | --- | --- | --- |
-//! | [`Checked`] | [`BindAddr`](crate::BindAddr) | an address that passed a policy: the default one (anything but the wildcard) unless a [`Policy`](crate::Policy) opted in to more |
+//! | [`Checked`] | [`BindAddr`](crate::BindAddr) | an address that passed a policy: the default one (anything but the wildcard, multicast and broadcast) unless a [`Policy`](crate::Policy) opted in to more |
 //! | [`LocalNetwork`] | [`LocalAddr`](crate::LocalAddr) | loopback, link-local, private, shared or unique-local |
 //! | [`Loopback`] | [`LoopbackAddr`](crate::LoopbackAddr) | `127.0.0.0/8`, `::1`, or their IPv4-mapped forms |
 //!
@@ -33,7 +33,8 @@ pub trait Rule: sealed::Sealed + Send + Sync + Unpin + 'static {
 }
 
 /// The default marker: the address passed a policy. Built by `FromStr`, `TryFrom` and
-/// `bind_addr!`, that is the default policy (every address but the wildcard); built by a
+/// `bind_addr!`, that is the default policy (every address but the wildcard, multicast
+/// and broadcast); built by a
 /// [`Policy`](crate::Policy), that policy. Check [`is_wildcard`](crate::BindAddr::is_wildcard)
 /// if a policy may have opted in to the wildcard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,5 +3,6 @@
 
 pub mod marker;
 mod scope_rule;
+pub(crate) mod table;
 
 pub use scope_rule::{Expect, ScopeRule};

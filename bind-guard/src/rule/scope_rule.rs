@@ -29,40 +29,11 @@ pub struct ScopeRule {
     expect: Expect,
 }
 
-const fn set_of(scopes: &[Scope]) -> u16 {
-    let mut bits = 0;
-    let mut rest = scopes;
-    while let Some((scope, tail)) = rest.split_first() {
-        bits |= scope.bit();
-        rest = tail;
-    }
-    bits
-}
-
 impl ScopeRule {
-    /// Every scope except the wildcard: the default policy.
-    pub const DEFAULT: ScopeRule = ScopeRule {
-        allowed: set_of(&crate::scope::ALL_SCOPES) & !Scope::Unspecified.bit(),
-        expect: Expect::Any,
-    };
-
-    /// Loopback only.
-    pub const LOOPBACK: ScopeRule = ScopeRule {
-        allowed: Scope::Loopback.bit(),
-        expect: Expect::Loopback,
-    };
-
-    /// Loopback, link-local, private, shared and unique-local.
-    pub const LOCAL_NETWORK: ScopeRule = ScopeRule {
-        allowed: set_of(&[
-            Scope::Loopback,
-            Scope::LinkLocal,
-            Scope::Private,
-            Scope::Shared,
-            Scope::UniqueLocal,
-        ]),
-        expect: Expect::LocalNetwork,
-    };
+    /// A rule from a scope bit-set; `rule/table.rs` builds the markers' rules with it.
+    pub(crate) const fn new(allowed: u16, expect: Expect) -> ScopeRule {
+        ScopeRule { allowed, expect }
+    }
 
     /// Nothing at all (a start for allow-lists).
     pub const NOTHING: ScopeRule = ScopeRule {
@@ -115,6 +86,10 @@ impl ScopeRule {
             (_, Scope::Unspecified) => ErrorKind::Wildcard,
             (Expect::Loopback, _) => ErrorKind::NotLoopback,
             (Expect::LocalNetwork, _) => ErrorKind::NotLocalNetwork,
+            // Both receive from every attached network: they have kinds of their own,
+            // which say so, rather than "scope not allowed".
+            (Expect::Any, Scope::Multicast) => ErrorKind::Multicast,
+            (Expect::Any, Scope::Broadcast) => ErrorKind::Broadcast,
             (Expect::Any, scope) => ErrorKind::ScopeNotAllowed(scope),
         })
     }
@@ -130,12 +105,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn default_refuses_only_the_wildcard() {
+    fn default_refuses_the_wildcard_multicast_and_broadcast() {
         for scope in Scope::all() {
-            let expected = if scope == Scope::Unspecified {
-                Err(ErrorKind::Wildcard)
-            } else {
-                Ok(())
+            let expected = match scope {
+                Scope::Unspecified => Err(ErrorKind::Wildcard),
+                Scope::Multicast => Err(ErrorKind::Multicast),
+                Scope::Broadcast => Err(ErrorKind::Broadcast),
+                _ => Ok(()),
             };
             assert_eq!(ScopeRule::DEFAULT.check(scope), expected, "{scope}");
         }

@@ -244,7 +244,7 @@ pub mod __private {
     pub use bind_guard_macros::{bind_addr_decision_impl, bind_addr_impl, ip_net_impl};
     pub use ipnet::IpNet;
 
-    pub use crate::rule::table::{Allows, ScopeType, refusal, scope, verdict};
+    pub use crate::rule::table::{Allows, ScopeType, Verdict, refusal, scope};
     pub use crate::rule::{Expect, ScopeRule};
 
     use core::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};

@@ -5,11 +5,11 @@
 //! - the run-time scope set ([`ScopeRule::DEFAULT`], [`ScopeRule::LOCAL_NETWORK`],
 //!   [`ScopeRule::LOOPBACK`]), which `FromStr`, `TryFrom`, `narrow` and [`Policy`]
 //!   check with [`ScopeRule::check`];
-//! - the compile-time rule: for every (marker, scope) pair an impl of the marker's
-//!   [`verdict`] trait for the scope's type (through which the marker implements
-//!   [`Allows<S>`]), unconditional where the cell says `ok`, and otherwise conditioned
-//!   on a bound that never holds (`S: refusal::Kind`), so the type checker reports the
-//!   refusal with the sentences of that [`ErrorKind`](crate::ErrorKind).
+//! - the compile-time rule: for every (marker, scope) pair an impl of
+//!   [`Verdict<Marker>`](Verdict) for the scope's type (through which the marker
+//!   implements [`Allows<S>`]), unconditional where the cell says `ok`, and otherwise
+//!   conditioned on a bound that never holds (`S: refusal::Kind`), so the type checker
+//!   reports the refusal with the sentences of that [`ErrorKind`](crate::ErrorKind).
 //!
 //! `bind_addr!` decides the literal's scope while it expands, names it with a type of
 //! [`scope`], and builds the value with a function that requires `P: Allows<S>`; the
@@ -65,17 +65,12 @@ macro_rules! rule_table {
     ) => {
         rule_table!(@scope_types $scopes $opted_in);
 
-        /// One trait per marker, implemented by the scope types its rule accepts (and,
-        /// under a never-true bound, by the others); `Allows` is implemented through
-        /// it, so an error lists no unrelated impls.
-        pub mod verdict {
-            $(
-                #[doc = concat!("The scopes that [`", stringify!($marker), "`](crate::marker::", stringify!($marker), ") accepts.")]
-                pub trait $marker: super::ScopeType {}
-            )*
-        }
+        /// Implemented for every (scope, marker) pair: unconditionally where the rule
+        /// accepts the scope, under a never-true bound where it does not.
+        pub trait Verdict<P>: ScopeType {}
 
         $(rule_table!(@row $marker $const $expect $scopes [$($cell)*] $opted_in $opt_cell);)*
+        impl<P: Rule, S: Verdict<P>> Allows<S> for P {}
 
         /// Every row of the table: the marker's rule, the verdict per scope (in
         /// [`ALL_SCOPES`](crate::scope::ALL_SCOPES) order), and the verdict on the
@@ -120,19 +115,18 @@ macro_rules! rule_table {
             pub const $const: ScopeRule =
                 ScopeRule::new(0 $(| rule_table!(@bit $scope $cell))*, Expect::$expect);
         }
-        impl<S: verdict::$marker> Allows<S> for $marker {}
         $(rule_table!(@pair $marker $scope $cell);)*
         rule_table!(@pair $marker $opted_in $opt_cell);
     };
     (@bit $scope:ident ok) => { Scope::$scope.bit() };
     (@bit $scope:ident $refusal:ident) => { 0 };
     (@pair $marker:ident $scope:ident ok) => {
-        impl verdict::$marker for scope::$scope {}
+        impl Verdict<$marker> for scope::$scope {}
     };
     // `for<'a>` keeps the never-true bound from being rejected where it is written (a
     // bound without generic parameters would be checked, and fail, right here).
     (@pair $marker:ident $scope:ident $refusal:ident) => {
-        impl verdict::$marker for scope::$scope where for<'a> scope::$scope: refusal::$refusal {}
+        impl Verdict<$marker> for scope::$scope where for<'a> scope::$scope: refusal::$refusal {}
     };
     (@verdicts [$($scope:ident)*] [$($cell:ident)*]) => {
         [$((Scope::$scope, rule_table!(@verdict $cell))),*]

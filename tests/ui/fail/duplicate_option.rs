@@ -1,5 +1,0 @@
-use bind_guard::{BindAddr, bind_addr};
-
-const API: BindAddr = bind_addr!("0.0.0.0:8080", allow_wildcard, allow_wildcard);
-
-fn main() {}

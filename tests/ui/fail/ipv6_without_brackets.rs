@@ -1,5 +1,0 @@
-use bind_guard::{BindAddr, bind_addr};
-
-const API: BindAddr = bind_addr!("::1:8080");
-
-fn main() {}

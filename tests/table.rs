@@ -36,9 +36,10 @@ const TABLE: &[(&str, Expected)] = &[
     ("[3fff::1]:443",             ok("[3fff::1]:443", Scope::Documentation)),
     ("198.18.0.1:80",             ok("198.18.0.1:80", Scope::Benchmarking)),
     ("[2001:2::1]:80",            ok("[2001:2::1]:80", Scope::Benchmarking)),
-    ("224.0.0.251:5353",          ok("224.0.0.251:5353", Scope::Multicast)),
-    ("[ff02::fb]:5353",           ok("[ff02::fb]:5353", Scope::Multicast)),
-    ("255.255.255.255:67",        ok("255.255.255.255:67", Scope::Broadcast)),
+    // refused by the default rule: each receives from every attached network
+    ("224.0.0.251:5353",          Err(Multicast)),
+    ("[ff02::fb]:5353",           Err(Multicast)),
+    ("255.255.255.255:67",        Err(Broadcast)),
     ("240.0.0.1:80",              ok("240.0.0.1:80", Scope::Reserved)),
     ("0.1.2.3:80",                ok("0.1.2.3:80", Scope::Reserved)),
     ("8.8.8.8:53",                ok("8.8.8.8:53", Scope::Global)),
@@ -162,7 +163,7 @@ fn loopback_policy_and_type_agree() {
         );
         let want = match expected {
             Ok((display, Scope::Loopback)) => Ok(display.to_owned()),
-            Ok(_) => Err(NotLoopback),
+            Ok(_) | Err(Multicast | Broadcast) => Err(NotLoopback),
             Err(kind) => Err(kind),
         };
         assert_eq!(policy.map(|a| a.to_string()), want, "{input:?}");

@@ -2,18 +2,24 @@
 //! `ip_net!` macros. Use them through `bind-guard`, which re-exports them; this crate's
 //! items are not meant to be called directly.
 //!
-//! # Design: the macro holds no rule
+//! # Design: decide at expansion, let the type system enforce the rule
 //!
-//! The parser, the scope table and the policy rules are `const fn`s in `bind-guard`.
-//! This crate only reads the macro's arguments (a string literal and an optional
-//! `allow_wildcard`) and expands to an inline `const { … }` block that calls those
-//! functions; a refusal becomes a `const` panic, which the compiler reports as an error
-//! at the literal. So the compile-time and run-time checks cannot drift, and the rule
-//! is picked by the annotated type (`const A: LoopbackAddr = bind_addr!(…)`), which a
-//! procedural macro could not see.
+//! The parser, the diagnosis of malformed text, the scope table and the error sentences
+//! are in `bind-guard-core`, which `bind-guard` runs at run time and this crate runs
+//! while the compiler expands a macro: one copy of each rule, so the two cannot drift.
 //!
-//! What this crate does check itself is the syntax of the invocation: a non-literal
-//! argument, an unknown option or a stray token is an error pointing at that token.
+//! For `bind_addr!("10.0.0.1:9000")` this crate parses the literal and finds its scope
+//! (private), then expands to the address's parts and its scope as a type:
+//! `const { bind_guard::__private::literal::<scope::Private, _>(socket_v4(0x0a000001, 9000)) }`.
+//! The result type `BindAddr<P>` requires `P: Allows<scope::Private>`, and `P` comes
+//! from the annotated type, which a procedural macro cannot see: the type checker
+//! decides, so a refusal is a trait error that `cargo check` reports, worded from the
+//! same sentences as the run-time error (the `#[__refusal]` attribute below writes them
+//! into `#[diagnostic::on_unimplemented]`). Text that is not an address, and a network
+//! that `ip_net!` refuses, are errors this crate reports itself, at the literal.
+//!
+//! This crate also checks the syntax of the invocation: a non-literal argument, an
+//! unknown option or a stray token is an error pointing at that token.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

@@ -100,14 +100,26 @@
 //!
 //! # How the compile-time and run-time checks stay one
 //!
-//! The parser, the scope table and the rules are `const fn`s in this crate.
-//! `bind_addr!` (from `bind-guard-macros`) only reads its arguments and expands to an
-//! inline `const { … }` block that calls those functions; a refusal is a `const` panic,
-//! which the compiler reports as an error at the literal, with the same sentence the
-//! run-time [`BindError`] uses. There is no second copy of any rule in the macro crate,
-//! and the type you annotate picks the rule by inference. The other design (compiling a
-//! shared rules file into both crates) would need the file in both packages and would
-//! run the rules at expansion time, when the annotated type is not known yet.
+//! The parser, the diagnosis of malformed text, the scope table and the error sentences
+//! live in one `no_std` crate, `bind-guard-core`, which this crate and the procedural
+//! macro crate `bind-guard-macros` both depend on. `bind_addr!` parses its literal and
+//! finds its scope *while the compiler expands it*, with that same code:
+//!
+//! - text that is not an address is a compile error at the literal, with the sentence
+//!   the run-time [`BindError`] prints ([`ErrorKind::message`]);
+//! - an address becomes constructor calls (its bits, port and scope id: nothing is
+//!   parsed at run time or by `const` evaluation) and its scope becomes a type, so the
+//!   expansion reads `__private::literal::<scope::Private, _>(…)`, whose result
+//!   `BindAddr<P>` requires `P: Allows<scope::Private>`.
+//!
+//! The annotated type (`const`, `static`, `let`, a function argument, a struct field)
+//! picks `P` by inference, and the type checker decides the rule: a refused pair is a
+//! trait error, which `cargo check`, clippy and rust-analyzer report like `cargo build`,
+//! worded by `#[diagnostic::on_unimplemented]` from the same [`ErrorKind`] sentences.
+//! Which (rule, scope) pairs are refused is one table in `rule/table.rs`, which also
+//! generates the scope sets that `FromStr`, `TryFrom` and [`Policy`] check at run time.
+//! `allow_wildcard` gives the wildcard a scope type of its own, which only the default
+//! rule ([`BindAddr`]) accepts.
 //!
 //! # Features
 //!
@@ -207,9 +219,25 @@ pub use text::parse_net;
 ///
 /// The argument is a string literal in `std`'s socket-address syntax, optionally
 /// followed by `allow_wildcard` (which widens only [`BindAddr`], never [`LoopbackAddr`]
-/// or [`LocalAddr`]). The result type comes from the context, so a `let` needs its type
-/// written out. Anything [`FromStr`](core::str::FromStr) for that type refuses is a
-/// compile error at the literal with the same explanation.
+/// or [`LocalAddr`]). The result type comes from the context (a `const` or `static`
+/// type, a typed `let`, a parameter, a field), so a `let` needs its type written out.
+/// Anything [`FromStr`](core::str::FromStr) for that type refuses is a compile error at
+/// the literal with the same explanation, reported by `cargo check` too:
+///
+/// ```compile_fail
+/// # use bind_guard::{bind_addr, LoopbackAddr};
+/// fn start_admin(addr: LoopbackAddr) { let _ = addr; }
+/// start_admin(bind_addr!("10.0.0.1:9000")); // error: this address is not a loopback address, …
+/// ```
+///
+/// ```compile_fail
+/// # use bind_guard::{bind_addr, BindAddr};
+/// let group: BindAddr = bind_addr!("224.0.0.1:5000"); // error: … a multicast group address …
+/// ```
+///
+/// The literal is parsed while the macro expands, by the parser of
+/// [`FromStr`](core::str::FromStr); the rule is a trait bound the type checker decides
+/// (see [How the compile-time and run-time checks stay one](crate#how-the-compile-time-and-run-time-checks-stay-one)).
 #[macro_export]
 macro_rules! bind_addr {
     ($($args:tt)*) => {
@@ -230,7 +258,8 @@ macro_rules! bind_addr {
 /// ```
 ///
 /// Host bits after the prefix (`"10.0.0.1/8"`), a prefix length longer than the
-/// address, or anything but `ADDRESS/LENGTH` is a compile error.
+/// address, or anything but `ADDRESS/LENGTH` is a compile error at the literal, decided
+/// while the macro expands by the parser of [`parse_net`], so `cargo check` reports it.
 #[macro_export]
 macro_rules! ip_net {
     ($($args:tt)*) => {

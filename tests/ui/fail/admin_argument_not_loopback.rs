@@ -1,6 +1,11 @@
 use bind_guard::{LoopbackAddr, bind_addr};
 
-// A LAN address where only this machine may connect.
-const ADMIN: LoopbackAddr = bind_addr!("192.168.1.10:9000");
+// A library's admin endpoint takes a LoopbackAddr; a LAN address is refused where it
+// is passed, at the literal, by `cargo check` too.
+fn start_admin(addr: LoopbackAddr) -> u16 {
+    addr.port()
+}
 
-fn main() {}
+fn main() {
+    start_admin(bind_addr!("192.168.1.10:9000"));
+}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Shows that `bind_addr!` builds its values at compile time: a release build of
 # examples/const_only.rs (every address from the macro) contains no machine code from
-# bind-guard's parser (src/parse.rs) or its error diagnosis (src/diagnose.rs).
+# the parser (bind-guard/core/src/text/parse.rs) or its error diagnosis
+# (bind-guard/core/src/text/diagnose.rs). The macro runs that parser while it expands,
+# in the compiler; the binary only gets the address's parts.
 #
 # Both binaries are built with line tables, so code from those files is found even when
 # it was inlined into another function: `objdump -d -l` names the source file of every
@@ -61,10 +63,10 @@ CARGO_TARGET_DIR="$target" cargo build --quiet --release --manifest-path "$work/
 # Spans of machine code attributed to the parser's source files (objdump -l prints one
 # file:line header per run of instructions from the same line), and parser symbols.
 parser_lines() {
-    objdump -d -l --no-show-raw-insn "$1" | grep -cE 'bind-guard/src/(parse|diagnose)\.rs:' || true
+    objdump -d -l --no-show-raw-insn "$1" | grep -cE 'bind-guard/core/src/text/(parse|diagnose)\.rs:' || true
 }
 parser_symbols() {
-    nm --demangle "$1" | grep -cE 'bind_guard::(parse|diagnose)::|parse_const' || true
+    nm --demangle "$1" | grep -cE 'bind_guard_core::text::(parse|diagnose)::|parse_const' || true
 }
 
 status=0
@@ -87,7 +89,7 @@ if [ "$const_lines" -ne 0 ] || [ "$const_syms" -ne 0 ]; then
     echo "FAIL: const_only contains parser code:" >&2
     # `head` may close the pipe early; that is not a failure of the script.
     objdump -d -l --no-show-raw-insn "$target/release/const_only" |
-        grep -E 'bind-guard/src/(parse|diagnose)\.rs:' | sort | uniq -c | head -20 >&2 || true
+        grep -E 'bind-guard/core/src/text/(parse|diagnose)\.rs:' | sort | uniq -c | head -20 >&2 || true
     status=1
 fi
 

@@ -2,11 +2,10 @@
 
 # write_probe_manifest DIR NAME: a throw-away crate in DIR, outside the workspace, that
 # depends on bind-guard by path (so only the library's own dependencies are built, not
-# the workspace's examples and tests) and uses the repository's pinned toolchain.
+# the workspace's examples and tests), with the workspace's Cargo.lock.
 write_probe_manifest() {
     local dir="$1" name="$2"
     mkdir -p "$dir/src/bin"
-    cp "$repo/rust-toolchain.toml" "$dir/"
     [ -f "$repo/Cargo.lock" ] && cp "$repo/Cargo.lock" "$dir/"
     cat >"$dir/Cargo.toml" <<MANIFEST
 [package]

@@ -2,7 +2,8 @@
 # What `bind_addr!` costs the compiler.
 #
 # 1. The macro crate's clean build: bind-guard-macros with its dependencies (syn, quote,
-#    proc-macro2) from nothing, then the crate alone.
+#    proc-macro2, and bind-guard-core with ipnet and thiserror) from nothing, then the
+#    crate alone.
 # 2. A file with N `bind_addr!` constants against the same file with N hand-built
 #    `SocketAddr` constants (`SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::new(..), port))`),
 #    same addresses. Both are binaries of one throw-away crate that depends on bind-guard
@@ -87,8 +88,8 @@ echo "== the macro crate, clean build =="
 with_deps=$(seconds cargo_build -p bind-guard-macros)
 cargo clean --quiet --manifest-path "$work/Cargo.toml" --profile "$profile" -p bind-guard-macros
 alone=$(seconds cargo_build -p bind-guard-macros)
-echo "bind-guard-macros with syn/quote/proc-macro2: ${with_deps}s"
-echo "bind-guard-macros alone:                      ${alone}s"
+echo "bind-guard-macros with syn/quote/proc-macro2/bind-guard-core: ${with_deps}s"
+echo "bind-guard-macros alone:                                       ${alone}s"
 echo
 
 echo "== $n constants: bind_addr! against hand-built SocketAddr =="

@@ -65,7 +65,13 @@ const ADDRESSES: &[&str] = &[
 ];
 
 /// Networks for `ip_net!`: accepted and refused.
-const NETWORKS: &[&str] = &["10.0.0.0/8", "fd00::/8", "10.0.0.1/8", "10.0.0.0/33", "10.0.0.0"];
+const NETWORKS: &[&str] = &[
+    "10.0.0.0/8",
+    "fd00::/8",
+    "10.0.0.1/8",
+    "10.0.0.0/33",
+    "10.0.0.0",
+];
 
 const TYPES: [&str; 3] = ["BindAddr", "LocalAddr", "LoopbackAddr"];
 
@@ -95,9 +101,18 @@ impl Case {
 /// The run-time answer for `text` as `ty`.
 fn run_time(ty: &str, text: &str, allow_wildcard: bool) -> Option<ErrorKind> {
     let result: Result<SocketAddr, ErrorKind> = match ty {
-        "BindAddr" => text.parse::<BindAddr>().map(Into::into).map_err(|e| e.kind()),
-        "LocalAddr" => text.parse::<LocalAddr>().map(Into::into).map_err(|e| e.kind()),
-        "LoopbackAddr" => text.parse::<LoopbackAddr>().map(Into::into).map_err(|e| e.kind()),
+        "BindAddr" => text
+            .parse::<BindAddr>()
+            .map(Into::into)
+            .map_err(|e| e.kind()),
+        "LocalAddr" => text
+            .parse::<LocalAddr>()
+            .map(Into::into)
+            .map_err(|e| e.kind()),
+        "LoopbackAddr" => text
+            .parse::<LoopbackAddr>()
+            .map(Into::into)
+            .map_err(|e| e.kind()),
         "IpNet" => return bind_guard::parse_net(text).err().map(|e| e.kind()),
         other => panic!("unknown type {other}"),
     };
@@ -115,8 +130,8 @@ fn cases() -> Vec<Case> {
         for &text in ADDRESSES {
             for allow_wildcard in [false, true] {
                 // The opt-in only matters for the wildcard; other literals once.
-                let is_wildcard = text.parse::<BindAddr>().err().map(|e| e.kind())
-                    == Some(ErrorKind::Wildcard);
+                let is_wildcard =
+                    text.parse::<BindAddr>().err().map(|e| e.kind()) == Some(ErrorKind::Wildcard);
                 if allow_wildcard && !is_wildcard {
                     continue;
                 }
@@ -185,7 +200,13 @@ fn cargo_check(dir: &Path, position: &str) -> Vec<Reported> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
         .current_dir(dir)
-        .args(["check", "--quiet", "--message-format=json", "--features", position])
+        .args([
+            "check",
+            "--quiet",
+            "--message-format=json",
+            "--features",
+            position,
+        ])
         .arg("--target-dir")
         .arg(dir.join("target"))
         .output()
@@ -201,7 +222,10 @@ fn cargo_check(dir: &Path, position: &str) -> Vec<Reported> {
         let spans = message["message"]["spans"].as_array().unwrap();
         let Some(primary) = spans.iter().find(|s| s["is_primary"] == true) else {
             // "aborting due to N previous errors" has no span.
-            assert!(text.starts_with("aborting due to"), "an error without a place: {text}");
+            assert!(
+                text.starts_with("aborting due to"),
+                "an error without a place: {text}"
+            );
             continue;
         };
         assert_eq!(primary["file_name"], "src/lib.rs", "{text}");
@@ -264,7 +288,10 @@ fn refusals_are_errors_under_cargo_check_in_every_position() {
     assert_eq!(scopes.len(), Scope::all().len(), "a scope without a case");
     // And each type refuses something, and the opted-in wildcard is in every type.
     for ty in TYPES {
-        assert!(cases.iter().any(|c| c.ty == ty && c.expected.is_some()), "{ty}");
+        assert!(
+            cases.iter().any(|c| c.ty == ty && c.expected.is_some()),
+            "{ty}"
+        );
         assert!(cases.iter().any(|c| c.ty == ty && c.allow_wildcard), "{ty}");
     }
 
@@ -282,24 +309,45 @@ fn refusals_are_errors_under_cargo_check_in_every_position() {
             let errors = reported.remove(&line).unwrap_or_default();
             match (case.expected, errors.as_slice()) {
                 (None, []) => {}
-                (None, errors) => problems.push(format!("{at}: accepted at run time, but {errors:?}")),
+                (None, errors) => {
+                    problems.push(format!("{at}: accepted at run time, but {errors:?}"))
+                }
                 (Some(kind), [error]) => {
                     if error.message != kind.message() {
-                        problems.push(format!("{at}: {:?} is not the run-time {kind:?}", error.message));
+                        problems.push(format!(
+                            "{at}: {:?} is not the run-time {kind:?}",
+                            error.message
+                        ));
                     }
                     let literal = source_lines[line - 1].find('"').unwrap() + 1;
                     if error.column != literal {
-                        problems.push(format!("{at}: the error is at column {}, the literal at {literal}", error.column));
+                        problems.push(format!(
+                            "{at}: the error is at column {}, the literal at {literal}",
+                            error.column
+                        ));
                     }
                 }
-                (Some(kind), errors) => problems.push(format!("{at}: expected one {kind:?} error, got {errors:?}")),
+                (Some(kind), errors) => {
+                    problems.push(format!("{at}: expected one {kind:?} error, got {errors:?}"))
+                }
             }
         }
         for (line, errors) in reported {
-            problems.push(format!("{position}: errors on line {line}, which is no case: {errors:?}"));
+            problems.push(format!(
+                "{position}: errors on line {line}, which is no case: {errors:?}"
+            ));
         }
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
     let refused = cases.iter().filter(|c| c.expected.is_some()).count();
-    println!("{} cases ({refused} refused) in {} positions", cases.len(), POSITIONS.len());
+    println!(
+        "{} cases ({refused} refused) in {} positions",
+        cases.len(),
+        POSITIONS.len()
+    );
 }

@@ -247,9 +247,22 @@ type Decision = Result<(SocketAddr, &'static str), &'static str>;
 fn run_time(text: &str) -> [(&'static str, Result<SocketAddr, ErrorKind>); 3] {
     let kind = |e: BindError| e.kind();
     [
-        ("BindAddr", text.parse::<BindAddr>().map(SocketAddr::from).map_err(kind)),
-        ("LocalAddr", text.parse::<LocalAddr>().map(SocketAddr::from).map_err(kind)),
-        ("LoopbackAddr", text.parse::<LoopbackAddr>().map(SocketAddr::from).map_err(kind)),
+        (
+            "BindAddr",
+            text.parse::<BindAddr>().map(SocketAddr::from).map_err(kind),
+        ),
+        (
+            "LocalAddr",
+            text.parse::<LocalAddr>()
+                .map(SocketAddr::from)
+                .map_err(kind),
+        ),
+        (
+            "LoopbackAddr",
+            text.parse::<LoopbackAddr>()
+                .map(SocketAddr::from)
+                .map_err(kind),
+        ),
     ]
 }
 
@@ -263,7 +276,10 @@ fn check_decision(text: &str, decision: Decision, opted_in: Decision) {
                 assert!(!kind.is_refusal(), "{text:?} as {ty}: {kind:?}");
                 assert_eq!(message, kind.message(), "{text:?} as {ty}");
             }
-            assert_eq!(opted_in, decision, "{text:?}: allow_wildcard changes no parse error");
+            assert_eq!(
+                opted_in, decision,
+                "{text:?}: allow_wildcard changes no parse error"
+            );
         }
         Ok((addr, scope_type)) => {
             assert_eq!(addr, std_parse(text), "{text:?}");
@@ -326,10 +342,28 @@ fn every_parse_error_kind_is_in_the_table() {
     // Every parse error `diagnose` can name for a socket address (the network kinds
     // belong to ip_net!, Unresolvable to name resolution).
     let expected = [
-        "cidr", "control_character", "empty", "empty_host", "hostname", "invalid",
-        "invalid_ipv4", "invalid_ipv6", "invalid_port", "invalid_scope_id", "ipv4_in_brackets",
-        "ipv4_shorthand", "leading_zero", "localhost", "missing_brackets", "missing_port",
-        "non_ascii", "port_out_of_range", "star_host", "url", "whitespace", "zone_name",
+        "cidr",
+        "control_character",
+        "empty",
+        "empty_host",
+        "hostname",
+        "invalid",
+        "invalid_ipv4",
+        "invalid_ipv6",
+        "invalid_port",
+        "invalid_scope_id",
+        "ipv4_in_brackets",
+        "ipv4_shorthand",
+        "leading_zero",
+        "localhost",
+        "missing_brackets",
+        "missing_port",
+        "non_ascii",
+        "port_out_of_range",
+        "star_host",
+        "url",
+        "whitespace",
+        "zone_name",
     ];
     assert_eq!(kinds, expected);
 }

@@ -10,7 +10,8 @@
 //!
 //! For `bind_addr!("10.0.0.1:9000")` this crate parses the literal and finds its scope
 //! (private), then expands to the address's parts and its scope as a type:
-//! `const { bind_guard::__private::literal::<scope::Private, _>(socket_v4(0x0a000001, 9000)) }`.
+//! `bind_guard::__private::literal::<scope::Private, _>(socket_v4(0x0a000001, 9000))`,
+//! `const fn`s that only assemble the value.
 //! The result type `BindAddr<P>` requires `P: Allows<scope::Private>`, and `P` comes
 //! from the annotated type, which a procedural macro cannot see: the type checker
 //! decides, so a refusal is a trait error that `cargo check` reports, worded from the
@@ -264,7 +265,7 @@ impl Invocation {
                     return Ok(quote_spanned! {span=> #krate::__private::decided(#addr, #name) });
                 }
                 quote_spanned! {span=>
-                    const { #krate::__private::literal::<#krate::__private::scope::#scope, _>(#addr) }
+                    #krate::__private::literal::<#krate::__private::scope::#scope, _>(#addr)
                 }
             }
             Kind::IpNet => {

@@ -26,7 +26,8 @@
 //!
 //! # Compile-time checked literals
 //!
-//! [`bind_addr!`] checks a literal while compiling and builds the value in a `const`,
+//! [`bind_addr!`] checks a literal while compiling and builds the value from its parts
+//! (in a `const` or `static` too),
 //! so a typo or a wildcard never reaches a binary, and nothing is parsed at run time.
 //! The type you write is the rule it checks:
 //!
@@ -173,9 +174,9 @@ pub use bind::ipv6_v6only_default;
 #[cfg_attr(docsrs, doc(cfg(feature = "if-addrs")))]
 #[doc(inline)]
 pub use bind::reachable;
+pub use bind_error::BindError;
 #[doc(inline)]
 pub use bind_guard_core::ErrorKind;
-pub use bind_error::BindError;
 pub use escape::Escaped;
 #[cfg(feature = "clap")]
 #[doc(inline)]
@@ -202,7 +203,8 @@ pub use scope::registry;
 pub use scope::{ParseScopeError, Scope};
 pub use text::parse_net;
 
-/// Checks a bind-address literal at compile time and builds it in a `const`.
+/// Checks a bind-address literal at compile time and builds the value from its parts,
+/// in `const` and `static` items too.
 ///
 /// ```
 /// use bind_guard::{bind_addr, BindAddr, LocalAddr, LoopbackAddr};
@@ -283,7 +285,7 @@ pub mod __private {
     use crate::{BindAddr, Scope};
 
     // `bind_addr!` parses its literal and finds its scope while it expands (with
-    // `bind-guard-core`, as `FromStr` does), then calls one of these in a `const` block
+    // `bind-guard-core`, as `FromStr` does), then calls one of these (`const fn`s)
     // with the address's parts and its scope as the type `S`. The bound `P: Allows<S>`
     // is the rule: the type checker picks `P` from the annotated type and reports a
     // refused pair (`cargo check` included). Nothing is parsed here.
@@ -331,11 +333,11 @@ pub mod __private {
 
     /// The value, once `S` is known to be the scope of `addr`. The macro always passes
     /// the scope it computed; a hand-written call that names another scope (to get a
-    /// `LoopbackAddr` for a public address, say) stops here, as a `const` panic, since
-    /// the macro's calls are `const` blocks.
+    /// `LoopbackAddr` for a public address, say) stops here: a compile error in a
+    /// `const` or `static`, a panic elsewhere, never a value that breaks the rule.
     #[allow(
         clippy::panic,
-        reason = "a const panic refuses a forged call at compile time"
+        reason = "a forged call to this hidden function must not yield a value"
     )]
     const fn of_scope<S: ScopeType, P: Rule>(addr: SocketAddr) -> BindAddr<P> {
         if Scope::of(addr.ip()).bit() != S::SCOPE.bit() {

@@ -301,12 +301,7 @@ mod tests {
     #[test]
     fn default_is_everything_but_the_wildcard() {
         let p = Policy::default();
-        for s in [
-            "127.0.0.1:1",
-            "8.8.8.8:53",
-            "[2001:db8::1]:1",
-            "10.0.0.1:0",
-        ] {
+        for s in ["127.0.0.1:1", "8.8.8.8:53", "[2001:db8::1]:1", "10.0.0.1:0"] {
             assert_eq!(kind(&p, s), None, "{s}");
         }
         assert_eq!(kind(&p, "224.0.0.1:5"), Some(ErrorKind::Multicast));

@@ -55,13 +55,15 @@
 //! # Run-time checks
 //!
 //! Text from a config, a flag or the environment goes through [`FromStr`](core::str::FromStr)
-//! (the default rule: anything but the wildcard, multicast and broadcast) or through a [`Policy`]:
+//! (the default rule: anything but the wildcard, multicast and broadcast) or through a
+//! [`Policy`]:
 //!
 //! ```
 //! use bind_guard::{BindAddr, Policy};
 //!
-//! let addr: BindAddr = "127.0.0.1:8080".parse()?;
-//! let listener = std::net::TcpListener::bind(addr)?; // BindAddr is ToSocketAddrs
+//! let addr: BindAddr = "127.0.0.1:0".parse()?; // port 0: the system picks a free one
+//! #[cfg(feature = "std")] // BindAddr is ToSocketAddrs with the `std` feature
+//! let _listener = std::net::TcpListener::bind(addr)?;
 //!
 //! let err = "0.0.0.0:8080".parse::<BindAddr>().unwrap_err();
 //! assert!(err.to_string().contains("wildcard"));
@@ -69,7 +71,6 @@
 //! // In a container the published port is the boundary: opt in, visibly.
 //! let inside_docker = Policy::default().allow_wildcard();
 //! assert!(inside_docker.parse("0.0.0.0:8080")?.is_wildcard());
-//! # drop(listener);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -87,6 +88,7 @@
 //! ```
 //! use bind_guard::LoopbackAddr;
 //!
+//! #[cfg(feature = "std")] // bind_tcp
 //! pub fn start_admin(addr: LoopbackAddr) -> std::io::Result<std::net::TcpListener> {
 //!     addr.bind_tcp() // binds, then re-checks local_addr()
 //! }

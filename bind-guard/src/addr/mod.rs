@@ -39,8 +39,9 @@ use crate::{BindError, ErrorKind, Scope};
 /// assert_eq!(public.kind(), ErrorKind::NotLoopback);
 ///
 /// // std::net takes it directly (ToSocketAddrs), with the `std` feature.
-/// let listener = std::net::TcpListener::bind(BindAddr::loopback(0))?;
-/// # drop((admin, listener));
+/// #[cfg(feature = "std")]
+/// let _listener = std::net::TcpListener::bind(BindAddr::loopback(0))?;
+/// # let _ = admin;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct BindAddr<P = Checked> {
@@ -55,11 +56,13 @@ pub struct BindAddr<P = Checked> {
 /// ```
 /// use bind_guard::LoopbackAddr;
 ///
+/// #[cfg(feature = "std")] // bind_tcp
 /// fn serve_admin(addr: LoopbackAddr) -> std::io::Result<std::net::TcpListener> {
 ///     addr.bind_tcp()
 /// }
 /// let admin: LoopbackAddr = "127.0.0.1:0".parse()?;
-/// serve_admin(admin)?;
+/// #[cfg(feature = "std")]
+/// let _listener = serve_admin(admin)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub type LoopbackAddr = BindAddr<Loopback>;

@@ -32,11 +32,12 @@ fn ui_pass() {
     t.pass("ui/pass/*.rs");
 }
 
-#[test]
+// Before `#[test]`, so that the `ignore` it may add is there when `#[test]` expands.
 #[rustversion::attr(
     any(not(stable), before(1.95)),
     ignore = "the snapshots hold the wording of stable rustc 1.95 and later"
 )]
+#[test]
 fn ui_fail_snapshots() {
     let t = trybuild::TestCases::new();
     t.compile_fail("ui/fail/*.rs");

@@ -37,7 +37,7 @@
 //!
 //! | key | type | meaning |
 //! | --- | --- | --- |
-//! | `kind` | string | the `ErrorKind` variant in snake_case: `wildcard`, `not_loopback`, `not_local_network`, `scope_not_allowed`, `denied_network`, `port_zero`, or a parse error such as `missing_port`, `ipv4_shorthand`, `hostname`, `empty_host` |
+//! | `kind` | string | the `ErrorKind` variant in snake_case: `wildcard`, `not_loopback`, `not_local_network`, `multicast`, `broadcast`, `scope_not_allowed`, `denied_network`, `port_zero`, or a parse error such as `missing_port`, `ipv4_shorthand`, `hostname`, `empty_host` |
 //! | `refusal` | bool | `true` for a policy refusal of a valid address, `false` for a parse error |
 //! | `message` | string | the library's full sentence (`BindError`'s `Display`), with the input |
 //! | `problem` | string | what was wrong, without the input |

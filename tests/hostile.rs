@@ -173,7 +173,7 @@ fn table() -> Vec<(String, Expect)> {
         ("::80", Expect::Err(MissingBrackets)),
         (":::80", Expect::Err(MissingBrackets)),
         ("0:80", Expect::Err(Ipv4Shorthand)),
-        ("0", Expect::Err(Ipv4Shorthand)),
+        ("0", Expect::Err(PortWithoutHost)),
         ("00:80", Expect::Err(Ipv4Shorthand)),
         ("0x0:80", Expect::Err(Ipv4Shorthand)),
         ("0.0.0.0", Expect::Err(MissingPort)),

@@ -37,7 +37,7 @@
 //! const ADMIN: LoopbackAddr = bind_addr!("[::1]:9000");
 //! static DB: BindAddr = bind_addr!("10.0.0.5:5432");
 //! const PUBLIC: BindAddr = bind_addr!("0.0.0.0:80", allow_wildcard); // greppable opt-in
-//! const OFFICE: ipnet::IpNet = ip_net!("10.20.0.0/16");
+//! const OFFICE: bind_guard::IpNet = ip_net!("10.20.0.0/16");
 //! # let _ = (API, ADMIN, DB, PUBLIC, OFFICE);
 //! ```
 //!
@@ -161,8 +161,12 @@ pub use bind::ipv6_v6only_default;
 #[cfg_attr(docsrs, doc(cfg(feature = "if-addrs")))]
 #[doc(inline)]
 pub use bind::reachable;
-pub use error::{BindError, ErrorKind};
+pub use error::{BindError, ErrorKind, Source};
 pub use escape::Escaped;
+/// An IP network (`10.0.0.0/8`, `fd00::/8`), as [`ip_net!`] builds it and
+/// [`Policy::allow_net`] takes it; re-exported from `ipnet` so that a policy needs no
+/// direct dependency on it.
+pub use ipnet::IpNet;
 #[cfg(feature = "clap")]
 #[doc(inline)]
 pub use integrations::clap;
@@ -215,11 +219,10 @@ macro_rules! bind_addr {
 }
 
 /// Checks an IP network literal (`"10.0.0.0/8"`, `"fd00::/8"`) at compile time and
-/// builds an [`ipnet::IpNet`] in a `const`: for policy allow and deny lists.
+/// builds an [`IpNet`] in a `const`: for policy allow and deny lists.
 ///
 /// ```
-/// use bind_guard::{ip_net, Policy};
-/// use ipnet::IpNet;
+/// use bind_guard::{ip_net, IpNet, Policy};
 ///
 /// const OFFICE: IpNet = ip_net!("10.20.0.0/16");
 /// let policy = Policy::loopback_only().allow_net(OFFICE);

@@ -173,6 +173,9 @@ pub use integrations::clap;
 #[cfg(feature = "std")]
 #[doc(inline)]
 pub use integrations::env;
+#[cfg(feature = "std")]
+#[doc(inline)]
+pub use integrations::listen;
 #[cfg(feature = "serde")]
 #[doc(inline)]
 pub use integrations::serde;

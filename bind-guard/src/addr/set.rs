@@ -132,6 +132,19 @@ impl BindSet {
         (!unique.is_empty()).then_some(BindSet { addrs: unique })
     }
 
+    /// `127.0.0.1:PORT` and `[::1]:PORT`: what `localhost:PORT` means, as a value (a
+    /// default that cannot be mistyped).
+    ///
+    /// ```
+    /// assert_eq!(bind_guard::BindSet::localhost(8080).to_string(), "127.0.0.1:8080,[::1]:8080");
+    /// ```
+    #[must_use]
+    pub fn localhost(port: u16) -> Self {
+        BindSet {
+            addrs: std::vec![BindAddr::loopback(port), BindAddr::loopback_v6(port)],
+        }
+    }
+
     /// The addresses, in order.
     #[must_use]
     pub fn addrs(&self) -> &[BindAddr] {

@@ -307,13 +307,14 @@ mod set {
     fn check(policy: &Policy, explicit: bool, raw: &RawList) -> Result<BindSet, BindError> {
         let result = match raw {
             RawList::One(text) => BindSet::parse(policy, text),
-            RawList::Many(items) => {
-                let mut addrs = Vec::new();
-                for item in items {
-                    addrs.extend(BindSet::parse(policy, item)?);
-                }
-                BindSet::from_addrs(addrs).ok_or_else(|| BindError::new("", crate::ErrorKind::Empty))
-            }
+            RawList::Many(items) => items
+                .iter()
+                .map(|item| BindSet::parse(policy, item))
+                .collect::<Result<Vec<BindSet>, BindError>>()
+                .and_then(|sets| {
+                    BindSet::from_addrs(sets.into_iter().flatten())
+                        .ok_or_else(|| BindError::new("", crate::ErrorKind::Empty))
+                }),
         };
         result.map_err(|err| {
             let source = Source::config("listen", None);

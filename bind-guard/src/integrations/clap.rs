@@ -200,6 +200,6 @@ impl ListenArgs {
             .policy(policy.clone())
             .args(self)
             .load_from(|_| None)
-            .map_err(|err| ::clap::Error::raw(ClapErrorKind::ValueValidation, std::format!("{err}\n")))
+            .map_err(|err| ::clap::Error::raw(ClapErrorKind::ValueValidation, err.to_string()))
     }
 }

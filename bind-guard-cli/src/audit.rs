@@ -82,7 +82,7 @@ struct RowJson {
 
 #[derive(Debug, Serialize)]
 struct AuditJson {
-    policy: &'static str,
+    policy: String,
     allow_wildcard: bool,
     sockets: Vec<RowJson>,
     refused: usize,
@@ -108,7 +108,7 @@ fn report(args: &AuditArgs, mut sockets: Vec<Socket>, owners: &Owners) -> Outcom
     let refused = rows.iter().filter(|row| !row.allowed).count();
     let code = if refused == 0 { EXIT_OK } else { EXIT_REFUSED };
     let doc = AuditJson {
-        policy: args.policy.policy.name(),
+        policy: args.policy.name(),
         allow_wildcard: policy.allows_wildcard(),
         owners_complete: rows.iter().all(|row| row.pid.is_some()),
         refused,
@@ -177,7 +177,7 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy) -> String {
             owner(row)
         );
     }
-    let wildcard = if policy.allows_wildcard() && doc.policy != "any" {
+    let wildcard = if args_widened(policy, &doc.policy) {
         " (with --allow-wildcard)"
     } else {
         ""
@@ -220,7 +220,7 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy) -> String {
                 // The library's hint names its API; here the opt-in is a flag.
                 let _ = writeln!(
                     out,
-                    "hint: to accept the wildcard in this audit, pass --allow-wildcard (or --policy any)"
+                    "hint: to accept the wildcard in this audit, pass --allow-wildcard"
                 );
             }
         }
@@ -347,6 +347,14 @@ mod host {
     }
 }
 
+/// Whether `--allow-wildcard` widened the policy named `name`.
+fn args_widened(policy: &Policy, name: &str) -> bool {
+    policy.allows_wildcard()
+        && !name
+            .parse::<Policy>()
+            .is_ok_and(|given| given.allows_wildcard())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,7 +363,7 @@ mod tests {
     fn args(policy: PolicyName, json: bool) -> AuditArgs {
         AuditArgs {
             policy: PolicyArgs {
-                policy,
+                policy: policy.policy(),
                 allow_wildcard: false,
             },
             json,
@@ -414,7 +422,7 @@ mod tests {
                 .contains("tcp [::]:22 (7/sshd): is the wildcard address")
         );
 
-        let any = report(&args(PolicyName::Any, false), sockets, &owners);
+        let any = report(&args(PolicyName::DefaultAllowWildcard, false), sockets, &owners);
         assert_eq!(any.code, EXIT_OK);
         assert!(any.stdout.contains("all 3 sockets are allowed"));
     }

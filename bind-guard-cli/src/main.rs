@@ -118,7 +118,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use bind_guard::Policy;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 /// Check, explain and audit server bind addresses (127.0.0.1 vs 0.0.0.0).
 #[derive(Debug, Parser)]
@@ -180,8 +180,8 @@ enum Command {
     Audit(audit::AuditArgs),
 }
 
-/// A named policy of the library.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// The policies `explain` shows a verdict for, named in the library's policy text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PolicyName {
     /// Loopback only: 127.0.0.0/8 and ::1, this machine
     Loopback,
@@ -190,7 +190,7 @@ pub(crate) enum PolicyName {
     /// Every address except the wildcard
     Default,
     /// Every address, the wildcard included
-    Any,
+    DefaultAllowWildcard,
 }
 
 impl PolicyName {
@@ -199,26 +199,21 @@ impl PolicyName {
         PolicyName::Loopback,
         PolicyName::Local,
         PolicyName::Default,
-        PolicyName::Any,
+        PolicyName::DefaultAllowWildcard,
     ];
 
-    /// The library policy of this name.
+    /// The library policy of this name, read from its text: one vocabulary.
     pub(crate) fn policy(self) -> Policy {
-        match self {
-            PolicyName::Loopback => Policy::loopback_only(),
-            PolicyName::Local => Policy::local_network(),
-            PolicyName::Default => Policy::default(),
-            PolicyName::Any => Policy::default().allow_wildcard(),
-        }
+        self.name().parse().unwrap_or_else(|_| Policy::loopback_only())
     }
 
-    /// The name as typed on the command line and printed in JSON.
+    /// The policy's text form, as `--policy` takes it and JSON prints it.
     pub(crate) fn name(self) -> &'static str {
         match self {
             PolicyName::Loopback => "loopback",
             PolicyName::Local => "local",
             PolicyName::Default => "default",
-            PolicyName::Any => "any",
+            PolicyName::DefaultAllowWildcard => "default,allow_wildcard",
         }
     }
 }
@@ -226,9 +221,11 @@ impl PolicyName {
 /// `--policy` and `--allow-wildcard`, shared by `check` and `audit`.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct PolicyArgs {
-    /// The policy to check against
-    #[arg(long, value_enum, value_name = "POLICY", default_value_t = PolicyName::Default)]
-    pub(crate) policy: PolicyName,
+    /// The policy to check against, in the library's text form: a base (default,
+    /// loopback, local or nothing), then options such as allow_wildcard, deny_port_zero,
+    /// allow_scope=private, allow=CIDR, deny=CIDR (for example local,deny=10.99.0.0/16)
+    #[arg(long, value_name = "POLICY", default_value = "default")]
+    pub(crate) policy: Policy,
     /// Allow the wildcard (0.0.0.0, [::]) on top of the policy
     #[arg(long)]
     pub(crate) allow_wildcard: bool,
@@ -237,11 +234,26 @@ pub(crate) struct PolicyArgs {
 impl PolicyArgs {
     /// The library policy these arguments select.
     pub(crate) fn policy(&self) -> Policy {
-        let policy = self.policy.policy();
         if self.allow_wildcard {
-            policy.allow_wildcard()
+            self.policy.clone().allow_wildcard()
         } else {
-            policy
+            self.policy.clone()
+        }
+    }
+
+    /// The policy as given to `--policy`, in its canonical text form.
+    pub(crate) fn name(&self) -> String {
+        self.policy.to_string()
+    }
+
+    /// How an error tells the user of this command to accept the wildcard, or nothing
+    /// when it is accepted already.
+    pub(crate) fn source(&self, label: &str) -> bind_guard::Source {
+        let source = bind_guard::Source::new(label);
+        if self.policy().allows_wildcard() {
+            source
+        } else {
+            source.with_wildcard_opt_in("pass --allow-wildcard")
         }
     }
 }
@@ -345,12 +357,15 @@ mod tests {
         let global = "8.8.8.8:80".parse().unwrap();
         let allows = |name: PolicyName, addr| name.policy().allows(addr);
         assert!(!allows(PolicyName::Default, wildcard));
-        assert!(allows(PolicyName::Any, wildcard));
+        assert!(allows(PolicyName::DefaultAllowWildcard, wildcard));
         assert!(allows(PolicyName::Local, private));
         assert!(!allows(PolicyName::Local, global));
         assert!(!allows(PolicyName::Loopback, private));
+        for name in PolicyName::ALL {
+            assert_eq!(name.policy().to_string(), name.name());
+        }
         let widened = PolicyArgs {
-            policy: PolicyName::Loopback,
+            policy: Policy::loopback_only(),
             allow_wildcard: true,
         };
         assert!(widened.policy().allows(wildcard));

@@ -15,7 +15,7 @@ const BASES: [Base; 4] = [
     ("default", Policy::new),
     ("loopback", Policy::loopback_only),
     ("local", Policy::local_network),
-    ("none", Policy::deny_all),
+    ("nothing", Policy::deny_all),
 ];
 
 /// What was wrong with one item of a policy text.
@@ -24,7 +24,7 @@ const BASES: [Base; 4] = [
 pub enum PolicyTextErrorKind {
     /// The text, or one comma-separated item of it, is empty.
     Empty,
-    /// A base (`default`, `loopback`, `local`, `none`) after the first item.
+    /// A base (`default`, `loopback`, `local`, `nothing`) after the first item.
     MisplacedBase,
     /// Not a base and not an option.
     UnknownItem,
@@ -42,17 +42,17 @@ impl fmt::Display for PolicyTextErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PolicyTextErrorKind::Empty => f.write_str(
-                "is empty; write a base (default, loopback, local or none), optionally \
+                "is empty; write a base (default, loopback, local or nothing), optionally \
                  followed by options such as allow_wildcard or deny=10.0.0.0/8, separated by commas",
             ),
             PolicyTextErrorKind::MisplacedBase => f.write_str(
                 "is a base policy, which may only come first; keep one of default, loopback, \
-                 local or none, at the start",
+                 local or nothing, at the start",
             ),
             PolicyTextErrorKind::UnknownItem => f.write_str(
                 "is not a policy option; expected allow_wildcard, deny_port_zero, \
                  allow_port_zero, allow_scope=SCOPE, deny_scope=SCOPE, allow=CIDR or deny=CIDR, \
-                 after an optional first default, loopback, local or none",
+                 after an optional first default, loopback, local or nothing",
             ),
             PolicyTextErrorKind::MissingValue => f.write_str(
                 "needs a value after =, such as allow_scope=private or deny=10.0.0.0/8",
@@ -117,7 +117,7 @@ impl ParsePolicyError {
 ///
 /// ```text
 /// policy = base | [base ","] option ("," option)*
-/// base   = "default" | "loopback" | "local" | "none"
+/// base   = "default" | "loopback" | "local" | "nothing"
 /// option = "allow_wildcard" | "deny_port_zero" | "allow_port_zero"
 ///        | "allow_scope=" SCOPE | "deny_scope=" SCOPE
 ///        | "allow=" CIDR | "deny=" CIDR
@@ -332,7 +332,7 @@ mod tests {
         assert_eq!(round_trip(&Policy::default()), "default");
         assert_eq!(round_trip(&Policy::loopback_only()), "loopback");
         assert_eq!(round_trip(&Policy::local_network()), "local");
-        assert_eq!(round_trip(&Policy::deny_all()), "none");
+        assert_eq!(round_trip(&Policy::deny_all()), "nothing");
     }
 
     #[test]
@@ -362,7 +362,7 @@ mod tests {
         }
         assert_eq!(
             Policy::deny_all().allow_scope(Scope::Loopback).to_string(),
-            "none,allow_scope=loopback"
+            "nothing,allow_scope=loopback"
         );
     }
 
@@ -382,7 +382,7 @@ mod tests {
             policy.to_string(),
             "default,allow_wildcard,deny_port_zero,allow=10.0.0.0/8"
         );
-        let wildcard_by_scope: Policy = "none,allow_scope=unspecified".parse().unwrap();
+        let wildcard_by_scope: Policy = "nothing,allow_scope=unspecified".parse().unwrap();
         assert!(wildcard_by_scope.allows_wildcard());
     }
 

@@ -5,9 +5,9 @@
 //! reads `/proc` for `audit`, and prints.
 //!
 //! ```text
-//! bind-guard check ADDR [--policy loopback|local|default|any] [--allow-wildcard] [--json]
+//! bind-guard check ADDR[,ADDR…] [--policy POLICY] [--allow-wildcard] [--json]
 //! bind-guard explain ADDR [--json]
-//! bind-guard audit [--policy …] [--allow-wildcard] [--json]      (Linux)
+//! bind-guard audit [--policy POLICY] [--allow-wildcard] [--json]   (Linux)
 //! ```
 //!
 //! # Exit codes
@@ -20,94 +20,17 @@
 //!
 //! # Policies
 //!
-//! `--policy` names one of the library's policies: `loopback` (`Policy::loopback_only`),
-//! `local` (`Policy::local_network`), `default` (`Policy::default`: everything but the
-//! wildcard) and `any` (`Policy::default().allow_wildcard()`). `--allow-wildcard` adds the
-//! wildcard to any of them.
+//! `--policy` takes the library's policy text (`Policy`'s `FromStr`): a base —
+//! `default` (everything but the wildcard), `loopback`, `local` or `nothing` — then
+//! options such as `allow_wildcard`, `deny_port_zero`, `allow_scope=private`,
+//! `allow=CIDR`, `deny=CIDR`; for example `local,deny=10.99.0.0/16` or
+//! `default,allow_wildcard`. `--allow-wildcard` adds the wildcard to any of them.
 //!
 //! # JSON output (`--json`)
 //!
-//! With `--json` a command prints exactly one JSON object on stdout (pretty-printed,
-//! followed by a newline) and nothing on stderr, whatever the exit code; usage errors
-//! are still clap's text on stderr with exit code 2. Keys are never removed within a
-//! major version; new keys may be added, so ignore keys you do not know. A key whose
-//! value does not apply is `null`, not absent.
-//!
-//! An **error object** (`"error"`) describes a refusal or a parse error:
-//!
-//! | key | type | meaning |
-//! | --- | --- | --- |
-//! | `kind` | string | the `ErrorKind` variant in snake_case: `wildcard`, `not_loopback`, `not_local_network`, `scope_not_allowed`, `denied_network`, `port_zero`, or a parse error such as `missing_port`, `ipv4_shorthand`, `hostname`, `empty_host` |
-//! | `refusal` | bool | `true` for a policy refusal of a valid address, `false` for a parse error |
-//! | `message` | string | the library's full sentence (`BindError`'s `Display`), with the input |
-//! | `problem` | string | what was wrong, without the input |
-//! | `hint` | string | how to fix it |
-//!
-//! **`check`**:
-//!
-//! | key | type | meaning |
-//! | --- | --- | --- |
-//! | `input` | string | the argument as given |
-//! | `policy` | string | `loopback`, `local`, `default` or `any` |
-//! | `allow_wildcard` | bool | whether the policy used allows the wildcard (after `--allow-wildcard`) |
-//! | `valid` | bool | whether the input is a socket address |
-//! | `allowed` | bool | whether the policy allows it (exit code 0) |
-//! | `address` | string or null | the address in canonical form, such as `127.0.0.1:8080` or `[::1]:8080` |
-//! | `ip` | string or null | the IP address alone |
-//! | `port` | number or null | the port |
-//! | `scope` | string or null | the scope name (`loopback`, `unspecified`, `private`, …) |
-//! | `wildcard` | bool or null | whether it is the wildcard (`0.0.0.0`, `::`, `::ffff:0.0.0.0`) |
-//! | `error` | error object or null | why it was refused or is not an address |
-//!
-//! **`explain`** (for input that is an address; otherwise `input`, `valid: false` and
-//! `error` only, exit code 2):
-//!
-//! | key | type | meaning |
-//! | --- | --- | --- |
-//! | `input` | string | the argument as given |
-//! | `valid` | bool | `true` |
-//! | `address` | string | canonical form: `IP:PORT`, `[IPV6]:PORT`, or the bare IP when no port was given |
-//! | `ip` | string | the IP address alone |
-//! | `port` | number or null | the port, `null` for a bare IP |
-//! | `family` | string | `ipv4` or `ipv6` |
-//! | `scope` | string | the scope name |
-//! | `wildcard` | bool | whether it is the wildcard |
-//! | `loopback` | bool | whether only this host can reach it |
-//! | `local_network` | bool | whether its scope is a local network (what `--policy local` allows) |
-//! | `ipv4_mapped` | string or null | for `::ffff:a.b.c.d`, the IPv4 address it carries |
-//! | `registry` | object or null | the most specific IANA special-purpose registry entry: `prefix`, `name`, `rfc`, `globally_reachable` (bool or null) |
-//! | `dual_stack` | object or null | for the IPv6 wildcard only: `bindv6only` (0, 1, or null when unreadable) and `also_ipv4` (bool or null: whether a new `[::]` socket on this host also takes IPv4) |
-//! | `meaning` | string | one sentence on what binding it means |
-//! | `notes` | array of strings | dual-stack, IPv4-mapped and other remarks |
-//! | `policies` | object | `loopback`, `local`, `default`, `any`: each `{ "allowed": bool, "error": error object or null }` |
-//!
-//! **`audit`**:
-//!
-//! | key | type | meaning |
-//! | --- | --- | --- |
-//! | `policy` | string | as for `check` |
-//! | `allow_wildcard` | bool | as for `check` |
-//! | `sockets` | array | one row per listening TCP socket and bound, unconnected UDP socket, sorted by protocol, port and address |
-//! | `refused` | number | how many rows the policy refuses (exit code 1 when not 0) |
-//! | `owners_complete` | bool | whether every socket's owner could be read (`false` when some processes' file descriptors are unreadable: run as root to see them all) |
-//!
-//! Each row of `sockets`:
-//!
-//! | key | type | meaning |
-//! | --- | --- | --- |
-//! | `proto` | string | `tcp` or `udp` |
-//! | `family` | string | `ipv4` or `ipv6` |
-//! | `address` | string | the local IP address, such as `0.0.0.0` or `::1` |
-//! | `port` | number | the local port |
-//! | `scope` | string | the scope name |
-//! | `wildcard` | bool | whether it is the wildcard |
-//! | `allowed` | bool | the policy's verdict |
-//! | `error` | error object or null | why the policy refuses it |
-//! | `uid` | number | the socket's owner user id |
-//! | `inode` | number | the socket's inode |
-//! | `pid` | number or null | the lowest pid holding the socket, when readable |
-//! | `process` | string or null | that process's name (`comm`) |
-//! | `pids` | array of numbers | every pid holding the socket that could be read |
+//! The schema of every command's `--json` output is in `JSON.md` beside this package's
+//! manifest, included here:
+#![doc = include_str!("../JSON.md")]
 
 mod audit;
 mod check;

@@ -33,6 +33,7 @@
 #![doc = include_str!("../JSON.md")]
 
 mod audit;
+mod audit_filter;
 mod check;
 mod explain;
 mod json;

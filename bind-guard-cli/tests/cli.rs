@@ -554,6 +554,19 @@ mod audit {
         let name = row["process"].as_str().unwrap();
         assert!(!name.is_empty());
 
+        // The allow list: our wildcard port, by port and protocol, is expected.
+        let port = wildcard.local_addr().unwrap().port().to_string();
+        let listed = self::run(&["audit", "--json", "--allow", &format!("{port}/tcp")]).json();
+        let row = row_for(&listed, "tcp", wildcard.local_addr().unwrap());
+        assert_eq!(row["allowed"], true, "{row}");
+        assert_eq!(row["allowed_by"], format!("--allow {port}/tcp"));
+        let udp_only = self::run(&["audit", "--json", "--udp"]).json();
+        assert!(
+            udp_only["sockets"].as_array().unwrap().iter().all(|r| r["proto"] == "udp"),
+            "{udp_only}"
+        );
+        assert_eq!(self::run(&["audit", "--allow", "22/sctp"]).code, 2);
+
         let row = row_for(&json, "tcp", loopback.local_addr().unwrap());
         assert_eq!(row["scope"], "loopback");
         assert_eq!(row["allowed"], true);

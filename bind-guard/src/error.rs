@@ -92,6 +92,9 @@ error_kinds! {
     /// A comma inside one address (`127.0.0,1:8080`), a typo for a dot.
     Comma as "comma" => ("has a comma inside an address, where a dot belongs",
         "write the address with dots, such as 127.0.0.1:8080; a comma only separates whole addresses"),
+    /// A comma-separated list where one address is read (`127.0.0.1:80,[::1]:80`).
+    List as "list" => ("is a list of addresses, and only one address is read here",
+        "give one address, such as 127.0.0.1:8080"),
     /// The input contains a control character such as NUL.
     ControlCharacter as "control_character" => ("contains a control character (such as NUL or ESC)",
         "remove it: an address has only digits, the letters a-f, '.', ':', '[', ']' and '%'"),

@@ -186,6 +186,8 @@ pub use integrations::socket2;
 #[doc(inline)]
 pub use integrations::tokio;
 pub use policy::Policy;
+#[path = "policy/grammar.rs"]
+pub mod policy_text;
 pub use policy::text::{ParsePolicyError, PolicyTextErrorKind};
 #[doc(inline)]
 pub use rule::marker;

@@ -239,6 +239,13 @@ fn reachable_text(set: &BindSet) -> String {
     let mut all: Vec<String> = Vec::new();
     for addr in set.wildcards() {
         match reachable(*addr, DualStack::SystemDefault) {
+            // Port 0 is not where anyone connects: name the addresses, and the port as
+            // the one the system picks.
+            Ok(addrs) if addr.port() == 0 => all.extend(
+                addrs
+                    .iter()
+                    .map(|a| std::format!("{} (on the port the system picks)", a.ip())),
+            ),
             Ok(addrs) => all.extend(addrs.iter().map(ToString::to_string)),
             Err(err) => {
                 return std::format!(

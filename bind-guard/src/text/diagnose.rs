@@ -22,9 +22,18 @@ pub(crate) const fn diagnose(s: &[u8]) -> ErrorKind {
     if contains_seq(s, b"://") {
         return ErrorKind::Url;
     }
-    if find(s, b',').is_some() {
-        // One address never holds a comma; in a list, the list parser splits first.
-        return ErrorKind::Comma;
+    if let Some(comma) = find(s, b',') {
+        // One address never holds a comma (a list parser splits first). A whole address
+        // before it is a list given where one address is read; otherwise a typo.
+        let (first, rest) = split(s, comma);
+        let rest = skip_one(rest);
+        return if first.is_empty() || rest.is_empty() {
+            ErrorKind::EmptyItem
+        } else if parse::socket_addr(first).is_some() {
+            ErrorKind::List
+        } else {
+            ErrorKind::Comma
+        };
     }
     if is_port_number(s) {
         // 8080 alone: a port that lost its host, not the inet_aton number 0.0.31.144.
@@ -426,7 +435,9 @@ mod tests {
             ("65535", PortWithoutHost),
             ("65536", Ipv4Shorthand),
             ("127.0.0,1:8080", Comma),
-            ("127.0.0.1:8080,", Comma),
+            ("127.0.0.1:8080,", EmptyItem),
+            (",127.0.0.1:8080", EmptyItem),
+            ("127.0.0.1:80,[::1]:80", List),
             ("0x7f.0.0.1:80", Ipv4Shorthand),
             ("0x7f000001:80", Ipv4Shorthand),
             ("0177.0.0.1:80", LeadingZero),

@@ -1,9 +1,6 @@
 //! The parsing and policy table: what `"…".parse::<BindAddr>()` (the default policy) and
 //! `Policy::loopback_only()` say about inputs people put in configs.
 
-// A test file: its helpers may unwrap and panic (clippy only exempts `#[test]` fns).
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
-
 use bind_guard::{BindAddr, ErrorKind, LoopbackAddr, Policy, Scope};
 
 use ErrorKind::*;

@@ -3,15 +3,6 @@
 //! Cargo builds the binary for this package's tests and names it in
 //! `CARGO_BIN_EXE_bind-guard`.
 
-// An integration test: its helpers fail loudly, like the tests themselves (clippy's
-// allow-*-in-tests settings cover only `#[test]` functions, not the helpers).
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};

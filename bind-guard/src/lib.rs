@@ -129,6 +129,14 @@
 //! policy lists) and keeps scopes, parsing, rules, policies and the macros.
 #![no_std]
 #![forbid(unsafe_code)]
+// Library code never panics on input: no unwrap, expect, panic or indexing. (Tests may:
+// see clippy.toml. The workspace's tests, examples and CLI keep ordinary lints.)
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

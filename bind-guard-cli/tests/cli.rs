@@ -55,7 +55,10 @@ fn run(args: &[&str]) -> Run {
         let mut text = String::new();
         stderr.read_to_string(&mut text).map(|_| text)
     });
-    let Some(status) = child.wait_timeout(RUN_TIMEOUT).expect("wait for bind-guard") else {
+    let Some(status) = child
+        .wait_timeout(RUN_TIMEOUT)
+        .expect("wait for bind-guard")
+    else {
         let _ = child.kill();
         let _ = child.wait();
         panic!("bind-guard {args:?} ran longer than {RUN_TIMEOUT:?}");

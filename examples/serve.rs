@@ -14,7 +14,7 @@
 //! the demo runs start to finish with no second terminal.
 //!
 //! Connections are served concurrently, with timeouts and a bounded request head
-//! (`support/mod.rs`): a client that closes early, resets, stalls or floods gets a
+//! (`examples/support.rs`): a client that closes early, resets, stalls or floods gets a
 //! one-line log entry, and the demo goes on serving everyone else.
 
 use std::io::{Read, Write};
@@ -22,8 +22,7 @@ use std::net::{TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use bind_guard::{BindAddr, bind_addr};
-
-mod support;
+use bind_guard_examples::support;
 
 /// The embedded default: this machine only.
 const DEFAULT: BindAddr = bind_addr!("127.0.0.1:8080");

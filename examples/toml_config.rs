@@ -23,9 +23,8 @@ use std::net::TcpListener;
 use std::process::ExitCode;
 
 use bind_guard::{BindSet, LoopbackAddr, Policy};
+use bind_guard_examples::support;
 use serde::Deserialize;
-
-mod support;
 
 /// The config used when no file is given.
 const EMBEDDED: &str = r#"

@@ -1,5 +1,6 @@
 //! The std-only HTTP/1.1 responder shared by the examples that serve without an async
-//! runtime (`serve`, `toml_config`, and any new one: `mod support;` and call [`serve`]).
+//! runtime (`serve`, `toml_config`, and any new one: `use bind_guard_examples::support;`
+//! and call [`serve`]).
 //!
 //! What one client does never stops the service, and never holds the others up:
 //!
@@ -16,31 +17,30 @@
 //! A connection closed before sending a single byte is not logged: browsers open such
 //! speculative connections all the time.
 
-// Each example uses a part of this module.
-#![allow(dead_code)]
-
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use bind_guard::Escaped;
+
 /// What a client may take from the server.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Limits {
+pub struct Limits {
     /// Connections handled at once; more wait to be accepted.
-    pub(crate) connections: usize,
+    pub connections: usize,
     /// Time from accepting a connection until its request head is complete.
-    pub(crate) head_timeout: Duration,
+    pub head_timeout: Duration,
     /// Time a write of the answer may block.
-    pub(crate) write_timeout: Duration,
+    pub write_timeout: Duration,
     /// The largest request head read, in bytes.
-    pub(crate) max_head: usize,
+    pub max_head: usize,
 }
 
 impl Limits {
     /// Sized for a demo on a laptop: a browser opens about six connections per host.
-    pub(crate) const DEFAULT: Limits = Limits {
+    pub const DEFAULT: Limits = Limits {
         connections: 64,
         head_timeout: Duration::from_secs(10),
         write_timeout: Duration::from_secs(10),
@@ -50,27 +50,27 @@ impl Limits {
 
 /// A request whose head was read completely.
 #[derive(Debug)]
-pub(crate) struct Request<'a> {
+pub struct Request<'a> {
     /// The address the connection came in on.
-    pub(crate) local: SocketAddr,
+    pub local: SocketAddr,
     /// The client's address.
-    pub(crate) peer: SocketAddr,
+    pub peer: SocketAddr,
     /// The request head, up to and without the blank line; not checked to be UTF-8.
-    pub(crate) head: &'a [u8],
+    pub head: &'a [u8],
 }
 
 /// The answer to a request: always `connection: close`, `content-type: text/plain`.
 #[derive(Debug)]
-pub(crate) struct Response {
+pub struct Response {
     /// Status code and reason, such as `"200 OK"`.
-    pub(crate) status: &'static str,
+    pub status: &'static str,
     /// The body.
-    pub(crate) body: String,
+    pub body: String,
 }
 
 impl Response {
     /// A `200 OK` with `body`.
-    pub(crate) fn ok(body: String) -> Response {
+    pub fn ok(body: String) -> Response {
         Response {
             status: "200 OK",
             body,
@@ -80,7 +80,7 @@ impl Response {
 
 /// Answers every connection on `listener` with `respond`, concurrently, until the
 /// listener fails. Returns only that error.
-pub(crate) fn serve<F>(listener: &TcpListener, limits: Limits, respond: F) -> io::Result<()>
+pub fn serve<F>(listener: &TcpListener, limits: Limits, respond: F) -> io::Result<()>
 where
     F: Fn(&Request<'_>) -> Response + Send + Sync + 'static,
 {
@@ -110,7 +110,7 @@ where
 
 /// Answers connections on `listener` one at a time until one request was answered,
 /// then returns (for `--once` and self-tests).
-pub(crate) fn serve_once<F>(listener: &TcpListener, limits: Limits, respond: F) -> io::Result<()>
+pub fn serve_once<F>(listener: &TcpListener, limits: Limits, respond: F) -> io::Result<()>
 where
     F: Fn(&Request<'_>) -> Response,
 {
@@ -287,8 +287,8 @@ impl fmt::Display for Fault {
     }
 }
 
-/// The start of what a client sent, for a log line: cut, and escaped by `Debug` so no
-/// control character from the client reaches the terminal.
+/// The start of what a client sent, for a log line: cut, and escaped by the crate's
+/// one rule ([`Escaped`]) so no control character from the client reaches a terminal.
 #[derive(Debug)]
 struct Excerpt {
     text: String,
@@ -296,6 +296,7 @@ struct Excerpt {
 }
 
 impl Excerpt {
+    /// Bytes of a request quoted in a log line.
     const KEPT: usize = 64;
 
     fn of(bytes: &[u8]) -> Excerpt {
@@ -309,11 +310,11 @@ impl Excerpt {
 
 impl fmt::Display for Excerpt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} bytes: {:?}", self.total, self.text)?;
+        write!(f, "{} bytes: \"{}", self.total, Escaped::new(&self.text))?;
         if self.total > Self::KEPT {
-            f.write_str(" (cut)")?;
+            f.write_str("…")?;
         }
-        Ok(())
+        f.write_str("\"")
     }
 }
 

@@ -1,5 +1,7 @@
 //! End to end: each serving example runs as a child process on an ephemeral loopback
-//! port, prints where it listens, answers a real HTTP request, and is killed.
+//! port, prints where it listens, answers a real HTTP request, and is killed. Each one
+//! also goes through the same client faults ([`survives_client_faults`]): a new serving
+//! example is added to [`EXAMPLES`] and gets one `#[test]` calling it.
 //!
 //! The example binaries are built with the `cargo` that runs this test (`env!("CARGO")`),
 //! into the same target directory and with the same flags as the README's
@@ -389,7 +391,8 @@ const BESIDE_A_STALLED_CLIENT: Duration = Duration::from_secs(2);
 /// A loopback connection with timeouts, so a server that stops reading or answering
 /// fails the test instead of hanging it.
 fn connect(addr: SocketAddr) -> TcpStream {
-    let stream = TcpStream::connect_timeout(&addr, TIMEOUT).unwrap();
+    let stream = TcpStream::connect_timeout(&addr, TIMEOUT)
+        .unwrap_or_else(|e| panic!("cannot connect to {addr} (has the example exited?): {e}"));
     stream.set_read_timeout(Some(TIMEOUT)).unwrap();
     stream.set_write_timeout(Some(TIMEOUT)).unwrap();
     stream

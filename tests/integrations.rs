@@ -209,7 +209,10 @@ fn bind_and_expose() {
             shown.contains("; to listen on every interface on purpose, add --expose"),
             "{shown}"
         );
-        assert!(!shown.contains("Policy::") && !shown.contains("bind_addr!"), "{shown}");
+        assert!(
+            !shown.contains("Policy::") && !shown.contains("bind_addr!"),
+            "{shown}"
+        );
 
         // --expose may come before or after --bind.
         for args in [
@@ -240,7 +243,10 @@ fn bind_and_expose() {
     let err = cli(&[])
         .unwrap()
         .listen
-        .bind_set_with(&Policy::loopback_only(), "10.0.0.1:1".parse::<BindAddr>().unwrap())
+        .bind_set_with(
+            &Policy::loopback_only(),
+            "10.0.0.1:1".parse::<BindAddr>().unwrap(),
+        )
         .unwrap_err();
     assert!(err.to_string().starts_with("error: the default: "), "{err}");
 
@@ -262,9 +268,15 @@ fn bind_and_expose() {
     let err = set(&["--bind", "127.0.0.1:1,"]).unwrap_err();
     assert!(err.to_string().contains("has an empty item"), "{err}");
     let err = set(&["--bind", "127.0.0,1:8080"]).unwrap_err();
-    assert!(err.to_string().contains("has a comma inside an address"), "{err}");
+    assert!(
+        err.to_string().contains("has a comma inside an address"),
+        "{err}"
+    );
     let err = set(&["--bind", "8080"]).unwrap_err();
-    assert!(err.to_string().contains("is a port without a host"), "{err}");
+    assert!(
+        err.to_string().contains("is a port without a host"),
+        "{err}"
+    );
 }
 
 /// A parser with no doc comment of its own, as a quick application writes it.
@@ -579,13 +591,19 @@ fn listen_section_checks_listen_with_its_own_policy() {
 
     let err = read("[server]\nlisten = [\"0.0.0.0:8080\"]\n").unwrap_err();
     let shown = err.to_string();
-    assert!(shown.contains("listen: bind address \"0.0.0.0:8080\" is the wildcard"), "{shown}");
+    assert!(
+        shown.contains("listen: bind address \"0.0.0.0:8080\" is the wildcard"),
+        "{shown}"
+    );
     assert!(
         shown.contains("to listen on every interface on purpose, set policy = \"default,allow_wildcard\" beside it"),
         "{shown}"
     );
     let err = read("[server]\nlisten = [\"10.0.0.1:80\"]\npolicy = \"loopback\"\n").unwrap_err();
-    assert!(err.to_string().contains("is not a loopback address"), "{err}");
+    assert!(
+        err.to_string().contains("is not a loopback address"),
+        "{err}"
+    );
     let err = read("[server]\nlisen = [\"127.0.0.1:80\"]\n").unwrap_err();
     assert!(err.to_string().contains("unknown field `lisen`"), "{err}");
 }

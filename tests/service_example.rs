@@ -41,10 +41,17 @@ fn build() -> Result<PathBuf, String> {
         .parent()
         .and_then(Path::parent)
         .ok_or("unexpected test binary location")?;
-    let target_dir = profile_dir.parent().ok_or("unexpected test binary location")?;
+    let target_dir = profile_dir
+        .parent()
+        .ok_or("unexpected test binary location")?;
     let mut cmd = Command::new(env!("CARGO"));
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["build", "--workspace", "--all-features", "--message-format=json"])
+        .args([
+            "build",
+            "--workspace",
+            "--all-features",
+            "--message-format=json",
+        ])
         .args(["--example", "service"])
         .arg("--target-dir")
         .arg(target_dir);
@@ -173,7 +180,9 @@ impl Setup {
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n @ 1..) = stderr.read(&mut buf) {
-                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
         let mut running = Running {
@@ -262,7 +271,9 @@ fn run_to_end(mut cmd: Command) -> Output {
 /// A real HTTP request to `addr` (a wildcard is reached through loopback).
 fn get(addr: SocketAddr) -> String {
     let target = match addr {
-        SocketAddr::V4(a) if a.ip().is_unspecified() => SocketAddr::from(([127, 0, 0, 1], a.port())),
+        SocketAddr::V4(a) if a.ip().is_unspecified() => {
+            SocketAddr::from(([127, 0, 0, 1], a.port()))
+        }
         SocketAddr::V6(a) if a.ip().is_unspecified() => {
             SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, a.port()))
         }
@@ -276,7 +287,10 @@ fn get(addr: SocketAddr) -> String {
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
-    assert!(response.ends_with("hello from a bind-guard service\n"), "{response}");
+    assert!(
+        response.ends_with("hello from a bind-guard service\n"),
+        "{response}"
+    );
     response
 }
 
@@ -298,14 +312,54 @@ const SOURCES: [Src; 3] = [Src::Flag, Src::Env, Src::Config];
 /// Misconfigurations: the value, what is wrong, the fix, and whether the source's
 /// wildcard opt-in is part of the fix.
 const MISTAKES: [(&str, &str, &str, bool); 8] = [
-    ("0.0.0.0:8080", "is the wildcard address", "to listen on this machine only, use 127.0.0.1 or [::1]", true),
-    ("[::]:8080", "is the wildcard address", "to listen on this machine only, use 127.0.0.1 or [::1]", true),
-    (":8080", "has no host", "write 127.0.0.1:PORT to listen on this machine only", true),
-    ("8080", "is a port without a host", "write the host before it, such as 127.0.0.1:8080", false),
-    ("127.1:8080", "uses an IPv4 shorthand", "write all four octets in decimal, such as 127.0.0.1:8080", false),
-    ("127.0.0.1", "has no port", "add one after a colon, such as 127.0.0.1:8080", false),
-    ("127.0.0,1:8080", "has a comma inside an address", "write the address with dots, such as 127.0.0.1:8080", false),
-    ("127.0.0.1:808O", "has a port that is not a decimal number", "write the port in digits", false),
+    (
+        "0.0.0.0:8080",
+        "is the wildcard address",
+        "to listen on this machine only, use 127.0.0.1 or [::1]",
+        true,
+    ),
+    (
+        "[::]:8080",
+        "is the wildcard address",
+        "to listen on this machine only, use 127.0.0.1 or [::1]",
+        true,
+    ),
+    (
+        ":8080",
+        "has no host",
+        "write 127.0.0.1:PORT to listen on this machine only",
+        true,
+    ),
+    (
+        "8080",
+        "is a port without a host",
+        "write the host before it, such as 127.0.0.1:8080",
+        false,
+    ),
+    (
+        "127.1:8080",
+        "uses an IPv4 shorthand",
+        "write all four octets in decimal, such as 127.0.0.1:8080",
+        false,
+    ),
+    (
+        "127.0.0.1",
+        "has no port",
+        "add one after a colon, such as 127.0.0.1:8080",
+        false,
+    ),
+    (
+        "127.0.0,1:8080",
+        "has a comma inside an address",
+        "write the address with dots, such as 127.0.0.1:8080",
+        false,
+    ),
+    (
+        "127.0.0.1:808O",
+        "has a port that is not a decimal number",
+        "write the port in digits",
+        false,
+    ),
 ];
 
 #[test]
@@ -317,7 +371,11 @@ fn every_misconfiguration_names_its_source_and_the_fix() {
             let expected = format!("{label} \"{value}\" {problem}");
             assert!(stderr.contains(&expected), "{src:?} {value}: {stderr}");
             assert!(stderr.contains(fix), "{src:?} {value}: {stderr}");
-            assert_eq!(stderr.contains(opt_in), wildcard, "{src:?} {value}: {stderr}");
+            assert_eq!(
+                stderr.contains(opt_in),
+                wildcard,
+                "{src:?} {value}: {stderr}"
+            );
             if let Src::Config = src {
                 assert!(stderr.starts_with("error: app.toml: "), "{stderr}");
             }
@@ -333,13 +391,22 @@ fn every_misconfiguration_names_its_source_and_the_fix() {
 fn empty_values_and_stray_commas_are_named_in_every_source() {
     for src in SOURCES {
         let stderr = Setup::with(src, "127.0.0.1:8080,").refused();
-        assert!(stderr.contains("has an empty item, from a stray comma"), "{src:?}: {stderr}");
+        assert!(
+            stderr.contains("has an empty item, from a stray comma"),
+            "{src:?}: {stderr}"
+        );
     }
     // `APP_BIND=` from a Compose file whose variable is unset.
     let stderr = Setup::with(Src::Env, "").refused();
-    assert!(stderr.starts_with("error: APP_BIND: bind address \"\" is empty"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: APP_BIND: bind address \"\" is empty"),
+        "{stderr}"
+    );
     let stderr = Setup::with(Src::Flag, " ").refused();
-    assert!(stderr.contains("--bind: bind address \" \" is empty"), "{stderr}");
+    assert!(
+        stderr.contains("--bind: bind address \" \" is empty"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -411,17 +478,32 @@ fn each_opt_in_opens_the_wildcard_of_its_own_source_with_one_warning() {
         get(running.addrs[0]);
         let stderr = running.stderr_with("WARN");
         assert_eq!(stderr.matches("WARN").count(), 1, "{stderr}");
-        assert!(stderr.contains("listening on the wildcard address 0.0.0.0:0"), "{stderr}");
-        assert!(stderr.contains("127.0.0.1 (on the port the system picks)"), "{stderr}");
+        assert!(
+            stderr.contains("listening on the wildcard address 0.0.0.0:0"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("127.0.0.1 (on the port the system picks)"),
+            "{stderr}"
+        );
     }
     // One source's opt-in does not open another's value.
-    let stderr = Setup::with(Src::Flag, "0.0.0.0:0").var("APP_EXPOSE", "1").refused();
+    let stderr = Setup::with(Src::Flag, "0.0.0.0:0")
+        .var("APP_EXPOSE", "1")
+        .refused();
     assert!(stderr.contains("add --expose"), "{stderr}");
-    let stderr = Setup::with(Src::Env, "0.0.0.0:0").arg("--expose").arg("--bind=127.0.0.1:0");
+    let stderr = Setup::with(Src::Env, "0.0.0.0:0")
+        .arg("--expose")
+        .arg("--bind=127.0.0.1:0");
     let running = stderr.serving(1); // the flag wins; APP_BIND is not read
     assert_eq!(running.addrs[0].ip().to_string(), "127.0.0.1");
-    let stderr = Setup::with(Src::Config, "0.0.0.0:0").var("APP_EXPOSE", "1").refused();
-    assert!(stderr.contains("set policy = \"default,allow_wildcard\" beside it"), "{stderr}");
+    let stderr = Setup::with(Src::Config, "0.0.0.0:0")
+        .var("APP_EXPOSE", "1")
+        .refused();
+    assert!(
+        stderr.contains("set policy = \"default,allow_wildcard\" beside it"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -432,7 +514,11 @@ fn an_opt_in_alone_is_the_wildcard_on_the_port_below_never_a_no_op() {
     ] {
         let dual = bind_guard::ipv6_v6only_default() == Some(false);
         let running = setup.serving(if dual { 1 } else { 2 });
-        assert!(running.addrs.iter().all(|a| a.ip().is_unspecified()), "{:?}", running.addrs);
+        assert!(
+            running.addrs.iter().all(|a| a.ip().is_unspecified()),
+            "{:?}",
+            running.addrs
+        );
         assert!(running.addrs.iter().any(SocketAddr::is_ipv6));
         for addr in running.addrs.clone() {
             get(addr);
@@ -441,7 +527,10 @@ fn an_opt_in_alone_is_the_wildcard_on_the_port_below_never_a_no_op() {
         assert_eq!(stderr.matches("WARN").count(), 1, "{stderr}");
     }
     let stderr = Setup::default().var("APP_EXPOSE", "maybe").refused();
-    assert!(stderr.starts_with("error: APP_EXPOSE=\"maybe\" is not a switch"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: APP_EXPOSE=\"maybe\" is not a switch"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -468,7 +557,13 @@ fn misbehaving_clients_do_not_stop_the_service_and_sigint_does() {
     assert!(running.still_running());
 
     let pid = running.child.id().to_string();
-    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let started = Instant::now();
     let status = loop {
         if let Some(status) = running.child.try_wait().unwrap() {

@@ -457,7 +457,11 @@ mod tests {
                 .contains("tcp [::]:22 (7/sshd): is the wildcard address")
         );
 
-        let any = report(&args(PolicyName::DefaultAllowWildcard, false), sockets, &owners);
+        let any = report(
+            &args(PolicyName::DefaultAllowWildcard, false),
+            sockets,
+            &owners,
+        );
         assert_eq!(any.code, EXIT_OK);
         assert!(any.stdout.contains("all 3 sockets are allowed"));
     }
@@ -470,8 +474,20 @@ mod tests {
             socket(Proto::Tcp, "0.0.0.0:8080", 4),
         ];
         let mut owners = BTreeMap::new();
-        owners.insert(2, vec![Owner { pid: 7, name: Some("sshd".to_owned()) }]);
-        owners.insert(4, vec![Owner { pid: 9, name: Some("node".to_owned()) }]);
+        owners.insert(
+            2,
+            vec![Owner {
+                pid: 7,
+                name: Some("sshd".to_owned()),
+            }],
+        );
+        owners.insert(
+            4,
+            vec![Owner {
+                pid: 9,
+                name: Some("node".to_owned()),
+            }],
+        );
         let mut args = args(PolicyName::Default, true);
         args.filter.ports = vec!["5353/udp".parse().unwrap()];
         args.filter.processes = vec!["sshd".to_owned()];
@@ -500,7 +516,10 @@ mod tests {
         text_args.filter.processes = vec!["sshd".to_owned()];
         let text = report(&text_args, sockets, &owners).stdout;
         assert!(text.contains("listed"), "{text}");
-        assert!(text.contains("hint: to accept a listener you expect, pass --allow PORT/PROTO"), "{text}");
+        assert!(
+            text.contains("hint: to accept a listener you expect, pass --allow PORT/PROTO"),
+            "{text}"
+        );
         assert!(!text.contains("Policy::"), "{text}");
     }
 

@@ -53,7 +53,11 @@ impl AuditFilter {
         addr: SocketAddr,
         owners: Option<&Vec<Owner>>,
     ) -> Option<String> {
-        if let Some(rule) = self.ports.iter().find(|rule| rule.matches(proto, addr.port())) {
+        if let Some(rule) = self
+            .ports
+            .iter()
+            .find(|rule| rule.matches(proto, addr.port()))
+        {
             return Some(format!("--allow {rule}"));
         }
         if let Some(rule) = self.addrs.iter().find(|rule| rule.matches(addr.ip())) {

@@ -147,7 +147,10 @@ mod tests {
         assert!(socket_addrs("127.1:80").is_none());
         assert!(socket_addrs(":80").is_none());
         assert_eq!(socket_addrs("localhost:80").map(|a| a.len()), Some(2));
-        assert_eq!(socket_addrs("127.0.0.1:1, [::1]:2").map(|a| a.len()), Some(2));
+        assert_eq!(
+            socket_addrs("127.0.0.1:1, [::1]:2").map(|a| a.len()),
+            Some(2)
+        );
         assert!(socket_addrs("127.0.0.1:1,").is_none());
     }
 }

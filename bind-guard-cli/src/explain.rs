@@ -208,7 +208,9 @@ pub(crate) fn run(args: &ExplainArgs) -> Outcome {
     };
     let mut facts = Facts::of(subject, &args.addr);
     if let Some(reading) = subject.reading {
-        facts.notes.insert(0, format!("{} is not an address; {reading}", args.addr));
+        facts
+            .notes
+            .insert(0, format!("{} is not an address; {reading}", args.addr));
     }
     if let Some(note) = port_in_bare_ipv6(&args.addr, subject) {
         facts.notes.push(note);

@@ -128,7 +128,9 @@ impl PolicyName {
 
     /// The library policy of this name, read from its text: one vocabulary.
     pub(crate) fn policy(self) -> Policy {
-        self.name().parse().unwrap_or_else(|_| Policy::loopback_only())
+        self.name()
+            .parse()
+            .unwrap_or_else(|_| Policy::loopback_only())
     }
 
     /// The policy's text form, as `--policy` takes it and JSON prints it.

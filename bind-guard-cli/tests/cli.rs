@@ -94,7 +94,10 @@ fn check_refused_exits_1_with_the_reason_on_stderr() {
         let run = run(&["check", addr]);
         assert_eq!(run.code, 1, "{addr}: {run:?}");
         assert_eq!(run.stdout, "", "{addr}");
-        assert!(run.stderr.starts_with("error: ADDR: bind address"), "{run:?}");
+        assert!(
+            run.stderr.starts_with("error: ADDR: bind address"),
+            "{run:?}"
+        );
         assert!(run.stderr.contains("wildcard"), "{run:?}");
         assert!(
             run.stderr
@@ -112,7 +115,12 @@ fn check_policies() {
     let code = |args: &[&str]| run(args).code;
     assert_eq!(code(&["check", "0.0.0.0:8080", "--allow-wildcard"]), 0);
     assert_eq!(
-        code(&["check", "0.0.0.0:8080", "--policy", "default,allow_wildcard"]),
+        code(&[
+            "check",
+            "0.0.0.0:8080",
+            "--policy",
+            "default,allow_wildcard"
+        ]),
         0
     );
     // The library's whole policy text form, one vocabulary.
@@ -137,7 +145,13 @@ fn check_policies() {
     assert!(run.stderr.contains("not a loopback address"), "{run:?}");
     assert!(run.stderr.contains("'loopback' policy"), "{run:?}");
     // Under loopback, nothing suggests a wider policy than needed.
-    for wider in ["--allow-wildcard", "--policy", "any", "local", "allow_scope"] {
+    for wider in [
+        "--allow-wildcard",
+        "--policy",
+        "any",
+        "local",
+        "allow_scope",
+    ] {
         assert!(!run.stderr.contains(wider), "{wider}: {run:?}");
     }
 }
@@ -153,10 +167,16 @@ fn check_accepts_what_an_application_accepts() {
     // One refused item refuses the list and is named.
     let run = self::run(&["check", "127.0.0.1:8080,0.0.0.0:8080"]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert!(run.stderr.contains("\"0.0.0.0:8080\" is the wildcard"), "{run:?}");
+    assert!(
+        run.stderr.contains("\"0.0.0.0:8080\" is the wildcard"),
+        "{run:?}"
+    );
     let json = self::run(&["check", "--json", "localhost:1"]).json();
     assert_eq!(json["valid"], true);
-    assert_eq!(json["addresses"], serde_json::json!(["127.0.0.1:1", "[::1]:1"]));
+    assert_eq!(
+        json["addresses"],
+        serde_json::json!(["127.0.0.1:1", "[::1]:1"])
+    );
     assert_eq!(json["address"], Value::Null);
     let json = self::run(&["check", "--json", "127.0.0.1:1"]).json();
     assert_eq!(json["address"], "127.0.0.1:1");
@@ -217,7 +237,10 @@ fn usage_errors_exit_2_in_clap_style() {
         "{run:?}"
     );
     // `any` was the CLI's own word; the library says default,allow_wildcard.
-    assert_eq!(self::run(&["check", "0.0.0.0:80", "--policy", "any"]).code, 2);
+    assert_eq!(
+        self::run(&["check", "0.0.0.0:80", "--policy", "any"]).code,
+        2
+    );
 
     let run = self::run(&["chek", "127.0.0.1:80"]);
     assert_eq!(run.code, 2);
@@ -403,7 +426,10 @@ fn explain_wildcard() {
     assert_eq!(json["policies"]["default"]["allowed"], false);
     assert_eq!(json["policies"]["default"]["error"]["kind"], "wildcard");
     assert_eq!(json["policies"]["default,allow_wildcard"]["allowed"], true);
-    assert_eq!(json["policies"]["default,allow_wildcard"]["error"], Value::Null);
+    assert_eq!(
+        json["policies"]["default,allow_wildcard"]["error"],
+        Value::Null
+    );
 
     // [::]: dual-stack, with this host's sysctl.
     let json = explain_json("[::]:8080");
@@ -550,7 +576,11 @@ mod audit {
         assert_eq!(row["allowed_by"], format!("--allow {port}/tcp"));
         let udp_only = self::run(&["audit", "--json", "--udp"]).json();
         assert!(
-            udp_only["sockets"].as_array().unwrap().iter().all(|r| r["proto"] == "udp"),
+            udp_only["sockets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["proto"] == "udp"),
             "{udp_only}"
         );
         assert_eq!(self::run(&["audit", "--allow", "22/sctp"]).code, 2);
@@ -627,14 +657,21 @@ fn audit_is_linux_only() {
 #[test]
 fn explain_explains_what_other_programs_read_as_addresses() {
     for (input, address, says) in [
-        ("localhost:8080", "127.0.0.1:8080", "both loopback addresses"),
+        (
+            "localhost:8080",
+            "127.0.0.1:8080",
+            "both loopback addresses",
+        ),
         (":8080", "0.0.0.0:8080", "an empty host"),
         ("*:8080", "0.0.0.0:8080", "a * host"),
         ("8080", "0.0.0.0:8080", "a port without a host"),
     ] {
         let run = run(&["explain", input]);
         assert_eq!(run.code, 0, "{input}: {run:?}");
-        assert!(run.stdout.starts_with(&format!("{address}\n")), "{input}: {run:?}");
+        assert!(
+            run.stdout.starts_with(&format!("{address}\n")),
+            "{input}: {run:?}"
+        );
         assert!(run.stdout.contains(says), "{input}: {run:?}");
         let json = self::run(&["explain", "--json", input]).json();
         assert_eq!(json["address"], address, "{input}");

@@ -171,10 +171,6 @@ pub use bind::ipv6_v6only_default;
 pub use bind::reachable;
 pub use error::{BindError, ErrorKind, NetError, Source};
 pub use escape::Escaped;
-/// An IP network (`10.0.0.0/8`, `fd00::/8`), as [`ip_net!`] builds it and
-/// [`Policy::allow_net`] takes it; re-exported from `ipnet` so that a policy needs no
-/// direct dependency on it.
-pub use ipnet::IpNet;
 #[cfg(feature = "clap")]
 #[doc(inline)]
 pub use integrations::clap;
@@ -193,6 +189,10 @@ pub use integrations::socket2;
 #[cfg(feature = "tokio")]
 #[doc(inline)]
 pub use integrations::tokio;
+/// An IP network (`10.0.0.0/8`, `fd00::/8`), as [`ip_net!`] builds it and
+/// [`Policy::allow_net`] takes it; re-exported from `ipnet` so that a policy needs no
+/// direct dependency on it.
+pub use ipnet::IpNet;
 pub use policy::Policy;
 #[path = "policy/grammar.rs"]
 pub mod policy_text;

@@ -322,10 +322,16 @@ mod tests {
             assert_eq!(err.kind(), ErrorKind::EmptyItem, "{list}");
         }
         for list in ["", "  "] {
-            assert_eq!(list.parse::<BindSet>().unwrap_err().kind(), ErrorKind::Empty);
+            assert_eq!(
+                list.parse::<BindSet>().unwrap_err().kind(),
+                ErrorKind::Empty
+            );
         }
         let err = "[::1]:80,127.0.0,1:8080".parse::<BindSet>().unwrap_err();
-        assert_eq!((err.kind(), err.input()), (ErrorKind::Comma, "127.0.0,1:8080"));
+        assert_eq!(
+            (err.kind(), err.input()),
+            (ErrorKind::Comma, "127.0.0,1:8080")
+        );
         let err = " 127.0.0.1:80 , 8080".parse::<BindSet>().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::PortWithoutHost);
         // parse never asks DNS; other names are refused with the parser's diagnosis.

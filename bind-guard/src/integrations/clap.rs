@@ -126,10 +126,15 @@ impl ::clap::Args for ListenArgs {
                      --expose is given",
                 ),
         )
-        .arg(Arg::new(EXPOSE).long(EXPOSE).action(ArgAction::SetTrue).help(
-            "Listen on every interface, reachable from every network this host is on: \
+        .arg(
+            Arg::new(EXPOSE)
+                .long(EXPOSE)
+                .action(ArgAction::SetTrue)
+                .help(
+                    "Listen on every interface, reachable from every network this host is on: \
              allows a wildcard --bind (0.0.0.0, [::]), or alone, the wildcard on the usual port",
-        ))
+                ),
+        )
     }
 
     fn augment_args_for_update(cmd: ::clap::Command) -> ::clap::Command {

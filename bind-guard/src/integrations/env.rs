@@ -144,8 +144,9 @@ impl EnvConfig {
             _ => source,
         };
         let set = match read(&self.var)? {
-            Some(value) => BindSet::parse(&policy, &value)
-                .map_err(|error| EnvError::Address(error.with_source(opt_in(Source::env(&self.var)))))?,
+            Some(value) => BindSet::parse(&policy, &value).map_err(|error| {
+                EnvError::Address(error.with_source(opt_in(Source::env(&self.var))))
+            })?,
             None => match &self.fallback {
                 Some(fallback) => {
                     let mut addrs = Vec::with_capacity(fallback.len());

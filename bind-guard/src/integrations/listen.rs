@@ -207,10 +207,10 @@ impl Listen {
     /// The set chosen at `level` or, when that source is silent, below it.
     fn pick(&self, level: Level, env: &Env<'_>) -> Result<BindSet, ListenError> {
         match level {
-            Level::Flag => self.from_flags(env),
-            Level::Env => self.from_env(env),
-            Level::Platform => self.from_platform(env),
-            Level::Config => self.from_config(env),
+            Level::Flag => self.read_flags(env),
+            Level::Env => self.read_env(env),
+            Level::Platform => self.read_platform(env),
+            Level::Config => self.read_config(env),
             Level::Default => self.check(
                 self.default.iter().map(|addr| Item::Addr(*addr)),
                 &self.policy,
@@ -219,7 +219,7 @@ impl Listen {
         }
     }
 
-    fn from_flags(&self, env: &Env<'_>) -> Result<BindSet, ListenError> {
+    fn read_flags(&self, env: &Env<'_>) -> Result<BindSet, ListenError> {
         let Some(flags) = &self.flags else {
             return self.pick(Level::Env, env);
         };
@@ -244,7 +244,7 @@ impl Listen {
         self.check(flags.bind.iter().map(|s| Item::List(s)), &policy, source)
     }
 
-    fn from_env(&self, env: &Env<'_>) -> Result<BindSet, ListenError> {
+    fn read_env(&self, env: &Env<'_>) -> Result<BindSet, ListenError> {
         let (Some(bind_var), Some(expose_var)) = (self.var("BIND"), self.var("EXPOSE")) else {
             return self.pick(Level::Platform, env);
         };
@@ -269,7 +269,7 @@ impl Listen {
         }
     }
 
-    fn from_platform(&self, env: &Env<'_>) -> Result<BindSet, ListenError> {
+    fn read_platform(&self, env: &Env<'_>) -> Result<BindSet, ListenError> {
         if !self.platform {
             return self.pick(Level::Config, env);
         }
@@ -316,7 +316,7 @@ impl Listen {
         }
     }
 
-    fn from_config(&self, env: &Env<'_>) -> Result<BindSet, ListenError> {
+    fn read_config(&self, env: &Env<'_>) -> Result<BindSet, ListenError> {
         let Some(config) = &self.config else {
             return self.pick(Level::Default, env);
         };
@@ -362,7 +362,11 @@ impl Listen {
                 port,
             )))));
         }
-        self.check(addrs, &self.policy.clone().allow_wildcard(), Source::new("--expose"))
+        self.check(
+            addrs,
+            &self.policy.clone().allow_wildcard(),
+            Source::new("--expose"),
+        )
     }
 
     /// Checks the items of one source with `policy`; errors are said to `source`.
@@ -380,8 +384,8 @@ impl Listen {
                     .check(*addr.as_socket_addr())
                     .map(|addr| BindSet::from(addr).into_iter()),
             };
-            let checked = checked
-                .map_err(|err| ListenError::Address(err.with_source(source.clone())))?;
+            let checked =
+                checked.map_err(|err| ListenError::Address(err.with_source(source.clone())))?;
             addrs.extend(checked);
         }
         BindSet::from_addrs(addrs).ok_or_else(|| {
@@ -477,7 +481,9 @@ pub enum ListenError {
         value: String,
     },
     /// `PORT` is not a port number.
-    #[error("{var}=\"{value}\" is not a port; set it to a number from 0 to 65535, such as {var}=8080")]
+    #[error(
+        "{var}=\"{value}\" is not a port; set it to a number from 0 to 65535, such as {var}=8080"
+    )]
     Port {
         /// The variable.
         var: String,
@@ -539,7 +545,10 @@ mod tests {
         let text = err.to_string();
         assert!(text.starts_with("APP_BIND: "), "{text}");
         assert!(text.ends_with("set APP_EXPOSE=1"), "{text}");
-        assert!(!text.contains("Policy") && !text.contains("bind_addr"), "{text}");
+        assert!(
+            !text.contains("Policy") && !text.contains("bind_addr"),
+            "{text}"
+        );
         let set = listen()
             .load_from(env(&[("APP_BIND", "[::]:9000"), ("APP_EXPOSE", "yes")]))
             .unwrap();
@@ -550,7 +559,10 @@ mod tests {
     fn an_opt_in_alone_is_the_wildcard_on_the_port_below() {
         let set = listen().load_from(env(&[("APP_EXPOSE", "1")])).unwrap();
         assert!(set.iter().any(|a| a.ip().is_ipv6()));
-        assert!(set.iter().all(|a| a.is_wildcard() && a.port() == 8080), "{set}");
+        assert!(
+            set.iter().all(|a| a.is_wildcard() && a.port() == 8080),
+            "{set}"
+        );
         let err = listen()
             .load_from(env(&[("APP_EXPOSE", "maybe")]))
             .unwrap_err();
@@ -565,7 +577,10 @@ mod tests {
     fn empty_values_and_stray_commas_are_named() {
         let err = listen().load_from(env(&[("APP_BIND", "")])).unwrap_err();
         assert_eq!(err.bind_error().unwrap().kind(), ErrorKind::Empty);
-        assert!(err.to_string().starts_with("APP_BIND: bind address \"\" is empty"));
+        assert!(
+            err.to_string()
+                .starts_with("APP_BIND: bind address \"\" is empty")
+        );
         let err = listen()
             .load_from(env(&[("APP_BIND", "127.0.0.1:80,")]))
             .unwrap_err();
@@ -574,8 +589,9 @@ mod tests {
             .load_from(env(&[("APP_BIND", "8080")]))
             .unwrap_err();
         assert!(
-            err.to_string()
-                .contains("is a port without a host; write the host before it, such as 127.0.0.1:8080"),
+            err.to_string().contains(
+                "is a port without a host; write the host before it, such as 127.0.0.1:8080"
+            ),
             "{err}"
         );
     }
@@ -595,7 +611,10 @@ mod tests {
         assert!(err.to_string().starts_with("HOST and PORT: "), "{err}");
         assert!(err.to_string().ends_with("set APP_EXPOSE=1"), "{err}");
         let err = listen.load_from(env(&[("PORT", "http")])).unwrap_err();
-        assert!(err.to_string().starts_with("PORT=\"http\" is not a port"), "{err}");
+        assert!(
+            err.to_string().starts_with("PORT=\"http\" is not a port"),
+            "{err}"
+        );
         // APP_BIND beats the platform's variables; HOST alone is not a source.
         let set = listen
             .load_from(env(&[("PORT", "3000"), ("APP_BIND", "[::1]:1")]))
@@ -626,6 +645,11 @@ mod tests {
         let err = listen()
             .load_from(|_| Some(OsString::from_vec(std::vec![0xff])))
             .unwrap_err();
-        assert_eq!(err, ListenError::NotUnicode { var: "APP_EXPOSE".into() });
+        assert_eq!(
+            err,
+            ListenError::NotUnicode {
+                var: "APP_EXPOSE".into()
+            }
+        );
     }
 }

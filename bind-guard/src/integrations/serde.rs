@@ -277,7 +277,9 @@ mod set {
         type Value = ListenSection;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a listen section with listen = [\"127.0.0.1:8080\"] and an optional policy")
+            f.write_str(
+                "a listen section with listen = [\"127.0.0.1:8080\"] and an optional policy",
+            )
         }
 
         fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<ListenSection, A::Error> {
@@ -296,7 +298,9 @@ mod set {
             let checking = policy.clone().unwrap_or_default();
             let listen = match listen {
                 None => None,
-                Some(raw) => Some(check(&checking, policy.is_some(), &raw).map_err(de::Error::custom)?),
+                Some(raw) => {
+                    Some(check(&checking, policy.is_some(), &raw).map_err(de::Error::custom)?)
+                }
             };
             Ok(ListenSection { listen, policy })
         }
@@ -321,7 +325,11 @@ mod set {
             let source = if policy.allows_wildcard() {
                 source
             } else {
-                let verb = if explicit { "change policy to" } else { "set policy =" };
+                let verb = if explicit {
+                    "change policy to"
+                } else {
+                    "set policy ="
+                };
                 source.with_wildcard_opt_in(&std::format!(
                     "{verb} \"{policy},allow_wildcard\" beside it"
                 ))

@@ -61,7 +61,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    // The glue: read the config, then let `Listen` pick and check (13 lines).
+    // The glue: read the config, then let `Listen` pick and check (11 lines).
     let config: Config = match std::fs::read_to_string(&cli.config) {
         Ok(text) => toml::from_str(&text).map_err(|err| format!("{}: {err}", cli.config))?,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Config::default(),

@@ -607,3 +607,39 @@ fn listen_section_checks_listen_with_its_own_policy() {
     let err = read("[server]\nlisen = [\"127.0.0.1:80\"]\n").unwrap_err();
     assert!(err.to_string().contains("unknown field `lisen`"), "{err}");
 }
+
+#[test]
+fn typed_fields_say_what_they_accept_and_never_suggest_the_wildcard() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Admin {
+        admin: LoopbackAddr,
+        lan: Option<LocalAddr>,
+    }
+    for text in [
+        "admin = \"0.0.0.0:9000\"",
+        "admin = \"[::]:9000\"",
+        "admin = \"127.0.0.1:1\"\nlan = \"0.0.0.0:9000\"",
+    ] {
+        let err = toml::from_str::<Admin>(text).unwrap_err().to_string();
+        assert!(err.contains("is the wildcard address"), "{err}");
+        assert!(err.contains("use 127.0.0.1 or [::1]"), "{err}");
+        for wider in ["allow_wildcard", "on purpose", "--expose", "Policy::"] {
+            assert!(!err.contains(wider), "{wider}: {err}");
+        }
+    }
+}
+
+#[test]
+fn main_returning_the_error_prints_the_sentence() {
+    // What `fn main() -> Result<(), Box<dyn Error>>` prints after "Error: ", as in the
+    // README tour run with BIND_ADDR=0.0.0.0:8080.
+    let err: Box<dyn std::error::Error> = "0.0.0.0:8080".parse::<BindAddr>().unwrap_err().into();
+    let shown = format!("{err:?}");
+    assert!(
+        shown.starts_with("bind address \"0.0.0.0:8080\" is the wildcard address"),
+        "{shown}"
+    );
+    assert!(!shown.contains("BindError {"), "{shown}");
+    assert!(!shown.contains("Policy::"), "{shown}");
+}

@@ -4,10 +4,15 @@
 //! `std` and tokio bind in one call, so options that must be set *before* `bind` cannot
 //! be given. These functions build a socket2 [`Socket`], set:
 //!
-//! - `SO_REUSEADDR` (on by default, except on Windows): a restarted server can bind its
-//!   port again while connections of the previous process linger in `TIME_WAIT`. This is
-//!   what `std`/tokio servers on Unix get too. On Windows `SO_REUSEADDR` would let
-//!   another socket take over a bound port, so it is never set there.
+//! - `SO_REUSEADDR` on TCP sockets (on by default, except on Windows): a restarted server
+//!   can bind its port again while connections of the previous process linger in
+//!   `TIME_WAIT`. Rust's `std` sets it on its Unix TCP listeners too; tokio's
+//!   `TcpListener::bind` does the same. It is **never set on UDP sockets by default**:
+//!   on Linux two UDP sockets that both set `SO_REUSEADDR` may bind the same address and
+//!   port, so another local user's process could take over the port (and receive its
+//!   datagrams), while UDP has no `TIME_WAIT` that would need it. On Windows
+//!   `SO_REUSEADDR` lets another socket take over a bound port for TCP too, so it is
+//!   never set there.
 //! - `IPV6_V6ONLY` for IPv6 addresses, when chosen. For the IPv6 wildcard `[::]` the
 //!   choice is **required**: whether `[::]` also accepts IPv4 connections (dual-stack)
 //!   depends on the system (`net.ipv6.bindv6only` on Linux, on by default on Windows),
@@ -58,33 +63,40 @@ pub enum Ipv6Mode {
 /// The options [`bind_socket`], [`tcp_listener`] and [`udp_socket`] set before `bind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SocketOptions {
-    reuse_address: bool,
+    /// `None`: the default for the socket type (TCP on, UDP off).
+    reuse_address: Option<bool>,
     ipv6: Option<Ipv6Mode>,
     backlog: i32,
 }
 
 impl Default for SocketOptions {
-    /// `SO_REUSEADDR` on (not on Windows), no IPv6 choice, a backlog of 1024.
+    /// `SO_REUSEADDR` on TCP sockets (not on Windows) and off on UDP sockets, no IPv6
+    /// choice, a backlog of 1024.
     fn default() -> Self {
         SocketOptions::new()
     }
 }
 
 impl SocketOptions {
-    /// `SO_REUSEADDR` on (not on Windows), no IPv6 choice, a listen backlog of 1024.
+    /// `SO_REUSEADDR` on TCP sockets (not on Windows) and off on UDP sockets, no IPv6
+    /// choice, a listen backlog of 1024.
     #[must_use]
     pub const fn new() -> Self {
         SocketOptions {
-            reuse_address: true,
+            reuse_address: None,
             ipv6: None,
             backlog: 1024,
         }
     }
 
-    /// Sets `SO_REUSEADDR` or not (never on Windows, whatever this says).
+    /// Sets `SO_REUSEADDR` or not, for TCP and UDP alike (never on Windows, whatever
+    /// this says). On a UDP socket, `true` lets any other process of any user that sets
+    /// it too bind the same address and port on Linux, and receive datagrams meant for
+    /// this one: turn it on only for a socket that shares its port on purpose (such as
+    /// several receivers of one multicast group).
     #[must_use]
     pub const fn reuse_address(mut self, on: bool) -> Self {
-        self.reuse_address = on;
+        self.reuse_address = Some(on);
         self
     }
 
@@ -148,7 +160,9 @@ pub fn bind_socket<P: Rule>(
         ));
     }
     let socket = Socket::new(Domain::for_address(target), ty, protocol)?;
-    if options.reuse_address && cfg!(not(windows)) {
+    // By default only stream (TCP) sockets reuse addresses: see the module docs.
+    let reuse = options.reuse_address.unwrap_or(ty == Type::STREAM);
+    if reuse && cfg!(not(windows)) {
         socket.set_reuse_address(true)?;
     }
     if let (SocketAddr::V6(_), Some(mode)) = (target, options.ipv6) {
@@ -210,6 +224,25 @@ mod tests {
     }
 
     #[test]
+    fn udp_sockets_do_not_reuse_addresses_by_default() {
+        let socket = udp_socket(BindAddr::loopback(0), &SocketOptions::new()).unwrap();
+        assert!(!socket.reuse_address().unwrap());
+        // Another socket, of any user, that sets SO_REUSEADDR cannot take the port over.
+        let bound = socket.local_addr().unwrap();
+        let thief = Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP)).unwrap();
+        thief.set_reuse_address(true).unwrap();
+        let err = thief.bind(&bound).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AddrInUse);
+        // Asked for explicitly, it is set.
+        let shared = udp_socket(
+            BindAddr::loopback(0),
+            &SocketOptions::new().reuse_address(true),
+        )
+        .unwrap();
+        assert_eq!(shared.reuse_address().unwrap(), cfg!(not(windows)));
+    }
+
+    #[test]
     fn dual_stack_wildcard_accepts_ipv4_over_loopback() {
         // [::] on port 0 in dual-stack mode, reached through 127.0.0.1: loopback traffic.
         let any = Policy::default().allow_wildcard().parse("[::]:0").unwrap();
@@ -246,8 +279,11 @@ mod tests {
     #[test]
     fn v6_only_wildcard_refuses_ipv4() {
         let any = Policy::default().allow_wildcard().parse("[::]:0").unwrap();
-        let Ok(socket) = tcp_listener(any, &SocketOptions::new().v6_only()) else {
-            return; // no IPv6 on this host
+        let socket = match tcp_listener(any, &SocketOptions::new().v6_only()) {
+            Ok(socket) => socket,
+            // A host without IPv6 cannot run this check; any other error is a failure.
+            Err(err) if err.kind() == io::ErrorKind::AddrNotAvailable => return,
+            Err(err) => panic!("{err}"),
         };
         assert!(socket.only_v6().unwrap());
         let listener: TcpListener = socket.into();

@@ -95,6 +95,7 @@ fn netns_peer_process() {
         ["connect", addr] => connect(addr),
         ["udprecv", addr, policy, join] => udp_receive(addr, policy, join),
         ["udpsend", from, to] => udp_send(from, to),
+        ["dualstack", addr] => report_dual_stack(addr),
         _ => EXIT_USAGE,
     };
     std::process::exit(code);
@@ -216,6 +217,9 @@ fn serve(addr: &str, policy: &str, mode: &str) -> i32 {
         "dualstack" => {
             tcp_listener(addr, &SocketOptions::new().dual_stack()).map(TcpListener::from)
         }
+        // No IPv6 choice: the system's default, the rule of every path.
+        "socket2" => tcp_listener(addr, &SocketOptions::new()).map(TcpListener::from),
+        "tokio" => tokio_listener(addr),
         _ => return EXIT_USAGE,
     };
     let listener = match listener {
@@ -236,6 +240,33 @@ fn serve(addr: &str, policy: &str, mode: &str) -> i32 {
         // Accept and close: a completed handshake is what the clients test.
         let _ = listener.accept();
     }
+}
+
+/// `bind_guard::tokio::bind_tcp` on a runtime of its own, handed back as a std listener.
+fn tokio_listener(addr: bind_guard::BindAddr) -> std::io::Result<TcpListener> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()?;
+    let listener = runtime.block_on(bind_guard::tokio::bind_tcp(addr))?;
+    let listener = listener.into_std()?;
+    listener.set_nonblocking(false)?;
+    Ok(listener)
+}
+
+/// Says the library's reading of the IPv6 default (`V6ONLY true|false|unknown`) and
+/// its wildcard warning for `addr` (`WARNING text`).
+fn report_dual_stack(addr: &str) -> i32 {
+    let v6only = bind_guard::sysctl::ipv6_v6only_default()
+        .map_or("unknown".to_owned(), |v| v.to_string());
+    say(&format!("V6ONLY {v6only}"));
+    let Ok(set) = bind_guard::BindSet::parse(&Policy::default().allow_wildcard(), addr) else {
+        return EXIT_USAGE;
+    };
+    say(&format!(
+        "WARNING {}",
+        bind_guard::env::wildcard_warning(&set).unwrap_or_default()
+    ));
+    EXIT_CONNECTED
 }
 
 /// One TCP connection attempt with a short timeout; the exit code says what happened.
@@ -841,4 +872,31 @@ fn netns_an_address_of_one_link_is_reachable_through_another() {
     lab.ip(lab.c(), &["-6", "route", "add", "2001:2::/64", "via", A2_V6]);
     assert_eq!(lab.connect(lab.c(), bound_v4), Outcome::Connected);
     assert_eq!(lab.connect(lab.c(), bound_v6), Outcome::Connected);
+}
+
+/// `[::]` follows one rule on every bind path: the system's `IPV6_V6ONLY` default
+/// (`net.ipv6.bindv6only`), which the library reads in the same namespace; the wildcard
+/// warning lists the IPv4 addresses exactly when the socket takes IPv4.
+#[test]
+fn netns_every_bind_path_gives_the_ipv6_wildcard_the_system_default() {
+    let Some(lab) = lab_or_skip("netns_every_bind_path_gives_the_ipv6_wildcard_the_system_default")
+    else {
+        return;
+    };
+    for (bindv6only, also_v4) in [("1", false), ("0", true)] {
+        lab.sysctl(&lab.a, "net.ipv6.bindv6only", bindv6only);
+        let mut report = lab.spawn(&lab.a, "dualstack [::]:8080");
+        assert_eq!(report.line_starting("V6ONLY "), (!also_v4).to_string());
+        let warning = report.line_starting("WARNING ");
+        assert_eq!(warning.contains(A_V4), also_v4, "bindv6only={bindv6only}: {warning}");
+        assert!(warning.contains(A_V6), "{warning}");
+        for mode in ["plain", "socket2", "tokio"] {
+            let (_server, bound) = lab.serve("[::]:0", "wildcard", mode);
+            let port = bound.port();
+            assert_eq!(lab.connect(&lab.b, with_port(A_V6, port)), Outcome::Connected);
+            let v4 = lab.connect(&lab.b, with_port(A_V4, port));
+            let expected = if also_v4 { Outcome::Connected } else { Outcome::Refused };
+            assert_eq!(v4, expected, "{mode} with bindv6only={bindv6only}");
+        }
+    }
 }

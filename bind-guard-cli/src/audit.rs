@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 
-use bind_guard::{ErrorKind, Policy, Scope};
+use bind_guard::{ErrorKind, Escaped, Policy, Scope};
 use serde::Serialize;
 
 use crate::json::{ErrorJson, family};
@@ -155,8 +155,10 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy) -> String {
         let _ = writeln!(out, "no listening TCP or bound UDP sockets");
         return out;
     }
+    // A process name is chosen by whoever started the process, any local user: printed
+    // raw, `\x1b[1A\x1b[2K` in it would erase the row above from the reader's terminal.
     let owner = |row: &RowJson| match (row.pid, &row.process) {
-        (Some(pid), Some(name)) => format!("{pid}/{name}"),
+        (Some(pid), Some(name)) => format!("{pid}/{}", Escaped::new(name)),
         (Some(pid), None) => pid.to_string(),
         (None, _) => "-".to_owned(),
     };

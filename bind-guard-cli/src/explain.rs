@@ -519,7 +519,7 @@ fn dual_stack_note(bindv6only: Option<u8>) -> String {
 
 /// `net.ipv6.bindv6only` of this host, when `/proc/sys` has it.
 fn bindv6only() -> Option<u8> {
-    bind_guard::ipv6_v6only_default().map(u8::from)
+    bind_guard::sysctl::ipv6_v6only_default().map(u8::from)
 }
 
 #[cfg(test)]

@@ -124,3 +124,46 @@ mod tests {
         assert_eq!(Escaped::cut("abc", 0).to_string(), "…");
     }
 }
+
+/// Every error type that quotes someone else's text prints it through [`Escaped`].
+#[cfg(all(test, feature = "std"))]
+mod every_error {
+    use alloc::format;
+    use alloc::string::ToString;
+
+    use super::Escaped;
+    use crate::Policy;
+
+    /// Erases the line above, then reverses what follows; with a quote and a backslash,
+    /// which a different escaping (such as `{:?}`) would show differently.
+    const HOSTILE: &str = "x\"\\\x1b[2K\r\x1b[1A\u{202e}\u{2028}y";
+
+    #[test]
+    fn policy_text_errors() {
+        let err = format!("default,{HOSTILE}").parse::<Policy>().unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!("policy item \"{}\" ", Escaped::new(HOSTILE))),
+            "{text}"
+        );
+        assert!(!text.chars().any(Escaped::needs_escape), "{text:?}");
+    }
+
+    #[test]
+    fn env_errors() {
+        use crate::env::EnvConfig;
+        let config = EnvConfig::new("APP_BIND").wildcard_opt_in("APP_EXPOSE");
+        let err = config
+            .load_from(|name| (name == "APP_EXPOSE").then(|| HOSTILE.into()))
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!("APP_EXPOSE=\"{}\" ", Escaped::new(HOSTILE))),
+            "{text}"
+        );
+        let err = config
+            .load_from(|name| (name == "APP_BIND").then(|| HOSTILE.into()))
+            .unwrap_err();
+        assert!(!err.to_string().chars().any(Escaped::needs_escape), "{err}");
+    }
+}

@@ -156,7 +156,9 @@ mod text;
 pub use addr::set::BindSet;
 pub use addr::{BindAddr, LocalAddr, LoopbackAddr};
 #[cfg(feature = "std")]
-pub use bind::ipv6_v6only_default;
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+#[doc(inline)]
+pub use bind::sysctl;
 #[cfg(feature = "if-addrs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "if-addrs")))]
 #[doc(inline)]

@@ -13,12 +13,12 @@
 //!   datagrams), while UDP has no `TIME_WAIT` that would need it. On Windows
 //!   `SO_REUSEADDR` lets another socket take over a bound port for TCP too, so it is
 //!   never set there.
-//! - `IPV6_V6ONLY` for IPv6 addresses, when chosen. For the IPv6 wildcard `[::]` the
-//!   choice is **required**: whether `[::]` also accepts IPv4 connections (dual-stack)
-//!   depends on the system (`net.ipv6.bindv6only` on Linux, on by default on Windows),
-//!   and a server exposed on every interface should not inherit that silently. Binding
-//!   `[::]` without [`SocketOptions::v6_only`] or [`SocketOptions::dual_stack`] is an
-//!   `InvalidInput` error that says so.
+//! - `IPV6_V6ONLY` for IPv6 addresses, when chosen with [`SocketOptions::v6_only`] or
+//!   [`SocketOptions::dual_stack`]. Without a choice the socket gets the system's
+//!   default ([`sysctl::ipv6_v6only_default`](crate::sysctl::ipv6_v6only_default)), the
+//!   one rule every bind path of this crate follows for `[::]` (see
+//!   [`BindAddr::bind_tcp`]); choosing is what this module adds, and a server that opts
+//!   in to `[::]` should choose.
 //!
 //! then bind, check the bound address with [`BindAddr::verify_bound`], and (for TCP)
 //! listen.
@@ -32,9 +32,8 @@
 //! let listener: std::net::TcpListener = socket.into();
 //! assert!(listener.local_addr()?.ip().is_loopback());
 //!
-//! // `[::]` needs a choice: here IPv6 only, so IPv4 clients cannot connect.
+//! // `[::]`, IPv6 only, so IPv4 clients cannot connect.
 //! let any = Policy::default().allow_wildcard().parse("[::]:0")?;
-//! assert!(tcp_listener(any, &SocketOptions::new()).is_err());
 //! let v6 = tcp_listener(any, &SocketOptions::new().v6_only())?;
 //! assert_eq!(v6.only_v6()?, true);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -49,7 +48,7 @@ use crate::BindAddr;
 use crate::marker::Rule;
 
 /// What an IPv6 socket accepts: IPv6 only, or IPv4 too (through IPv4-mapped
-/// addresses). Only meaningful for IPv6 addresses; required for `[::]`.
+/// addresses). Only meaningful for IPv6 addresses, and above all for `[::]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Ipv6Mode {
@@ -114,7 +113,7 @@ impl SocketOptions {
         self
     }
 
-    /// Sets the IPv6 mode (`None`: leave the system default, refused for `[::]`).
+    /// Sets the IPv6 mode (`None`: leave the system default).
     #[must_use]
     pub const fn ipv6_mode(mut self, mode: Option<Ipv6Mode>) -> Self {
         self.ipv6 = mode;
@@ -140,8 +139,8 @@ impl SocketOptions {
 ///
 /// # Errors
 ///
-/// `InvalidInput` for `[::]` without an IPv6 choice; otherwise the system's error, or
-/// an error if the socket was bound anywhere but `addr` (then it is closed).
+/// The system's error, or an error if the socket was bound anywhere but `addr` (then it
+/// is closed).
 pub fn bind_socket<P: Rule>(
     addr: BindAddr<P>,
     ty: Type,
@@ -149,16 +148,6 @@ pub fn bind_socket<P: Rule>(
     options: &SocketOptions,
 ) -> io::Result<Socket> {
     let target = *addr.as_socket_addr();
-    if target.is_ipv6() && addr.is_wildcard() && options.ipv6.is_none() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            std::format!(
-                "binding {addr} needs an explicit IPv6 mode: whether it also accepts IPv4 \
-                 depends on the system otherwise; choose SocketOptions::v6_only() (IPv6 \
-                 only) or SocketOptions::dual_stack() (IPv4 and IPv6 on every interface)"
-            ),
-        ));
-    }
     let socket = Socket::new(Domain::for_address(target), ty, protocol)?;
     // By default only stream (TCP) sockets reuse addresses: see the module docs.
     let reuse = options.reuse_address.unwrap_or(ty == Type::STREAM);
@@ -206,7 +195,6 @@ mod tests {
     use crate::{BindAddr, Policy};
     use std::io::{Read, Write};
     use std::net::{TcpListener, TcpStream};
-    use std::string::ToString;
     use std::time::Duration;
 
     #[test]
@@ -296,12 +284,17 @@ mod tests {
     }
 
     #[test]
-    fn ipv6_wildcard_without_a_choice_is_refused() {
+    fn ipv6_wildcard_without_a_choice_gets_the_system_default() {
         let any = Policy::default().allow_wildcard().parse("[::]:0").unwrap();
-        let err = udp_socket(any, &SocketOptions::new()).unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
-        assert!(err.to_string().contains("dual_stack()"), "{err}");
-        // The IPv4 wildcard has no such question; specific IPv6 addresses neither.
-        assert!(udp_socket(BindAddr::loopback_v6(0), &SocketOptions::new()).is_ok());
+        let socket = match udp_socket(any, &SocketOptions::new()) {
+            Ok(socket) => socket,
+            Err(err) if err.kind() == io::ErrorKind::AddrNotAvailable => return, // no IPv6
+            Err(err) => panic!("{err}"),
+        };
+        // The same rule as std's and tokio's bind: the system's default, as the crate
+        // reads it (where it can; the netns tests set the sysctl both ways).
+        if let Some(v6only) = crate::sysctl::ipv6_v6only_default() {
+            assert_eq!(socket.only_v6().unwrap(), v6only);
+        }
     }
 }

@@ -256,8 +256,8 @@ fn tokio_listener(addr: bind_guard::BindAddr) -> std::io::Result<TcpListener> {
 /// Says the library's reading of the IPv6 default (`V6ONLY true|false|unknown`) and
 /// its wildcard warning for `addr` (`WARNING text`).
 fn report_dual_stack(addr: &str) -> i32 {
-    let v6only = bind_guard::sysctl::ipv6_v6only_default()
-        .map_or("unknown".to_owned(), |v| v.to_string());
+    let v6only =
+        bind_guard::sysctl::ipv6_v6only_default().map_or("unknown".to_owned(), |v| v.to_string());
     say(&format!("V6ONLY {v6only}"));
     let Ok(set) = bind_guard::BindSet::parse(&Policy::default().allow_wildcard(), addr) else {
         return EXIT_USAGE;
@@ -436,14 +436,28 @@ impl Lab {
     }
 
     /// A veth pair between two namespaces, each end with its IPv4 /24 and IPv6 /64, up.
-    fn link(&self, tag: char, one: (&str, &str, &str), two: (&str, &str, &str)) -> Result<(), String> {
+    fn link(
+        &self,
+        tag: char,
+        one: (&str, &str, &str),
+        two: (&str, &str, &str),
+    ) -> Result<(), String> {
         let (pid, n) = self.id;
         // Interface names are limited to 15 bytes; namespace names are not.
         let (dev_one, dev_two) = (format!("bg{pid}n{n}{tag}1"), format!("bg{pid}n{n}{tag}2"));
         #[rustfmt::skip]
         run(&["ip", "link", "add", &dev_one, "netns", one.0, "type", "veth", "peer", "name", &dev_two, "netns", two.0])?;
         for ((ns, v4, v6), dev) in [(one, &dev_one), (two, &dev_two)] {
-            run(&["ip", "-n", ns, "addr", "add", &format!("{v4}/24"), "dev", dev])?;
+            run(&[
+                "ip",
+                "-n",
+                ns,
+                "addr",
+                "add",
+                &format!("{v4}/24"),
+                "dev",
+                dev,
+            ])?;
             // nodad: usable at once, without duplicate address detection's delay.
             #[rustfmt::skip]
             run(&["ip", "-n", ns, "addr", "add", &format!("{v6}/64"), "dev", dev, "nodad"])?;
@@ -548,7 +562,10 @@ impl Lab {
 
 impl Drop for Lab {
     fn drop(&mut self) {
-        for ns in [Some(&self.a), Some(&self.b), self.c.as_ref()].into_iter().flatten() {
+        for ns in [Some(&self.a), Some(&self.b), self.c.as_ref()]
+            .into_iter()
+            .flatten()
+        {
             if let Err(e) = run(&["ip", "netns", "del", ns]) {
                 eprintln!("cleanup: {e}");
             }
@@ -801,7 +818,8 @@ impl Peer {
 /// server opts in with `allow_scope=broadcast` / `allow_scope=multicast`.
 #[test]
 fn netns_broadcast_and_multicast_receive_from_every_attached_network() {
-    let Some(lab) = lab_with_c_or_skip("netns_broadcast_and_multicast_receive_from_every_attached_network")
+    let Some(lab) =
+        lab_with_c_or_skip("netns_broadcast_and_multicast_receive_from_every_attached_network")
     else {
         return;
     };
@@ -845,12 +863,28 @@ fn netns_route_localnet_exposes_ipv4_loopback_to_a_neighbour() {
     let (_v6, bound_v6) = lab.serve("[::1]:0", "default", "plain");
 
     lab.sysctl(&lab.a, "net.ipv4.conf.all.route_localnet", "0");
-    assert_eq!(lab.connect(&lab.b, bound_v4), Outcome::TimedOut, "sysctl off");
-    assert_eq!(lab.connect(&lab.b, bound_v6), Outcome::TimedOut, "sysctl off");
+    assert_eq!(
+        lab.connect(&lab.b, bound_v4),
+        Outcome::TimedOut,
+        "sysctl off"
+    );
+    assert_eq!(
+        lab.connect(&lab.b, bound_v6),
+        Outcome::TimedOut,
+        "sysctl off"
+    );
 
     lab.sysctl(&lab.a, "net.ipv4.conf.all.route_localnet", "1");
-    assert_eq!(lab.connect(&lab.b, bound_v4), Outcome::Connected, "sysctl on");
-    assert_eq!(lab.connect(&lab.b, bound_v6), Outcome::TimedOut, "::1 has no route_localnet");
+    assert_eq!(
+        lab.connect(&lab.b, bound_v4),
+        Outcome::Connected,
+        "sysctl on"
+    );
+    assert_eq!(
+        lab.connect(&lab.b, bound_v6),
+        Outcome::TimedOut,
+        "::1 has no route_localnet"
+    );
 }
 
 /// Binding one address limits the destination address of the packets a socket takes,
@@ -869,7 +903,10 @@ fn netns_an_address_of_one_link_is_reachable_through_another() {
     // Without a route C cannot even send there.
     assert_ne!(lab.connect(lab.c(), bound_v4), Outcome::Connected);
     lab.ip(lab.c(), &["route", "add", "198.18.0.0/24", "via", A2_V4]);
-    lab.ip(lab.c(), &["-6", "route", "add", "2001:2::/64", "via", A2_V6]);
+    lab.ip(
+        lab.c(),
+        &["-6", "route", "add", "2001:2::/64", "via", A2_V6],
+    );
     assert_eq!(lab.connect(lab.c(), bound_v4), Outcome::Connected);
     assert_eq!(lab.connect(lab.c(), bound_v6), Outcome::Connected);
 }
@@ -888,14 +925,25 @@ fn netns_every_bind_path_gives_the_ipv6_wildcard_the_system_default() {
         let mut report = lab.spawn(&lab.a, "dualstack [::]:8080");
         assert_eq!(report.line_starting("V6ONLY "), (!also_v4).to_string());
         let warning = report.line_starting("WARNING ");
-        assert_eq!(warning.contains(A_V4), also_v4, "bindv6only={bindv6only}: {warning}");
+        assert_eq!(
+            warning.contains(A_V4),
+            also_v4,
+            "bindv6only={bindv6only}: {warning}"
+        );
         assert!(warning.contains(A_V6), "{warning}");
         for mode in ["plain", "socket2", "tokio"] {
             let (_server, bound) = lab.serve("[::]:0", "wildcard", mode);
             let port = bound.port();
-            assert_eq!(lab.connect(&lab.b, with_port(A_V6, port)), Outcome::Connected);
+            assert_eq!(
+                lab.connect(&lab.b, with_port(A_V6, port)),
+                Outcome::Connected
+            );
             let v4 = lab.connect(&lab.b, with_port(A_V4, port));
-            let expected = if also_v4 { Outcome::Connected } else { Outcome::Refused };
+            let expected = if also_v4 {
+                Outcome::Connected
+            } else {
+                Outcome::Refused
+            };
             assert_eq!(v4, expected, "{mode} with bindv6only={bindv6only}");
         }
     }

@@ -609,7 +609,10 @@ mod netns {
                 .unwrap_or_default()
                 .lines()
                 .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"));
-            let ip = Command::new("ip").arg("-V").output().is_ok_and(|o| o.status.success());
+            let ip = Command::new("ip")
+                .arg("-V")
+                .output()
+                .is_ok_and(|o| o.status.success());
             if !root || !ip {
                 assert!(
                     std::env::var("CI").as_deref() != Ok("true"),
@@ -633,7 +636,10 @@ mod netns {
         /// Runs the binary inside the namespace.
         fn run(&self, args: &[&str]) -> Run {
             let mut command = Command::new("ip");
-            command.args(["netns", "exec", &self.0]).arg(bin()).args(args);
+            command
+                .args(["netns", "exec", &self.0])
+                .arg(bin())
+                .args(args);
             run_command(command, args)
         }
 
@@ -692,7 +698,13 @@ mod netns {
         let child = Command::new("ip")
             .args(["netns", "exec", &ns.0])
             .arg(&link)
-            .args(["--exact", "netns::listener_process", "--ignored", "--nocapture", "-q"])
+            .args([
+                "--exact",
+                "netns::listener_process",
+                "--ignored",
+                "--nocapture",
+                "-q",
+            ])
             .env(LISTENER_ENV, "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -706,13 +718,20 @@ mod netns {
             .find(|line| line.starts_with("LISTENING "));
         let _ = std::fs::remove_dir_all(&dir);
         assert!(listening.is_some(), "the listener did not start");
-        let comm = std::fs::read_to_string(format!("/proc/{}/comm", child.0.id()))
-            .unwrap_or_default();
-        assert_eq!(comm.trim_end_matches('\n'), name, "the process name holds the escapes");
+        let comm =
+            std::fs::read_to_string(format!("/proc/{}/comm", child.0.id())).unwrap_or_default();
+        assert_eq!(
+            comm.trim_end_matches('\n'),
+            name,
+            "the process name holds the escapes"
+        );
 
         let run = ns.run(&["audit"]);
         assert_eq!(run.code, 1, "{run:?}");
-        assert!(!run.stdout.contains('\x1b') && !run.stdout.contains('\r'), "{run:?}");
+        assert!(
+            !run.stdout.contains('\x1b') && !run.stdout.contains('\r'),
+            "{run:?}"
+        );
         let shown = format!("{}/{}", child.0.id(), bind_guard::Escaped::new(name));
         let row = run
             .stdout
@@ -733,16 +752,19 @@ mod netns {
         let json = ns.run(&["explain", "127.0.0.1:8080", "--json"]).json();
         assert_eq!(json["route_localnet"]["on"], false, "{json}");
         let text = ns.run(&["explain", "127.0.0.1:8080"]).stdout;
-        assert!(!text.contains("route_localnet is on"), "{text}");
+        assert!(!text.contains("route_localnet is on ("), "{text}");
 
         ns.sysctl("net.ipv4.conf.all.route_localnet", "1");
         let json = ns.run(&["explain", "127.0.0.1:8080", "--json"]).json();
         assert_eq!(json["route_localnet"]["on"], true, "{json}");
         assert_eq!(json["route_localnet"]["all"], true, "{json}");
         let text = ns.run(&["explain", "127.0.0.1:8080"]).stdout;
-        assert!(text.contains("route_localnet is on"), "{text}");
+        assert!(text.contains("route_localnet is on ("), "{text}");
         let audit = ns.run(&["audit"]);
-        assert!(audit.stdout.contains("route_localnet is on"), "{audit:?}");
+        assert!(
+            audit.stdout.contains("warning: route_localnet is on ("),
+            "{audit:?}"
+        );
 
         ns.sysctl("net.ipv4.conf.all.route_localnet", "0");
         ns.sysctl("net.ipv4.conf.lo.route_localnet", "1");
@@ -752,6 +774,9 @@ mod netns {
         assert_eq!(json["route_localnet"]["interfaces"][0], "lo", "{json}");
         // Only IPv4 loopback is concerned.
         let json = ns.run(&["explain", "[::1]:8080", "--json"]).json();
-        assert!(!json["notes"].to_string().contains("route_localnet"), "{json}");
+        assert!(
+            !json["notes"].to_string().contains("route_localnet"),
+            "{json}"
+        );
     }
 }

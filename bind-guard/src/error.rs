@@ -415,7 +415,10 @@ mod tests {
         let err = BindError::new(input, ErrorKind::ControlCharacter);
         let text = err.to_string();
         let escaped = alloc::format!("\"{}\"", crate::Escaped::new(input));
-        assert!(text.starts_with(&alloc::format!("bind address {escaped} ")), "{text}");
+        assert!(
+            text.starts_with(&alloc::format!("bind address {escaped} ")),
+            "{text}"
+        );
         assert!(!text.chars().any(crate::Escaped::needs_escape), "{text:?}");
     }
 

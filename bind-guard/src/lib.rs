@@ -155,14 +155,14 @@ mod text;
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use addr::set::BindSet;
 pub use addr::{BindAddr, LocalAddr, LoopbackAddr};
-#[cfg(feature = "std")]
-#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-#[doc(inline)]
-pub use bind::sysctl;
 #[cfg(feature = "if-addrs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "if-addrs")))]
 #[doc(inline)]
 pub use bind::reachable;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+#[doc(inline)]
+pub use bind::sysctl;
 pub use error::{BindError, ErrorKind};
 pub use escape::Escaped;
 #[cfg(feature = "clap")]

@@ -165,7 +165,10 @@ mod tests {
         for name in ["all", "default", "lo", "eth0"] {
             set(name, "0\n");
         }
-        assert_eq!(read_route_localnet(&conf).unwrap(), RouteLocalnet::default());
+        assert_eq!(
+            read_route_localnet(&conf).unwrap(),
+            RouteLocalnet::default()
+        );
         assert!(!read_route_localnet(&conf).unwrap().is_on());
         set("default", "1\n"); // new interfaces only: not an exposure yet
         assert!(!read_route_localnet(&conf).unwrap().is_on());

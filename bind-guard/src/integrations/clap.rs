@@ -187,7 +187,9 @@ mod tests {
     #[test]
     fn a_hostile_bind_value_is_escaped_in_the_error() {
         let hostile = "0.0.0.0:80\x1b[2K\r\x1b[1A\u{202e}";
-        let err = listen(&[hostile], false).bind_set("127.0.0.1:1").unwrap_err();
+        let err = listen(&[hostile], false)
+            .bind_set("127.0.0.1:1")
+            .unwrap_err();
         let text = err.to_string();
         assert!(!text.chars().any(crate::Escaped::needs_escape), "{text:?}");
         assert!(

@@ -230,13 +230,18 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy) -> String {
             }
         }
         for kind in kinds {
-            let _ = writeln!(out, "hint: {}", kind.hint());
             if kind == ErrorKind::Wildcard {
-                // The library's hint names its API; here the opt-in is a flag.
+                // The library's hint names its API; here the opt-in is a flag, and never
+                // a wider policy (`--policy any` would accept every global address too).
                 let _ = writeln!(
                     out,
-                    "hint: to accept the wildcard in this audit, pass --allow-wildcard (or --policy any)"
+                    "hint: to listen on this machine only, bind 127.0.0.1 or [::1]; to accept \
+                     the wildcard in this audit, pass --allow-wildcard: it adds the wildcard, \
+                     and nothing else, to the '{}' policy",
+                    doc.policy
                 );
+            } else {
+                let _ = writeln!(out, "hint: {}", kind.hint());
             }
         }
     }
@@ -447,6 +452,27 @@ mod tests {
         );
         assert_eq!(any.code, EXIT_OK);
         assert!(any.stdout.contains("all 3 sockets are allowed"));
+    }
+
+    #[test]
+    fn hints_never_suggest_a_wider_policy() {
+        let sockets = vec![
+            socket(Proto::Tcp, "0.0.0.0:80", 1),
+            socket(Proto::Tcp, "10.0.0.1:81", 2),
+        ];
+        let outcome = report(
+            &args(PolicyName::Loopback, false),
+            sockets,
+            &BTreeMap::new(),
+            RouteLocalnetJson::off(),
+        );
+        assert!(!outcome.stdout.contains("--policy"), "{}", outcome.stdout);
+        assert!(!outcome.stdout.contains("Policy::"), "{}", outcome.stdout);
+        assert!(
+            outcome.stdout.contains("pass --allow-wildcard: it adds the wildcard, and nothing else, to the 'loopback' policy"),
+            "{}",
+            outcome.stdout
+        );
     }
 
     #[test]

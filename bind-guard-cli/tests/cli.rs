@@ -118,6 +118,24 @@ fn check_refused_exits_1_with_the_reason_on_stderr() {
     }
 }
 
+/// A hint never widens more than needed: under `--policy loopback` the way to accept
+/// the wildcard is `--allow-wildcard` (the wildcard and nothing else), never
+/// `--policy any` (which accepts every global address too).
+#[test]
+fn hints_never_suggest_a_wider_policy() {
+    for policy in ["loopback", "local", "default"] {
+        let run = run(&["check", "0.0.0.0:8080", "--policy", policy]);
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(!run.stderr.contains("--policy any"), "{policy}: {run:?}");
+        assert!(
+            run.stderr.contains(&format!(
+                "pass --allow-wildcard: it adds the wildcard, and nothing else, to the '{policy}' policy"
+            )),
+            "{policy}: {run:?}"
+        );
+    }
+}
+
 #[test]
 fn check_policies() {
     let code = |args: &[&str]| run(args).code;
@@ -440,6 +458,28 @@ fn explain_documentation_ranges() {
     }
     // A global address has no registry entry.
     assert_eq!(explain_json("8.8.8.8:53")["registry"], Value::Null);
+}
+
+/// What Linux does, said as it is: broadcast and multicast hear every network (and TCP
+/// can bind them, uselessly); an address is reachable through every interface; loopback
+/// is host-only unless route_localnet.
+#[test]
+fn explain_says_what_linux_does() {
+    for addr in ["255.255.255.255:9", "239.255.0.1:9", "[ff05::1]:9", "[::ffff:224.0.0.1]:9"] {
+        let meaning = explain_json(addr)["meaning"].as_str().unwrap().to_owned();
+        assert!(meaning.contains("every network"), "{addr}: {meaning}");
+        assert!(meaning.contains("Linux lets TCP bind it"), "{addr}: {meaning}");
+        assert!(!meaning.contains("TCP cannot"), "{addr}: {meaning}");
+    }
+    for addr in ["192.168.1.5:80", "[fd00::1]:80", "8.8.8.8:80"] {
+        let meaning = explain_json(addr)["meaning"].as_str().unwrap().to_owned();
+        assert!(meaning.contains("any of the host's interfaces"), "{addr}: {meaning}");
+    }
+    let meaning = explain_json("192.168.1.5:80")["meaning"].to_string();
+    assert!(meaning.contains("SO_BINDTODEVICE"), "{meaning}");
+    let meaning = explain_json("127.0.0.1:80")["meaning"].to_string();
+    assert!(!meaning.contains("never leave"), "{meaning}");
+    assert!(meaning.contains("route_localnet"), "{meaning}");
 }
 
 #[test]

@@ -100,10 +100,16 @@ pub struct ListenArgs {
     )]
     pub bind: Vec<String>,
     /// Whether `--expose` was given: the opt-in that lets a wildcard `--bind` through.
+    /// It adds exactly the wildcard ([`Policy::allow_wildcard`]) to the application's
+    /// policy and nothing else: under [`bind_set_with`](ListenArgs::bind_set_with) and
+    /// [`Policy::loopback_only`], `--expose` accepts `0.0.0.0` and still refuses
+    /// `10.0.0.1`. (At compile time the types say the same: `bind_addr!` refuses
+    /// `allow_wildcard` into a `LoopbackAddr`.)
     #[arg(
         long,
         help = "Allow a wildcard --bind address (0.0.0.0 or [::]): listen on every \
-                interface, reachable from every network this host is on"
+                interface, reachable from every network this host is on. It allows the \
+                wildcard and nothing else"
     )]
     pub expose: bool,
 }

@@ -76,6 +76,12 @@ impl EnvConfig {
     /// A variable that, set to `1`, `true`, `yes` or `on` (any case), opts in to the
     /// wildcard; `0`, `false`, `no`, `off`, empty or unset leave it refused. Any other
     /// value is an error rather than a guess.
+    ///
+    /// The opt-in adds exactly the wildcard ([`Policy::allow_wildcard`]) to the
+    /// [`policy`](EnvConfig::policy) and nothing else: under
+    /// [`Policy::loopback_only`] it lets `0.0.0.0:8080` through and still refuses
+    /// `10.0.0.1:8080`. (At compile time the types say the same: `bind_addr!` refuses
+    /// `allow_wildcard` into a `LoopbackAddr`.)
     #[must_use]
     pub fn wildcard_opt_in(mut self, var: impl Into<Cow<'static, str>>) -> Self {
         self.wildcard_var = Some(var.into());
@@ -242,7 +248,9 @@ pub enum EnvError {
 
 fn opt_in_hint(var: Option<&str>) -> String {
     match var {
-        Some(var) => std::format!(" (or set {var}=1 to listen on every interface on purpose)"),
+        Some(var) => std::format!(
+            " (or set {var}=1 to allow the wildcard, and only the wildcard, on purpose)"
+        ),
         None => String::new(),
     }
 }
@@ -410,6 +418,17 @@ mod tests {
         assert!(
             err.to_string()
                 .starts_with("the default listen address: bind address"),
+            "{err}"
+        );
+        // The hint offers the opt-in as what it is: the wildcard and nothing more.
+        let err = config()
+            .policy(Policy::loopback_only())
+            .load_from(env(&[("APP_BIND", "0.0.0.0:80")]))
+            .unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "(or set APP_EXPOSE=1 to allow the wildcard, and only the wildcard, on purpose)"
+            ),
             "{err}"
         );
         // A narrower policy applies to the variable; the opt-in only adds the wildcard.

@@ -841,6 +841,40 @@ fn netns_broadcast_and_multicast_receive_from_every_attached_network() {
     }
 }
 
+/// What the namespace test above proves, the rule says: the default refuses broadcast
+/// and multicast addresses (IPv4, IPv6 and IPv4-mapped) like the wildcard, with a
+/// reason, and `allow_scope` opts in, in the builder and in the policy text alike.
+#[test]
+#[ignore = "the default rule refuses broadcast and multicast with the rule table of the macro helper (issue 9, item 5); enabled when it is merged"]
+fn broadcast_and_multicast_are_refused_by_default_and_allowed_by_scope() {
+    use bind_guard::{BindAddr, Scope};
+    let cases = [
+        ("255.255.255.255:9", Scope::Broadcast),
+        ("[::ffff:255.255.255.255]:9", Scope::Broadcast),
+        ("239.255.42.1:9", Scope::Multicast),
+        ("224.0.0.1:9", Scope::Multicast),
+        ("[ff02::1]:9", Scope::Multicast),
+        ("[ff05::1:3]:9", Scope::Multicast),
+        ("[::ffff:239.1.2.3]:9", Scope::Multicast),
+    ];
+    for (addr, scope) in cases {
+        let err = addr.parse::<BindAddr>().unwrap_err();
+        assert!(err.kind().is_refusal(), "{addr}: {err}");
+        assert!(err.to_string().contains(scope.name()), "{addr}: {err}");
+        assert!(Policy::default().parse(addr).is_err(), "{addr}");
+        assert!(Policy::new().parse(addr).is_err(), "{addr}");
+        let builder = Policy::default().allow_scope(scope);
+        assert!(
+            builder.parse(addr).is_ok(),
+            "{addr} with allow_scope({scope})"
+        );
+        let text: Policy = format!("default,allow_scope={scope}").parse().unwrap();
+        assert!(text.parse(addr).is_ok(), "{addr} with allow_scope={scope}");
+        // The opt-in is that scope only, and never the wildcard.
+        assert!(builder.parse("0.0.0.0:9").is_err());
+    }
+}
+
 /// `net.ipv4.conf.*.route_localnet=1` (which kube-proxy sets on every Kubernetes node,
 /// CVE-2020-8558) makes a listener on 127.0.0.1 reachable from a neighbour that routes
 /// 127.0.0.1 to this host; with the sysctl off (the kernel's default) the packets are

@@ -77,6 +77,7 @@
 //! | `ipv4_mapped` | string or null | for `::ffff:a.b.c.d`, the IPv4 address it carries |
 //! | `registry` | object or null | the most specific IANA special-purpose registry entry: `prefix`, `name`, `rfc`, `globally_reachable` (bool or null) |
 //! | `dual_stack` | object or null | for the IPv6 wildcard only: `bindv6only` (0, 1, or null when unreadable) and `also_ipv4` (bool or null: whether a new `[::]` socket on this host also takes IPv4) |
+//! | `route_localnet` | object or null | for IPv4 loopback (and its IPv4-mapped form) only: `on` (bool, or null when unreadable: whether other hosts can reach 127.0.0.0/8 here), `all` (bool: `net.ipv4.conf.all.route_localnet`), `interfaces` (names whose own setting is 1), `error` (string or null: why it could not be read) |
 //! | `meaning` | string | one sentence on what binding it means |
 //! | `notes` | array of strings | dual-stack, IPv4-mapped and other remarks |
 //! | `policies` | object | `loopback`, `local`, `default`, `any`: each `{ "allowed": bool, "error": error object or null }` |
@@ -90,6 +91,7 @@
 //! | `sockets` | array | one row per listening TCP socket and bound, unconnected UDP socket, sorted by protocol, port and address |
 //! | `refused` | number | how many rows the policy refuses (exit code 1 when not 0) |
 //! | `owners_complete` | bool | whether every socket's owner could be read (`false` when some processes' file descriptors are unreadable: run as root to see them all) |
+//! | `route_localnet` | object | as for `explain`: when `on`, sockets on 127.0.0.0/8 are reachable from neighbours, whatever their verdict |
 //!
 //! Each row of `sockets`:
 //!
@@ -127,7 +129,9 @@ use clap::{Parser, Subcommand, ValueEnum};
     version,
     about = "Check, explain and audit server bind addresses (127.0.0.1 vs 0.0.0.0)",
     long_about = "Check, explain and audit server bind addresses.\n\n\
-        127.0.0.1 and ::1 are loopback: only this machine can connect. 0.0.0.0 and [::] are \
+        127.0.0.1 and ::1 are loopback: only this machine can connect (unless \
+        net.ipv4.conf.*.route_localnet is 1, which opens IPv4 loopback to neighbours; \
+        explain and audit warn about it). 0.0.0.0 and [::] are \
         the wildcard: the server listens on every interface and every network this host is \
         on can reach it. bind-guard refuses the wildcard unless you opt in.",
     after_help = "Exit codes: 0 allowed, 1 refused by the policy, 2 not an address or usage error.\n\

@@ -465,15 +465,26 @@ fn explain_documentation_ranges() {
 /// is host-only unless route_localnet.
 #[test]
 fn explain_says_what_linux_does() {
-    for addr in ["255.255.255.255:9", "239.255.0.1:9", "[ff05::1]:9", "[::ffff:224.0.0.1]:9"] {
+    for addr in [
+        "255.255.255.255:9",
+        "239.255.0.1:9",
+        "[ff05::1]:9",
+        "[::ffff:224.0.0.1]:9",
+    ] {
         let meaning = explain_json(addr)["meaning"].as_str().unwrap().to_owned();
         assert!(meaning.contains("every network"), "{addr}: {meaning}");
-        assert!(meaning.contains("Linux lets TCP bind it"), "{addr}: {meaning}");
+        assert!(
+            meaning.contains("Linux lets TCP bind it"),
+            "{addr}: {meaning}"
+        );
         assert!(!meaning.contains("TCP cannot"), "{addr}: {meaning}");
     }
     for addr in ["192.168.1.5:80", "[fd00::1]:80", "8.8.8.8:80"] {
         let meaning = explain_json(addr)["meaning"].as_str().unwrap().to_owned();
-        assert!(meaning.contains("any of the host's interfaces"), "{addr}: {meaning}");
+        assert!(
+            meaning.contains("any of the host's interfaces"),
+            "{addr}: {meaning}"
+        );
     }
     let meaning = explain_json("192.168.1.5:80")["meaning"].to_string();
     assert!(meaning.contains("SO_BINDTODEVICE"), "{meaning}");

@@ -87,6 +87,7 @@ fn netns_peer_process() {
         ["udprecv", addr, policy, join] => udp_receive(addr, policy, join),
         ["udpsend", from, to] => udp_send(from, to),
         ["dualstack", addr] => report_dual_stack(addr),
+        ["bindset", list] => bind_set(list),
         _ => EXIT_USAGE,
     };
     std::process::exit(code);
@@ -258,6 +259,24 @@ fn report_dual_stack(addr: &str) -> i32 {
         bind_guard::env::wildcard_warning(&set).unwrap_or_default()
     ));
     EXIT_CONNECTED
+}
+
+/// Binds every address of `list` (the wildcard allowed) with `BindSet::bind_tcp`; says
+/// `BOUND n` or `BINDFAIL error`.
+fn bind_set(list: &str) -> i32 {
+    let Ok(set) = bind_guard::BindSet::parse(&Policy::default().allow_wildcard(), list) else {
+        return EXIT_USAGE;
+    };
+    match set.bind_tcp() {
+        Ok(listeners) => {
+            say(&format!("BOUND {}", listeners.len()));
+            EXIT_CONNECTED
+        }
+        Err(err) => {
+            say(&format!("BINDFAIL {err}"));
+            EXIT_BIND_FAILED
+        }
+    }
 }
 
 /// One TCP connection attempt with a short timeout; the exit code says what happened.
@@ -956,6 +975,18 @@ fn netns_every_bind_path_gives_the_ipv6_wildcard_the_system_default() {
             "bindv6only={bindv6only}: {warning}"
         );
         assert!(warning.contains(A_V6), "{warning}");
+        // A set with both wildcards on one port: bound when [::] is IPv6-only; when it is
+        // dual-stack the error says that [::] took the IPv4 port too.
+        let mut set = lab.spawn(&lab.a, "bindset [::]:8081,0.0.0.0:8081");
+        if also_v4 {
+            let fail = set.line_starting("BINDFAIL ");
+            assert!(
+                fail.contains("[::]:8081 also takes IPv4 on this host"),
+                "{fail}"
+            );
+        } else {
+            assert_eq!(set.line_starting("BOUND "), "2");
+        }
         for mode in ["plain", "socket2", "tokio"] {
             let (_server, bound) = lab.serve("[::]:0", "wildcard", mode);
             let port = bound.port();

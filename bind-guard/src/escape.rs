@@ -14,8 +14,10 @@ use core::fmt;
 ///
 /// Escaped are the C0 and C1 control characters (`\x1b`, `\r`, `\u{9b}`, …, written as
 /// `\n`, `\r`, `\t` or `\u{…}`), `DEL`, the Unicode bidirectional overrides and
-/// isolates (`U+202A`–`U+202E`, `U+2066`–`U+2069`, which reorder what follows them),
-/// the line and paragraph separators, zero-width characters and the byte-order mark.
+/// isolates (`U+202A`–`U+202E`, `U+2066`–`U+2069`, which reorder what follows them) and
+/// marks (`U+200E`, `U+200F`, `U+061C`), the line and paragraph separators, and
+/// invisible characters (zero-width characters, the soft hyphen, invisible operators,
+/// tag characters, the byte-order mark).
 /// A backslash is doubled, so an escaped text cannot pass for an escape. Other
 /// characters, including non-ASCII letters, are kept.
 ///
@@ -62,12 +64,18 @@ impl<'a> Escaped<'a> {
     pub const fn needs_escape(c: char) -> bool {
         matches!(c,
             '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
-            // Bidirectional embeddings, overrides and isolates; marks.
-            | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+            // Bidirectional embeddings, overrides and isolates; marks (the Arabic letter
+            // mark too).
+            | '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
             // Line and paragraph separators.
             | '\u{2028}' | '\u{2029}'
-            // Zero-width characters and the byte-order mark.
-            | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+            // Invisible characters: soft hyphen, zero-width characters, word joiner and
+            // invisible operators, deprecated format characters, the byte-order mark,
+            // interlinear annotations and tag characters.
+            | '\u{ad}' | '\u{180e}' | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}'
+            | '\u{206a}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'
+            | '\u{e0001}' | '\u{e0020}'..='\u{e007f}')
     }
 }
 
@@ -109,6 +117,23 @@ mod tests {
             shown,
             r"a\u{1b}[2K\r\u{1b}[1A\u{7}\u{9b}31m\u{202e}\u{2066}\u{200b}\u{feff}\u{2028}z"
         );
+    }
+
+    #[test]
+    fn invisible_and_bidi_marks_are_escaped() {
+        for c in [
+            '\u{61c}',
+            '\u{ad}',
+            '\u{180e}',
+            '\u{2064}',
+            '\u{206f}',
+            '\u{fffb}',
+            '\u{e0041}',
+        ] {
+            let text = alloc::format!("a{c}b");
+            let shown = Escaped::new(&text).to_string();
+            assert_eq!(shown, alloc::format!("a\\u{{{:x}}}b", u32::from(c)));
+        }
     }
 
     #[test]

@@ -298,13 +298,37 @@ impl Outcome {
 fn main() -> ExitCode {
     // clap prints help and version on stdout with exit code 0, and usage errors on
     // stderr with exit code 2: the convention `check` follows for unusable input too.
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version hold no one else's text: clap prints them, in color.
+        Err(err) if !err.use_stderr() => err.exit(),
+        Err(err) => return ExitCode::from(emit(clap_outcome(&err))),
+    };
     let outcome = match &cli.command {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Audit(args) => audit::run(args),
     };
     ExitCode::from(emit(outcome))
+}
+
+/// What clap would print for a usage error, with the same exit code, on stderr, but plain
+/// (no colors) and through the one escaping rule: a usage error quotes the argument it
+/// refused, which may hold terminal controls.
+fn clap_outcome(err: &clap::Error) -> Outcome {
+    let rendered = err.render().to_string();
+    let text: String = rendered
+        .split_inclusive('\n')
+        .map(|line| match line.strip_suffix('\n') {
+            Some(line) => format!("{}\n", bind_guard::Escaped::new(line)),
+            None => bind_guard::Escaped::new(line).to_string(),
+        })
+        .collect();
+    Outcome {
+        code: u8::try_from(err.exit_code()).unwrap_or(EXIT_UNUSABLE),
+        stdout: String::new(),
+        stderr: text,
+    }
 }
 
 /// Writes an outcome and returns the exit code to use.

@@ -106,6 +106,20 @@ fn check_refused_exits_1_with_the_reason_on_stderr() {
     }
 }
 
+/// clap's own usage errors quote the refused argument: through the escaping rule too.
+#[test]
+fn usage_errors_escape_the_argument() {
+    let hostile = "x\x1b[1A\x1b[2K\ry";
+    let run = run(&["check", "127.0.0.1:80", "--policy", hostile]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        !run.stderr.contains('\x1b') && !run.stderr.contains('\r'),
+        "{run:?}"
+    );
+    // (clap's plain rendering drops the escape sequences; the carriage return would stay.)
+    assert!(run.stderr.contains(r"\ry'"), "{run:?}");
+}
+
 /// A hint never widens more than needed: under `--policy loopback` the way to accept
 /// the wildcard is `--allow-wildcard` (the wildcard and nothing else), never
 /// `--policy any` (which accepts every global address too).

@@ -212,6 +212,9 @@ fn serve(addr: &str, policy: &str, mode: &str) -> i32 {
         // No IPv6 choice: the system's default, the rule of every path.
         "socket2" => tcp_listener(addr, &SocketOptions::new()).map(TcpListener::from),
         "tokio" => tokio_listener(addr),
+        mode if mode.starts_with("device:") => {
+            device_listener(addr, mode.trim_start_matches("device:"))
+        }
         _ => return EXIT_USAGE,
     };
     let listener = match listener {
@@ -232,6 +235,23 @@ fn serve(addr: &str, policy: &str, mode: &str) -> i32 {
         // Accept and close: a completed handshake is what the clients test.
         let _ = listener.accept();
     }
+}
+
+/// A TCP listener on `addr` that is also bound to the device `interface`
+/// (`SO_BINDTODEVICE`, through socket2's `bind_device`): what limits a socket to one
+/// interface, which the address alone does not.
+fn device_listener(addr: bind_guard::BindAddr, interface: &str) -> std::io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let target = *addr.as_socket_addr();
+    let socket = Socket::new(
+        Domain::for_address(target),
+        Type::STREAM,
+        Some(Protocol::TCP),
+    )?;
+    socket.bind_device(Some(interface.as_bytes()))?;
+    socket.bind(&target.into())?;
+    socket.listen(16)?;
+    Ok(socket.into())
 }
 
 /// `bind_guard::tokio::bind_tcp` on a runtime of its own, handed back as a std listener.
@@ -452,9 +472,7 @@ impl Lab {
         one: (&str, &str, &str),
         two: (&str, &str, &str),
     ) -> Result<(), String> {
-        let (pid, n) = self.id;
-        // Interface names are limited to 15 bytes; namespace names are not.
-        let (dev_one, dev_two) = (format!("bg{pid}n{n}{tag}1"), format!("bg{pid}n{n}{tag}2"));
+        let (dev_one, dev_two) = (self.device(tag, 1), self.device(tag, 2));
         #[rustfmt::skip]
         run(&["ip", "link", "add", &dev_one, "netns", one.0, "type", "veth", "peer", "name", &dev_two, "netns", two.0])?;
         for ((ns, v4, v6), dev) in [(one, &dev_one), (two, &dev_two)] {
@@ -484,6 +502,13 @@ impl Lab {
             }
         }
         Ok(())
+    }
+
+    /// The name of end `end` (1 or 2) of link `tag` (`a`: A–B, `c`: A–C). Interface
+    /// names are limited to 15 bytes; namespace names are not.
+    fn device(&self, tag: char, end: u8) -> String {
+        let (pid, n) = self.id;
+        format!("bg{pid}n{n}{tag}{end}")
     }
 
     /// Sets a sysctl inside `ns` (`key` as a path under /proc/sys, with dots).
@@ -953,6 +978,13 @@ fn netns_an_address_of_one_link_is_reachable_through_another() {
     );
     assert_eq!(lab.connect(lab.c(), bound_v4), Outcome::Connected);
     assert_eq!(lab.connect(lab.c(), bound_v6), Outcome::Connected);
+
+    // Device binding is what limits a socket to one interface: the same address bound
+    // to the A–B link's device takes B's connections and no longer C's.
+    let device = format!("device:{}", lab.device('a', 1));
+    let (_on_device, bound) = lab.serve(&format!("{A_V4}:0"), "default", &device);
+    assert_eq!(lab.connect(&lab.b, bound), Outcome::Connected);
+    assert_ne!(lab.connect(lab.c(), bound), Outcome::Connected);
 }
 
 /// `[::]` follows one rule on every bind path: the system's `IPV6_V6ONLY` default

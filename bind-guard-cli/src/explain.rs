@@ -106,7 +106,8 @@ pub(crate) struct RouteLocalnetJson {
     /// Whether 127.0.0.0/8 is reachable from some network (`all` or an interface);
     /// `null` when it could not be read.
     on: Option<bool>,
-    all: bool,
+    /// `net.ipv4.conf.all.route_localnet`; `null` when it could not be read.
+    all: Option<bool>,
     interfaces: Vec<String>,
     /// Why it could not be read; then `on` is `null`.
     error: Option<String>,
@@ -118,7 +119,7 @@ impl RouteLocalnetJson {
     pub(crate) fn off() -> RouteLocalnetJson {
         RouteLocalnetJson {
             on: Some(false),
-            all: false,
+            all: Some(false),
             interfaces: Vec::new(),
             error: None,
         }
@@ -130,13 +131,13 @@ impl RouteLocalnetJson {
         match bind_guard::sysctl::route_localnet() {
             Ok(localnet) => RouteLocalnetJson {
                 on: Some(localnet.is_on()),
-                all: localnet.all(),
+                all: Some(localnet.all()),
                 interfaces: localnet.interfaces().to_vec(),
                 error: None,
             },
             Err(err) => RouteLocalnetJson {
                 on: None,
-                all: false,
+                all: None,
                 interfaces: Vec::new(),
                 error: Some(err.to_string()),
             },
@@ -156,7 +157,7 @@ impl RouteLocalnetJson {
         if self.on != Some(true) {
             return None;
         }
-        let which = if self.all {
+        let which = if self.all == Some(true) {
             "net.ipv4.conf.all.route_localnet=1".to_owned()
         } else {
             let names: Vec<String> = self

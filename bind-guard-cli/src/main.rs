@@ -77,7 +77,7 @@
 //! | `ipv4_mapped` | string or null | for `::ffff:a.b.c.d`, the IPv4 address it carries |
 //! | `registry` | object or null | the most specific IANA special-purpose registry entry: `prefix`, `name`, `rfc`, `globally_reachable` (bool or null) |
 //! | `dual_stack` | object or null | for the IPv6 wildcard only: `bindv6only` (0, 1, or null when unreadable) and `also_ipv4` (bool or null: whether a new `[::]` socket on this host also takes IPv4) |
-//! | `route_localnet` | object or null | for IPv4 loopback (and its IPv4-mapped form) only: `on` (bool, or null when unreadable: whether other hosts can reach 127.0.0.0/8 here), `all` (bool: `net.ipv4.conf.all.route_localnet`), `interfaces` (names whose own setting is 1), `error` (string or null: why it could not be read) |
+//! | `route_localnet` | object or null | for IPv4 loopback (and its IPv4-mapped form) only: `on` (bool, or null when unreadable: whether other hosts can reach 127.0.0.0/8 here), `all` (bool or null: `net.ipv4.conf.all.route_localnet`), `interfaces` (names whose own setting is 1), `error` (string or null: why it could not be read) |
 //! | `meaning` | string | one sentence on what binding it means |
 //! | `notes` | array of strings | dual-stack, IPv4-mapped and other remarks |
 //! | `policies` | object | `loopback`, `local`, `default`, `any`: each `{ "allowed": bool, "error": error object or null }` |

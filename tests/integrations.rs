@@ -257,7 +257,7 @@ fn bind_and_expose() {
         "{exposed}"
     );
     assert!(exposed.iter().any(|a| a.ip().is_ipv6()), "{exposed}");
-    if bind_guard::ipv6_v6only_default() == Some(false) {
+    if bind_guard::sysctl::ipv6_v6only_default() == Some(false) {
         // [::] takes IPv4 too here, so one socket serves both: binding 0.0.0.0 as well
         // would fail.
         assert_eq!(exposed.to_string(), "[::]:8080");

@@ -512,7 +512,7 @@ fn an_opt_in_alone_is_the_wildcard_on_the_port_below_never_a_no_op() {
         Setup::with(Src::Config, "127.0.0.1:0").arg("--expose"),
         Setup::with(Src::Config, "127.0.0.1:0").var("APP_EXPOSE", "1"),
     ] {
-        let dual = bind_guard::ipv6_v6only_default() == Some(false);
+        let dual = bind_guard::sysctl::ipv6_v6only_default() == Some(false);
         let running = setup.serving(if dual { 1 } else { 2 });
         assert!(
             running.addrs.iter().all(|a| a.ip().is_unspecified()),

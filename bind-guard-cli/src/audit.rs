@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 
-use bind_guard::{ErrorKind, Policy, Scope};
+use bind_guard::{ErrorKind, Escaped, Policy, Scope};
 use serde::Serialize;
 
 use crate::audit_filter::{AuditFilter, running_as_root};
+use crate::explain::RouteLocalnetJson;
 use crate::json::{ErrorJson, family};
 use crate::{EXIT_OK, EXIT_REFUSED, Outcome, PolicyArgs};
 
@@ -91,18 +92,24 @@ struct AuditJson {
     sockets: Vec<RowJson>,
     refused: usize,
     owners_complete: bool,
+    route_localnet: RouteLocalnetJson,
 }
 
 pub(crate) fn run(args: &AuditArgs) -> Outcome {
     match host::listening_sockets() {
-        Ok((sockets, owners)) => report(args, sockets, &owners),
+        Ok((sockets, owners)) => report(args, sockets, &owners, RouteLocalnetJson::read()),
         Err(err) => Outcome::error(err),
     }
 }
 
 /// Judges every socket and prints the report. Separate from the `/proc` reading so the
 /// rules of the report can be tested with made-up sockets.
-fn report(args: &AuditArgs, mut sockets: Vec<Socket>, owners: &Owners) -> Outcome {
+fn report(
+    args: &AuditArgs,
+    mut sockets: Vec<Socket>,
+    owners: &Owners,
+    route_localnet: RouteLocalnetJson,
+) -> Outcome {
     sockets.retain(|s| args.filter.includes(s.proto));
     sockets.sort_by_key(|s| (s.proto, s.addr.port(), s.addr.ip(), s.inode));
     let policy = args.policy.policy();
@@ -118,6 +125,7 @@ fn report(args: &AuditArgs, mut sockets: Vec<Socket>, owners: &Owners) -> Outcom
         owners_complete: rows.iter().all(|row| row.pid.is_some()),
         refused,
         sockets: rows,
+        route_localnet,
     };
     if args.json {
         return Outcome::json(code, &doc);
@@ -169,12 +177,19 @@ fn row(
 /// The table, then each refusal and the library's hint for each kind of refusal.
 fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy, root: Option<bool>) -> String {
     let mut out = String::new();
+    // Sockets on 127.0.0.0/8 count as "this machine only" in every policy, which is
+    // false while route_localnet is on: said first, whatever the sockets and the policy.
+    if let Some(warning) = doc.route_localnet.warning() {
+        let _ = writeln!(out, "warning: {warning}\n");
+    }
     if doc.sockets.is_empty() {
         let _ = writeln!(out, "no listening TCP or bound UDP sockets");
         return out;
     }
+    // A process name is chosen by whoever started the process, any local user: printed
+    // raw, `\x1b[1A\x1b[2K` in it would erase the row above from the reader's terminal.
     let owner = |row: &RowJson| match (row.pid, &row.process) {
-        (Some(pid), Some(name)) => format!("{pid}/{name}"),
+        (Some(pid), Some(name)) => format!("{pid}/{}", Escaped::new(name)),
         (Some(pid), None) => pid.to_string(),
         (None, _) => "-".to_owned(),
     };
@@ -240,12 +255,19 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy, root: Option<bool>
             }
         }
         for kind in kinds {
-            let _ = writeln!(out, "hint: {}", kind.hint());
-            if kind.is_about_the_wildcard() {
+            if kind == ErrorKind::Wildcard {
+                // Here the opt-in is a flag, and never a wider policy (`--policy
+                // default,allow_wildcard` on a narrower base would accept more than the
+                // wildcard).
                 let _ = writeln!(
                     out,
-                    "hint: to accept the wildcard in this audit, pass --allow-wildcard"
+                    "hint: to listen on this machine only, bind 127.0.0.1 or [::1]; to accept \
+                     the wildcard in this audit, pass --allow-wildcard: it adds the wildcard, \
+                     and nothing else, to the '{}' policy",
+                    doc.policy
                 );
+            } else {
+                let _ = writeln!(out, "hint: {}", kind.hint());
             }
         }
         let _ = writeln!(
@@ -429,7 +451,12 @@ mod tests {
                 name: Some("sshd".to_owned()),
             }],
         );
-        let outcome = report(&args(PolicyName::Default, true), sockets.clone(), &owners);
+        let outcome = report(
+            &args(PolicyName::Default, true),
+            sockets.clone(),
+            &owners,
+            RouteLocalnetJson::off(),
+        );
         assert_eq!(outcome.code, EXIT_REFUSED);
         let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
         assert_eq!(json["refused"], 1);
@@ -447,7 +474,12 @@ mod tests {
         assert_eq!(rows[2]["proto"], "udp");
         assert_eq!(rows[2]["allowed"], true);
 
-        let text = report(&args(PolicyName::Default, false), sockets.clone(), &owners);
+        let text = report(
+            &args(PolicyName::Default, false),
+            sockets.clone(),
+            &owners,
+            RouteLocalnetJson::off(),
+        );
         assert!(
             text.stdout
                 .contains("1 of 3 sockets break the 'default' policy")
@@ -461,6 +493,7 @@ mod tests {
             &args(PolicyName::DefaultAllowWildcard, false),
             sockets,
             &owners,
+            RouteLocalnetJson::off(),
         );
         assert_eq!(any.code, EXIT_OK);
         assert!(any.stdout.contains("all 3 sockets are allowed"));
@@ -491,7 +524,7 @@ mod tests {
         let mut args = args(PolicyName::Default, true);
         args.filter.ports = vec!["5353/udp".parse().unwrap()];
         args.filter.processes = vec!["sshd".to_owned()];
-        let outcome = report(&args, sockets.clone(), &owners);
+        let outcome = report(&args, sockets.clone(), &owners, RouteLocalnetJson::off());
         assert_eq!(outcome.code, EXIT_REFUSED, "node on 8080 is not listed");
         let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
         assert_eq!(json["refused"], 1);
@@ -503,18 +536,21 @@ mod tests {
         assert_eq!(rows[2]["allowed_by"], "--allow 5353/udp");
 
         args.filter.ports.push("8080/tcp".parse().unwrap());
-        assert_eq!(report(&args, sockets.clone(), &owners).code, EXIT_OK);
+        assert_eq!(
+            report(&args, sockets.clone(), &owners, RouteLocalnetJson::off()).code,
+            EXIT_OK
+        );
         // --udp audits UDP alone.
         args.filter.ports.clear();
         args.filter.udp = true;
-        let outcome = report(&args, sockets.clone(), &owners);
+        let outcome = report(&args, sockets.clone(), &owners, RouteLocalnetJson::off());
         let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
         assert_eq!(json["sockets"].as_array().unwrap().len(), 1);
         assert_eq!(outcome.code, EXIT_REFUSED);
 
         let mut text_args = self::args(PolicyName::Default, false);
         text_args.filter.processes = vec!["sshd".to_owned()];
-        let text = report(&text_args, sockets, &owners).stdout;
+        let text = report(&text_args, sockets, &owners, RouteLocalnetJson::off()).stdout;
         assert!(text.contains("listed"), "{text}");
         assert!(
             text.contains("hint: to accept a listener you expect, pass --allow PORT/PROTO"),
@@ -535,6 +571,7 @@ mod tests {
             refused: 1,
             owners_complete: false,
             sockets: rows,
+            route_localnet: RouteLocalnetJson::off(),
         };
         let as_root = text(&doc, &sockets, &policy, Some(true));
         assert!(!as_root.contains("run as root"), "{as_root}");
@@ -544,11 +581,33 @@ mod tests {
     }
 
     #[test]
+    fn hints_never_suggest_a_wider_policy() {
+        let sockets = vec![
+            socket(Proto::Tcp, "0.0.0.0:80", 1),
+            socket(Proto::Tcp, "10.0.0.1:81", 2),
+        ];
+        let outcome = report(
+            &args(PolicyName::Loopback, false),
+            sockets,
+            &BTreeMap::new(),
+            RouteLocalnetJson::off(),
+        );
+        assert!(!outcome.stdout.contains("--policy"), "{}", outcome.stdout);
+        assert!(!outcome.stdout.contains("Policy::"), "{}", outcome.stdout);
+        assert!(
+            outcome.stdout.contains("pass --allow-wildcard: it adds the wildcard, and nothing else, to the 'loopback' policy"),
+            "{}",
+            outcome.stdout
+        );
+    }
+
+    #[test]
     fn no_sockets_is_not_an_error() {
         let outcome = report(
             &args(PolicyName::Loopback, false),
             Vec::new(),
             &BTreeMap::new(),
+            RouteLocalnetJson::off(),
         );
         assert_eq!(outcome.code, EXIT_OK);
         assert!(outcome.stdout.contains("no listening"));

@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use bind_guard::{BindError, BindSet, Policy};
+use bind_guard::{BindError, BindSet, ErrorKind, Policy};
 use serde::Serialize;
 
 use crate::json::ErrorJson;
@@ -102,6 +102,15 @@ fn refusal_text(err: &BindError, args: &CheckArgs) -> String {
             args.policy.name(),
             shell_word(err.input())
         ));
+        if err.kind() == ErrorKind::Wildcard {
+            // The library's hint names its API; on the command line the opt-in is a flag.
+            // Never a wider policy: `--policy default,allow_wildcard` on a narrower base would open more.
+            text.push_str(&format!(
+                "note: to accept the wildcard here, pass --allow-wildcard: it adds the \
+                 wildcard, and nothing else, to the '{}' policy\n",
+                args.policy.name()
+            ));
+        }
     }
     text
 }

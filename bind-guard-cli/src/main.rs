@@ -31,6 +31,9 @@
 //! The schema of every command's `--json` output is in `JSON.md` beside this package's
 //! manifest, included here:
 #![doc = include_str!("../JSON.md")]
+// The `///` comments on clap arguments are the command's help text, which writes
+// addresses such as `[::1]:8080` as they are typed, not as rustdoc links.
+#![allow(rustdoc::broken_intra_doc_links)]
 
 mod audit;
 mod audit_filter;
@@ -51,7 +54,9 @@ use clap::{Parser, Subcommand};
     version,
     about = "Check, explain and audit server bind addresses (127.0.0.1 vs 0.0.0.0)",
     long_about = "Check, explain and audit server bind addresses.\n\n\
-        127.0.0.1 and ::1 are loopback: only this machine can connect. 0.0.0.0 and [::] are \
+        127.0.0.1 and ::1 are loopback: only this machine can connect (unless \
+        net.ipv4.conf.*.route_localnet is 1, which opens IPv4 loopback to neighbours; \
+        explain and audit warn about it). 0.0.0.0 and [::] are \
         the wildcard: the server listens on every interface and every network this host is \
         on can reach it. bind-guard refuses the wildcard unless you opt in.",
     after_help = "Exit codes: 0 allowed, 1 refused by the policy, 2 not an address or usage error.\n\
@@ -232,13 +237,37 @@ impl Outcome {
 fn main() -> ExitCode {
     // clap prints help and version on stdout with exit code 0, and usage errors on
     // stderr with exit code 2: the convention `check` follows for unusable input too.
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version hold no one else's text: clap prints them, in color.
+        Err(err) if !err.use_stderr() => err.exit(),
+        Err(err) => return ExitCode::from(emit(clap_outcome(&err))),
+    };
     let outcome = match &cli.command {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Audit(args) => audit::run(args),
     };
     ExitCode::from(emit(outcome))
+}
+
+/// What clap would print for a usage error, with the same exit code, on stderr, but plain
+/// (no colors) and through the one escaping rule: a usage error quotes the argument it
+/// refused, which may hold terminal controls.
+fn clap_outcome(err: &clap::Error) -> Outcome {
+    let rendered = err.render().to_string();
+    let text: String = rendered
+        .split_inclusive('\n')
+        .map(|line| match line.strip_suffix('\n') {
+            Some(line) => format!("{}\n", bind_guard::Escaped::new(line)),
+            None => bind_guard::Escaped::new(line).to_string(),
+        })
+        .collect();
+    Outcome {
+        code: u8::try_from(err.exit_code()).unwrap_or(EXIT_UNUSABLE),
+        stdout: String::new(),
+        stderr: text,
+    }
 }
 
 /// Writes an outcome and returns the exit code to use.

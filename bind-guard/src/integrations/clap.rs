@@ -105,6 +105,10 @@ pub struct ListenArgs {
     /// `localhost:PORT` stands for both loopback addresses.
     pub bind: Vec<String>,
     /// Whether `--expose` was given: the opt-in that lets a wildcard `--bind` through.
+    /// It adds exactly the wildcard ([`Policy::allow_wildcard`]) to the application's
+    /// policy and nothing else: under [`bind_set_with`](ListenArgs::bind_set_with) and
+    /// [`Policy::loopback_only`], `--expose` accepts `0.0.0.0` and still refuses
+    /// `10.0.0.1`.
     pub expose: bool,
     bind_from: Option<ValueSource>,
 }
@@ -132,7 +136,8 @@ impl ::clap::Args for ListenArgs {
                 .action(ArgAction::SetTrue)
                 .help(
                     "Listen on every interface, reachable from every network this host is on: \
-             allows a wildcard --bind (0.0.0.0, [::]), or alone, the wildcard on the usual port",
+             allows a wildcard --bind (0.0.0.0, [::]), or alone, the wildcard on the usual \
+             port. It allows the wildcard and nothing else",
                 ),
         )
     }
@@ -206,5 +211,33 @@ impl ListenArgs {
             .args(self)
             .load_from(|_| None)
             .map_err(|err| ::clap::Error::raw(ClapErrorKind::ValueValidation, err.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    fn listen(bind: &[&str], expose: bool) -> ListenArgs {
+        ListenArgs {
+            bind: bind.iter().map(ToString::to_string).collect(),
+            expose,
+            bind_from: None,
+        }
+    }
+
+    #[test]
+    fn a_hostile_bind_value_is_escaped_in_the_error() {
+        let hostile = "0.0.0.0:80\x1b[2K\r\x1b[1A\u{202e}";
+        let err = listen(&[hostile], false)
+            .bind_set(crate::BindAddr::loopback(1))
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(!text.chars().any(crate::Escaped::needs_escape), "{text:?}");
+        assert!(
+            text.contains(&std::format!("\"{}\"", crate::Escaped::new(hostile))),
+            "{text}"
+        );
     }
 }

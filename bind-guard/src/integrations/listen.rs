@@ -20,7 +20,7 @@
 //! (`--expose` alone, `APP_EXPOSE=1` alone) means what Vite's `--host` means: the
 //! wildcard on the port that would be used otherwise, for IPv4 and IPv6 (one `[::]`
 //! socket where the system's `[::]` sockets take IPv4 too, see
-//! [`ipv6_v6only_default`](crate::ipv6_v6only_default); `0.0.0.0` and `[::]` otherwise).
+//! [`sysctl::ipv6_v6only_default`](crate::sysctl::ipv6_v6only_default); `0.0.0.0` and `[::]` otherwise).
 //! Whichever source wins, a wildcard result is logged once (features `log`,
 //! `tracing`) with the addresses it is reachable on
 //! ([`wildcard_warning`](crate::env::wildcard_warning)).
@@ -348,7 +348,7 @@ impl Listen {
         }
         // One [::] socket takes IPv4 too where IPV6_V6ONLY is off by default (Linux's
         // usual setting); elsewhere, or when unknown, 0.0.0.0 and [::] each.
-        let dual_stack = crate::ipv6_v6only_default() == Some(false);
+        let dual_stack = crate::sysctl::ipv6_v6only_default() == Some(false);
         let mut addrs: Vec<Item<'_>> = Vec::new();
         for port in ports {
             if !dual_stack {

@@ -279,7 +279,7 @@ fn bind_and_expose() {
     );
 }
 
-/// A parser with no doc comment of its own, as a quick application writes it.
+// A parser with no doc comment of its own, as a quick application writes it.
 #[derive(Debug, Parser)]
 #[command(name = "app", mut_arg("bind", |arg| arg.env("LISTEN_TEST_APP_BIND")))]
 struct Bare {

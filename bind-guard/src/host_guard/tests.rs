@@ -611,3 +611,146 @@ fn refusals_name_the_fix_and_escape_the_value() {
         "{text}"
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use std::net::{Ipv4Addr, Ipv6Addr};
+    use std::string::String;
+    use std::vec::Vec;
+
+    /// What should be accepted, written independently of the guard with `std` only:
+    /// `localhost` names, the configured names of [`guard`], and the canonical text of
+    /// the bound addresses, each with an optional port.
+    fn oracle(host: &[u8]) -> bool {
+        let Ok(host) = core::str::from_utf8(host) else {
+            return false;
+        };
+        let (host, port) = match host.rsplit_once(':') {
+            Some((h, p)) if !h.ends_with(':') && (!h.starts_with('[') || h.ends_with(']')) => {
+                (h, Some(p))
+            }
+            _ => (host, None),
+        };
+        if let Some(port) = port
+            && (port.is_empty()
+                || port.len() > 5
+                || !port.bytes().all(|b| b.is_ascii_digit())
+                || port.parse::<u32>().map_or(true, |p| p > 65535))
+        {
+            return false;
+        }
+        if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+            return inner.parse::<Ipv6Addr>() == Ok(Ipv6Addr::LOCALHOST);
+        }
+        if host.parse::<Ipv4Addr>() == Ok(Ipv4Addr::LOCALHOST) {
+            return true;
+        }
+        let name = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+        let labels_ok = name.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
+        if !labels_ok || name.len() > 253 {
+            return false;
+        }
+        name == "localhost"
+            || name.ends_with(".localhost")
+            || name == "app.example.com"
+            || name == "extra.example.org"
+            || name == "tunnel.example"
+            || name.ends_with(".tunnel.example")
+    }
+
+    const PIECES: &[&str] = &[
+        "localhost",
+        "LocalHost",
+        "127.0.0.1",
+        "0.0.0.0",
+        "[::1]",
+        "[::]",
+        "::1",
+        "[::ffff:127.0.0.1]",
+        "app.example.com",
+        "example.com",
+        "tunnel.example",
+        ".tunnel.example",
+        "extra.example.org",
+        "evil",
+        "x",
+        ".",
+        "..",
+        ":",
+        ":8080",
+        ":65536",
+        ":0",
+        "@",
+        "1",
+        "0x7f",
+        "127",
+        "%2e",
+        "-",
+        "_",
+        "[",
+        "]",
+        "\0",
+        " ",
+        "\r\n",
+        "é",
+        "\u{ff0e}",
+        "0",
+        "00",
+        "com",
+    ];
+
+    fn near_misses() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(prop::sample::select(PIECES), 1..6)
+            .prop_map(|pieces| pieces.concat().into_bytes())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn only_accepted_names_and_reachable_ips_pass(
+            host in prop_oneof![
+                near_misses(),
+                "[a-zA-Z0-9.:\\[\\]@%_-]{0,40}".prop_map(String::into_bytes),
+                prop::collection::vec(any::<u8>(), 0..40),
+            ]
+        ) {
+            let g = guard();
+            let req = RequestHead { host: Field::One(&host), ..RequestHead::default() };
+            let accepted = g.check(&req).is_ok();
+            prop_assert!(!accepted || oracle(&host), "accepted {:?}", String::from_utf8_lossy(&host));
+            if let Err(refusal) = g.check(&req) {
+                let text = refusal.to_string();
+                prop_assert!(!text.chars().any(char::is_control), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_oracle_is_not_vacuous() {
+        let g = guard();
+        for host in [
+            "localhost:1",
+            "127.0.0.1",
+            "[::1]:8080",
+            "a.tunnel.example",
+            "APP.example.com.",
+        ] {
+            assert!(oracle(host.as_bytes()), "{host}");
+            let req = RequestHead {
+                host: Field::One(host.as_bytes()),
+                ..RequestHead::default()
+            };
+            assert!(g.check(&req).is_ok(), "{host}");
+        }
+        for host in ["evil", "0.0.0.0", "127.1", "[::]", "localhost:99999"] {
+            assert!(!oracle(host.as_bytes()), "{host}");
+        }
+    }
+}

@@ -177,6 +177,8 @@ pub struct Refusal<'a> {
     reason: Reason,
     /// The offending value (a host, an origin), raw.
     value: &'a [u8],
+    /// For a refused `Origin`, its host name: what the operator would add.
+    origin_name: &'a [u8],
     setting: &'a str,
 }
 
@@ -208,7 +210,11 @@ impl fmt::Display for Refusal<'_> {
             Reason::IpNotReachable => write!(f, "refused: this server does not listen on `{v}`; use http://localhost or an address it listens on, or add a host name for it to {setting}"),
             Reason::NumericHost => write!(f, "refused: `{v}` is a numeric shorthand, not an address; write the address in full (such as 127.0.0.1) or use localhost"),
             Reason::PortNotAllowed => write!(f, "refused: this server does not listen on the port of `{v}`"),
-            Reason::OriginNotAllowed => write!(f, "refused: a page of `{v}` may not send this request. If that site is yours, add its host name to {setting}"),
+            Reason::OriginNotAllowed if self.origin_name.is_empty() => write!(f, "refused: a page of `{v}` may not send this request"),
+            Reason::OriginNotAllowed => {
+                let name = Shown(self.origin_name);
+                write!(f, "refused: a page of `{v}` may not send this request. If that site is yours, add `{name}` to {setting}")
+            }
             Reason::CrossSite => f.write_str("refused: the browser marked this state-changing request as sent by another site (Sec-Fetch-Site: cross-site)"),
             Reason::NotJson => f.write_str("refused: POST requests here must have Content-Type: application/json"),
             Reason::ForwardedHostNotAllowed => write!(f, "refused: the proxy forwarded host `{v}`. If this server should answer to it, add `{v}` to {setting}"),
@@ -243,6 +249,7 @@ impl HostGuard {
         Refusal {
             reason,
             value,
+            origin_name: b"",
             setting: &self.setting,
         }
     }
@@ -374,7 +381,11 @@ impl HostGuard {
                     Host::Numeric(_) => false,
                 };
                 if !host_ok || (self.match_port && !self.ports.contains(&origin.port())) {
-                    return Err(refused);
+                    let origin_name = match origin.authority.host {
+                        Host::Name(name) if !host_ok => name,
+                        _ => b"",
+                    };
+                    return Err(Refusal { origin_name, ..refused });
                 }
             }
         }

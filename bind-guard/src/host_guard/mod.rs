@@ -385,7 +385,10 @@ impl HostGuard {
                         Host::Name(name) if !host_ok => name,
                         _ => b"",
                     };
-                    return Err(Refusal { origin_name, ..refused });
+                    return Err(Refusal {
+                        origin_name,
+                        ..refused
+                    });
                 }
             }
         }

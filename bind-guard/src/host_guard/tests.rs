@@ -597,10 +597,22 @@ fn refusals_name_the_fix_and_escape_the_value() {
     let long: &'static str = std::boxed::Box::leak("a".repeat(10_000).into_boxed_str());
     let text = g.check(&with_host(long)).unwrap_err().to_string();
     assert!(text.len() < 400, "{}", text.len());
-    let origin = g.check(&post("localhost", Some("https://Evil.example:8443"))).unwrap_err().to_string();
-    assert!(origin.contains("add `Evil.example` to the MYAPP_HOSTS environment variable"), "{origin}");
-    let null = g.check(&post("localhost", Some("null"))).unwrap_err().to_string();
-    assert_eq!(null, "refused: a page of `null` may not send this request (origin_not_allowed).");
+    let origin = g
+        .check(&post("localhost", Some("https://Evil.example:8443")))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        origin.contains("add `Evil.example` to the MYAPP_HOSTS environment variable"),
+        "{origin}"
+    );
+    let null = g
+        .check(&post("localhost", Some("null")))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        null,
+        "refused: a page of `null` may not send this request (origin_not_allowed)."
+    );
     let fixed = HostGuard::builder()
         .bound(addr("127.0.0.1:1"))
         .setting_name("allowed_hosts in /etc/myapp.toml")

@@ -1,5 +1,6 @@
 //! `HostGuardLayer` in front of a plain tower service served by hyper-util (no axum),
-//! over HTTP/1.1 and HTTP/2: for HTTP/2 the `:authority` is what the guard checks.
+//! over HTTP/1.1 and HTTP/2 (for HTTP/2 the `:authority` is what the guard checks), and
+//! in front of a tonic server.
 
 #![allow(
     clippy::unwrap_used,
@@ -143,6 +144,61 @@ async fn hyper_util_http1_and_http2() {
         assert_eq!(status, 421, "{body}");
         let same = format!("localhost:{port}");
         assert_eq!(h2_get_with_host(addr, &uri, Some(&same)).await.0, 200);
+    })
+    .await
+    .unwrap();
+}
+
+/// A gRPC-shaped service for tonic's router: answers `ok` on `/test.Echo/*`.
+#[derive(Clone)]
+struct Echo;
+
+impl tonic::server::NamedService for Echo {
+    const NAME: &'static str = "test.Echo";
+}
+
+impl Service<Request<tonic::body::Body>> for Echo {
+    type Response = Response<tonic::body::Body>;
+    type Error = Infallible;
+    type Future = Ready<Result<Self::Response, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: Request<tonic::body::Body>) -> Self::Future {
+        std::future::ready(Ok(Response::new(tonic::body::Body::new(String::from(
+            "ok",
+        )))))
+    }
+}
+
+#[tokio::test]
+async fn tonic_server() {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let guard = HostGuard::builder()
+            .listener(&listener)
+            .unwrap()
+            .build()
+            .unwrap();
+        // tonic's body is not `From<String>`: give the layer its constructor.
+        let layer =
+            HostGuardLayer::new(guard).with_body(|text: String| tonic::body::Body::new(text));
+        tokio::spawn(
+            tonic::transport::Server::builder()
+                .layer(layer)
+                .add_service(Echo)
+                .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener)),
+        );
+        let port = addr.port();
+        let ok = h2_get(addr, &format!("http://localhost:{port}/test.Echo/Call")).await;
+        assert_eq!(ok, (200, "ok".into()));
+        let (status, body) =
+            h2_get(addr, &format!("http://rebind.test:{port}/test.Echo/Call")).await;
+        assert_eq!(status, 403, "{body}");
+        assert!(body.contains("host_not_allowed"), "{body}");
     })
     .await
     .unwrap();

@@ -2,9 +2,9 @@
 //! requests are refused, whatever the address it is bound to.
 //!
 //! ```text
-//! cargo run --example host_guard                              # 127.0.0.1:8080
-//! cargo run --example host_guard -- --bind 127.0.0.1:0        # a free port
-//! BIND_GUARD_ALLOWED_HOSTS=.my-tunnel.example cargo run --example host_guard
+//! cargo run --example host_guard --features tower                          # 127.0.0.1:8080
+//! cargo run --example host_guard --features tower -- --bind 127.0.0.1:0    # a free port
+//! BIND_GUARD_ALLOWED_HOSTS=.my-tunnel.example cargo run --example host_guard --features tower
 //!
 //! curl -H 'Host: localhost' http://127.0.0.1:8080/           # ok
 //! curl -H 'Host: rebind.example' http://127.0.0.1:8080/      # 403, and how to allow it

@@ -7,13 +7,6 @@
 //! Skips (with a message) when Chromium is not installed. Each browser run is killed
 //! after a timeout and gets a fresh profile directory, removed afterwards.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -2,13 +2,6 @@
 //! requests that name it, refuses rebinding, `0.0.0.0` and cross-site requests with the
 //! fix in the body, and keeps serving after clients misbehave.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
@@ -26,7 +19,16 @@ fn example() -> PathBuf {
     let target_dir = profile_dir.parent().unwrap();
     let mut cmd = Command::new(env!("CARGO"));
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["build", "--example", "host_guard", "--target-dir"])
+        .args([
+            "build",
+            "-p",
+            "bind-guard-examples",
+            "--features",
+            "tower",
+            "--example",
+            "host_guard",
+            "--target-dir",
+        ])
         .arg(target_dir);
     if profile_dir.file_name().is_some_and(|n| n == "release") {
         cmd.arg("--release");

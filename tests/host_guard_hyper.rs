@@ -2,13 +2,6 @@
 //! over HTTP/1.1 and HTTP/2 (for HTTP/2 the `:authority` is what the guard checks), and
 //! in front of a tonic server.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::convert::Infallible;
 use std::future::Ready;
 use std::net::SocketAddr;

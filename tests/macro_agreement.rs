@@ -31,14 +31,6 @@
 //! After editing `agreement_refused.rs`, refresh its snapshot first:
 //! `TRYBUILD=overwrite cargo test --test ui` (see `tests/ui.rs`).
 
-// A test states its expectations with panics; the helpers below are part of the test.
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -395,7 +387,7 @@ fn reported_errors(stderr: &str) -> (BTreeMap<usize, Reported>, usize) {
 
 #[test]
 fn refused_literals_fail_with_the_run_time_message_at_the_literal() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     let source = std::fs::read_to_string(root.join(REFUSED_RS)).unwrap();
     let stderr = std::fs::read_to_string(root.join(REFUSED_STDERR)).unwrap_or_else(|err| {
         panic!("{REFUSED_STDERR}: {err}; run `TRYBUILD=overwrite cargo test --test ui` first")

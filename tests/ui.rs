@@ -30,8 +30,8 @@ use std::process::Command;
 #[test]
 fn ui() {
     let t = trybuild::TestCases::new();
-    t.pass("tests/ui/pass/*.rs");
-    t.compile_fail("tests/ui/fail/*.rs");
+    t.pass("ui/pass/*.rs");
+    t.compile_fail("ui/fail/*.rs");
 }
 
 /// Builds and runs `tests/ui/renamed/main.rs` in a crate whose manifest says
@@ -44,7 +44,7 @@ fn ui() {
 /// builds with the same dependency versions.
 #[test]
 fn renamed_dependency() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("renamed-dependency");
     std::fs::create_dir_all(dir.join("src")).unwrap();
     let manifest = format!(

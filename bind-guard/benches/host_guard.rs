@@ -11,13 +11,6 @@
 //! BIND_GUARD_BENCH=ratios cargo bench -p bind-guard --bench host_guard  # ratios only
 //! ```
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 mod common;
 
 use std::hint::black_box;

@@ -130,6 +130,14 @@
 //! policy lists) and keeps scopes, parsing, rules, policies and the macros.
 #![no_std]
 #![forbid(unsafe_code)]
+// Library code never panics on input: no unwrap, expect, panic or indexing. (Tests may:
+// see clippy.toml. The workspace's tests, examples and CLI keep ordinary lints.)
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -137,75 +145,59 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+// The folders follow the data: text is parsed (`text`), an address gets its IANA scope
+// (`scope`), a rule or policy decides (`rule`, `policy`), the decision becomes a typed
+// value (`addr`), the value becomes a socket (`bind`), and `integrations` connect it to
+// other crates. Each layer uses only the layers before it.
 mod addr;
-mod diagnose;
-mod error;
-pub mod marker;
-mod net_literal;
-mod net_set;
-mod parse;
-mod policy;
-mod policy_text;
-pub mod registry;
-mod rule;
-mod scope;
-
 #[cfg(feature = "std")]
 mod bind;
-#[cfg(feature = "std")]
-#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub mod env;
+mod error;
+mod escape;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub mod host_guard;
-#[cfg(feature = "std")]
-mod resolve;
-#[cfg(feature = "std")]
-mod set;
+mod integrations;
+mod policy;
+mod rule;
+mod scope;
+mod text;
 
-#[cfg(feature = "clap")]
-#[cfg_attr(docsrs, doc(cfg(feature = "clap")))]
-pub mod clap;
-#[cfg(feature = "if-addrs")]
-#[cfg_attr(docsrs, doc(cfg(feature = "if-addrs")))]
-pub mod reachable;
-#[cfg(feature = "serde")]
-#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
-pub mod serde;
-#[cfg(feature = "socket2")]
-#[cfg_attr(docsrs, doc(cfg(feature = "socket2")))]
-pub mod socket2;
-#[cfg(feature = "tokio")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
-pub mod tokio;
-
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use addr::set::BindSet;
 pub use addr::{BindAddr, LocalAddr, LoopbackAddr};
 #[cfg(feature = "std")]
 pub use bind::ipv6_v6only_default;
-pub use error::{BindError, ErrorKind};
-pub use net_literal::parse_net;
+#[cfg(feature = "if-addrs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "if-addrs")))]
+#[doc(inline)]
+pub use bind::reachable;
+pub use error::{BindError, ErrorKind, NetError};
+pub use escape::Escaped;
+#[cfg(feature = "clap")]
+#[doc(inline)]
+pub use integrations::clap;
+#[cfg(feature = "std")]
+#[doc(inline)]
+pub use integrations::env;
+#[cfg(feature = "serde")]
+#[doc(inline)]
+pub use integrations::serde;
+#[cfg(feature = "socket2")]
+#[doc(inline)]
+pub use integrations::socket2;
+#[cfg(feature = "tokio")]
+#[doc(inline)]
+pub use integrations::tokio;
 pub use policy::Policy;
-pub use policy_text::{ParsePolicyError, PolicyTextErrorKind};
+pub use policy::text::{ParsePolicyError, PolicyTextErrorKind};
+#[doc(inline)]
+pub use rule::marker;
+#[doc(inline)]
+pub use scope::registry;
 pub use scope::{ParseScopeError, Scope};
-#[cfg(feature = "std")]
-#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub use set::BindSet;
-
-#[cfg(feature = "std")]
-mod to_socket_addrs {
-    use std::net::{SocketAddr, ToSocketAddrs};
-
-    use crate::BindAddr;
-
-    /// So that `std::net::TcpListener::bind(addr)` takes a `BindAddr` directly.
-    impl<P> ToSocketAddrs for BindAddr<P> {
-        type Iter = core::option::IntoIter<SocketAddr>;
-
-        fn to_socket_addrs(&self) -> std::io::Result<Self::Iter> {
-            Ok(Some(*AsRef::<SocketAddr>::as_ref(self)).into_iter())
-        }
-    }
-}
+pub use text::net_literal::parse_net;
 
 /// Checks a bind-address literal at compile time and builds it in a `const`.
 ///
@@ -291,7 +283,7 @@ pub mod __private {
         reason = "a const panic is how the macro reports a refusal"
     )]
     pub const fn ip_net(literal: &str) -> IpNet {
-        match crate::net_literal::parse(literal.as_bytes()) {
+        match crate::text::net_literal::parse(literal.as_bytes()) {
             Ok(net) => net,
             Err(kind) => panic!("{}", kind.message()),
         }

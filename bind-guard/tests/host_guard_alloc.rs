@@ -3,8 +3,6 @@
 //!
 //! One test function: the allocator counts every thread of the process.
 
-#![allow(clippy::unwrap_used, clippy::panic)]
-
 use std::alloc::System;
 use std::fmt::Write as _;
 use std::net::SocketAddr;

@@ -8,7 +8,7 @@
 use core::net::IpAddr;
 
 use super::Reason;
-use crate::{diagnose, parse};
+use crate::text::{diagnose, parse};
 
 /// The host part of an authority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

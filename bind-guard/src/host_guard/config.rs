@@ -12,7 +12,8 @@ use std::vec::Vec;
 use super::authority::ends_in_number;
 use super::warn::WarnOnce;
 use super::{DEFAULT_ENV_VAR, HostGuard};
-use crate::{BindAddr, BindSet, Scope, diagnose, parse};
+use crate::text::{diagnose, parse};
+use crate::{BindAddr, BindSet, Scope};
 
 /// A configured host name: `example.com` (that name) or `.example.com` (that name and
 /// every name under it). Stored lowercase, without a trailing dot.

@@ -40,7 +40,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! With feature `tower`, [`HostGuardLayer`](crate::host_guard::HostGuardLayer) puts it
+//! With feature `tower`, `HostGuardLayer` puts it
 //! in front of an axum, tonic or hyper service in one line.
 //!
 //! # For operators
@@ -302,7 +302,7 @@ impl HostGuard {
         };
         match authority.host {
             Host::Name(name) => {
-                if !crate::diagnose::is_localhost(name)
+                if !crate::text::diagnose::is_localhost(name)
                     && !self.names.iter().any(|p| p.matches(name))
                 {
                     return Err(self.refuse(not_allowed, name));
@@ -374,7 +374,7 @@ impl HostGuard {
                 let origin = authority::parse_origin(raw).ok_or(refused)?;
                 let host_ok = match origin.authority.host {
                     Host::Name(name) => {
-                        crate::diagnose::is_localhost(name)
+                        crate::text::diagnose::is_localhost(name)
                             || self.names.iter().any(|p| p.matches(name))
                     }
                     Host::Ip(ip) => self.ips.contains(&ip),

@@ -81,9 +81,9 @@ impl fmt::Display for Reason {
     }
 }
 
-/// Untrusted bytes shown in a message: printable ASCII as it is (but `` ` `` and `\`
-/// escaped), everything else as `\xNN`, cut after [`Shown::LIMIT`] input bytes.
-/// Writing it allocates nothing.
+/// Untrusted bytes shown in a message: the crate's one escaping rule
+/// ([`Escaped`](crate::Escaped)) for the UTF-8 parts, `\xNN` for bytes that are not
+/// UTF-8, cut after [`Shown::LIMIT`] input bytes. Writing it allocates nothing.
 #[derive(Clone, Copy)]
 pub(crate) struct Shown<'a>(pub(crate) &'a [u8]);
 
@@ -98,11 +98,10 @@ impl fmt::Display for Shown<'_> {
             Some(head) if self.0.len() > Self::LIMIT => (head, true),
             _ => (self.0, false),
         };
-        for &b in shown {
-            match b {
-                b'`' | b'\\' => write!(f, "\\{}", char::from(b))?,
-                0x20..=0x7e => fmt::Write::write_char(f, char::from(b))?,
-                _ => write!(f, "\\x{b:02x}")?,
+        for chunk in shown.utf8_chunks() {
+            write!(f, "{}", crate::Escaped::new(chunk.valid()))?;
+            for b in chunk.invalid() {
+                write!(f, "\\x{b:02x}")?;
             }
         }
         if cut {
@@ -135,8 +134,8 @@ mod tests {
     #[test]
     fn shown_escapes_and_cuts() {
         assert_eq!(
-            Shown(b"a`b\\c\x1b[31m\xff").to_string(),
-            "a\\`b\\\\c\\x1b[31m\\xff"
+            Shown(b"a\\c\x1b[31m\xff\xe2\x80\xae").to_string(),
+            r"a\\c\u{1b}[31m\xff\u{202e}"
         );
         let long = [b'a'; 200];
         let shown = Shown(&long).to_string();

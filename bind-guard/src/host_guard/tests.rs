@@ -593,7 +593,7 @@ fn refusals_name_the_fix_and_escape_the_value() {
     );
     let hostile = with_host("\x1b[31mevil`\\");
     let text = g.check(&hostile).unwrap_err().to_string();
-    assert!(text.contains("`\\x1b[31mevil\\`\\\\`"), "{text}");
+    assert!(text.contains(r"`\u{1b}[31mevil`\\`"), "{text}");
     let long: &'static str = std::boxed::Box::leak("a".repeat(10_000).into_boxed_str());
     let text = g.check(&with_host(long)).unwrap_err().to_string();
     assert!(text.len() < 400, "{}", text.len());

@@ -1,12 +1,16 @@
 //! [`Policy`]: the run-time rules an application configures.
 
+pub(crate) mod net_set;
+pub(crate) mod text;
+
 use core::net::{IpAddr, SocketAddr};
 
 use ipnet::IpNet;
 
-use crate::net_set::NetSet;
 use crate::rule::ScopeRule;
-use crate::{BindAddr, BindError, ErrorKind, Scope, diagnose, parse};
+use crate::text::{diagnose, parse};
+use crate::{BindAddr, BindError, ErrorKind, Scope};
+use net_set::NetSet;
 
 /// Which bind addresses an application accepts, decided at run time.
 ///

@@ -10,7 +10,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
 use std::vec;
 use std::vec::Vec;
 
-use crate::{BindAddr, BindError, ErrorKind, Policy, diagnose, parse};
+use crate::text::{diagnose, parse};
+use crate::{BindAddr, BindError, ErrorKind, Policy};
 
 impl Policy {
     /// Resolves `HOST:PORT` (or takes an address literal) and checks every address.

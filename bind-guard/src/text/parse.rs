@@ -14,7 +14,7 @@
 //! to be undone.
 //!
 //! The parser only says *whether* the input is an address. Why it is not one is worked
-//! out afterwards, on the error path only, by [`crate::diagnose`].
+//! out afterwards, on the error path only, by [`diagnose`](crate::text::diagnose).
 
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 

@@ -8,7 +8,8 @@ use core::net::IpAddr;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
-use crate::{BindError, ErrorKind, parse};
+use crate::text::parse;
+use crate::{ErrorKind, NetError};
 
 /// Parses a network in CIDR notation (`10.0.0.0/8`, `fd00::/8`) with the rules of
 /// [`ip_net!`](crate::ip_net): the address as `std` parses it, a decimal prefix length
@@ -20,10 +21,10 @@ use crate::{BindError, ErrorKind, parse};
 ///
 /// assert_eq!(parse_net("10.0.0.0/8")?.to_string(), "10.0.0.0/8");
 /// assert_eq!(parse_net("10.0.0.1/8").unwrap_err().kind(), ErrorKind::HostBits);
-/// # Ok::<(), bind_guard::BindError>(())
+/// # Ok::<(), bind_guard::NetError>(())
 /// ```
-pub fn parse_net(s: &str) -> Result<IpNet, BindError> {
-    parse(s.as_bytes()).map_err(|kind| BindError::new(s, kind))
+pub fn parse_net(s: &str) -> Result<IpNet, NetError> {
+    parse(s.as_bytes()).map_err(|kind| NetError::new(s, kind))
 }
 
 /// Parses `ADDRESS/LENGTH` with no host bits set.

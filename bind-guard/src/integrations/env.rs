@@ -274,7 +274,7 @@ pub fn wildcard_warning(set: &BindSet) -> Option<String> {
 
 #[cfg(feature = "if-addrs")]
 fn reachable_text(set: &BindSet) -> String {
-    use crate::reachable::{DualStack, reachable};
+    use crate::bind::reachable::{DualStack, reachable};
 
     let mut all: Vec<String> = Vec::new();
     for addr in set.wildcards() {

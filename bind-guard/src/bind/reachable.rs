@@ -56,7 +56,7 @@ fn system_default_dual_stack() -> bool {
         return false;
     }
     // Unknown (not Linux, or /proc unreadable): most systems default to dual-stack.
-    crate::ipv6_v6only_default().is_none_or(|v6only| !v6only)
+    super::ipv6_v6only_default().is_none_or(|v6only| !v6only)
 }
 
 /// The addresses a socket bound to `bound` can be reached on: `bound` itself unless it

@@ -1,82 +1,23 @@
 //! The `bind-guard` command-line tool, run as a real process: exit codes, text and JSON.
 //!
-//! The binary lives in the `bind-guard` package behind the `cli` feature, so Cargo does
-//! not build it for this package's tests (`CARGO_BIN_EXE_*` is only set for binaries of
-//! the same package). The first test to need it runs
-//! `cargo build -p bind-guard --features cli --bin bind-guard` once, in the target
-//! directory this test binary was built in (so the build is shared and incremental),
-//! and takes the binary's path from Cargo's JSON messages. Set `BIND_GUARD_BIN` to test
-//! an already built binary instead.
-
-// An integration test: its helpers fail loudly, like the tests themselves (clippy's
-// allow-*-in-tests settings cover only `#[test]` functions, not the helpers).
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+//! Cargo builds the binary for this package's tests and names it in
+//! `CARGO_BIN_EXE_bind-guard`.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
+use wait_timeout::ChildExt;
 
 /// How long one run of the binary may take before the test kills it and fails.
 const RUN_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The binary under test, built once per test process.
+/// The binary under test.
 fn bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        if let Some(path) = std::env::var_os("BIND_GUARD_BIN") {
-            return PathBuf::from(path);
-        }
-        build_bin()
-    })
-}
-
-fn build_bin() -> PathBuf {
-    // This test is TARGET/PROFILE/deps/cli-HASH: build into the same TARGET.
-    let exe = std::env::current_exe().expect("test executable path");
-    let target_dir = exe
-        .ancestors()
-        .nth(3)
-        .expect("the test executable lives in TARGET/PROFILE/deps")
-        .to_path_buf();
-    let output = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "-p",
-            "bind-guard",
-            "--features",
-            "cli",
-            "--bin",
-            "bind-guard",
-            "--quiet",
-            "--message-format=json-render-diagnostics",
-            "--target-dir",
-        ])
-        .arg(&target_dir)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("run cargo build");
-    assert!(
-        output.status.success(),
-        "cargo build of the bind-guard binary failed"
-    );
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "bind-guard")
-        .find_map(|msg| msg["executable"].as_str().map(PathBuf::from))
-        .expect("cargo reported the bind-guard executable")
+    Path::new(env!("CARGO_BIN_EXE_bind-guard"))
 }
 
 /// One finished run of the binary.
@@ -114,17 +55,13 @@ fn run(args: &[&str]) -> Run {
         let mut text = String::new();
         stderr.read_to_string(&mut text).map(|_| text)
     });
-    let deadline = Instant::now() + RUN_TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for bind-guard") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("bind-guard {args:?} ran longer than {RUN_TIMEOUT:?}");
-        }
-        thread::sleep(Duration::from_millis(10));
+    let Some(status) = child
+        .wait_timeout(RUN_TIMEOUT)
+        .expect("wait for bind-guard")
+    else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("bind-guard {args:?} ran longer than {RUN_TIMEOUT:?}");
     };
     Run {
         code: status

@@ -203,7 +203,7 @@ fn apply(policy: Policy, item: &str) -> Result<Policy, ParsePolicyError> {
     };
     // The same strict reader as `ip_net!`: host bits are a typo, not a wish.
     let net = || {
-        crate::net_literal::parse(needs_value()?.as_bytes())
+        crate::text::net_literal::parse(needs_value()?.as_bytes())
             .map_err(|kind| err(PolicyTextErrorKind::Network(kind)))
     };
     match name {

@@ -1,7 +1,9 @@
 //! The IANA special-purpose address registries, as data.
 //!
-//! The two registries (RFC 6890 and updates) are embedded from `data/*.tsv` exactly as
-//! IANA publishes them (see `data/README.md`). [`Scope::of`](crate::Scope::of) does not
+//! The two registries (RFC 6890 and updates) are embedded from `data/*.tsv`: IANA's
+//! published CSV files with footnote markers removed and multi-block entries split into
+//! one row per block (`data/README.md` lists every change; `scripts/refresh-iana.sh`
+//! rebuilds the files from a new download). [`Scope::of`](crate::Scope::of) does not
 //! read them at run time: it is a compiled `match`, and `tests/registry.rs` checks it
 //! against every row here. This module is for explaining a scope: which registry entry
 //! and RFC stand behind an address (`bind-guard explain`).
@@ -10,8 +12,8 @@ use core::net::IpAddr;
 
 use ipnet::IpNet;
 
-const IPV4: &str = include_str!("../data/iana-ipv4-special.tsv");
-const IPV6: &str = include_str!("../data/iana-ipv6-special.tsv");
+const IPV4: &str = include_str!("../../data/iana-ipv4-special.tsv");
+const IPV6: &str = include_str!("../../data/iana-ipv6-special.tsv");
 
 /// One row of a special-purpose address registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,7 +84,7 @@ fn rows(table: &'static str) -> impl Iterator<Item = RegistryEntry> {
 
 fn row(line: &'static str) -> Option<RegistryEntry> {
     let mut cells = line.split('\t');
-    let prefix = crate::net_literal::parse(cells.next()?.as_bytes()).ok()?;
+    let prefix = crate::text::net_literal::parse(cells.next()?.as_bytes()).ok()?;
     let name = cells.next()?.trim_matches('"');
     let rfc = cells.next()?;
     let globally_reachable = match cells.nth(3) {

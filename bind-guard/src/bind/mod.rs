@@ -5,6 +5,10 @@
 //! 0 asked the system to pick one. A mismatch closes the socket and returns an error,
 //! so a wrapper or platform quirk cannot silently widen what the type promised.
 
+#[cfg(feature = "if-addrs")]
+pub mod reachable;
+pub(crate) mod resolve;
+
 use std::format;
 use std::io;
 use std::net::{SocketAddr, TcpListener, UdpSocket};
@@ -66,6 +70,15 @@ pub fn ipv6_v6only_default() -> Option<bool> {
         "0" => Some(false),
         "1" => Some(true),
         _ => None,
+    }
+}
+
+/// So that `std::net::TcpListener::bind(addr)` takes a `BindAddr` directly.
+impl<P> std::net::ToSocketAddrs for BindAddr<P> {
+    type Iter = core::option::IntoIter<SocketAddr>;
+
+    fn to_socket_addrs(&self) -> io::Result<Self::Iter> {
+        Ok(Some(*AsRef::<SocketAddr>::as_ref(self)).into_iter())
     }
 }
 

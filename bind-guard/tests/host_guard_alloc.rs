@@ -24,6 +24,7 @@ fn allocations(f: impl FnOnce()) -> usize {
 fn checks_allocate_nothing() {
     let guard = HostGuard::builder()
         .bound("127.0.0.1:8080".parse::<SocketAddr>().unwrap())
+        .bound("[::1]:8080".parse::<SocketAddr>().unwrap())
         .allow_host(".example.com")
         .unwrap()
         .trust_proxies(["127.0.0.9".parse().unwrap()])
@@ -45,6 +46,14 @@ fn checks_allocate_nothing() {
         },
         RequestHead {
             host: Field::One(b"0.0.0.0:8080"),
+            ..RequestHead::default()
+        },
+        RequestHead {
+            host: Field::One(b"[::1]:8080"),
+            ..RequestHead::default()
+        },
+        RequestHead {
+            host: Field::One(b"[0:0::1]"),
             ..RequestHead::default()
         },
         RequestHead {

@@ -63,7 +63,14 @@ pub(crate) fn parse(s: &[u8]) -> Result<Authority<'_>, Reason> {
                 Some((ip, [])) => ip,
                 _ => return Err(Reason::MalformedHost),
             };
-            (Host::Ip(IpAddr::V6(ip)), port_suffix(after)?)
+            // Browsers send the RFC 5952 form (`[::1]`); `[0:0:0:0:0:0:0:1]` is some
+            // other client's spelling, refused like the IPv4 shorthands.
+            let host = if is_rfc5952(ip, literal) {
+                Host::Ip(IpAddr::V6(ip))
+            } else {
+                Host::Numeric(s.get(..close + 2).unwrap_or(s))
+            };
+            (host, port_suffix(after)?)
         }
         _ => {
             let (host, after) = match s.iter().position(|&b| b == b':') {
@@ -74,6 +81,34 @@ pub(crate) fn parse(s: &[u8]) -> Result<Authority<'_>, Reason> {
         }
     };
     Ok(Authority { host, port })
+}
+
+/// Whether `text` is `ip` in the RFC 5952 form (what `Ipv6Addr`'s `Display` writes),
+/// in any case. Formats into a stack buffer: no allocation.
+fn is_rfc5952(ip: core::net::Ipv6Addr, text: &[u8]) -> bool {
+    /// The longest form, `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`, is 45 bytes.
+    struct Buf {
+        bytes: [u8; 45],
+        len: usize,
+    }
+    impl core::fmt::Write for Buf {
+        fn write_str(&mut self, s: &str) -> core::fmt::Result {
+            let end = self.len + s.len();
+            let dest = self.bytes.get_mut(self.len..end).ok_or(core::fmt::Error)?;
+            dest.copy_from_slice(s.as_bytes());
+            self.len = end;
+            Ok(())
+        }
+    }
+    let mut buf = Buf {
+        bytes: [0; 45],
+        len: 0,
+    };
+    core::fmt::Write::write_fmt(&mut buf, format_args!("{ip}")).is_ok()
+        && buf
+            .bytes
+            .get(..buf.len)
+            .is_some_and(|canonical| canonical.eq_ignore_ascii_case(text))
 }
 
 /// `""` (no port) or `":" 1*5DIGIT` up to 65535.
@@ -188,6 +223,15 @@ mod tests {
             Host::Numeric(b"0177.0.0.1")
         );
         assert_eq!(host("a.123").unwrap().host, Host::Numeric(b"a.123"));
+        assert_eq!(
+            host("[::FFFF:127.0.0.1]").unwrap().host,
+            Host::Ip("::ffff:127.0.0.1".parse().unwrap())
+        );
+        assert_eq!(host("[0::1]:80").unwrap().host, Host::Numeric(b"[0::1]"));
+        assert_eq!(
+            host("[::ffff:7f00:1]").unwrap().host,
+            Host::Numeric(b"[::ffff:7f00:1]")
+        );
     }
 
     #[test]

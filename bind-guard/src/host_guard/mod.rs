@@ -208,7 +208,7 @@ impl fmt::Display for Refusal<'_> {
             Reason::AuthorityMismatch => write!(f, "refused: the request target names `{v}`, but the Host header names another host"),
             Reason::HostNotAllowed => write!(f, "refused: this server does not answer to `{v}`. If it should, add `{v}` to {setting}"),
             Reason::IpNotReachable => write!(f, "refused: this server does not listen on `{v}`; use http://localhost or an address it listens on, or add a host name for it to {setting}"),
-            Reason::NumericHost => write!(f, "refused: `{v}` is a numeric shorthand, not an address; write the address in full (such as 127.0.0.1) or use localhost"),
+            Reason::NumericHost => write!(f, "refused: `{v}` is not an address in its canonical form; write it as browsers do (such as 127.0.0.1 or [::1]) or use localhost"),
             Reason::PortNotAllowed => write!(f, "refused: this server does not listen on the port of `{v}`"),
             Reason::OriginNotAllowed if self.origin_name.is_empty() => write!(f, "refused: a page of `{v}` may not send this request"),
             Reason::OriginNotAllowed => {

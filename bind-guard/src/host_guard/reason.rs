@@ -58,8 +58,9 @@ reasons! {
     /// An IP address the listener is not reachable on, or the wildcard `0.0.0.0`/`::`
     /// (the "0.0.0.0 day" request).
     IpNotReachable as "ip_not_reachable" => 403,
-    /// An IPv4 address in a shorthand or numeric form (`127.1`, `2130706433`,
-    /// `0x7f.0.0.1`) rather than a dotted quad.
+    /// An IP address not written in its canonical form: an IPv4 shorthand or number
+    /// (`127.1`, `2130706433`, `0x7f.0.0.1`) rather than a dotted quad, or IPv6 not in
+    /// the RFC 5952 form browsers send (`[0:0:0:0:0:0:0:1]` for `[::1]`).
     NumericHost as "numeric_host" => 403,
     /// A port the listener is not bound to (only when ports are matched).
     PortNotAllowed as "port_not_allowed" => 403,

@@ -398,8 +398,8 @@ impl Input {
 
 impl fmt::Display for Input {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Debug formatting quotes the text and escapes control characters.
-        write!(f, "{:?}", self.text)?;
+        // Quoted, through the crate's one escaping rule (terminal controls, bidi, …).
+        write!(f, "\"{}\"", crate::Escaped::new(&self.text))?;
         if self.cut {
             f.write_str(" (cut)")?;
         }
@@ -501,6 +501,20 @@ mod tests {
             .collect();
         assert_eq!(networks, ["invalid_network", "prefix_length", "host_bits"]);
         assert!(ErrorKind::ALL.contains(&ErrorKind::ScopeNotAllowed(Scope::Global)));
+    }
+
+    #[test]
+    fn the_input_is_shown_through_the_one_escaping_rule() {
+        // A hostile value that erases the line above and reverses what follows.
+        let input = "\"0.0.0.0:80\x1b[2K\r\x1b[1A\u{202e}\u{2028}\\";
+        let err = BindError::new(input, ErrorKind::ControlCharacter);
+        let text = err.to_string();
+        let escaped = alloc::format!("\"{}\"", crate::Escaped::new(input));
+        assert!(
+            text.starts_with(&alloc::format!("bind address {escaped} ")),
+            "{text}"
+        );
+        assert!(!text.chars().any(crate::Escaped::needs_escape), "{text:?}");
     }
 
     #[test]

@@ -472,9 +472,15 @@ fn reachable_ips(
         ips.push(addr.ip());
         return Ok(());
     }
+    let also_v4 = dual(addr, dual_stack);
     #[cfg(feature = "if-addrs")]
     {
-        let found = crate::reachable::reachable(addr, dual_stack).map_err(|e| {
+        let known = if also_v4 {
+            DualStack::Yes
+        } else {
+            DualStack::No
+        };
+        let found = crate::reachable::reachable(addr, known).map_err(|e| {
             HostGuardError::new(
                 HostGuardErrorKind::Io,
                 &e.to_string(),
@@ -484,8 +490,7 @@ fn reachable_ips(
         ips.extend(found.iter().map(SocketAddr::ip));
     }
     // Loopback always; without `if-addrs` nothing else is known.
-    let v4 = addr.is_ipv4() || dual(addr, dual_stack);
-    if v4 {
+    if also_v4 {
         ips.push(IpAddr::V4(Ipv4Addr::LOCALHOST));
     }
     if addr.is_ipv6() && !matches!(addr.ip(), IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some()) {
@@ -494,13 +499,17 @@ fn reachable_ips(
     Ok(())
 }
 
+/// Whether a wildcard socket bound to `addr` takes IPv4. Where the system default is
+/// not known, yes: accepting an IPv4 literal the socket may not be reachable on lets
+/// no web page in (a page cannot choose the `Host` of a request to an address), while
+/// refusing it would turn away requests that did arrive.
 fn dual(addr: SocketAddr, dual_stack: DualStack) -> bool {
     match addr.ip() {
         IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some() => true,
         IpAddr::V6(_) => match dual_stack {
             DualStack::Yes => true,
             DualStack::No => false,
-            _ => !cfg!(windows) && crate::ipv6_v6only_default().is_none_or(|v6only| !v6only),
+            _ => crate::sysctl::ipv6_v6only_default().is_none_or(|v6only| !v6only),
         },
         IpAddr::V4(_) => true,
     }

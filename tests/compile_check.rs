@@ -19,13 +19,6 @@
 //! `bind-guard/src/rule/table.rs`), the three types, the wildcard opted in into each,
 //! malformed text, and `ip_net!`.
 
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::net::SocketAddr;

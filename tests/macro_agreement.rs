@@ -23,14 +23,6 @@
 //! rules; accepted networks are also compared with `ipnet`'s own parser (which keeps
 //! host bits, so the test checks there are none).
 
-// A test states its expectations with panics; the helpers below are part of the test.
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-
 use std::net::SocketAddr;
 
 use bind_guard::{

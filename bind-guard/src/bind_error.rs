@@ -1,37 +1,48 @@
-//! [`BindError`]: an [`ErrorKind`] together with the input it is about.
+//! [`BindError`], [`NetError`] and [`Source`]: an [`ErrorKind`] together with the input
+//! it is about and who set it.
 //!
 //! The kinds and their sentences live in `bind-guard-core` (shared with the macros);
-//! this file adds what only the run time has: the input, kept and escaped.
+//! this file adds what only the run time has: the input, kept and escaped, and its
+//! source.
 
 use alloc::boxed::Box;
 use core::fmt;
 use core::net::SocketAddr;
 
 use crate::ErrorKind;
-
 /// The longest input an error keeps; longer input is cut (at a character boundary).
 const MAX_KEPT_INPUT: usize = 96;
 
-/// A bind address that was not accepted: the input, what was wrong with it, and how to
-/// fix it.
+/// A bind address that was not accepted: the input, what was wrong with it, how to fix
+/// it, and (when known) who set it.
 ///
 /// `Display` prints one sentence with the input (escaped, so control characters in a
-/// hostile config never reach a terminal raw), the problem and the hint:
+/// hostile config never reach a terminal raw), the problem and the hint. The hint is for
+/// whoever set the value and names no Rust API; the [`Source`] an error was given with
+/// [`with_source`](BindError::with_source) adds its name and its own wildcard opt-in
+/// (`add --expose`, `set APP_EXPOSE=1`). `Debug` prints the same sentence, so
+/// `fn main() -> Result<(), Box<dyn Error>>` shows it rather than the struct:
 ///
 /// ```
-/// use bind_guard::{BindAddr, ErrorKind};
+/// use bind_guard::{BindAddr, ErrorKind, Source};
 ///
 /// let err = "0.0.0.0:8080".parse::<BindAddr>().unwrap_err();
 /// assert_eq!(err.kind(), ErrorKind::Wildcard);
 /// assert!(err.to_string().starts_with("bind address \"0.0.0.0:8080\" is the wildcard address"));
-/// assert!(err.to_string().contains("allow_wildcard"));
+/// assert!(!err.to_string().contains("allow_wildcard")); // an operator reads this
+/// assert_eq!(format!("{err:?}"), err.to_string());
+///
+/// let err = err.with_source(Source::env("APP_BIND").with_wildcard_opt_in("set APP_EXPOSE=1"));
+/// assert!(err.to_string().starts_with("APP_BIND: bind address \"0.0.0.0:8080\" is the wildcard"));
+/// assert!(err.to_string().ends_with("to listen on every interface on purpose, set APP_EXPOSE=1"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("bind address {input}{resolved} {kind}")]
+#[derive(Clone, PartialEq, Eq)]
 pub struct BindError {
     input: Input,
     resolved: Resolved,
     kind: ErrorKind,
+    // Boxed: most errors have no source, and an error stays two words smaller.
+    origin: Option<Box<Source>>,
 }
 
 impl BindError {
@@ -42,6 +53,7 @@ impl BindError {
             input: Input::keep(input),
             resolved: Resolved(None),
             kind,
+            origin: None,
         }
     }
 
@@ -67,6 +79,14 @@ impl BindError {
         BindError::new(text.as_str(), kind)
     }
 
+    /// The same error, said to whoever set the value at `source`: `Display` starts with
+    /// the source's name and, for a refused wildcard, ends with the source's opt-in.
+    #[must_use]
+    pub fn with_source(mut self, source: Source) -> Self {
+        self.origin = Some(Box::new(source));
+        self
+    }
+
     /// What was wrong.
     #[must_use]
     pub fn kind(&self) -> ErrorKind {
@@ -85,10 +105,173 @@ impl BindError {
         self.resolved.0
     }
 
-    /// How to fix it (the hint sentence alone).
+    /// Who set the value, when the error was given a [`Source`].
+    #[must_use]
+    pub fn value_source(&self) -> Option<&Source> {
+        self.origin.as_deref()
+    }
+
+    /// How to fix it (the hint sentence alone, for an operator).
     #[must_use]
     pub fn hint(&self) -> &'static str {
         self.kind.hint()
+    }
+}
+
+impl fmt::Display for BindError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let source = self.origin.as_deref();
+        if let Some(source) = source {
+            write!(f, "{}: ", source.label)?;
+        }
+        write!(f, "bind address {}{} ", self.input, self.resolved)?;
+        match self.kind {
+            ErrorKind::ScopeNotAllowed(scope) => {
+                write!(f, "has scope {scope}, which is not allowed here")?;
+            }
+            kind => f.write_str(kind.problem())?,
+        }
+        write!(f, "; {}", self.kind.hint())?;
+        let opt_in = source.and_then(|s| s.wildcard_opt_in.as_deref());
+        if let (true, Some(opt_in)) = (self.kind.is_about_the_wildcard(), opt_in) {
+            write!(f, "; to listen on every interface on purpose, {opt_in}")?;
+        }
+        Ok(())
+    }
+}
+
+impl core::error::Error for BindError {}
+
+/// The sentence, as `Display` writes it: what `main` returning this error prints.
+impl fmt::Debug for BindError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Who set a value, named the way they know it: a flag (`--bind`), an environment
+/// variable (`APP_BIND`), a config key (`server.listen in app.toml`) or the
+/// application's default. A [`BindError`] given a source says where to look, and for a
+/// refused wildcard how *that* source opts in (`add --expose`, `set APP_EXPOSE=1`,
+/// `set policy = "default,allow_wildcard" next to it`), never a Rust API.
+///
+/// ```
+/// use bind_guard::Source;
+///
+/// assert_eq!(Source::flag("--bind").to_string(), "--bind");
+/// assert_eq!(Source::config("server.listen", Some("app.toml")).to_string(), "server.listen in app.toml");
+/// assert_eq!(Source::default_value().to_string(), "the default");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Source {
+    label: Box<str>,
+    wildcard_opt_in: Option<Box<str>>,
+}
+
+impl Source {
+    /// A source named `label` as is.
+    #[must_use]
+    pub fn new(label: &str) -> Self {
+        Source {
+            label: label.into(),
+            wildcard_opt_in: None,
+        }
+    }
+
+    /// A command-line flag, such as `--bind`.
+    #[must_use]
+    pub fn flag(flag: &str) -> Self {
+        Source::new(flag)
+    }
+
+    /// An environment variable, such as `APP_BIND`.
+    #[must_use]
+    pub fn env(var: &str) -> Self {
+        Source::new(var)
+    }
+
+    /// A key of a config file: `server.listen in app.toml`, or the key alone.
+    #[must_use]
+    pub fn config(key: &str, file: Option<&str>) -> Self {
+        match file {
+            Some(file) => Source::new(&alloc::format!("{key} in {file}")),
+            None => Source::new(key),
+        }
+    }
+
+    /// The application's default (its `bind_addr!` value).
+    #[must_use]
+    pub fn default_value() -> Self {
+        Source::new("the default")
+    }
+
+    /// How this source opts in to the wildcard, said as an instruction that completes
+    /// "to listen on every interface on purpose, …": `add --expose`, `set APP_EXPOSE=1`.
+    /// Without one (a loopback-only field, or an opt-in already given), an error
+    /// suggests no wildcard at all.
+    #[must_use]
+    pub fn with_wildcard_opt_in(mut self, instruction: &str) -> Self {
+        self.wildcard_opt_in = Some(instruction.into());
+        self
+    }
+
+    /// The name of the source, as errors print it.
+    #[must_use]
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The wildcard opt-in instruction, if this source has one.
+    #[must_use]
+    pub fn wildcard_opt_in(&self) -> Option<&str> {
+        self.wildcard_opt_in.as_deref()
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+/// A network (`ADDRESS/LENGTH`, for policy allow and deny lists) that was not accepted:
+/// the input and what was wrong with it. Returned by [`parse_net`](crate::parse_net);
+/// `ip_net!` reports the same sentences at compile time.
+///
+/// ```
+/// use bind_guard::{parse_net, ErrorKind};
+///
+/// let err = parse_net("10.0.0.1/8").unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::HostBits);
+/// assert!(err.to_string().starts_with("network \"10.0.0.1/8\" has host bits set"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("network {input} {kind}")]
+pub struct NetError {
+    input: Input,
+    kind: ErrorKind,
+}
+
+impl NetError {
+    /// An error for `input`. Costs one allocation, for the kept copy of the input.
+    #[must_use]
+    pub fn new(input: &str, kind: ErrorKind) -> Self {
+        NetError {
+            input: Input::keep(input),
+            kind,
+        }
+    }
+
+    /// What was wrong.
+    #[must_use]
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The input as given (cut after 96 bytes).
+    #[must_use]
+    pub fn input(&self) -> &str {
+        &self.input.text
     }
 }
 
@@ -147,8 +330,8 @@ impl Input {
 
 impl fmt::Display for Input {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Debug formatting quotes the text and escapes control characters.
-        write!(f, "{:?}", self.text)?;
+        // Quoted, through the crate's one escaping rule (terminal controls, bidi, …).
+        write!(f, "\"{}\"", crate::Escaped::new(&self.text))?;
         if self.cut {
             f.write_str(" (cut)")?;
         }
@@ -190,6 +373,20 @@ mod tests {
         let err = BindError::new(&long, ErrorKind::NonAscii);
         assert!(err.input().len() <= MAX_KEPT_INPUT);
         assert!(err.to_string().contains("(cut)"));
+    }
+
+    #[test]
+    fn the_input_is_shown_through_the_one_escaping_rule() {
+        // A hostile value that erases the line above and reverses what follows.
+        let input = "\"0.0.0.0:80\x1b[2K\r\x1b[1A\u{202e}\u{2028}\\";
+        let err = BindError::new(input, ErrorKind::ControlCharacter);
+        let text = err.to_string();
+        let escaped = alloc::format!("\"{}\"", crate::Escaped::new(input));
+        assert!(
+            text.starts_with(&alloc::format!("bind address {escaped} ")),
+            "{text}"
+        );
+        assert!(!text.chars().any(crate::Escaped::needs_escape), "{text:?}");
     }
 
     #[test]

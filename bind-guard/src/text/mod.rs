@@ -8,7 +8,7 @@ use ipnet::IpNet;
 
 pub(crate) use bind_guard_core::text::{diagnose, net_literal, parse};
 
-use crate::BindError;
+use crate::NetError;
 
 /// Parses a network in CIDR notation (`10.0.0.0/8`, `fd00::/8`) with the rules of
 /// [`ip_net!`](crate::ip_net): the address as `std` parses it, a decimal prefix length
@@ -20,8 +20,8 @@ use crate::BindError;
 ///
 /// assert_eq!(parse_net("10.0.0.0/8")?.to_string(), "10.0.0.0/8");
 /// assert_eq!(parse_net("10.0.0.1/8").unwrap_err().kind(), ErrorKind::HostBits);
-/// # Ok::<(), bind_guard::BindError>(())
+/// # Ok::<(), bind_guard::NetError>(())
 /// ```
-pub fn parse_net(s: &str) -> Result<IpNet, BindError> {
-    net_literal::parse(s.as_bytes()).map_err(|kind| BindError::new(s, kind))
+pub fn parse_net(s: &str) -> Result<IpNet, NetError> {
+    net_literal::parse(s.as_bytes()).map_err(|kind| NetError::new(s, kind))
 }

@@ -204,8 +204,7 @@ pub const fn has_host_name_chars(host: &[u8]) -> bool {
 /// 1 to 63 bytes, 253 bytes at most, no empty label (one trailing dot is the caller's
 /// to remove). RFC 1035 section 2.3.4 gives the lengths; `_` is kept because
 /// service names use it.
-#[cfg_attr(not(feature = "std"), allow(dead_code))]
-pub(crate) const fn is_dns_name(host: &[u8]) -> bool {
+pub const fn is_dns_name(host: &[u8]) -> bool {
     if host.is_empty() || host.len() > 253 || !has_host_name_chars(host) {
         return false;
     }
@@ -232,8 +231,7 @@ pub(crate) const fn is_dns_name(host: &[u8]) -> bool {
 /// shorthands (`127.1`, `2130706433`, `0x7f.0.0.1`, `0177.0.0.1`): digits and dots
 /// only, or inet_aton's hexadecimal parts. Not a name, and not a canonical address
 /// either, whatever [`parse::ipv4`] says about it.
-#[cfg_attr(not(feature = "std"), allow(dead_code))]
-pub(crate) const fn is_numeric_host(host: &[u8]) -> bool {
+pub const fn is_numeric_host(host: &[u8]) -> bool {
     only(host, Class::DottedDecimal) || (only(host, Class::InetAton) && has_hex_prefix(host))
 }
 

@@ -880,7 +880,6 @@ fn netns_broadcast_and_multicast_receive_from_every_attached_network() {
 /// and multicast addresses (IPv4, IPv6 and IPv4-mapped) like the wildcard, with a
 /// reason, and `allow_scope` opts in, in the builder and in the policy text alike.
 #[test]
-#[ignore = "the default rule refuses broadcast and multicast with the rule table of the macro helper (issue 9, item 5); enabled when it is merged"]
 fn broadcast_and_multicast_are_refused_by_default_and_allowed_by_scope() {
     use bind_guard::{BindAddr, Scope};
     let cases = [

@@ -32,6 +32,11 @@ struct Subject {
     reading: Option<&'static str>,
 }
 
+/// A policy that allows every address: the default, with the scopes it refuses.
+fn every_address() -> Policy {
+    Scope::all().fold(Policy::new().allow_wildcard(), Policy::allow_scope)
+}
+
 impl Subject {
     /// Parses with the library's parser and a policy that allows every address, so
     /// "is an address" means exactly what `check` and the library accept.
@@ -41,7 +46,7 @@ impl Subject {
     /// and then the same parser reads it again with a port added. Any other error, or a
     /// second failure, is the original error: that is the explanation the user needs.
     fn parse(text: &str) -> Result<Subject, BindError> {
-        let everything = Policy::new().allow_wildcard();
+        let everything = every_address();
         let err = match everything.parse(text) {
             Ok(addr) => {
                 return Ok(Subject {
@@ -105,8 +110,7 @@ impl Subject {
             ),
             _ => return None,
         };
-        let addr = Policy::new()
-            .allow_wildcard()
+        let addr = every_address()
             .parse(&format!("{host}:{port}"))
             .ok()?;
         Some(Subject {

@@ -110,9 +110,7 @@ impl Subject {
             ),
             _ => return None,
         };
-        let addr = every_address()
-            .parse(&format!("{host}:{port}"))
-            .ok()?;
+        let addr = every_address().parse(&format!("{host}:{port}")).ok()?;
         Some(Subject {
             addr: *addr.as_socket_addr(),
             port: Some(addr.port()),

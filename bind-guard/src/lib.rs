@@ -354,13 +354,11 @@ pub mod __private {
     pub type Decision = Result<(SocketAddr, &'static str), &'static str>;
 
     /// An accepted literal, for [`Decision`].
-    #[must_use]
     pub const fn decided(addr: SocketAddr, scope: &'static str) -> Decision {
         Ok((addr, scope))
     }
 
     /// A literal refused while expanding, for [`Decision`].
-    #[must_use]
     pub const fn refused(message: &'static str) -> Decision {
         Err(message)
     }

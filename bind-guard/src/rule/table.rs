@@ -87,7 +87,7 @@ macro_rules! rule_table {
     };
     (@scope_types [$($scope:ident)*] $opted_in:ident) => {
         /// One uninhabited type per [`Scope`], named like its variant, and
-        /// [`OptedInWildcard`]: the scope of `bind_addr!`'s literal, as a type.
+        /// `OptedInWildcard`: the scope of `bind_addr!`'s literal, as a type.
         pub mod scope {
             use crate::Scope;
             $(

@@ -1,6 +1,6 @@
 //! Why an input is not a socket address: the error path of the parser.
 //!
-//! [`parse`](crate::text::parse) only answers yes or no, which keeps the accepting path as fast as
+//! [`parse`] only answers yes or no, which keeps the accepting path as fast as
 //! `std`'s. When it says no, [`diagnose`] looks at the input again and names the most
 //! useful mistake (a C shorthand, a missing port, a host name, missing brackets, …) so the
 //! error can say how to fix it. It is a `const fn` because `bind_addr!` reports the same

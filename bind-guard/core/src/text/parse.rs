@@ -1,5 +1,5 @@
 //! The address parser: a `const fn` that accepts exactly what `std`'s
-//! [`SocketAddr`](core::net::SocketAddr) parser accepts.
+//! [`SocketAddr`] parser accepts.
 //!
 //! Why not call `std`? Because `"…".parse::<SocketAddr>()` is not `const`, and
 //! `bind_addr!` must parse its literal at compile time with *the same* function the

@@ -42,7 +42,17 @@ fn run<S: Strategy>(
 
 /// The policy that accepts every address, so parsing alone decides.
 fn open() -> Policy {
-    Policy::default().allow_wildcard()
+    Scope::all().fold(Policy::default().allow_wildcard(), Policy::allow_scope)
+}
+
+/// Whether the default rule refuses addresses of `scope`, and with which kind.
+fn default_refusal(scope: Scope) -> Option<ErrorKind> {
+    match scope {
+        Scope::Unspecified => Some(ErrorKind::Wildcard),
+        Scope::Multicast => Some(ErrorKind::Multicast),
+        Scope::Broadcast => Some(ErrorKind::Broadcast),
+        _ => None,
+    }
 }
 
 /// bind-guard and `std` agree on `s`; an accepted address prints as `std` prints it and
@@ -57,10 +67,13 @@ fn agrees_with_std(s: &str) -> Result<bool, TestCaseError> {
         s,
         ours.as_ref().err().map(|e| e.kind())
     );
-    // The default `FromStr` parses with the same parser (only the wildcard differs).
+    // The default `FromStr` parses with the same parser (only the scopes the default
+    // rule refuses differ: the wildcard, multicast and broadcast).
     let from_str = s.parse::<BindAddr>();
     match (&ours, &from_str) {
-        (Ok(_), Err(e)) => prop_assert_eq!(e.kind(), ErrorKind::Wildcard, "{:?}", s),
+        (Ok(a), Err(e)) => {
+            prop_assert_eq!(Some(e.kind()), default_refusal(a.scope()), "{:?}", s);
+        }
         (Err(a), Err(b)) => prop_assert_eq!(a.kind(), b.kind(), "{:?}", s),
         (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
         (Err(_), Ok(_)) => prop_assert!(false, "FromStr accepted {:?}", s),
@@ -382,12 +395,12 @@ fn differential_display_round_trips_and_matches_std() {
             text
         );
         prop_assert_eq!(parsed.map(|a| a.to_string()).ok(), Some(text.clone()));
-        // `FromStr` reads the same text back, refusing only the wildcard.
+        // `FromStr` reads the same text back, refusing only what the default rule
+        // refuses (the wildcard, multicast, broadcast).
         let from_str = text.parse::<BindAddr>().map(|a| *a.as_socket_addr());
-        if addr.ip().to_canonical().is_unspecified() {
-            prop_assert_eq!(from_str.map_err(|e| e.kind()), Err(ErrorKind::Wildcard));
-        } else {
-            prop_assert_eq!(from_str.ok(), Some(addr), "{:?}", text);
+        match default_refusal(Scope::of(addr.ip())) {
+            Some(kind) => prop_assert_eq!(from_str.map_err(|e| e.kind()), Err(kind)),
+            None => prop_assert_eq!(from_str.ok(), Some(addr), "{:?}", text),
         }
         Ok(())
     });

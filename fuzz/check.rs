@@ -2,7 +2,7 @@
 //! replay test (`tests/fuzz_corpus.rs`). Both include this file with `#[path]`, so the
 //! assertions exist once.
 //!
-//! For any input: bind-guard's parser (with the wildcard allowed) accepts exactly what
+//! For any input: bind-guard's parser (with every scope allowed) accepts exactly what
 //! `std`'s `SocketAddr` parser accepts and yields the same value; an accepted address
 //! prints as `std` prints it and parses back to itself; its scope is `Scope::of` its IP,
 //! and an IPv4-mapped address has its IPv4 address's scope; every entry point (the
@@ -14,6 +14,12 @@
 use std::net::{IpAddr, SocketAddr};
 
 use bind_guard::{BindAddr, BindError, ErrorKind, LocalAddr, LoopbackAddr, Policy, Scope};
+
+/// A policy that allows every address (the default with every scope, the wildcard too),
+/// so parsing alone decides.
+fn open_policy() -> Policy {
+    Scope::all().fold(Policy::default().allow_wildcard(), Policy::allow_scope)
+}
 
 /// Checks arbitrary bytes: UTF-8 as is, anything else after a lossy conversion (which
 /// turns stray bytes into U+FFFD, a non-ASCII character the parser must refuse).
@@ -27,7 +33,7 @@ pub(crate) fn check_bytes(data: &[u8]) {
 /// Checks one input string.
 pub(crate) fn check_str(s: &str) {
     let std_addr = s.parse::<SocketAddr>().ok();
-    let open = Policy::default().allow_wildcard();
+    let open = open_policy();
     match open.parse(s) {
         Ok(addr) => {
             let addr = *addr.as_socket_addr();
@@ -97,7 +103,7 @@ pub(crate) fn check_addr(addr: SocketAddr) {
     }
 
     // Display is std's, and reads back to the same address.
-    let open = Policy::default().allow_wildcard();
+    let open = open_policy();
     let text = match open.check(addr) {
         Ok(bound) => {
             assert_eq!(bound.scope(), scope);
@@ -117,10 +123,11 @@ pub(crate) fn check_addr(addr: SocketAddr) {
     }
 
     // What each rule should decide, from the scope alone.
-    let default = if scope == Scope::Unspecified {
-        Err(ErrorKind::Wildcard)
-    } else {
-        Ok(())
+    let default = match scope {
+        Scope::Unspecified => Err(ErrorKind::Wildcard),
+        Scope::Multicast => Err(ErrorKind::Multicast),
+        Scope::Broadcast => Err(ErrorKind::Broadcast),
+        _ => Ok(()),
     };
     let loopback = match scope {
         Scope::Loopback => Ok(()),

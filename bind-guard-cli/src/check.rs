@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use bind_guard::{BindError, ErrorKind, Policy};
+use bind_guard::{BindError, ErrorKind, InterfaceSpec, Policy};
 use serde::Serialize;
 
 use crate::json::ErrorJson;
@@ -11,7 +11,7 @@ use crate::{EXIT_OK, EXIT_REFUSED, EXIT_UNUSABLE, Outcome, PolicyArgs};
 /// Arguments of `check`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct CheckArgs {
-    /// The bind address, such as 127.0.0.1:8080 or [::1]:8080 (host names are not resolved)
+    /// The bind address, such as 127.0.0.1:8080, [::1]:8080 or iface:eth0/ipv4:8080 (host names are not resolved)
     #[arg(value_name = "ADDR")]
     addr: String,
     #[command(flatten)]
@@ -39,14 +39,24 @@ struct CheckJson<'a> {
 
 pub(crate) fn run(args: &CheckArgs) -> Outcome {
     let policy = args.policy.policy();
-    let verdict = policy.parse(&args.addr);
+    // An interface form names one address here: the interface's, looked up now.
+    let verdict = if bind_guard::iface::is_interface_form(&args.addr) {
+        args.addr
+            .parse::<InterfaceSpec>()
+            .and_then(|spec| spec.resolve_one(&policy))
+    } else {
+        policy.parse(&args.addr)
+    };
     let code = match &verdict {
         Ok(_) => EXIT_OK,
         Err(err) if err.kind().is_refusal() => EXIT_REFUSED,
         Err(_) => EXIT_UNUSABLE,
     };
     if args.json {
-        let addr = socket_addr(&args.addr);
+        let addr = match &verdict {
+            Ok(addr) => Some(*addr.as_socket_addr()),
+            Err(err) => err.resolved_addr().or_else(|| socket_addr(&args.addr)),
+        };
         let doc = CheckJson {
             input: &args.addr,
             policy: args.policy.policy.name(),

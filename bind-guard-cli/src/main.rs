@@ -146,10 +146,13 @@ enum Command {
             Prints the address in canonical form on stdout and exits 0 when the policy allows \
             it; prints why on stderr and exits 1 when the policy refuses it; exits 2 when the \
             text is not a socket address at all (such as 127.1:80, :8080 or localhost:80). \
-            Host names are not resolved.",
+            Host names are not resolved. iface:NAME:PORT, iface:NAME/ipv4:PORT and \
+            iface:NAME/ipv6:PORT name the one address of a network interface, looked up \
+            now; an unknown interface, or one with several such addresses, exits 2.",
         after_help = "Examples:\n  \
             bind-guard check \"$BIND_ADDR\" || exit 1\n  \
             bind-guard check 0.0.0.0:8080 --allow-wildcard\n  \
+            bind-guard check iface:eth0/ipv4:8080 --policy local\n  \
             bind-guard check 10.0.0.5:5432 --policy local --json"
     )]
     Check(check::CheckArgs),

@@ -149,6 +149,22 @@ error_kinds! {
     /// A host name that resolved to no address.
     Unresolvable as "unresolvable" => ("is a host name that did not resolve to any address",
         "check the name, or write the IP address itself"),
+    /// An `iface:` form that is not `iface:NAME:PORT`, `iface:NAME/ipv4:PORT`,
+    /// `iface:NAME/ipv6:PORT` or `iface:NAME/link-local:PORT`.
+    InvalidInterface as "invalid_interface" => ("is not a valid interface form",
+        "write iface:NAME:PORT, iface:NAME/ipv4:PORT, iface:NAME/ipv6:PORT or iface:NAME/link-local:PORT, with an interface name of 1 to 15 characters without '/', ':' or spaces, such as iface:eth0:8080"),
+    /// An `iface:` form naming an interface this host does not have.
+    UnknownInterface as "unknown_interface" => ("names a network interface that this host does not have",
+        "use one of the interfaces listed (ip address shows them), or write the IP address itself"),
+    /// An `iface:` form naming an interface without an address of the family asked for.
+    NoInterfaceAddress as "no_interface_address" => ("names a network interface that has no address of the family asked for",
+        "bring the address up first, ask for another family (/ipv4, /ipv6, /link-local), or write the IP address itself"),
+    /// An `iface:` form that matches several addresses where one is required.
+    AmbiguousInterface as "ambiguous_interface" => ("names a network interface with several addresses, where one address is required",
+        "narrow it with iface:NAME/ipv4:PORT or iface:NAME/ipv6:PORT, or write one of the addresses listed"),
+    /// An `iface:` form in a program built without interface support.
+    InterfaceUnsupported as "interface_unsupported" => ("names a network interface, and this program was built without interface lookup",
+        "write the IP address itself (for the program's authors: enable bind-guard's if-addrs feature)"),
 
     // ---- refusals ----
     /// The wildcard address (`0.0.0.0`, `::`, `::ffff:0.0.0.0`) without an opt-in.
@@ -221,11 +237,12 @@ const MAX_KEPT_INPUT: usize = 96;
 /// assert!(err.to_string().contains("allow_wildcard"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("bind address {input}{resolved} {kind}")]
+#[error("bind address {input}{resolved} {kind}{detail}")]
 pub struct BindError {
     input: Input,
     resolved: Resolved,
     kind: ErrorKind,
+    detail: Detail,
 }
 
 impl BindError {
@@ -236,7 +253,24 @@ impl BindError {
             input: Input::keep(input),
             resolved: Resolved(None),
             kind,
+            detail: Detail(None),
         }
+    }
+
+    /// The same error with a sentence about this host appended (the interfaces found, the
+    /// addresses that matched). The caller escapes what it quotes.
+    #[must_use]
+    #[cfg_attr(not(feature = "std"), allow(dead_code))]
+    pub(crate) fn with_detail(mut self, detail: alloc::string::String) -> Self {
+        self.detail = Detail(Some(detail.into_boxed_str()));
+        self
+    }
+
+    /// What the error found on this host, when that helps to fix it: for the `iface:`
+    /// forms, the interfaces and their addresses.
+    #[must_use]
+    pub fn detail(&self) -> Option<&str> {
+        self.detail.0.as_deref()
     }
 
     /// An error about `addr`, which `input` (a host name) resolved to.
@@ -347,6 +381,18 @@ impl fmt::Display for Input {
             f.write_str(" (cut)")?;
         }
         Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Detail(Option<Box<str>>);
+
+impl fmt::Display for Detail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(detail) => write!(f, "; {detail}"),
+            None => Ok(()),
+        }
     }
 }
 

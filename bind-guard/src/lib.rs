@@ -156,6 +156,12 @@ mod text;
 pub use addr::set::BindSet;
 pub use addr::{BindAddr, LocalAddr, LoopbackAddr};
 #[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+#[doc(inline)]
+pub use bind::iface;
+#[cfg(feature = "std")]
+pub use bind::iface::InterfaceSpec;
+#[cfg(feature = "std")]
 pub use bind::ipv6_v6only_default;
 #[cfg(feature = "if-addrs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "if-addrs")))]

@@ -39,8 +39,10 @@ pub struct BindSet {
 
 impl BindSet {
     /// Parses a comma-separated list of addresses and checks each with `policy`. An
-    /// item is an address literal, or `localhost:PORT` (and names under `.localhost`),
-    /// which becomes `127.0.0.1:PORT` and `[::1]:PORT`. Other host names are refused,
+    /// item is an address literal, `localhost:PORT` (and names under `.localhost`),
+    /// which becomes `127.0.0.1:PORT` and `[::1]:PORT`, or an interface form
+    /// (`iface:eth0:8080`), which becomes the interface's addresses, read from the host
+    /// (see [`iface`](crate::iface)). Other host names are refused,
     /// as [`Policy::parse`] refuses them: this never asks DNS (see
     /// [`resolve`](BindSet::resolve)). One bad item refuses the whole list; the error
     /// names that item.
@@ -56,6 +58,8 @@ impl BindSet {
     ) -> Result<Self, BindError> {
         Self::collect(items, |item| match policy.parse(item) {
             Ok(addr) => Ok(std::vec![addr]),
+            // `Policy::resolve` reads an interface's addresses from the host.
+            Err(_) if crate::iface::is_interface_form(item) => policy.resolve(item),
             // `Policy::resolve` maps localhost to both loopback addresses without DNS.
             Err(err) if err.kind() == ErrorKind::Localhost => policy.resolve(item),
             Err(err) => Err(err),

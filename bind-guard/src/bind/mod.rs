@@ -5,6 +5,7 @@
 //! 0 asked the system to pick one. A mismatch closes the socket and returns an error,
 //! so a wrapper or platform quirk cannot silently widen what the type promised.
 
+pub mod iface;
 #[cfg(feature = "if-addrs")]
 pub mod reachable;
 pub(crate) mod resolve;

@@ -10,11 +10,14 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
 use std::vec;
 use std::vec::Vec;
 
+use super::iface;
 use crate::text::{diagnose, parse};
 use crate::{BindAddr, BindError, ErrorKind, Policy};
 
 impl Policy {
     /// Resolves `HOST:PORT` (or takes an address literal) and checks every address.
+    /// An interface form (`iface:eth0:8080`, see [`iface`](crate::iface)) gives the
+    /// interface's addresses, each checked too.
     ///
     /// ```
     /// use bind_guard::Policy;
@@ -25,6 +28,9 @@ impl Policy {
     /// # Ok::<(), bind_guard::BindError>(())
     /// ```
     pub fn resolve(&self, s: &str) -> Result<Vec<BindAddr>, BindError> {
+        if iface::is_interface_form(s) {
+            return s.parse::<iface::InterfaceSpec>()?.resolve(self);
+        }
         resolve_with(s, |addr| {
             self.decide(addr).map(|()| BindAddr::trusted(addr))
         })

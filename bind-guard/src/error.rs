@@ -237,12 +237,11 @@ const MAX_KEPT_INPUT: usize = 96;
 /// assert!(err.to_string().contains("allow_wildcard"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("bind address {input}{resolved} {kind}{detail}")]
+#[error("bind address {input}{} {kind}{}", extra.resolved(), extra.detail())]
 pub struct BindError {
     input: Input,
-    resolved: Resolved,
     kind: ErrorKind,
-    detail: Detail,
+    extra: Extra,
 }
 
 impl BindError {
@@ -251,9 +250,8 @@ impl BindError {
     pub fn new(input: &str, kind: ErrorKind) -> Self {
         BindError {
             input: Input::keep(input),
-            resolved: Resolved(None),
             kind,
-            detail: Detail(None),
+            extra: Extra(None),
         }
     }
 
@@ -262,7 +260,7 @@ impl BindError {
     #[must_use]
     #[cfg_attr(not(feature = "std"), allow(dead_code))]
     pub(crate) fn with_detail(mut self, detail: alloc::string::String) -> Self {
-        self.detail = Detail(Some(detail.into_boxed_str()));
+        self.extra.parts().detail = Some(detail.into_boxed_str());
         self
     }
 
@@ -270,17 +268,19 @@ impl BindError {
     /// forms, the interfaces and their addresses.
     #[must_use]
     pub fn detail(&self) -> Option<&str> {
-        self.detail.0.as_deref()
+        self.extra
+            .0
+            .as_ref()
+            .and_then(|parts| parts.detail.as_deref())
     }
 
     /// An error about `addr`, which `input` (a host name) resolved to.
     #[must_use]
     #[cfg_attr(not(feature = "std"), allow(dead_code))]
     pub(crate) fn resolved(input: &str, addr: SocketAddr, kind: ErrorKind) -> Self {
-        BindError {
-            resolved: Resolved(Some(addr)),
-            ..BindError::new(input, kind)
-        }
+        let mut err = BindError::new(input, kind);
+        err.extra.parts().resolved = Some(addr);
+        err
     }
 
     /// An error about an address that was given as a value, not as text. The address is
@@ -310,7 +310,7 @@ impl BindError {
     /// For a host name, the resolved address that was refused.
     #[must_use]
     pub fn resolved_addr(&self) -> Option<SocketAddr> {
-        self.resolved.0
+        self.extra.0.as_ref().and_then(|parts| parts.resolved)
     }
 
     /// How to fix it (the hint sentence alone).
@@ -384,26 +384,43 @@ impl fmt::Display for Input {
     }
 }
 
+/// What only some errors carry, boxed so that every `Result<_, BindError>` stays small:
+/// the address a name resolved to, and a sentence about this host.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Detail(Option<Box<str>>);
+struct Extra(Option<Box<ExtraParts>>);
 
-impl fmt::Display for Detail {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            Some(detail) => write!(f, "; {detail}"),
-            None => Ok(()),
-        }
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct ExtraParts {
+    resolved: Option<SocketAddr>,
+    detail: Option<Box<str>>,
+}
+
+impl Extra {
+    #[cfg_attr(not(feature = "std"), allow(dead_code))]
+    fn parts(&mut self) -> &mut ExtraParts {
+        self.0.get_or_insert_with(Box::default)
+    }
+
+    fn resolved(&self) -> ExtraText<'_> {
+        ExtraText::Resolved(self.0.as_ref().and_then(|p| p.resolved))
+    }
+
+    fn detail(&self) -> ExtraText<'_> {
+        ExtraText::Detail(self.0.as_ref().and_then(|p| p.detail.as_deref()))
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Resolved(Option<SocketAddr>);
+enum ExtraText<'a> {
+    Resolved(Option<SocketAddr>),
+    Detail(Option<&'a str>),
+}
 
-impl fmt::Display for Resolved {
+impl fmt::Display for ExtraText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(addr) => write!(f, " (resolved to {addr})"),
-            None => Ok(()),
+        match self {
+            ExtraText::Resolved(Some(addr)) => write!(f, " (resolved to {addr})"),
+            ExtraText::Detail(Some(detail)) => write!(f, "; {detail}"),
+            ExtraText::Resolved(None) | ExtraText::Detail(None) => Ok(()),
         }
     }
 }

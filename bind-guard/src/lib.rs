@@ -161,6 +161,10 @@ pub use addr::{BindAddr, LocalAddr, LoopbackAddr};
 pub use bind::iface;
 #[cfg(feature = "std")]
 pub use bind::iface::InterfaceSpec;
+#[cfg(all(feature = "listenfd", target_os = "linux"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "listenfd", target_os = "linux"))))]
+#[doc(inline)]
+pub use bind::inherited;
 #[cfg(feature = "std")]
 pub use bind::ipv6_v6only_default;
 #[cfg(feature = "if-addrs")]

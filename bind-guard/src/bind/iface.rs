@@ -133,6 +133,16 @@ pub fn is_interface_form(text: &str) -> bool {
 }
 
 impl InterfaceSpec {
+    /// The form for interface `name` (checked as [`FromStr`] checks it), or `None`.
+    #[must_use]
+    pub fn new(name: &str, family: InterfaceFamily, port: u16) -> Option<Self> {
+        is_interface_name(name).then(|| InterfaceSpec {
+            name: name.into(),
+            family,
+            port,
+        })
+    }
+
     /// The interface name.
     #[must_use]
     pub fn name(&self) -> &str {

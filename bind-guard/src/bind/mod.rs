@@ -6,6 +6,8 @@
 //! so a wrapper or platform quirk cannot silently widen what the type promised.
 
 pub mod iface;
+#[cfg(all(feature = "listenfd", target_os = "linux"))]
+pub mod inherited;
 #[cfg(feature = "if-addrs")]
 pub mod reachable;
 pub(crate) mod resolve;

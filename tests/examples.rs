@@ -6,15 +6,6 @@
 //! `cargo test --workspace --all-features`, so after that command built them this is a
 //! no-op check; run alone (`cargo test --test examples`) it builds what is missing.
 
-// A failed assertion is how a test reports; clippy's `allow-*-in-tests` settings cover
-// `#[test]` functions only, not the helpers of an integration test, hence the allow.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};

@@ -18,15 +18,6 @@
 //! Needs root and `ip` (iproute2) and `ss`; without them the tests say why and skip,
 //! except under `CI=true`, where they fail instead.
 
-// A failed assertion is how a test reports; clippy's `allow-*-in-tests` settings cover
-// `#[test]` functions only, not the helpers of an integration test, hence the allow.
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};

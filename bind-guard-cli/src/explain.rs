@@ -264,7 +264,7 @@ impl Facts {
             family: family(ip),
             scope: self.scope.name(),
             wildcard: self.scope == Scope::Unspecified,
-            loopback: self.scope.is_host_only(),
+            loopback: self.scope.is_loopback(),
             local_network: self.scope.is_local_network(),
             ipv4_mapped: self.mapped.map(|v4| v4.to_string()),
             registry: self.registry.as_ref().map(RegistryJson::new),
@@ -317,7 +317,7 @@ impl Facts {
             "  wildcard:  {}",
             yes_no(self.scope == Scope::Unspecified)
         );
-        let _ = writeln!(out, "  loopback:  {}", yes_no(self.scope.is_host_only()));
+        let _ = writeln!(out, "  loopback:  {}", yes_no(self.scope.is_loopback()));
         let _ = writeln!(out, "\n{}", self.meaning);
         if !self.notes.is_empty() {
             let _ = writeln!(out, "\nnotes:");

@@ -129,6 +129,14 @@
 //! policy lists) and keeps scopes, parsing, rules, policies and the macros.
 #![no_std]
 #![forbid(unsafe_code)]
+// Library code never panics on input: no unwrap, expect, panic or indexing. (Tests may:
+// see clippy.toml. The workspace's tests, examples and CLI keep ordinary lints.)
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -171,7 +179,7 @@ pub use bind::ipv6_v6only_default;
 #[cfg_attr(docsrs, doc(cfg(feature = "if-addrs")))]
 #[doc(inline)]
 pub use bind::reachable;
-pub use error::{BindError, ErrorKind};
+pub use error::{BindError, ErrorKind, NetError};
 pub use escape::Escaped;
 #[cfg(feature = "clap")]
 #[doc(inline)]

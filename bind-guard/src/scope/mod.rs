@@ -247,10 +247,15 @@ impl Scope {
         }
     }
 
-    /// Whether a socket bound to an address of this scope is reachable only from this
-    /// host (loopback).
+    /// Whether this is the loopback scope (`127.0.0.0/8`, `::1`, and their IPv4-mapped
+    /// forms), like [`Ipv4Addr::is_loopback`].
+    ///
+    /// A socket bound here is reachable from this host's own programs — and, on Linux
+    /// with `net.ipv4.conf.*.route_localnet=1` (set by kube-proxy), from neighbours that
+    /// route `127.0.0.0/8` to this host. Any web page in a local browser can also send it
+    /// requests; see the crate docs on DNS rebinding.
     #[must_use]
-    pub const fn is_host_only(self) -> bool {
+    pub const fn is_loopback(self) -> bool {
         matches!(self, Scope::Loopback)
     }
 
@@ -275,7 +280,7 @@ impl Scope {
         ALL_SCOPES.into_iter()
     }
 
-    /// A one-bit mask for this scope, used by [`ScopeSet`](crate::policy).
+    /// A one-bit mask for this scope: the scope rules (`crate::rule`) are sets of these bits.
     pub(crate) const fn bit(self) -> u16 {
         1 << (self as u16)
     }

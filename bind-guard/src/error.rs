@@ -184,19 +184,19 @@ error_kinds! {
         "check the name, or write the IP address itself"),
     /// An `iface:` form that is not `iface:NAME:PORT`, `iface:NAME/ipv4:PORT`,
     /// `iface:NAME/ipv6:PORT` or `iface:NAME/link-local:PORT`.
-    InvalidInterface as "invalid_interface" => ("is not a valid interface form",
+    parse address InvalidInterface as "invalid_interface" => ("is not a valid interface form",
         "write iface:NAME:PORT, iface:NAME/ipv4:PORT, iface:NAME/ipv6:PORT or iface:NAME/link-local:PORT, with an interface name of 1 to 15 characters without '/', ':' or spaces, such as iface:eth0:8080"),
     /// An `iface:` form naming an interface this host does not have.
-    UnknownInterface as "unknown_interface" => ("names a network interface that this host does not have",
+    parse address UnknownInterface as "unknown_interface" => ("names a network interface that this host does not have",
         "use one of the interfaces listed (ip address shows them), or write the IP address itself"),
     /// An `iface:` form naming an interface without an address of the family asked for.
-    NoInterfaceAddress as "no_interface_address" => ("names a network interface that has no address of the family asked for",
+    parse address NoInterfaceAddress as "no_interface_address" => ("names a network interface that has no address of the family asked for",
         "bring the address up first, ask for another family (/ipv4, /ipv6, /link-local), or write the IP address itself"),
     /// An `iface:` form that matches several addresses where one is required.
-    AmbiguousInterface as "ambiguous_interface" => ("names a network interface with several addresses, where one address is required",
+    parse address AmbiguousInterface as "ambiguous_interface" => ("names a network interface with several addresses, where one address is required",
         "narrow it with iface:NAME/ipv4:PORT or iface:NAME/ipv6:PORT, or write one of the addresses listed"),
     /// An `iface:` form in a program built without interface support.
-    InterfaceUnsupported as "interface_unsupported" => ("names a network interface, and this program was built without interface lookup",
+    parse address InterfaceUnsupported as "interface_unsupported" => ("names a network interface, and this program was built without interface lookup",
         "write the IP address itself (for the program's authors: enable bind-guard's if-addrs feature)"),
 
     // ---- refusals ----

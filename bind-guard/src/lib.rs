@@ -166,6 +166,10 @@ pub use addr::{BindAddr, LocalAddr, LoopbackAddr};
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 #[doc(inline)]
+pub use bind::facts;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+#[doc(inline)]
 pub use bind::iface;
 #[cfg(feature = "std")]
 pub use bind::iface::InterfaceSpec;

@@ -206,10 +206,15 @@ impl InterfaceSpec {
     }
 
     /// Every address a socket bound to this interface as a *device* can be reached on,
-    /// in the families the form asks for, link-local ones included, each checked with
-    /// `policy`: the verdict behind [`bind_device`](crate::socket2::bind_device).
-    #[cfg_attr(not(feature = "socket2"), allow(dead_code))]
-    pub(crate) fn device_addrs(&self, policy: &Policy) -> Result<Vec<SocketAddr>, BindError> {
+    /// in the families the form asks for (IPv6 link-local ones included, with their
+    /// zone), each checked with `policy`: the verdict behind
+    /// [`bind_device`](crate::socket2::bind_device) and
+    /// [`SocketFacts::judge`](crate::facts::SocketFacts::judge).
+    ///
+    /// # Errors
+    ///
+    /// As [`resolve`](InterfaceSpec::resolve).
+    pub fn device_addrs(&self, policy: &Policy) -> Result<Vec<SocketAddr>, BindError> {
         let found = self.select(&self.host_addresses()?, |ip| match self.family {
             InterfaceFamily::Any => true,
             InterfaceFamily::Ipv4 => ip.is_ipv4(),

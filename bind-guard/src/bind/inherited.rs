@@ -69,7 +69,7 @@
 use std::boxed::Box;
 use std::fmt;
 use std::io;
-use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::net::{TcpListener, UdpSocket};
 use std::os::fd::AsFd;
 use std::string::{String, ToString};
 use std::vec::Vec;
@@ -77,7 +77,8 @@ use std::vec::Vec;
 use ::socket2::SockRef;
 use listenfd::ListenFd;
 
-use crate::{BindError, Escaped, Policy, Scope};
+use super::facts::{SocketFacts, SocketRefusal};
+use crate::{BindError, Escaped, Policy};
 
 /// The first inherited descriptor (`SD_LISTEN_FDS_START`).
 const FIRST_FD: i32 = 3;
@@ -102,18 +103,13 @@ impl fmt::Debug for Activation {
     }
 }
 
-/// What the kernel says about an inherited socket.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct SocketFacts {
-    /// The local address (`getsockname`).
-    pub local: SocketAddr,
-    /// `IPV6_V6ONLY`, for IPv6 sockets.
-    pub v6only: Option<bool>,
-    /// The device it is restricted to (`SO_BINDTODEVICE`), if any.
-    pub device: Option<String>,
-    /// For TCP, whether it is listening (`SO_ACCEPTCONN`); `None` for UDP.
-    pub listening: Option<bool>,
+impl From<SocketRefusal> for Refusal {
+    fn from(refusal: SocketRefusal) -> Self {
+        match refusal {
+            SocketRefusal::Policy(err) => Refusal::Policy(err),
+            SocketRefusal::NotListening => Refusal::NotListening,
+        }
+    }
 }
 
 /// Why an inherited socket is not handed out.
@@ -374,10 +370,10 @@ impl Activation {
         tcp: bool,
     ) -> Result<S, InheritedError> {
         let facts = facts(&socket, tcp).map_err(|err| self.error(index, None, Refusal::Io(err)))?;
-        match judge(&facts, policy) {
+        match facts.judge(policy) {
             Ok(()) => Ok(socket),
             // `socket` is dropped here: the descriptor is closed, nothing is served on it.
-            Err(refusal) => Err(self.error(index, Some(facts), refusal)),
+            Err(refusal) => Err(self.error(index, Some(facts), refusal.into())),
         }
     }
 
@@ -408,78 +404,7 @@ pub fn facts(socket: &impl AsFd, tcp: bool) -> io::Result<SocketFacts> {
         .device()?
         .map(|name| String::from_utf8_lossy(&name).into_owned());
     let listening = if tcp { Some(sock.is_listener()?) } else { None };
-    Ok(SocketFacts {
-        local,
-        v6only,
-        device,
-        listening,
-    })
-}
-
-/// The verdict on a socket the kernel describes with `facts`: the addresses it is
-/// reachable on must all pass `policy`, and a TCP socket must be listening.
-///
-/// # Errors
-///
-/// The first reason to refuse it.
-pub fn judge(facts: &SocketFacts, policy: &Policy) -> Result<(), Refusal> {
-    if facts.listening == Some(false) {
-        return Err(Refusal::NotListening);
-    }
-    let local = facts.local;
-    let wildcard = Scope::of(local.ip()) == Scope::Unspecified;
-    // `[::]` without IPV6_V6ONLY takes IPv4 too. For a plain wildcard that changes
-    // nothing (the wildcard opt-in covers both families); restricted to a device, the
-    // device's IPv4 addresses are judged too.
-    let dual_stack = local.is_ipv6() && wildcard && facts.v6only != Some(true);
-    let check = |addr: SocketAddr| {
-        policy
-            .decide(addr)
-            .map_err(|kind| Refusal::Policy(BindError::for_addr(addr, kind)))
-    };
-    match (&facts.device, wildcard) {
-        (Some(device), true) => {
-            device_verdict(device, local, dual_stack, policy).unwrap_or_else(|| {
-                // The device's addresses cannot be read: judged as the wildcard it is.
-                check(local)
-            })
-        }
-        _ => check(local),
-    }
-}
-
-/// The verdict on a wildcard restricted to `device`: every address of the device in
-/// the socket's families. `None` when the device's addresses cannot be read (no
-/// `if-addrs` feature, a name that is not an interface name).
-#[cfg(feature = "if-addrs")]
-fn device_verdict(
-    device: &str,
-    local: SocketAddr,
-    dual_stack: bool,
-    policy: &Policy,
-) -> Option<Result<(), Refusal>> {
-    use crate::iface::{InterfaceFamily, InterfaceSpec};
-    let family = match (local.is_ipv6(), dual_stack) {
-        (false, _) => InterfaceFamily::Ipv4,
-        (true, false) => InterfaceFamily::Ipv6,
-        (true, true) => InterfaceFamily::Any,
-    };
-    let spec = InterfaceSpec::new(device, family, local.port())?;
-    Some(
-        spec.device_addrs(policy)
-            .map(|_| ())
-            .map_err(Refusal::Policy),
-    )
-}
-
-#[cfg(not(feature = "if-addrs"))]
-fn device_verdict(
-    _device: &str,
-    _local: SocketAddr,
-    _dual_stack: bool,
-    _policy: &Policy,
-) -> Option<Result<(), Refusal>> {
-    None
+    Ok(SocketFacts::new(local, v6only, device, listening))
 }
 
 #[cfg(test)]
@@ -512,8 +437,8 @@ mod tests {
         try_tcp(addr, v6only, device, listen).unwrap()
     }
 
-    fn verdict(socket: &Socket, policy: &Policy) -> Result<(), Refusal> {
-        judge(&facts(socket, true).unwrap(), policy)
+    fn verdict(socket: &Socket, policy: &Policy) -> Result<(), SocketRefusal> {
+        facts(socket, true).unwrap().judge(policy)
     }
 
     #[test]
@@ -543,7 +468,7 @@ mod tests {
         // A policy that takes ::1 but not 127.0.0.0/8: the dual-stack socket also takes
         // lo's 127.0.0.1, the IPv6-only one does not.
         let policy = Policy::loopback_only().deny_net("127.0.0.0/8".parse().unwrap());
-        let Err(Refusal::Policy(err)) = judge(&facts, &policy) else {
+        let Err(SocketRefusal::Policy(err)) = facts.judge(&policy) else {
             panic!("lo's IPv4 address must be judged");
         };
         assert_eq!(
@@ -558,7 +483,7 @@ mod tests {
         let socket = tcp("127.0.0.1:0", None, None, false);
         assert!(matches!(
             verdict(&socket, &Policy::loopback_only()),
-            Err(Refusal::NotListening)
+            Err(SocketRefusal::NotListening)
         ));
     }
 
@@ -572,7 +497,7 @@ mod tests {
         let plain = tcp("0.0.0.0:0", None, None, true);
         assert!(matches!(
             verdict(&plain, &Policy::loopback_only()),
-            Err(Refusal::Policy(_))
+            Err(SocketRefusal::Policy(_))
         ));
     }
 
@@ -581,12 +506,12 @@ mod tests {
         let err = InheritedError::new(
             4,
             Some("web\u{1b}".into()),
-            Some(SocketFacts {
-                local: "[::]:8080".parse().unwrap(),
-                v6only: Some(false),
-                device: None,
-                listening: Some(true),
-            }),
+            Some(SocketFacts::new(
+                "[::]:8080".parse().unwrap(),
+                Some(false),
+                None,
+                Some(true),
+            )),
             Refusal::Policy(BindError::for_addr(
                 "[::]:8080".parse().unwrap(),
                 crate::ErrorKind::Wildcard,

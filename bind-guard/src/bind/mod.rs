@@ -5,6 +5,7 @@
 //! 0 asked the system to pick one. A mismatch closes the socket and returns an error,
 //! so a wrapper or platform quirk cannot silently widen what the type promised.
 
+pub mod facts;
 pub mod iface;
 #[cfg(all(feature = "listenfd", target_os = "linux"))]
 pub mod inherited;

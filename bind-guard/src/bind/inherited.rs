@@ -411,6 +411,7 @@ pub fn facts(socket: &impl AsFd, tcp: bool) -> io::Result<SocketFacts> {
 mod tests {
     use super::*;
     use ::socket2::{Domain, Socket, Type};
+    use std::net::SocketAddr;
 
     fn try_tcp(
         addr: &str,

@@ -2,7 +2,7 @@
 //!
 //! Built with the `cli` feature (`cargo install bind-guard --features cli`). Every
 //! decision is made by the `bind-guard` library: this binary only parses arguments,
-//! reads `/proc` for `audit`, and prints.
+//! reads the kernel's socket tables for `audit`, and prints.
 //!
 //! ```text
 //! bind-guard check ADDR [--policy loopback|local|default|any] [--allow-wildcard] [--json]
@@ -16,7 +16,7 @@
 //! | --- | --- | --- | --- |
 //! | 0 | the address is allowed | the input is an address (whatever the policies say) | every socket is allowed |
 //! | 1 | a valid address that the policy refuses | — | at least one socket breaks the policy |
-//! | 2 | not an address at all, or a usage error | not an address, or a usage error | `/proc` unreadable, not Linux, or a usage error |
+//! | 2 | not an address at all (an unknown interface, or one with several matching addresses, for `iface:`), or a usage error | not an address, or a usage error | socket tables unreadable, not Linux, or a usage error |
 //!
 //! # Policies
 //!
@@ -88,8 +88,11 @@
 //! | `policy` | string | as for `check` |
 //! | `allow_wildcard` | bool | as for `check` |
 //! | `sockets` | array | one row per listening TCP socket and bound, unconnected UDP socket, sorted by protocol, port and address |
+//! | `source` | string | where the sockets were read: `sock_diag` (the kernel's netlink interface, which shows devices and `IPV6_V6ONLY`) or `proc` (`/proc/net/*`, the fallback, which shows neither) |
+//! | `source_note` | string or null | for `proc`, why netlink was not used |
 //! | `refused` | number | how many rows the policy refuses (exit code 1 when not 0) |
 //! | `owners_complete` | bool | whether every socket's owner could be read (`false` when some processes' file descriptors are unreadable: run as root to see them all) |
+//! | `host` | object | the settings that change exposure, each with a `meaning` sentence: `route_localnet` (`all`: bool or null; `interfaces`: each interface's own setting; `enabled_on`: the interfaces where it is in force, `all` or their own), `bindv6only` (`value`: bool or null), `ip_forward` (`value`: bool or null) |
 //!
 //! Each row of `sockets`:
 //!
@@ -101,8 +104,10 @@
 //! | `port` | number | the local port |
 //! | `scope` | string | the scope name |
 //! | `wildcard` | bool | whether it is the wildcard |
-//! | `allowed` | bool | the policy's verdict |
-//! | `error` | error object or null | why the policy refuses it |
+//! | `device` | string or null | the interface the socket is restricted to (`SO_BINDTODEVICE`); `null` when none or when the source is `proc` |
+//! | `v6only` | bool or null | `IPV6_V6ONLY` of an IPv6 socket; `null` for IPv4 or when the source is `proc` (then `[::]` is judged as dual-stack) |
+//! | `allowed` | bool | the policy's verdict; a wildcard restricted to a device is judged by that device's addresses |
+//! | `error` | error object or null | why the policy refuses it (for a device-bound wildcard, `message` names the device's address that was refused) |
 //! | `uid` | number | the socket's owner user id |
 //! | `inode` | number | the socket's inode |
 //! | `pid` | number or null | the lowest pid holding the socket, when readable |
@@ -174,8 +179,11 @@ enum Command {
     #[command(
         long_about = "List every listening TCP socket and bound UDP socket on this host \
             (IPv4 and IPv6, this network namespace), with its owning process where readable, \
-            its scope and the policy's verdict. Exits 1 when any socket breaks the policy. \
-            Reads /proc: Linux only. Run as root to see the owners of every socket.",
+            the device it is restricted to, IPV6_V6ONLY, its scope and the policy's verdict, \
+            then the host settings that change exposure (route_localnet, bindv6only, \
+            ip_forward). Exits 1 when any socket breaks the policy. Reads the kernel's \
+            sock_diag netlink interface, or /proc/net where that is unavailable (it says \
+            which): Linux only. Run as root to see the owners of every socket.",
         after_help = "Examples:\n  \
             bind-guard audit\n  \
             bind-guard audit --policy loopback --json"

@@ -1,15 +1,31 @@
 //! `bind-guard audit`: this host's listening sockets, checked against a policy (Linux).
 //!
-//! The socket tables come from `/proc/net/{tcp,tcp6,udp,udp6}` and the owners from
-//! `/proc/PID/fd`, both read with the `procfs` crate. The tables are those of the
-//! network namespace `bind-guard` runs in.
+//! The sockets come from the kernel's `sock_diag` netlink interface ([`sock_diag`]),
+//! which also reports the device a socket is restricted to and `IPV6_V6ONLY`; where
+//! netlink is unavailable, from `/proc/net/{tcp,tcp6,udp,udp6}` ([`proc`]), which
+//! shows neither (both are then unknown, and judged at their widest). The report says
+//! which source it used. Owners come from `/proc/PID/fd`. The [`host`] section reads
+//! the sysctls that change exposure. All of it is the network namespace `bind-guard`
+//! runs in.
+//!
+//! The verdict on each socket is the library's `SocketFacts::judge`: a wildcard
+//! restricted to a device is judged by that device's addresses.
+
+mod host;
+#[cfg(target_os = "linux")]
+mod proc;
+#[cfg(target_os = "linux")]
+mod sock_diag;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 
-use bind_guard::{ErrorKind, Policy, Scope};
+use bind_guard::facts::{SocketFacts, SocketRefusal};
+use bind_guard::{BindError, ErrorKind, Escaped, Policy, Scope};
 use serde::Serialize;
+
+use self::host::HostJson;
 
 use crate::json::{ErrorJson, family};
 use crate::{EXIT_OK, EXIT_REFUSED, Outcome, PolicyArgs};
@@ -33,6 +49,36 @@ pub(crate) struct Socket {
     pub(crate) addr: SocketAddr,
     pub(crate) uid: u32,
     pub(crate) inode: u64,
+    /// `IPV6_V6ONLY` of an IPv6 socket, when the source shows it.
+    pub(crate) v6only: Option<bool>,
+    /// The device the socket is restricted to (`SO_BINDTODEVICE`), when the source
+    /// shows it.
+    pub(crate) device: Option<String>,
+}
+
+impl Socket {
+    /// The library's verdict on this socket.
+    fn verdict(&self, policy: &Policy) -> Result<(), BindError> {
+        // Only listening TCP sockets and bound UDP sockets are listed.
+        let listening = (self.proto == Proto::Tcp).then_some(true);
+        let facts = SocketFacts::new(self.addr, self.v6only, self.device.clone(), listening);
+        match facts.judge(policy) {
+            Ok(()) => Ok(()),
+            Err(SocketRefusal::Policy(err)) => Err(err),
+            // Not reachable for a listed socket; refused as the wildcard would be, never
+            // allowed by accident.
+            Err(_) => Err(BindError::new(&self.addr.to_string(), ErrorKind::Wildcard)),
+        }
+    }
+}
+
+/// Where the socket tables came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// The kernel's sock_diag netlink interface.
+    SockDiag,
+    /// `/proc/net/*`, with why netlink was not used.
+    Proc(String),
 }
 
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
@@ -71,6 +117,8 @@ struct RowJson {
     port: u16,
     scope: &'static str,
     wildcard: bool,
+    device: Option<String>,
+    v6only: Option<bool>,
     allowed: bool,
     error: Option<ErrorJson>,
     uid: u32,
@@ -84,32 +132,76 @@ struct RowJson {
 struct AuditJson {
     policy: &'static str,
     allow_wildcard: bool,
+    source: &'static str,
+    source_note: Option<String>,
     sockets: Vec<RowJson>,
     refused: usize,
     owners_complete: bool,
+    host: HostJson,
 }
 
 pub(crate) fn run(args: &AuditArgs) -> Outcome {
-    match host::listening_sockets() {
-        Ok((sockets, owners)) => report(args, sockets, &owners),
+    match read_sockets() {
+        Ok((sockets, owners, source)) => report(args, sockets, &owners, &source, HostJson::read()),
         Err(err) => Outcome::error(err),
     }
 }
 
-/// Judges every socket and prints the report. Separate from the `/proc` reading so the
-/// rules of the report can be tested with made-up sockets.
-fn report(args: &AuditArgs, mut sockets: Vec<Socket>, owners: &Owners) -> Outcome {
+/// The sockets from sock_diag, or from `/proc` where netlink fails; their owners.
+#[cfg(target_os = "linux")]
+fn read_sockets() -> Result<(Vec<Socket>, Owners, Source), String> {
+    let (sockets, source) = match sock_diag::listening_sockets() {
+        Ok(sockets) => (sockets, Source::SockDiag),
+        Err(why) => (proc::listening_sockets()?, Source::Proc(why)),
+    };
+    let inodes = sockets.iter().map(|socket| socket.inode).collect();
+    Ok((sockets, proc::owners(&inodes), source))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn read_sockets() -> Result<(Vec<Socket>, Owners, Source), String> {
+    Err(
+        "'bind-guard audit' reads Linux's socket tables and is not available on this system; \
+         use 'bind-guard check' on each address instead (for example from the output of \
+         'netstat -an' or 'lsof -i')"
+            .to_owned(),
+    )
+}
+
+/// Judges every socket and prints the report. Separate from the reading so the rules
+/// of the report can be tested with made-up sockets.
+fn report(
+    args: &AuditArgs,
+    mut sockets: Vec<Socket>,
+    owners: &Owners,
+    source: &Source,
+    host: HostJson,
+) -> Outcome {
     sockets.sort_by_key(|s| (s.proto, s.addr.port(), s.addr.ip(), s.inode));
     let policy = args.policy.policy();
+    let verdicts: Vec<Result<(), BindError>> = sockets
+        .iter()
+        .map(|socket| socket.verdict(&policy))
+        .collect();
     let rows: Vec<RowJson> = sockets
         .iter()
-        .map(|socket| row(socket, &policy, owners.get(&socket.inode)))
+        .zip(&verdicts)
+        .map(|(socket, verdict)| row(socket, verdict, owners.get(&socket.inode)))
         .collect();
     let refused = rows.iter().filter(|row| !row.allowed).count();
     let code = if refused == 0 { EXIT_OK } else { EXIT_REFUSED };
     let doc = AuditJson {
         policy: args.policy.policy.name(),
         allow_wildcard: policy.allows_wildcard(),
+        source: match source {
+            Source::SockDiag => "sock_diag",
+            Source::Proc(_) => "proc",
+        },
+        source_note: match source {
+            Source::SockDiag => None,
+            Source::Proc(why) => Some(why.clone()),
+        },
+        host,
         owners_complete: rows.iter().all(|row| row.pid.is_some()),
         refused,
         sockets: rows,
@@ -119,15 +211,14 @@ fn report(args: &AuditArgs, mut sockets: Vec<Socket>, owners: &Owners) -> Outcom
     }
     Outcome {
         code,
-        stdout: text(&doc, &sockets, &policy),
+        stdout: text(&doc, &sockets, &verdicts, &policy),
         stderr: String::new(),
     }
 }
 
-fn row(socket: &Socket, policy: &Policy, owners: Option<&Vec<Owner>>) -> RowJson {
+fn row(socket: &Socket, verdict: &Result<(), BindError>, owners: Option<&Vec<Owner>>) -> RowJson {
     let ip = socket.addr.ip();
     let scope = Scope::of(ip);
-    let verdict = policy.check(socket.addr);
     let first = owners.and_then(|owners| owners.first());
     RowJson {
         proto: socket.proto.name(),
@@ -136,6 +227,8 @@ fn row(socket: &Socket, policy: &Policy, owners: Option<&Vec<Owner>>) -> RowJson
         port: socket.addr.port(),
         scope: scope.name(),
         wildcard: scope == Scope::Unspecified,
+        device: socket.device.clone(),
+        v6only: socket.v6only,
         allowed: verdict.is_ok(),
         error: verdict.as_ref().err().map(ErrorJson::new),
         uid: socket.uid,
@@ -148,31 +241,68 @@ fn row(socket: &Socket, policy: &Policy, owners: Option<&Vec<Owner>>) -> RowJson
     }
 }
 
-/// The table, then each refusal and the library's hint for each kind of refusal.
-fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy) -> String {
+/// The source, the table, each refusal with the library's hint for each kind, then
+/// the host settings.
+fn text(
+    doc: &AuditJson,
+    sockets: &[Socket],
+    verdicts: &[Result<(), BindError>],
+    policy: &Policy,
+) -> String {
     let mut out = String::new();
+    match &doc.source_note {
+        None => {
+            let _ = writeln!(
+                out,
+                "source: sock_diag (netlink): devices and IPV6_V6ONLY as the kernel holds them"
+            );
+        }
+        Some(why) => {
+            let _ = writeln!(
+                out,
+                "source: /proc/net ({why}): devices and IPV6_V6ONLY unknown, [::] judged as dual-stack"
+            );
+        }
+    }
     if doc.sockets.is_empty() {
         let _ = writeln!(out, "no listening TCP or bound UDP sockets");
+        out.push('\n');
+        out.push_str(&doc.host.text());
         return out;
     }
+    // Process and device names come from other users and the host: escaped.
     let owner = |row: &RowJson| match (row.pid, &row.process) {
-        (Some(pid), Some(name)) => format!("{pid}/{name}"),
+        (Some(pid), Some(name)) => format!("{pid}/{}", Escaped::cut(name, 32)),
         (Some(pid), None) => pid.to_string(),
         (None, _) => "-".to_owned(),
     };
+    let device = |row: &RowJson| {
+        row.device
+            .as_deref()
+            .map_or_else(|| "-".to_owned(), |name| Escaped::cut(name, 16).to_string())
+    };
+    let v6only = |row: &RowJson| match (row.family, row.v6only) {
+        ("ipv4", _) => "-",
+        (_, Some(true)) => "yes",
+        (_, Some(false)) => "no",
+        (_, None) => "?",
+    };
     let addrs: Vec<String> = sockets.iter().map(|s| s.addr.to_string()).collect();
     let addr_width = addrs.iter().map(String::len).max().unwrap_or(0).max(13);
+    let devices: Vec<String> = doc.sockets.iter().map(device).collect();
+    let device_width = devices.iter().map(String::len).max().unwrap_or(0).max(6);
     let _ = writeln!(
         out,
-        "{:<5}  {:<addr_width$}  {:<13}  {:<7}  PROCESS",
-        "PROTO", "LOCAL ADDRESS", "SCOPE", "VERDICT"
+        "{:<5}  {:<addr_width$}  {:<device_width$}  {:<6}  {:<13}  {:<7}  PROCESS",
+        "PROTO", "LOCAL ADDRESS", "DEVICE", "V6ONLY", "SCOPE", "VERDICT"
     );
-    for (row, addr) in doc.sockets.iter().zip(&addrs) {
+    for ((row, addr), device) in doc.sockets.iter().zip(&addrs).zip(&devices) {
         let verdict = if row.allowed { "ok" } else { "REFUSED" };
         let _ = writeln!(
             out,
-            "{:<5}  {addr:<addr_width$}  {:<13}  {verdict:<7}  {}",
+            "{:<5}  {addr:<addr_width$}  {device:<device_width$}  {:<6}  {:<13}  {verdict:<7}  {}",
             row.proto,
+            v6only(row),
             row.scope,
             owner(row)
         );
@@ -199,18 +329,28 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy) -> String {
             doc.policy
         );
         let mut kinds: Vec<ErrorKind> = Vec::new();
-        for (socket, row) in sockets.iter().zip(&doc.sockets) {
-            if let Err(kind) = policy.decide(socket.addr) {
+        for ((socket, row), verdict) in sockets.iter().zip(&doc.sockets).zip(verdicts) {
+            if let Err(err) = verdict {
+                let on = row
+                    .device
+                    .as_deref()
+                    .map(|name| format!(" on {}", Escaped::cut(name, 16)))
+                    .unwrap_or_default();
+                // For a device-bound wildcard, the device's address that was refused.
+                let which = err
+                    .resolved_addr()
+                    .map(|addr| format!("its address {addr} "))
+                    .unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "  {} {} ({}): {}",
+                    "  {} {}{on} ({}): {which}{}",
                     row.proto,
                     socket.addr,
                     owner(row),
-                    kind.problem()
+                    err.kind().problem()
                 );
-                if !kinds.contains(&kind) {
-                    kinds.push(kind);
+                if !kinds.contains(&err.kind()) {
+                    kinds.push(err.kind());
                 }
             }
         }
@@ -233,118 +373,9 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy) -> String {
              this network), or a socket the kernel holds"
         );
     }
+    out.push('\n');
+    out.push_str(&doc.host.text());
     out
-}
-
-#[cfg(target_os = "linux")]
-mod host {
-    use std::collections::BTreeSet;
-
-    use procfs::ProcError;
-    use procfs::net::{TcpState, UdpState};
-    use procfs::process::FDTarget;
-
-    use super::{Owner, Owners, Proto, Socket};
-
-    /// Every listening TCP socket and bound, unconnected UDP socket, with the
-    /// processes holding each (by inode).
-    pub(super) fn listening_sockets() -> Result<(Vec<Socket>, Owners), String> {
-        let mut sockets = Vec::new();
-        for (table, entries) in [
-            ("/proc/net/tcp", procfs::net::tcp()),
-            ("/proc/net/tcp6", procfs::net::tcp6()),
-        ] {
-            for entry in optional_table(table, entries)? {
-                if entry.state == TcpState::Listen {
-                    sockets.push(Socket {
-                        proto: Proto::Tcp,
-                        addr: entry.local_address,
-                        uid: entry.uid,
-                        inode: entry.inode,
-                    });
-                }
-            }
-        }
-        for (table, entries) in [
-            ("/proc/net/udp", procfs::net::udp()),
-            ("/proc/net/udp6", procfs::net::udp6()),
-        ] {
-            for entry in optional_table(table, entries)? {
-                // A connected UDP socket only hears its peer, and port 0 is not bound yet:
-                // neither listens for the network.
-                if entry.state == UdpState::Close && entry.local_address.port() != 0 {
-                    sockets.push(Socket {
-                        proto: Proto::Udp,
-                        addr: entry.local_address,
-                        uid: entry.uid,
-                        inode: entry.inode,
-                    });
-                }
-            }
-        }
-        let inodes = sockets.iter().map(|socket| socket.inode).collect();
-        Ok((sockets, owners(&inodes)))
-    }
-
-    /// A table that may be missing (the IPv6 ones, when IPv6 is disabled) reads as empty.
-    fn optional_table<T>(path: &str, entries: Result<Vec<T>, ProcError>) -> Result<Vec<T>, String> {
-        match entries {
-            Ok(entries) => Ok(entries),
-            Err(ProcError::NotFound(_)) if path.ends_with('6') => Ok(Vec::new()),
-            Err(err) => Err(format!("cannot read {path}: {err}")),
-        }
-    }
-
-    /// The processes holding each of `inodes`, lowest pid first. Processes whose file
-    /// descriptors cannot be read (another user's, without root) or that exit during the
-    /// scan are skipped: their sockets show no owner.
-    fn owners(inodes: &BTreeSet<u64>) -> Owners {
-        let mut owners = Owners::new();
-        let Ok(processes) = procfs::process::all_processes() else {
-            return owners;
-        };
-        for process in processes.flatten() {
-            let Ok(fds) = process.fd() else { continue };
-            let mut name = None;
-            for fd in fds.flatten() {
-                let FDTarget::Socket(inode) = fd.target else {
-                    continue;
-                };
-                if !inodes.contains(&inode) {
-                    continue;
-                }
-                let name = name
-                    .get_or_insert_with(|| process.stat().ok().map(|stat| stat.comm))
-                    .clone();
-                let holders = owners.entry(inode).or_default();
-                // One process may hold the same socket in several descriptors.
-                if !holders.iter().any(|owner| owner.pid == process.pid()) {
-                    holders.push(Owner {
-                        pid: process.pid(),
-                        name,
-                    });
-                }
-            }
-        }
-        for holders in owners.values_mut() {
-            holders.sort_by_key(|owner| owner.pid);
-        }
-        owners
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-mod host {
-    use super::{Owners, Socket};
-
-    pub(super) fn listening_sockets() -> Result<(Vec<Socket>, Owners), String> {
-        Err(
-            "'bind-guard audit' reads Linux's /proc and is not available on this system; \
-             use 'bind-guard check' on each address instead (for example from the output of \
-             'netstat -an' or 'lsof -i')"
-                .to_owned(),
-        )
-    }
 }
 
 #[cfg(test)]
@@ -362,12 +393,18 @@ mod tests {
         }
     }
 
+    fn host() -> HostJson {
+        HostJson::from_values(Some(false), BTreeMap::new(), Some(false), Some(false))
+    }
+
     fn socket(proto: Proto, addr: &str, inode: u64) -> Socket {
         Socket {
             proto,
             addr: addr.parse().unwrap(),
             uid: 1000,
             inode,
+            v6only: None,
+            device: None,
         }
     }
 
@@ -386,7 +423,13 @@ mod tests {
                 name: Some("sshd".to_owned()),
             }],
         );
-        let outcome = report(&args(PolicyName::Default, true), sockets.clone(), &owners);
+        let outcome = report(
+            &args(PolicyName::Default, true),
+            sockets.clone(),
+            &owners,
+            &Source::SockDiag,
+            host(),
+        );
         assert_eq!(outcome.code, EXIT_REFUSED);
         let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
         assert_eq!(json["refused"], 1);
@@ -404,7 +447,13 @@ mod tests {
         assert_eq!(rows[2]["proto"], "udp");
         assert_eq!(rows[2]["allowed"], true);
 
-        let text = report(&args(PolicyName::Default, false), sockets.clone(), &owners);
+        let text = report(
+            &args(PolicyName::Default, false),
+            sockets.clone(),
+            &owners,
+            &Source::SockDiag,
+            host(),
+        );
         assert!(
             text.stdout
                 .contains("1 of 3 sockets break the 'default' policy")
@@ -414,7 +463,13 @@ mod tests {
                 .contains("tcp [::]:22 (7/sshd): is the wildcard address")
         );
 
-        let any = report(&args(PolicyName::Any, false), sockets, &owners);
+        let any = report(
+            &args(PolicyName::Any, false),
+            sockets,
+            &owners,
+            &Source::SockDiag,
+            host(),
+        );
         assert_eq!(any.code, EXIT_OK);
         assert!(any.stdout.contains("all 3 sockets are allowed"));
     }
@@ -425,6 +480,8 @@ mod tests {
             &args(PolicyName::Loopback, false),
             Vec::new(),
             &BTreeMap::new(),
+            &Source::Proc("no netlink".to_owned()),
+            host(),
         );
         assert_eq!(outcome.code, EXIT_OK);
         assert!(outcome.stdout.contains("no listening"));

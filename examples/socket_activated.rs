@@ -14,9 +14,10 @@
 //! the wildcard); a refused socket ends it with exit code 1 and the reason, before it
 //! serves anything. No inherited socket: exit code 2.
 //!
-//! Serving is concurrent (a thread per connection, at most [`MAX_CONNECTIONS`]) with
-//! read and write timeouts and a bounded request head; a client that sends nothing,
-//! garbage or too much only loses its own connection.
+//! Serving is the examples' shared responder (`bind_guard_examples::support`):
+//! concurrent, with a deadline for the request head, a bounded head and write
+//! timeouts; a client that sends nothing, garbage or too much only loses its own
+//! connection.
 
 #[cfg(target_os = "linux")]
 fn main() -> std::process::ExitCode {
@@ -31,23 +32,18 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(target_os = "linux")]
 mod linux {
-    use std::io::{self, BufRead, BufReader, Read, Write};
-    use std::net::{SocketAddr, TcpListener, TcpStream};
+    use std::io::{self, Read, Write};
+    use std::net::{SocketAddr, TcpStream};
     use std::process::ExitCode;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::thread;
     use std::time::Duration;
 
     use bind_guard::Policy;
     use bind_guard::inherited::Activation;
+    use bind_guard_examples::support;
 
-    /// Connections served at once; more wait in the kernel's backlog.
-    pub(crate) const MAX_CONNECTIONS: usize = 64;
-    /// How long a client may take to send its request or read the answer.
+    /// How long the self-test client waits.
     const IO_TIMEOUT: Duration = Duration::from_secs(5);
-    /// The longest request head read; the rest is not read.
-    const MAX_HEAD: u64 = 8 * 1024;
 
     pub(crate) fn main() -> ExitCode {
         // First, before any thread: taking the sockets clears LISTEN_PID/LISTEN_FDS.
@@ -102,11 +98,21 @@ mod linux {
             }
         }
         let _ = io::stdout().flush();
-        let active = Arc::new(AtomicUsize::new(0));
         let mut servers = Vec::new();
         for listener in listeners {
-            let active = Arc::clone(&active);
-            servers.push(thread::spawn(move || accept_loop(&listener, &active)));
+            servers.push(thread::spawn(move || {
+                let respond = |request: &support::Request<'_>| {
+                    support::Response::ok(format!(
+                        "hello from bind-guard: listening on {}, a socket inherited and \
+                         checked, you are {}\n",
+                        request.local, request.peer
+                    ))
+                };
+                // Only an error of the listener itself ends this.
+                if let Err(err) = support::serve(&listener, support::Limits::DEFAULT, respond) {
+                    eprintln!("error: the inherited listener failed: {err}");
+                }
+            }));
         }
         if self_test {
             return match locals.first().map(|local| self_test_run(*local)) {
@@ -136,78 +142,6 @@ mod linux {
                 text.parse().map_err(|err| format!("--policy: {err}"))
             }
         }
-    }
-
-    /// Accepts forever. A failed accept (a client that reset, too many open files) is
-    /// reported and the loop goes on; so is every error of a connection.
-    fn accept_loop(listener: &TcpListener, active: &Arc<AtomicUsize>) {
-        loop {
-            let stream = match listener.accept() {
-                Ok((stream, _)) => stream,
-                Err(err) => {
-                    eprintln!("accept failed: {err}");
-                    // Out of descriptors: let connections finish before trying again.
-                    thread::sleep(Duration::from_millis(50));
-                    continue;
-                }
-            };
-            if active.fetch_add(1, Ordering::AcqRel) >= MAX_CONNECTIONS {
-                active.fetch_sub(1, Ordering::AcqRel);
-                drop(stream); // over the limit: closed at once
-                continue;
-            }
-            let active = Arc::clone(active);
-            thread::spawn(move || {
-                if let Err(err) = answer(stream) {
-                    eprintln!("connection failed: {err}");
-                }
-                active.fetch_sub(1, Ordering::AcqRel);
-            });
-        }
-    }
-
-    /// Reads a request head (bounded, with a timeout) and answers with a short page.
-    fn answer(stream: TcpStream) -> io::Result<()> {
-        stream.set_read_timeout(Some(IO_TIMEOUT))?;
-        stream.set_write_timeout(Some(IO_TIMEOUT))?;
-        let local = stream.local_addr()?;
-        let peer = stream.peer_addr()?;
-        let mut reader = BufReader::new((&stream).take(MAX_HEAD));
-        let mut line = Vec::new();
-        let mut first = true;
-        loop {
-            line.clear();
-            if reader.read_until(b'\n', &mut line)? == 0 {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "the client closed or sent more than 8 KiB before the end of its request",
-                ));
-            }
-            if first && !line.starts_with(b"GET ") && !line.starts_with(b"HEAD ") {
-                let mut stream = &stream;
-                stream.write_all(
-                    b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-                )?;
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    "not a GET request",
-                ));
-            }
-            first = false;
-            if line == b"\r\n" || line == b"\n" {
-                break;
-            }
-        }
-        let body = format!(
-            "hello from bind-guard: listening on {local}, a socket inherited and checked, \
-             you are {peer}\n"
-        );
-        let mut stream = &stream;
-        write!(
-            stream,
-            "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-            body.len()
-        )
     }
 
     /// Misbehaves first (a client that sends nothing and one that sends garbage, both

@@ -1,122 +1,96 @@
-//! The host settings that change who can reach a socket, read from `/proc/sys`
-//! (this network namespace's): `route_localnet`, `bindv6only`, `ip_forward`.
-
-use std::collections::BTreeMap;
+//! The host settings that change who can reach a socket, as `audit`'s `host` section:
+//! `route_localnet`, `bindv6only`, `ip_forward`. They are read by the library's
+//! `bind_guard::sysctl` (the one place sysctls are read), in this network namespace.
 
 use serde::Serialize;
 
-/// One sysctl, by its path under `/proc/sys` (`net/ipv4/ip_forward`): `Some(true)` for
-/// a value other than 0, `None` when it cannot be read. The one place sysctls are read.
-pub(crate) fn sysctl_flag(path: &str) -> Option<bool> {
-    let text = std::fs::read_to_string(format!("/proc/sys/{path}")).ok()?;
-    text.trim().parse::<u8>().ok().map(|value| value != 0)
-}
+use crate::explain::RouteLocalnetJson;
 
-/// The `host` section of `audit` (schema in the crate docs).
+/// The `host` section of `audit` (schema in `JSON.md`).
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct HostJson {
-    pub(crate) route_localnet: RouteLocalnetJson,
+    pub(crate) route_localnet: RouteLocalnetSetting,
     pub(crate) bindv6only: SettingJson,
     pub(crate) ip_forward: SettingJson,
 }
 
-/// A setting, its value and what the value means for exposure.
+/// `route_localnet` as `explain` reports it, with what it means for exposure.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct RouteLocalnetSetting {
+    #[serde(flatten)]
+    pub(crate) setting: RouteLocalnetJson,
+    pub(crate) meaning: &'static str,
+}
+
+/// A switch, its value (`null` when unreadable) and what the value means for exposure.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct SettingJson {
     pub(crate) value: Option<bool>,
     pub(crate) meaning: &'static str,
 }
 
-/// `net.ipv4.conf.*.route_localnet`: the `all` switch, each interface's own, and where
-/// it is in force (the kernel ORs `all` with the interface's setting).
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct RouteLocalnetJson {
-    pub(crate) all: Option<bool>,
-    pub(crate) interfaces: BTreeMap<String, bool>,
-    pub(crate) enabled_on: Vec<String>,
-    pub(crate) meaning: &'static str,
-}
+const UNKNOWN: &str = "could not be read: unknown";
 
 impl HostJson {
-    /// Reads the settings of this host (network namespace).
-    pub(crate) fn read() -> HostJson {
-        let mut interfaces = BTreeMap::new();
-        if let Ok(entries) = std::fs::read_dir("/proc/sys/net/ipv4/conf") {
-            for entry in entries.flatten() {
-                let Ok(name) = entry.file_name().into_string() else {
-                    continue;
-                };
-                if name == "all" || name == "default" {
-                    continue;
-                }
-                if let Some(on) = sysctl_flag(&format!("net/ipv4/conf/{name}/route_localnet")) {
-                    interfaces.insert(name, on);
-                }
-            }
-        }
+    /// This host's settings (`route_localnet` as read for the rest of the report).
+    pub(crate) fn read(route_localnet: RouteLocalnetJson) -> HostJson {
         HostJson::from_values(
-            sysctl_flag("net/ipv4/conf/all/route_localnet"),
-            interfaces,
-            bind_guard::ipv6_v6only_default(),
-            sysctl_flag("net/ipv4/ip_forward"),
+            route_localnet,
+            bind_guard::sysctl::ipv6_v6only_default(),
+            bind_guard::sysctl::ip_forward(),
         )
     }
 
     /// The section for given values (separate from reading, for tests).
     pub(crate) fn from_values(
-        route_localnet_all: Option<bool>,
-        route_localnet: BTreeMap<String, bool>,
+        route_localnet: RouteLocalnetJson,
         bindv6only: Option<bool>,
         ip_forward: Option<bool>,
     ) -> HostJson {
-        let enabled_on: Vec<String> = route_localnet
-            .iter()
-            .filter(|(_, on)| **on || route_localnet_all == Some(true))
-            .map(|(name, _)| name.clone())
-            .collect();
-        let localnet_meaning = if enabled_on.is_empty() {
-            "packets from the network addressed to 127.0.0.0/8 are dropped, so an IPv4 \
-             loopback listener is reachable from this host only"
-        } else {
-            "packets addressed to 127.0.0.0/8 may be routed in \
-             from those networks (with a NAT rule such as Kubernetes' kube-proxy adds), so an \
-             IPv4 loopback listener is not necessarily private; bind ::1 or check the NAT \
-             rules"
+        let localnet_meaning = match route_localnet.on() {
+            Some(true) => {
+                "packets from the network addressed to 127.0.0.0/8 are accepted on the \
+                 interfaces listed, so a server bound to IPv4 loopback is not private to this \
+                 host there; [::1] is not affected"
+            }
+            Some(false) => {
+                "packets from the network addressed to 127.0.0.0/8 are dropped: a server bound \
+                 to IPv4 loopback is reachable from this host only"
+            }
+            None => UNKNOWN,
         };
         HostJson {
-            route_localnet: RouteLocalnetJson {
-                all: route_localnet_all,
-                interfaces: route_localnet,
-                enabled_on,
+            route_localnet: RouteLocalnetSetting {
+                setting: route_localnet,
                 meaning: localnet_meaning,
             },
             bindv6only: SettingJson {
                 value: bindv6only,
                 meaning: match bindv6only {
                     Some(false) => {
-                        "a [::] socket that does not set IPV6_V6ONLY also takes IPv4: it is \
-                         the wildcard of both families"
+                        "a [::] socket that does not set IPV6_V6ONLY also takes IPv4: it is the \
+                         wildcard of both families"
                     }
                     Some(true) => {
-                        "a [::] socket that does not clear IPV6_V6ONLY takes IPv6 only; \
-                         IPv4 needs its own socket"
+                        "a [::] socket that does not clear IPV6_V6ONLY takes IPv6 only; IPv4 \
+                         needs its own socket"
                     }
-                    None => "not readable: unknown",
+                    None => UNKNOWN,
                 },
             },
             ip_forward: SettingJson {
                 value: ip_forward,
                 meaning: match ip_forward {
                     Some(true) => {
-                        "this host routes IPv4 between its networks, so an address of one \
-                         interface can be reached from the networks of the others (weak host \
-                         model), as can containers' published ports"
+                        "this host routes IPv4 between its networks: an address of one \
+                         interface can be reached from the networks of the others, as can \
+                         containers' published ports"
                     }
                     Some(false) => {
-                        "this host does not route IPv4 between its networks (its own \
-                         addresses still answer on any interface they arrive on)"
+                        "this host does not route IPv4 between its networks (its own addresses \
+                         still answer on any interface a packet for them arrives on)"
                     }
-                    None => "not readable: unknown",
+                    None => UNKNOWN,
                 },
             },
         }
@@ -129,22 +103,9 @@ impl HostJson {
             Some(false) => "0",
             None => "?",
         };
-        let localnet = if self.route_localnet.enabled_on.is_empty() {
-            flag(self.route_localnet.all).to_owned()
-        } else {
-            format!(
-                "{} (in force on {})",
-                flag(self.route_localnet.all),
-                self.route_localnet
-                    .enabled_on
-                    .iter()
-                    .map(|name| bind_guard::Escaped::new(name).to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
         format!(
-            "host:\n  route_localnet {localnet}: {}\n  bindv6only {}: {}\n  ip_forward {}: {}\n",
+            "host:\n  route_localnet {}: {}\n  bindv6only {}: {}\n  ip_forward {}: {}\n",
+            flag(self.route_localnet.setting.on()),
             self.route_localnet.meaning,
             flag(self.bindv6only.value),
             self.bindv6only.meaning,
@@ -159,42 +120,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn route_localnet_is_in_force_where_all_or_the_interface_says() {
-        let mut interfaces = BTreeMap::new();
-        interfaces.insert("eth0".to_owned(), false);
-        interfaces.insert("cni0".to_owned(), true);
-        let host = HostJson::from_values(Some(false), interfaces.clone(), Some(false), Some(true));
-        assert_eq!(host.route_localnet.enabled_on, ["cni0"]);
-        assert!(
-            host.route_localnet
-                .meaning
-                .contains("not necessarily private")
-        );
-        let all = HostJson::from_values(Some(true), interfaces.clone(), None, None);
-        assert_eq!(all.route_localnet.enabled_on, ["cni0", "eth0"]);
-        let off = HostJson::from_values(Some(false), BTreeMap::new(), Some(true), Some(false));
-        assert!(off.route_localnet.meaning.contains("dropped"));
+    fn each_setting_says_what_it_means() {
+        let host = HostJson::from_values(RouteLocalnetJson::off(), Some(false), Some(true));
         let text = host.text();
         assert!(
-            text.contains("route_localnet 0 (in force on cni0)"),
+            text.contains("route_localnet 0: packets from the network"),
             "{text}"
         );
-        assert!(text.contains("bindv6only 0: a [::] socket"), "{text}");
+        assert!(
+            text.contains("bindv6only 0: a [::] socket that does not set"),
+            "{text}"
+        );
         assert!(text.contains("ip_forward 1: this host routes"), "{text}");
+        let json = serde_json::to_value(&host).unwrap();
+        assert_eq!(json["route_localnet"]["on"], false);
+        assert!(json["route_localnet"]["meaning"].is_string());
+        assert_eq!(json["bindv6only"]["value"], false);
+        let unknown = HostJson::from_values(RouteLocalnetJson::off(), None, None);
+        assert_eq!(unknown.ip_forward.meaning, UNKNOWN);
     }
 
     #[test]
-    fn the_sysctls_of_this_host_are_read() {
-        if !cfg!(target_os = "linux") {
-            return;
-        }
-        let forward = std::fs::read_to_string("/proc/sys/net/ipv4/ip_forward").unwrap();
+    fn the_settings_of_this_host_are_read() {
+        let host = HostJson::read(RouteLocalnetJson::read());
         assert_eq!(
-            sysctl_flag("net/ipv4/ip_forward"),
-            Some(forward.trim() != "0")
+            host.bindv6only.value,
+            bind_guard::sysctl::ipv6_v6only_default()
         );
-        assert_eq!(sysctl_flag("net/no/such/setting"), None);
-        let host = HostJson::read();
-        assert_eq!(host.bindv6only.value, bind_guard::ipv6_v6only_default());
+        if cfg!(target_os = "linux") {
+            let forward = std::fs::read_to_string("/proc/sys/net/ipv4/ip_forward").unwrap();
+            assert_eq!(host.ip_forward.value, Some(forward.trim() == "1"));
+        }
     }
 }

@@ -4,12 +4,12 @@
 //! which also reports the device a socket is restricted to and `IPV6_V6ONLY`; where
 //! netlink is unavailable, from `/proc/net/{tcp,tcp6,udp,udp6}` ([`proc`]), which
 //! shows neither (both are then unknown, and judged at their widest). The report says
-//! which source it used. Owners come from `/proc/PID/fd`. The [`host`] section reads
+//! which source it used. Owners come from `/proc/PID/fd`. The [`host`] section reports
 //! the sysctls that change exposure. All of it is the network namespace `bind-guard`
 //! runs in.
 //!
-//! The verdict on each socket is the library's `SocketFacts::judge`: a wildcard
-//! restricted to a device is judged by that device's addresses.
+//! The policy's verdict on each socket is the library's `SocketFacts::judge`: a
+//! wildcard restricted to a device is judged by that device's addresses.
 
 mod host;
 #[cfg(target_os = "linux")]
@@ -27,6 +27,8 @@ use serde::Serialize;
 
 use self::host::HostJson;
 
+use crate::audit_filter::{AuditFilter, running_as_root};
+use crate::explain::RouteLocalnetJson;
 use crate::json::{ErrorJson, family};
 use crate::{EXIT_OK, EXIT_REFUSED, Outcome, PolicyArgs};
 
@@ -35,6 +37,8 @@ use crate::{EXIT_OK, EXIT_REFUSED, Outcome, PolicyArgs};
 pub(crate) struct AuditArgs {
     #[command(flatten)]
     policy: PolicyArgs,
+    #[command(flatten)]
+    filter: AuditFilter,
     /// Print one JSON object on stdout instead of a table
     #[arg(long)]
     json: bool,
@@ -57,7 +61,7 @@ pub(crate) struct Socket {
 }
 
 impl Socket {
-    /// The library's verdict on this socket.
+    /// The library's verdict on this socket, as the kernel holds it.
     fn verdict(&self, policy: &Policy) -> Result<(), BindError> {
         // Only listening TCP sockets and bound UDP sockets are listed.
         let listening = (self.proto == Proto::Tcp).then_some(true);
@@ -65,8 +69,7 @@ impl Socket {
         match facts.judge(policy) {
             Ok(()) => Ok(()),
             Err(SocketRefusal::Policy(err)) => Err(err),
-            // Not reachable for a listed socket; refused as the wildcard would be, never
-            // allowed by accident.
+            // Not reachable for a listed socket; refused, never allowed by accident.
             Err(_) => Err(BindError::new(&self.addr.to_string(), ErrorKind::Wildcard)),
         }
     }
@@ -120,6 +123,7 @@ struct RowJson {
     device: Option<String>,
     v6only: Option<bool>,
     allowed: bool,
+    allowed_by: Option<String>,
     error: Option<ErrorJson>,
     uid: u32,
     inode: u64,
@@ -130,19 +134,24 @@ struct RowJson {
 
 #[derive(Debug, Serialize)]
 struct AuditJson {
-    policy: &'static str,
+    policy: String,
     allow_wildcard: bool,
-    source: &'static str,
-    source_note: Option<String>,
     sockets: Vec<RowJson>,
     refused: usize,
     owners_complete: bool,
+    route_localnet: RouteLocalnetJson,
+    source: &'static str,
+    source_note: Option<String>,
     host: HostJson,
 }
 
 pub(crate) fn run(args: &AuditArgs) -> Outcome {
     match read_sockets() {
-        Ok((sockets, owners, source)) => report(args, sockets, &owners, &source, HostJson::read()),
+        Ok((sockets, owners, source)) => {
+            let route_localnet = RouteLocalnetJson::read();
+            let host = HostJson::read(route_localnet.clone());
+            report(args, sockets, &owners, &source, route_localnet, host)
+        }
         Err(err) => Outcome::error(err),
     }
 }
@@ -175,24 +184,25 @@ fn report(
     mut sockets: Vec<Socket>,
     owners: &Owners,
     source: &Source,
+    route_localnet: RouteLocalnetJson,
     host: HostJson,
 ) -> Outcome {
+    sockets.retain(|s| args.filter.includes(s.proto));
     sockets.sort_by_key(|s| (s.proto, s.addr.port(), s.addr.ip(), s.inode));
     let policy = args.policy.policy();
-    let verdicts: Vec<Result<(), BindError>> = sockets
-        .iter()
-        .map(|socket| socket.verdict(&policy))
-        .collect();
     let rows: Vec<RowJson> = sockets
         .iter()
-        .zip(&verdicts)
-        .map(|(socket, verdict)| row(socket, verdict, owners.get(&socket.inode)))
+        .map(|socket| row(socket, &policy, &args.filter, owners.get(&socket.inode)))
         .collect();
     let refused = rows.iter().filter(|row| !row.allowed).count();
     let code = if refused == 0 { EXIT_OK } else { EXIT_REFUSED };
     let doc = AuditJson {
-        policy: args.policy.policy.name(),
+        policy: args.policy.name(),
         allow_wildcard: policy.allows_wildcard(),
+        owners_complete: rows.iter().all(|row| row.pid.is_some()),
+        refused,
+        sockets: rows,
+        route_localnet,
         source: match source {
             Source::SockDiag => "sock_diag",
             Source::Proc(_) => "proc",
@@ -202,23 +212,33 @@ fn report(
             Source::Proc(why) => Some(why.clone()),
         },
         host,
-        owners_complete: rows.iter().all(|row| row.pid.is_some()),
-        refused,
-        sockets: rows,
     };
     if args.json {
         return Outcome::json(code, &doc);
     }
     Outcome {
         code,
-        stdout: text(&doc, &sockets, &verdicts, &policy),
+        stdout: text(&doc, &sockets, &policy, running_as_root()),
         stderr: String::new(),
     }
 }
 
-fn row(socket: &Socket, verdict: &Result<(), BindError>, owners: Option<&Vec<Owner>>) -> RowJson {
+fn row(
+    socket: &Socket,
+    policy: &Policy,
+    filter: &AuditFilter,
+    owners: Option<&Vec<Owner>>,
+) -> RowJson {
     let ip = socket.addr.ip();
     let scope = Scope::of(ip);
+    let mut verdict = socket.verdict(policy);
+    let mut allowed_by = None;
+    if verdict.is_err() {
+        allowed_by = filter.accepts(socket.proto, socket.addr, owners);
+        if allowed_by.is_some() {
+            verdict = Ok(());
+        }
+    }
     let first = owners.and_then(|owners| owners.first());
     RowJson {
         proto: socket.proto.name(),
@@ -230,6 +250,7 @@ fn row(socket: &Socket, verdict: &Result<(), BindError>, owners: Option<&Vec<Own
         device: socket.device.clone(),
         v6only: socket.v6only,
         allowed: verdict.is_ok(),
+        allowed_by,
         error: verdict.as_ref().err().map(ErrorJson::new),
         uid: socket.uid,
         inode: socket.inode,
@@ -241,14 +262,8 @@ fn row(socket: &Socket, verdict: &Result<(), BindError>, owners: Option<&Vec<Own
     }
 }
 
-/// The source, the table, each refusal with the library's hint for each kind, then
-/// the host settings.
-fn text(
-    doc: &AuditJson,
-    sockets: &[Socket],
-    verdicts: &[Result<(), BindError>],
-    policy: &Policy,
-) -> String {
+/// The table, then each refusal and the library's hint for each kind of refusal.
+fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy, root: Option<bool>) -> String {
     let mut out = String::new();
     match &doc.source_note {
         None => {
@@ -260,9 +275,16 @@ fn text(
         Some(why) => {
             let _ = writeln!(
                 out,
-                "source: /proc/net ({why}): devices and IPV6_V6ONLY unknown, [::] judged as dual-stack"
+                "source: /proc/net ({}): devices and IPV6_V6ONLY unknown, [::] judged as \
+                 dual-stack",
+                Escaped::new(why)
             );
         }
+    }
+    // Sockets on 127.0.0.0/8 count as "this machine only" in every policy, which is
+    // false while route_localnet is on: said first, whatever the sockets and the policy.
+    if let Some(warning) = doc.route_localnet.warning() {
+        let _ = writeln!(out, "warning: {warning}\n");
     }
     if doc.sockets.is_empty() {
         let _ = writeln!(out, "no listening TCP or bound UDP sockets");
@@ -270,16 +292,18 @@ fn text(
         out.push_str(&doc.host.text());
         return out;
     }
-    // Process and device names come from other users and the host: escaped.
+    // A process name is chosen by whoever started the process, any local user: printed
+    // raw, `\x1b[1A\x1b[2K` in it would erase the row above from the reader's terminal.
     let owner = |row: &RowJson| match (row.pid, &row.process) {
-        (Some(pid), Some(name)) => format!("{pid}/{}", Escaped::cut(name, 32)),
+        (Some(pid), Some(name)) => format!("{pid}/{}", Escaped::new(name)),
         (Some(pid), None) => pid.to_string(),
         (None, _) => "-".to_owned(),
     };
+    // A device name is the host's, but printed in a table all the same: escaped.
     let device = |row: &RowJson| {
         row.device
             .as_deref()
-            .map_or_else(|| "-".to_owned(), |name| Escaped::cut(name, 16).to_string())
+            .map_or_else(|| "-".to_owned(), |name| Escaped::new(name).to_string())
     };
     let v6only = |row: &RowJson| match (row.family, row.v6only) {
         ("ipv4", _) => "-",
@@ -297,7 +321,11 @@ fn text(
         "PROTO", "LOCAL ADDRESS", "DEVICE", "V6ONLY", "SCOPE", "VERDICT"
     );
     for ((row, addr), device) in doc.sockets.iter().zip(&addrs).zip(&devices) {
-        let verdict = if row.allowed { "ok" } else { "REFUSED" };
+        let verdict = match (row.allowed, &row.allowed_by) {
+            (true, None) => "ok",
+            (true, Some(_)) => "listed",
+            (false, _) => "REFUSED",
+        };
         let _ = writeln!(
             out,
             "{:<5}  {addr:<addr_width$}  {device:<device_width$}  {:<6}  {:<13}  {verdict:<7}  {}",
@@ -307,7 +335,7 @@ fn text(
             owner(row)
         );
     }
-    let wildcard = if policy.allows_wildcard() && doc.policy != "any" {
+    let wildcard = if args_widened(policy, &doc.policy) {
         " (with --allow-wildcard)"
     } else {
         ""
@@ -329,12 +357,16 @@ fn text(
             doc.policy
         );
         let mut kinds: Vec<ErrorKind> = Vec::new();
-        for ((socket, row), verdict) in sockets.iter().zip(&doc.sockets).zip(verdicts) {
-            if let Err(err) = verdict {
+        for (socket, row) in sockets.iter().zip(&doc.sockets) {
+            if row.allowed {
+                continue;
+            }
+            if let Err(err) = socket.verdict(policy) {
+                let kind = err.kind();
                 let on = row
                     .device
                     .as_deref()
-                    .map(|name| format!(" on {}", Escaped::cut(name, 16)))
+                    .map(|name| format!(" on {}", Escaped::new(name)))
                     .unwrap_or_default();
                 // For a device-bound wildcard, the device's address that was refused.
                 let which = err
@@ -347,30 +379,46 @@ fn text(
                     row.proto,
                     socket.addr,
                     owner(row),
-                    err.kind().problem()
+                    kind.problem()
                 );
-                if !kinds.contains(&err.kind()) {
-                    kinds.push(err.kind());
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
                 }
             }
         }
         for kind in kinds {
-            let _ = writeln!(out, "hint: {}", kind.hint());
             if kind == ErrorKind::Wildcard {
-                // The library's hint names its API; here the opt-in is a flag.
+                // Here the opt-in is a flag, and never a wider policy (`--policy
+                // default,allow_wildcard` on a narrower base would accept more than the
+                // wildcard).
                 let _ = writeln!(
                     out,
-                    "hint: to accept the wildcard in this audit, pass --allow-wildcard (or --policy any)"
+                    "hint: to listen on this machine only, bind 127.0.0.1 or [::1]; to accept \
+                     the wildcard in this audit, pass --allow-wildcard: it adds the wildcard, \
+                     and nothing else, to the '{}' policy",
+                    doc.policy
                 );
+            } else {
+                let _ = writeln!(out, "hint: {}", kind.hint());
             }
         }
-    }
-    if !doc.owners_complete {
         let _ = writeln!(
             out,
-            "note: the owner of some sockets was not found: a process of another user (run \
-             as root to see it), a process in another PID namespace (a container sharing \
-             this network), or a socket the kernel holds"
+            "hint: to accept a listener you expect, pass --allow PORT/PROTO (such as \
+             --allow 22/tcp), --allow-addr IP or --allow-process NAME"
+        );
+    }
+    if !doc.owners_complete {
+        // As root every process's descriptors are readable: another user is no reason.
+        let other_user = if root == Some(true) {
+            ""
+        } else {
+            "a process of another user (run as root to see it), "
+        };
+        let _ = writeln!(
+            out,
+            "note: the owner of some sockets was not found: {other_user}a process in another \
+             PID namespace (a container sharing this network), or a socket the kernel holds"
         );
     }
     out.push('\n');
@@ -378,23 +426,47 @@ fn text(
     out
 }
 
+/// Whether `--allow-wildcard` widened the policy named `name`.
+fn args_widened(policy: &Policy, name: &str) -> bool {
+    policy.allows_wildcard()
+        && !name
+            .parse::<Policy>()
+            .is_ok_and(|given| given.allows_wildcard())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `report` for made-up sockets read through sock_diag, on a host whose settings
+    /// are all off.
+    fn report_for_test(
+        args: &AuditArgs,
+        sockets: Vec<Socket>,
+        owners: &Owners,
+        route_localnet: RouteLocalnetJson,
+    ) -> Outcome {
+        let host = HostJson::from_values(route_localnet.clone(), Some(false), Some(false));
+        report(
+            args,
+            sockets,
+            owners,
+            &Source::SockDiag,
+            route_localnet,
+            host,
+        )
+    }
     use crate::PolicyName;
 
     fn args(policy: PolicyName, json: bool) -> AuditArgs {
         AuditArgs {
             policy: PolicyArgs {
-                policy,
+                policy: policy.policy(),
                 allow_wildcard: false,
             },
+            filter: AuditFilter::default(),
             json,
         }
-    }
-
-    fn host() -> HostJson {
-        HostJson::from_values(Some(false), BTreeMap::new(), Some(false), Some(false))
     }
 
     fn socket(proto: Proto, addr: &str, inode: u64) -> Socket {
@@ -423,12 +495,11 @@ mod tests {
                 name: Some("sshd".to_owned()),
             }],
         );
-        let outcome = report(
+        let outcome = report_for_test(
             &args(PolicyName::Default, true),
             sockets.clone(),
             &owners,
-            &Source::SockDiag,
-            host(),
+            RouteLocalnetJson::off(),
         );
         assert_eq!(outcome.code, EXIT_REFUSED);
         let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
@@ -447,12 +518,11 @@ mod tests {
         assert_eq!(rows[2]["proto"], "udp");
         assert_eq!(rows[2]["allowed"], true);
 
-        let text = report(
+        let text = report_for_test(
             &args(PolicyName::Default, false),
             sockets.clone(),
             &owners,
-            &Source::SockDiag,
-            host(),
+            RouteLocalnetJson::off(),
         );
         assert!(
             text.stdout
@@ -463,25 +533,167 @@ mod tests {
                 .contains("tcp [::]:22 (7/sshd): is the wildcard address")
         );
 
-        let any = report(
-            &args(PolicyName::Any, false),
+        let any = report_for_test(
+            &args(PolicyName::DefaultAllowWildcard, false),
             sockets,
             &owners,
-            &Source::SockDiag,
-            host(),
+            RouteLocalnetJson::off(),
         );
         assert_eq!(any.code, EXIT_OK);
         assert!(any.stdout.contains("all 3 sockets are allowed"));
     }
 
     #[test]
+    fn the_allow_list_gates_ci_and_says_what_allowed_a_socket() {
+        let sockets = vec![
+            socket(Proto::Tcp, "[::]:22", 2),
+            socket(Proto::Udp, "0.0.0.0:5353", 3),
+            socket(Proto::Tcp, "0.0.0.0:8080", 4),
+        ];
+        let mut owners = BTreeMap::new();
+        owners.insert(
+            2,
+            vec![Owner {
+                pid: 7,
+                name: Some("sshd".to_owned()),
+            }],
+        );
+        owners.insert(
+            4,
+            vec![Owner {
+                pid: 9,
+                name: Some("node".to_owned()),
+            }],
+        );
+        let mut args = args(PolicyName::Default, true);
+        args.filter.ports = vec!["5353/udp".parse().unwrap()];
+        args.filter.processes = vec!["sshd".to_owned()];
+        let outcome = report_for_test(&args, sockets.clone(), &owners, RouteLocalnetJson::off());
+        assert_eq!(outcome.code, EXIT_REFUSED, "node on 8080 is not listed");
+        let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+        assert_eq!(json["refused"], 1);
+        let rows = json["sockets"].as_array().unwrap();
+        assert_eq!(rows[0]["allowed_by"], "--allow-process sshd");
+        assert_eq!(rows[0]["error"], serde_json::Value::Null);
+        assert_eq!(rows[1]["allowed_by"], serde_json::Value::Null);
+        assert_eq!(rows[1]["allowed"], false);
+        assert_eq!(rows[2]["allowed_by"], "--allow 5353/udp");
+
+        args.filter.ports.push("8080/tcp".parse().unwrap());
+        assert_eq!(
+            report_for_test(&args, sockets.clone(), &owners, RouteLocalnetJson::off()).code,
+            EXIT_OK
+        );
+        // --udp audits UDP alone.
+        args.filter.ports.clear();
+        args.filter.udp = true;
+        let outcome = report_for_test(&args, sockets.clone(), &owners, RouteLocalnetJson::off());
+        let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+        assert_eq!(json["sockets"].as_array().unwrap().len(), 1);
+        assert_eq!(outcome.code, EXIT_REFUSED);
+
+        let mut text_args = self::args(PolicyName::Default, false);
+        text_args.filter.processes = vec!["sshd".to_owned()];
+        let text = report_for_test(&text_args, sockets, &owners, RouteLocalnetJson::off()).stdout;
+        assert!(text.contains("listed"), "{text}");
+        assert!(
+            text.contains("hint: to accept a listener you expect, pass --allow PORT/PROTO"),
+            "{text}"
+        );
+        assert!(!text.contains("Policy::"), "{text}");
+    }
+
+    #[test]
+    fn device_and_v6only_are_shown_and_a_device_bound_wildcard_is_judged_by_its_device() {
+        let mut on_lo = socket(Proto::Tcp, "0.0.0.0:8080", 1);
+        on_lo.device = Some("lo".to_owned());
+        let mut v6only = socket(Proto::Tcp, "[::]:8081", 2);
+        v6only.v6only = Some(true);
+        let plain = socket(Proto::Tcp, "0.0.0.0:8082", 3);
+        let sockets = vec![on_lo, v6only, plain];
+        let outcome = report_for_test(
+            &args(PolicyName::Loopback, true),
+            sockets.clone(),
+            &BTreeMap::new(),
+            RouteLocalnetJson::off(),
+        );
+        let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+        let rows = json["sockets"].as_array().unwrap();
+        assert_eq!(
+            (&rows[0]["device"], &rows[0]["v6only"]),
+            (&"lo".into(), &serde_json::Value::Null)
+        );
+        // lo's addresses are loopback (read from this host): allowed where the plain
+        // wildcard is not.
+        assert_eq!(rows[0]["allowed"], cfg!(target_os = "linux"));
+        assert_eq!(rows[1]["v6only"], true);
+        assert_eq!(rows[2]["allowed"], false);
+        assert_eq!(json["source"], "sock_diag");
+        assert!(json["host"]["ip_forward"]["meaning"].is_string());
+        let text = report_for_test(
+            &args(PolicyName::Loopback, false),
+            sockets,
+            &BTreeMap::new(),
+            RouteLocalnetJson::off(),
+        )
+        .stdout;
+        assert!(text.starts_with("source: sock_diag"), "{text}");
+        assert!(text.contains("DEVICE  V6ONLY"), "{text}");
+        assert!(text.contains("\nhost:\n  route_localnet 0"), "{text}");
+    }
+
+    #[test]
+    fn the_note_on_unknown_owners_is_true_for_root() {
+        let sockets = vec![socket(Proto::Tcp, "0.0.0.0:1", 1)];
+        let doc_args = args(PolicyName::Default, false);
+        let policy = doc_args.policy.policy();
+        let rows = vec![row(&sockets[0], &policy, &doc_args.filter, None)];
+        let doc = AuditJson {
+            policy: "default".to_owned(),
+            allow_wildcard: false,
+            refused: 1,
+            owners_complete: false,
+            sockets: rows,
+            route_localnet: RouteLocalnetJson::off(),
+            source: "sock_diag",
+            source_note: None,
+            host: HostJson::from_values(RouteLocalnetJson::off(), Some(false), Some(false)),
+        };
+        let as_root = text(&doc, &sockets, &policy, Some(true));
+        assert!(!as_root.contains("run as root"), "{as_root}");
+        assert!(as_root.contains("another PID namespace"), "{as_root}");
+        let as_user = text(&doc, &sockets, &policy, Some(false));
+        assert!(as_user.contains("run as root"), "{as_user}");
+    }
+
+    #[test]
+    fn hints_never_suggest_a_wider_policy() {
+        let sockets = vec![
+            socket(Proto::Tcp, "0.0.0.0:80", 1),
+            socket(Proto::Tcp, "10.0.0.1:81", 2),
+        ];
+        let outcome = report_for_test(
+            &args(PolicyName::Loopback, false),
+            sockets,
+            &BTreeMap::new(),
+            RouteLocalnetJson::off(),
+        );
+        assert!(!outcome.stdout.contains("--policy"), "{}", outcome.stdout);
+        assert!(!outcome.stdout.contains("Policy::"), "{}", outcome.stdout);
+        assert!(
+            outcome.stdout.contains("pass --allow-wildcard: it adds the wildcard, and nothing else, to the 'loopback' policy"),
+            "{}",
+            outcome.stdout
+        );
+    }
+
+    #[test]
     fn no_sockets_is_not_an_error() {
-        let outcome = report(
+        let outcome = report_for_test(
             &args(PolicyName::Loopback, false),
             Vec::new(),
             &BTreeMap::new(),
-            &Source::Proc("no netlink".to_owned()),
-            host(),
+            RouteLocalnetJson::off(),
         );
         assert_eq!(outcome.code, EXIT_OK);
         assert!(outcome.stdout.contains("no listening"));

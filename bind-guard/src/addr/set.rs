@@ -46,8 +46,38 @@ impl BindSet {
     /// as [`Policy::parse`] refuses them: this never asks DNS (see
     /// [`resolve`](BindSet::resolve)). One bad item refuses the whole list; the error
     /// names that item.
+    ///
+    /// Items are trimmed of white space. An empty list is [`ErrorKind::Empty`]; an empty
+    /// item among others (a stray comma) is [`ErrorKind::EmptyItem`], naming the list;
+    /// a comma typed for a dot (`127.0.0,1:8080`) is [`ErrorKind::Comma`], naming the
+    /// address, not its two halves.
     pub fn parse(policy: &Policy, list: &str) -> Result<Self, BindError> {
-        Self::parse_items(policy, list.split(','))
+        if list.trim().is_empty() {
+            return Err(BindError::new(list, ErrorKind::Empty));
+        }
+        if list.split(',').any(|item| item.trim().is_empty()) {
+            return Err(BindError::new(list, ErrorKind::EmptyItem));
+        }
+        let mut items = list.split(',').peekable();
+        let mut addrs: Vec<BindAddr> = Vec::new();
+        while let Some(item) = items.next() {
+            match Self::parse_items(policy, [item]) {
+                Ok(set) => extend_unique(&mut addrs, set.addrs),
+                Err(err) if err.kind().is_refusal() => return Err(err),
+                Err(err) => {
+                    // `127.0.0,1:8080` splits into two bad halves; say what it really is.
+                    if let Some(next) = items.peek() {
+                        let joined = std::format!("{item}.{next}");
+                        if crate::text::parse::socket_addr(joined.trim().as_bytes()).is_some() {
+                            let typed = std::format!("{},{}", item.trim(), next.trim());
+                            return Err(BindError::new(&typed, ErrorKind::Comma));
+                        }
+                    }
+                    return Err(err);
+                }
+            }
+        }
+        Ok(BindSet { addrs })
     }
 
     /// Like [`parse`](BindSet::parse), for items that are already separate (repeated
@@ -79,13 +109,7 @@ impl BindSet {
     ) -> Result<Self, BindError> {
         let mut addrs: Vec<BindAddr> = Vec::new();
         for item in items {
-            for addr in check(item.trim())? {
-                // `localhost:8080,127.0.0.1:8080` names one socket twice; binding it
-                // twice would fail, so keep the first.
-                if !addrs.contains(&addr) {
-                    addrs.push(addr);
-                }
-            }
+            extend_unique(&mut addrs, check(item.trim())?);
         }
         if addrs.is_empty() {
             return Err(BindError::new("", ErrorKind::Empty));
@@ -110,6 +134,19 @@ impl BindSet {
             }
         }
         (!unique.is_empty()).then_some(BindSet { addrs: unique })
+    }
+
+    /// `127.0.0.1:PORT` and `[::1]:PORT`: what `localhost:PORT` means, as a value (a
+    /// default that cannot be mistyped).
+    ///
+    /// ```
+    /// assert_eq!(bind_guard::BindSet::localhost(8080).to_string(), "127.0.0.1:8080,[::1]:8080");
+    /// ```
+    #[must_use]
+    pub fn localhost(port: u16) -> Self {
+        BindSet {
+            addrs: std::vec![BindAddr::loopback(port), BindAddr::loopback_v6(port)],
+        }
     }
 
     /// The addresses, in order.
@@ -162,15 +199,60 @@ impl BindSet {
         let mut sockets = Vec::with_capacity(self.addrs.len());
         for addr in &self.addrs {
             // On error `sockets` is dropped here, which closes every socket opened so far.
-            sockets.push(bind(addr).map_err(|err| with_addr(addr, err))?);
+            sockets.push(bind(addr).map_err(|err| self.bind_error(addr, err))?);
         }
         Ok(sockets)
     }
+
+    /// An I/O error that names the address it happened on, keeping its kind; for a port
+    /// in use because `[::]` of the same set took it for IPv4 too, it says so.
+    pub(crate) fn bind_error(&self, addr: &BindAddr, err: io::Error) -> io::Error {
+        let overlap = if err.kind() == io::ErrorKind::AddrInUse {
+            self.dual_stack_overlap(addr)
+        } else {
+            None
+        };
+        io::Error::new(
+            err.kind(),
+            std::format!("cannot bind {addr}: {err}{}", overlap.unwrap_or_default()),
+        )
+    }
+
+    /// `[::]:P` and an IPv4 address on port `P` in one set collide when `[::]` is
+    /// dual-stack, which every bind path leaves to the system's default (the one rule
+    /// of [`BindAddr::bind_tcp`]): the explanation, when that is why `failed` failed.
+    fn dual_stack_overlap(&self, failed: &BindAddr) -> Option<std::string::String> {
+        let port = failed.port();
+        let is_v4 = |addr: &BindAddr| addr.ip().to_canonical().is_ipv4();
+        let is_v6_wildcard = |addr: &BindAddr| addr.is_wildcard() && !is_v4(addr);
+        let same_port = |addr: &&BindAddr| addr.port() == port && port != 0;
+        let v6_wildcard = self
+            .addrs
+            .iter()
+            .filter(same_port)
+            .find(|a| is_v6_wildcard(a))?;
+        let v4 = self.addrs.iter().filter(same_port).find(|a| is_v4(a))?;
+        let involved = failed == v6_wildcard || failed == v4;
+        if !involved || crate::sysctl::ipv6_v6only_default() != Some(false) {
+            return None;
+        }
+        Some(std::format!(
+            "; {v6_wildcard} also takes IPv4 on this host (its IPV6_V6ONLY default is off: \
+             net.ipv6.bindv6only=0), so it holds port {port} of every IPv4 address, {v4} \
+             included: drop the IPv4 entry, or bind [::] IPv6-only with the socket2 feature \
+             (SocketOptions::v6_only)"
+        ))
+    }
 }
 
-/// An I/O error that names the address it happened on, keeping its kind.
-pub(crate) fn with_addr(addr: &BindAddr, err: io::Error) -> io::Error {
-    io::Error::new(err.kind(), std::format!("cannot bind {addr}: {err}"))
+/// Appends the addresses not in `addrs` yet: `localhost:8080,127.0.0.1:8080` names one
+/// socket twice, and binding it twice would fail, so the first is kept.
+fn extend_unique(addrs: &mut Vec<BindAddr>, more: impl IntoIterator<Item = BindAddr>) {
+    for addr in more {
+        if !addrs.contains(&addr) {
+            addrs.push(addr);
+        }
+    }
 }
 
 /// The addresses, comma-separated: the form [`parse`](BindSet::parse) reads back.
@@ -270,7 +352,27 @@ mod tests {
             ("10.0.0.1:80", ErrorKind::NotLoopback)
         );
         let err = "127.0.0.1:80,".parse::<BindSet>().unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Empty);
+        assert_eq!(
+            (err.kind(), err.input()),
+            (ErrorKind::EmptyItem, "127.0.0.1:80,")
+        );
+        for list in [",127.0.0.1:80", "127.0.0.1:80,,[::1]:80", "127.0.0.1:80, "] {
+            let err = list.parse::<BindSet>().unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::EmptyItem, "{list}");
+        }
+        for list in ["", "  "] {
+            assert_eq!(
+                list.parse::<BindSet>().unwrap_err().kind(),
+                ErrorKind::Empty
+            );
+        }
+        let err = "[::1]:80,127.0.0,1:8080".parse::<BindSet>().unwrap_err();
+        assert_eq!(
+            (err.kind(), err.input()),
+            (ErrorKind::Comma, "127.0.0,1:8080")
+        );
+        let err = " 127.0.0.1:80 , 8080".parse::<BindSet>().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::PortWithoutHost);
         // parse never asks DNS; other names are refused with the parser's diagnosis.
         let err = "example.com:80".parse::<BindSet>().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Hostname);

@@ -22,6 +22,23 @@ pub(crate) const fn diagnose(s: &[u8]) -> ErrorKind {
     if contains_seq(s, b"://") {
         return ErrorKind::Url;
     }
+    if let Some(comma) = find(s, b',') {
+        // One address never holds a comma (a list parser splits first). A whole address
+        // before it is a list given where one address is read; otherwise a typo.
+        let (first, rest) = split(s, comma);
+        let rest = skip_one(rest);
+        return if first.is_empty() || rest.is_empty() {
+            ErrorKind::EmptyItem
+        } else if parse::socket_addr(first).is_some() {
+            ErrorKind::List
+        } else {
+            ErrorKind::Comma
+        };
+    }
+    if is_port_number(s) {
+        // 8080 alone: a port that lost its host, not the inet_aton number 0.0.31.144.
+        return ErrorKind::PortWithoutHost;
+    }
     if let Some(slash) = find(s, b'/') {
         let (before, _) = split(s, slash);
         return if parse::ip_addr(before).is_some() {
@@ -42,6 +59,23 @@ pub(crate) const fn diagnose(s: &[u8]) -> ErrorKind {
         Some((b':', rest)) if !matches!(rest.first(), Some(b':')) => ErrorKind::EmptyHost,
         _ => unbracketed(s),
     }
+}
+
+/// Whether `s` is a decimal number from 0 to 65535 (what a port alone looks like).
+const fn is_port_number(s: &[u8]) -> bool {
+    if s.is_empty() || s.len() > 5 {
+        return false;
+    }
+    let mut value: u32 = 0;
+    let mut rest = s;
+    while let Some((&b, tail)) = rest.split_first() {
+        if !b.is_ascii_digit() {
+            return false;
+        }
+        value = value * 10 + (b - b'0') as u32;
+        rest = tail;
+    }
+    value <= 65535
 }
 
 /// Control characters, non-ASCII bytes and white space, in that order of concern.
@@ -395,6 +429,15 @@ mod tests {
             ("*", StarHost),
             ("127.1:80", Ipv4Shorthand),
             ("2130706433:80", Ipv4Shorthand),
+            ("2130706433", Ipv4Shorthand),
+            ("8080", PortWithoutHost),
+            ("0", PortWithoutHost),
+            ("65535", PortWithoutHost),
+            ("65536", Ipv4Shorthand),
+            ("127.0.0,1:8080", Comma),
+            ("127.0.0.1:8080,", EmptyItem),
+            (",127.0.0.1:8080", EmptyItem),
+            ("127.0.0.1:80,[::1]:80", List),
             ("0x7f.0.0.1:80", Ipv4Shorthand),
             ("0x7f000001:80", Ipv4Shorthand),
             ("0177.0.0.1:80", LeadingZero),

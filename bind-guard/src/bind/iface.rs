@@ -23,7 +23,7 @@
 //! without their zone and rarely what a service means.
 //!
 //! Where a list is read, an interface gives all its matching addresses; where one
-//! address is needed ([`InterfaceSpec::resolve_one`], `bind-guard check`), several
+//! address is needed ([`InterfaceSpec::resolve_one`]), several
 //! matches are an error that lists them and says how to narrow the form. An interface
 //! that does not exist, or has no matching address, is an error that lists the
 //! interfaces this host has and their addresses.

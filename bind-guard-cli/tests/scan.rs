@@ -195,6 +195,11 @@ fn exit_codes() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("cannot read"), "{}", run.stderr);
     assert_eq!(scan(&["--format", "yaml"]).code, 2, "usage error");
+    dir.file("low.rs", "fn main() { let unused = \"0.0.0.0\"; }\n");
+    fs::remove_file(dir.0.join("bad.rs")).unwrap();
+    assert_eq!(scan(&[dir.0.to_str().unwrap()]).code, 1, "a low finding");
+    let run = scan(&[dir.0.to_str().unwrap(), "--min-confidence", "high"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
     let other = dir.file("notes.txt", "0.0.0.0");
     assert_eq!(scan(&[other.to_str().unwrap()]).code, 2, "not a file scan reads");
     fs::write(dir.0.join("latin1.rs"), b"// \xe9\n").unwrap();

@@ -33,6 +33,10 @@ pub(crate) struct ScanArgs {
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
     pub(crate) format: Format,
+    /// Report only findings of at least this confidence (high: the value reaches a
+    /// bind call or is a config's listening address)
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = Confidence::Low)]
+    pub(crate) min_confidence: Confidence,
 }
 
 /// `--format`.
@@ -47,7 +51,7 @@ pub(crate) enum Format {
 }
 
 /// How sure the scanner is that the wildcard is bound.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ValueEnum)]
 pub(crate) enum Confidence {
     /// The value reaches a bind-like call (or is a config's listening address).
     High,
@@ -165,7 +169,10 @@ const WORKER_STACK: usize = 256 * 1024 * 1024;
 
 /// Runs `scan`.
 pub(crate) fn run(args: &ScanArgs) -> Outcome {
-    let report = scan(&args.paths);
+    let mut report = scan(&args.paths);
+    // `High` sorts before `Low`: keep what is at least as sure as asked.
+    report.findings.retain(|r| r.finding.confidence <= args.min_confidence);
+    report.suppressed.retain(|r| r.finding.confidence <= args.min_confidence);
     let code = if report.errors.iter().any(|e| e.unreadable) {
         EXIT_UNUSABLE
     } else if report.findings.is_empty() {
@@ -197,22 +204,9 @@ pub(crate) fn scan(paths: &[PathBuf]) -> Report {
     report.files = jobs.len();
     let results = run_jobs(&jobs);
     for (job, result) in jobs.iter().zip(results) {
-        let path = job.path.display().to_string();
         match result {
-            Ok((text, findings)) => {
-                let (findings, suppressed) = suppress(&text, job.kind, findings);
-                let lines: Vec<&str> = text.lines().collect();
-                for (finding, reason) in findings.into_iter().map(|f| (f, None)).chain(suppressed.into_iter().map(|(f, r)| (f, Some(r)))) {
-                    let snippet = lines
-                        .get(finding.position.line.saturating_sub(1))
-                        .map_or(String::new(), |l| l.trim().to_owned());
-                    let reported = Reported {
-                        finding,
-                        path: path.clone(),
-                        uri: job.uri.clone(),
-                        snippet,
-                        suppressed: reason,
-                    };
+            Ok(reported) => {
+                for reported in reported {
                     if reported.suppressed.is_some() {
                         report.suppressed.push(reported);
                     } else {
@@ -221,7 +215,7 @@ pub(crate) fn scan(paths: &[PathBuf]) -> Report {
                 }
             }
             Err((message, unreadable)) => report.errors.push(FileError {
-                path,
+                path: job.path.display().to_string(),
                 uri: job.uri.clone(),
                 message,
                 unreadable,
@@ -232,7 +226,9 @@ pub(crate) fn scan(paths: &[PathBuf]) -> Report {
     report
 }
 
-type JobResult = Result<(String, Vec<Finding>), (String, bool)>;
+/// A file's findings (suppressed ones included), or why it was not scanned and
+/// whether it was unreadable.
+type JobResult = Result<Vec<Reported>, (String, bool)>;
 
 /// Scans every job on all cores; the results are in the order of `jobs`.
 fn run_jobs(jobs: &[Job]) -> Vec<JobResult> {
@@ -294,7 +290,39 @@ fn scan_file(job: &Job) -> JobResult {
         }
         Kind::Config(kind) => kind.scan(&text),
     };
-    Ok((text, findings))
+    // Done here, on the worker, so that only findings outlive the file's text.
+    let (findings, suppressed) = suppress(&text, job.kind, findings);
+    let lines: Vec<&str> = text.lines().collect();
+    let path = job.path.display().to_string();
+    let all = findings
+        .into_iter()
+        .map(|f| (f, None))
+        .chain(suppressed.into_iter().map(|(f, reason)| (f, Some(reason))));
+    Ok(all
+        .map(|(finding, suppressed)| Reported {
+            snippet: lines
+                .get(finding.position.line.saturating_sub(1))
+                .map_or(String::new(), |l| snippet(l)),
+            finding,
+            path: path.clone(),
+            uri: job.uri.clone(),
+            suppressed,
+        })
+        .collect())
+}
+
+/// Longest snippet kept, in bytes: a minified one-line file must not be copied whole
+/// into every finding.
+const MAX_SNIPPET_BYTES: usize = 400;
+
+/// The trimmed line, cut to [`MAX_SNIPPET_BYTES`] at a character boundary.
+fn snippet(line: &str) -> String {
+    let line = line.trim();
+    let mut end = line.len().min(MAX_SNIPPET_BYTES);
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    line.get(..end).unwrap_or_default().to_owned()
 }
 
 fn read(path: &Path) -> Result<String, String> {
@@ -497,11 +525,11 @@ mod tests {
         let rs = Kind::Rust.comment_starts();
         assert_eq!(
             suppression("x(); // bind-guard: allow-wildcard in a container", rs),
-            Some(Suppression { reason: "in a container".to_owned(), column: 6, own_line: false })
+            Some(Suppression { reason: "in a container".to_owned(), column: 9, own_line: false })
         );
         assert_eq!(
             suppression("  /* bind-guard: allow-wildcard */", rs),
-            Some(Suppression { reason: String::new(), column: 3, own_line: true })
+            Some(Suppression { reason: String::new(), column: 6, own_line: true })
         );
         assert_eq!(suppression("\"bind-guard: allow-wildcard x\"", rs), None);
         assert_eq!(suppression("// bind-guard: allow-wildcards x", rs), None);

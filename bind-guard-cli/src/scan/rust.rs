@@ -574,16 +574,19 @@ impl Walker {
         }
     }
 
+    /// An array of `zeros` zeros where an address is expected: `[0; 4]` (IPv4 octets),
+    /// `[0; 8]` (IPv6 segments) or `[0; 16]` (IPv6 octets).
     fn array(&mut self, span: Span, zeros: Option<usize>) -> bool {
-        if self.address_context && zeros == Some(4) {
-            self.record(
-                RuleId::WildcardConstructed,
-                "[0, 0, 0, 0] as an IPv4 address is the wildcard".to_owned(),
-                span,
-            );
-            return true;
+        let what = match zeros {
+            Some(4) => "[0, 0, 0, 0] as an IPv4 address is the wildcard",
+            Some(8 | 16) => "an IPv6 address of zeros is the wildcard",
+            _ => return false,
+        };
+        if !self.address_context {
+            return false;
         }
-        false
+        self.record(RuleId::WildcardConstructed, what.to_owned(), span);
+        true
     }
 
     /// The statements of a block, the last one (the block's value) with the current flow.

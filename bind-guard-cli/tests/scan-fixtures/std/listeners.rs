@@ -20,6 +20,8 @@ fn std_listeners(port: u16) -> std::io::Result<()> {
     let q = TcpListener::bind("0.0.0.0:0".parse::<SocketAddr>().unwrap())?; // expect: high wildcard-string
     let r = TcpListener::bind((Ipv6Addr::UNSPECIFIED, port))?; // expect: high wildcard-constant
     let s = TcpListener::bind(SocketAddr::from(([0; 4], port)))?; // expect: high wildcard-constructed
+    let t = TcpListener::bind(SocketAddr::from(([0, 0, 0, 0, 0, 0, 0, 0], port)))?; // expect: high wildcard-constructed
+    let u = TcpListener::bind((Ipv6Addr::from([0u8; 16]), port))?; // expect: high wildcard-constructed
     Ok(())
 }
 

@@ -161,7 +161,10 @@ fn fixture_tree_matches_its_annotations_exactly() {
     for key in expected.keys().chain(found.keys()) {
         let (want, got) = (expected.get(key), found.get(key));
         if want != got {
-            wrong.push(format!("{}:{}: expected {want:?}, found {got:?}", key.0, key.1));
+            wrong.push(format!(
+                "{}:{}: expected {want:?}, found {got:?}",
+                key.0, key.1
+            ));
         }
     }
     wrong.dedup();
@@ -175,7 +178,12 @@ fn a_file_that_does_not_parse_is_reported_and_skipped() {
     let errors = json["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0]["unreadable"], false);
-    assert!(errors[0]["message"].as_str().unwrap().contains("not parsed"));
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not parsed")
+    );
     // In the tree, the other files are still scanned.
     let (_, tree) = scan_json(&fixtures());
     assert_eq!(tree["errors"].as_array().unwrap().len(), 1);
@@ -185,9 +193,15 @@ fn a_file_that_does_not_parse_is_reported_and_skipped() {
 #[test]
 fn exit_codes() {
     let dir = TempDir::new();
-    dir.file("main.rs", "fn main() { let l = TcpListener::bind(\"127.0.0.1:80\"); }\n");
+    dir.file(
+        "main.rs",
+        "fn main() { let l = TcpListener::bind(\"127.0.0.1:80\"); }\n",
+    );
     assert_eq!(scan(&[dir.0.to_str().unwrap()]).code, 0);
-    dir.file("bad.rs", "fn main() { let l = TcpListener::bind(\"0.0.0.0:80\"); }\n");
+    dir.file(
+        "bad.rs",
+        "fn main() { let l = TcpListener::bind(\"0.0.0.0:80\"); }\n",
+    );
     let run = scan(&[dir.0.to_str().unwrap()]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let missing = dir.0.join("missing");
@@ -201,7 +215,11 @@ fn exit_codes() {
     let run = scan(&[dir.0.to_str().unwrap(), "--min-confidence", "high"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     let other = dir.file("notes.txt", "0.0.0.0");
-    assert_eq!(scan(&[other.to_str().unwrap()]).code, 2, "not a file scan reads");
+    assert_eq!(
+        scan(&[other.to_str().unwrap()]).code,
+        2,
+        "not a file scan reads"
+    );
     fs::write(dir.0.join("latin1.rs"), b"// \xe9\n").unwrap();
     let run = scan(&[dir.0.join("latin1.rs").to_str().unwrap()]);
     assert_eq!(run.code, 2, "unreadable input");
@@ -217,8 +235,16 @@ fn text_output_names_place_snippet_and_fix_and_escapes_the_snippet() {
     );
     let run = scan(&[file.to_str().unwrap()]);
     assert_eq!(run.code, 1);
-    assert!(run.stdout.contains("evil.rs:1:28: high wildcard-string:"), "{}", run.stdout);
-    assert!(run.stdout.contains("= fix: bind 127.0.0.1"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("evil.rs:1:28: high wildcard-string:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("= fix: bind 127.0.0.1"),
+        "{}",
+        run.stdout
+    );
     assert!(!run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{202e}'));
     assert!(run.stdout.contains(r"\u{1b}[2K\u{202e}"), "{}", run.stdout);
 }
@@ -226,7 +252,11 @@ fn text_output_names_place_snippet_and_fix_and_escapes_the_snippet() {
 #[test]
 fn hostile_sources_are_refused_not_crashed() {
     let dir = TempDir::new();
-    let deep = format!("fn f() {{ let a = {}1{}; }}\n", "(".repeat(100_000), ")".repeat(100_000));
+    let deep = format!(
+        "fn f() {{ let a = {}1{}; }}\n",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
     dir.file("deep.rs", &deep);
     let chain = format!(
         "fn f() {{ let a = TcpListener::bind(\"0.0.0.0:1\"); let b = 1{}; }}\n",
@@ -269,21 +299,32 @@ fn sarif_is_valid_sarif_2_1_0_for_code_scanning() {
 
     // What GitHub code scanning reads.
     assert_eq!(sarif["version"], "2.1.0");
-    assert!(sarif["$schema"].as_str().unwrap().ends_with("sarif-schema-2.1.0.json"));
+    assert!(
+        sarif["$schema"]
+            .as_str()
+            .unwrap()
+            .ends_with("sarif-schema-2.1.0.json")
+    );
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     for rule in rules {
         for key in ["id", "shortDescription", "fullDescription", "help"] {
             assert!(!rule[key].is_null(), "{key} in {rule}");
         }
-        let severity: f64 = rule["properties"]["security-severity"].as_str().unwrap().parse().unwrap();
+        let severity: f64 = rule["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!((0.0..=10.0).contains(&severity));
     }
-    assert!(rules.iter().any(|r| r["properties"]["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|t| t == "CWE-1327")));
+    assert!(rules.iter().any(|r| {
+        r["properties"]["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "CWE-1327")
+    }));
     let results = run["results"].as_array().unwrap();
     let (_, json) = scan_json(&fixtures());
     assert_eq!(results.len(), json["findings"].as_array().unwrap().len());
@@ -296,21 +337,32 @@ fn sarif_is_valid_sarif_2_1_0_for_code_scanning() {
         assert!(!result["message"]["text"].as_str().unwrap().is_empty());
         let location = &result["locations"][0]["physicalLocation"];
         let uri = location["artifactLocation"]["uri"].as_str().unwrap();
-        assert!(!uri.starts_with('/') && !uri.contains(':'), "relative: {uri}");
+        assert!(
+            !uri.starts_with('/') && !uri.contains(':'),
+            "relative: {uri}"
+        );
         assert!(fixtures().join(uri).is_file(), "{uri}");
         let region = &location["region"];
         for key in ["startLine", "startColumn", "endLine", "endColumn"] {
             assert!(region[key].as_u64().unwrap() >= 1, "{key}");
         }
-        let hash = result["partialFingerprints"]["primaryLocationLineHash"].as_str().unwrap();
-        assert!(hashes.insert((uri.to_owned(), hash.to_owned())), "fingerprints are unique");
+        let hash = result["partialFingerprints"]["primaryLocationLineHash"]
+            .as_str()
+            .unwrap();
+        assert!(
+            hashes.insert((uri.to_owned(), hash.to_owned())),
+            "fingerprints are unique"
+        );
     }
 }
 
 #[test]
 fn sarif_columns_point_at_the_value() {
     let dir = TempDir::new();
-    let file = dir.file("a.rs", "fn f() {\n    let l = TcpListener::bind(\"0.0.0.0:80\");\n}\n");
+    let file = dir.file(
+        "a.rs",
+        "fn f() {\n    let l = TcpListener::bind(\"0.0.0.0:80\");\n}\n",
+    );
     let run = scan(&[file.to_str().unwrap(), "--format", "sarif"]);
     let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
     let region = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];

@@ -26,7 +26,9 @@ impl ConfigKind {
             Some(ConfigKind::Rocket)
         } else if file_name == ".env" || file_name.starts_with(".env.") {
             Some(ConfigKind::DotEnv)
-        } else if yaml && (file_name.starts_with("docker-compose") || file_name.starts_with("compose")) {
+        } else if yaml
+            && (file_name.starts_with("docker-compose") || file_name.starts_with("compose"))
+        {
             Some(ConfigKind::Compose)
         } else {
             None
@@ -74,10 +76,11 @@ fn finding(
 /// A value without its quotes, and the byte offset of the value in `raw`.
 fn unquote(raw: &str) -> (&str, usize) {
     for quote in ['"', '\''] {
-        if let Some(inner) = raw.strip_prefix(quote) {
-            if let Some(end) = inner.find(quote) {
-                return (inner.get(..end).unwrap_or(inner), 1);
-            }
+        if let Some((inner, end)) = raw
+            .strip_prefix(quote)
+            .and_then(|inner| Some((inner, inner.find(quote)?)))
+        {
+            return (inner.get(..end).unwrap_or(inner), 1);
         }
     }
     // Unquoted: up to a comment.
@@ -91,7 +94,7 @@ fn offset(whole: &str, part: &str) -> usize {
 }
 
 /// `KEY = VALUE` and `KEY=VALUE`: `(key, value without quotes, value's byte offset)`.
-fn key_value<'a>(line: &'a str, separator: char) -> Option<(&'a str, &'a str, usize)> {
+fn key_value(line: &str, separator: char) -> Option<(&str, &str, usize)> {
     let trimmed = line.trim_start();
     if trimmed.starts_with('#') {
         return None;
@@ -105,7 +108,9 @@ fn key_value<'a>(line: &'a str, separator: char) -> Option<(&'a str, &'a str, us
 fn rocket(text: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        let Some((key, value, start)) = key_value(line, '=') else { continue };
+        let Some((key, value, start)) = key_value(line, '=') else {
+            continue;
+        };
         if key != "address" && !key.ends_with(".address") {
             continue;
         }
@@ -130,15 +135,21 @@ fn rocket(text: &str) -> Vec<Finding> {
 /// Whether an environment variable's name says it holds a listening address.
 fn is_address_key(key: &str) -> bool {
     let key = key.to_ascii_uppercase();
-    ["HOST", "ADDR", "BIND", "LISTEN"].iter().any(|k| key.contains(k))
+    ["HOST", "ADDR", "BIND", "LISTEN"]
+        .iter()
+        .any(|k| key.contains(k))
 }
 
 fn dot_env(text: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        let Some((key, value, start)) = key_value(line, '=') else { continue };
+        let Some((key, value, start)) = key_value(line, '=') else {
+            continue;
+        };
         let key = key.strip_prefix("export ").map_or(key, str::trim);
-        let Some(spelling) = classify::literal(value) else { continue };
+        let Some(spelling) = classify::literal(value) else {
+            continue;
+        };
         let confidence = if is_address_key(key) {
             Confidence::High
         } else {
@@ -172,7 +183,9 @@ fn compose(text: &str) -> Vec<Finding> {
     while let Some(line) = lines.get(i) {
         i += 1;
         let trimmed = line.trim();
-        let Some(rest) = trimmed.strip_prefix("ports:") else { continue };
+        let Some(rest) = trimmed.strip_prefix("ports:") else {
+            continue;
+        };
         let rest = rest.trim();
         if let Some(flow) = rest.strip_prefix('[') {
             // `ports: ["8080:80", "443:443"]`
@@ -194,14 +207,19 @@ fn compose(text: &str) -> Vec<Finding> {
                 continue;
             }
             let item_indent = indent(item_line);
-            if item_indent < ports_indent || (item_indent == ports_indent && !item_trimmed.starts_with('-')) {
+            if item_indent < ports_indent
+                || (item_indent == ports_indent && !item_trimmed.starts_with('-'))
+            {
                 break;
             }
-            let Some(item) = item_trimmed.strip_prefix('-') else { break };
+            let Some(item) = item_trimmed.strip_prefix('-') else {
+                break;
+            };
             let item = item.trim();
             let line_no = i + 1;
             i += 1;
-            if let Some((key, value)) = item.split_once(':').filter(|(k, _)| is_long_key(k.trim())) {
+            if let Some((key, value)) = item.split_once(':').filter(|(k, _)| is_long_key(k.trim()))
+            {
                 // Long syntax: `- target: 80` and its keys on the following lines.
                 let mut keys = vec![(key.trim().to_owned(), value.trim().to_owned(), line_no)];
                 while let Some(next) = lines.get(i) {
@@ -224,10 +242,19 @@ fn compose(text: &str) -> Vec<Finding> {
 }
 
 fn is_long_key(key: &str) -> bool {
-    matches!(key, "target" | "published" | "host_ip" | "protocol" | "mode" | "name" | "app_protocol")
+    matches!(
+        key,
+        "target" | "published" | "host_ip" | "protocol" | "mode" | "name" | "app_protocol"
+    )
 }
 
-fn compose_finding(findings: &mut Vec<Finding>, line_no: usize, line: &str, value: &str, message: String) {
+fn compose_finding(
+    findings: &mut Vec<Finding>,
+    line_no: usize,
+    line: &str,
+    value: &str,
+    message: String,
+) {
     findings.push(finding(
         RuleId::ComposePublishAll,
         Confidence::High,
@@ -247,7 +274,12 @@ fn short_port(findings: &mut Vec<Finding>, line_no: usize, line: &str, item: &st
     let ports = spec.split('/').next().unwrap_or(spec);
     let host = if let Some(rest) = ports.strip_prefix("${") {
         // An interpolated host (`${BIND:-127.0.0.1}:8080:80`): decided at deploy time.
-        if rest.contains('}') && rest.split('}').nth(1).is_some_and(|after| after.starts_with(':')) {
+        if rest.contains('}')
+            && rest
+                .split('}')
+                .nth(1)
+                .is_some_and(|after| after.starts_with(':'))
+        {
             return;
         }
         None
@@ -286,7 +318,13 @@ fn short_port(findings: &mut Vec<Finding>, line_no: usize, line: &str, item: &st
 }
 
 /// `- target: 80` with `published:` and `host_ip:` below it.
-fn long_port(findings: &mut Vec<Finding>, keys: &[(String, String, usize)], line_no: usize, line: &str, item: &str) {
+fn long_port(
+    findings: &mut Vec<Finding>,
+    keys: &[(String, String, usize)],
+    line_no: usize,
+    line: &str,
+    item: &str,
+) {
     let host_ip = keys.iter().find(|(k, _, _)| k == "host_ip");
     let published = keys.iter().find(|(k, _, _)| k == "published");
     match host_ip {
@@ -297,7 +335,10 @@ fn long_port(findings: &mut Vec<Finding>, keys: &[(String, String, usize)], line
             item,
             format!(
                 "port {} has no host_ip, so Docker publishes it on every interface of the host",
-                published.map_or("(any)".to_owned(), |(_, v, _)| bind_guard::Escaped::cut(v, 40).to_string())
+                published.map_or("(any)".to_owned(), |(_, v, _)| bind_guard::Escaped::cut(
+                    v, 40
+                )
+                .to_string())
             ),
         ),
         Some((_, value, _)) => {
@@ -330,7 +371,10 @@ mod tests {
     fn kinds_from_names() {
         assert_eq!(ConfigKind::of("Rocket.toml"), Some(ConfigKind::Rocket));
         assert_eq!(ConfigKind::of(".env.production"), Some(ConfigKind::DotEnv));
-        assert_eq!(ConfigKind::of("docker-compose.prod.yml"), Some(ConfigKind::Compose));
+        assert_eq!(
+            ConfigKind::of("docker-compose.prod.yml"),
+            Some(ConfigKind::Compose)
+        );
         assert_eq!(ConfigKind::of("compose.yaml"), Some(ConfigKind::Compose));
         assert_eq!(ConfigKind::of("Cargo.toml"), None);
         assert_eq!(ConfigKind::of("environment"), None);
@@ -342,7 +386,10 @@ mod tests {
         assert_eq!(lines(&compose(text)), [4, 6, 8]);
         let long = "services:\n  db:\n    ports:\n      - target: 5432\n        published: 5432\n      - target: 6379\n        host_ip: 127.0.0.1\n        published: 6379\n";
         assert_eq!(lines(&compose(long)), [4]);
-        assert_eq!(lines(&compose("    ports: [\"80:80\", \"127.0.0.1:1:1\"]\n")), [1]);
+        assert_eq!(
+            lines(&compose("    ports: [\"80:80\", \"127.0.0.1:1:1\"]\n")),
+            [1]
+        );
     }
 
     #[test]
@@ -351,10 +398,14 @@ mod tests {
         let found = rocket(toml);
         assert_eq!(lines(&found), [2]);
         assert_eq!(found.first().map(|f| f.position.column), Some(12));
-        let env = "HOST=0.0.0.0\nexport BIND_ADDR='[::]:8080'\nPORT=8080\nHOST=127.0.0.1\nOTHER=::\n";
+        let env =
+            "HOST=0.0.0.0\nexport BIND_ADDR='[::]:8080'\nPORT=8080\nHOST=127.0.0.1\nOTHER=::\n";
         let found = dot_env(env);
         assert_eq!(lines(&found), [1, 2, 5]);
         let confidences: Vec<Confidence> = found.iter().map(|f| f.confidence).collect();
-        assert_eq!(confidences, [Confidence::High, Confidence::High, Confidence::Low]);
+        assert_eq!(
+            confidences,
+            [Confidence::High, Confidence::High, Confidence::Low]
+        );
     }
 }

@@ -2,7 +2,11 @@
 //!
 //! The walk collects `.rs` files and the config files [`ConfigKind`] knows, scans them
 //! on all cores (one file per task), applies `bind-guard: allow-wildcard <reason>`
-//! comments, and prints text, JSON or SARIF (see the crate docs of `main.rs`).
+//! comments, and prints text, JSON (keys in `output.rs`) or SARIF (`sarif.rs`).
+//!
+//! Exit codes: 0 no finding, 1 findings, 2 a usage error or an unreadable input (a
+//! missing path, a file that is not UTF-8); a file that does not parse is reported in
+//! `errors` and skipped.
 
 mod classify;
 mod config;
@@ -44,7 +48,7 @@ pub(crate) struct ScanArgs {
 pub(crate) enum Format {
     /// One block per finding: file:line:col, the line, why, the fix
     Text,
-    /// One JSON object (keys documented in `bind-guard help scan`)
+    /// One JSON object with findings, suppressed findings, errors and a summary
     Json,
     /// SARIF 2.1.0, for GitHub code scanning
     Sarif,
@@ -171,8 +175,12 @@ const WORKER_STACK: usize = 256 * 1024 * 1024;
 pub(crate) fn run(args: &ScanArgs) -> Outcome {
     let mut report = scan(&args.paths);
     // `High` sorts before `Low`: keep what is at least as sure as asked.
-    report.findings.retain(|r| r.finding.confidence <= args.min_confidence);
-    report.suppressed.retain(|r| r.finding.confidence <= args.min_confidence);
+    report
+        .findings
+        .retain(|r| r.finding.confidence <= args.min_confidence);
+    report
+        .suppressed
+        .retain(|r| r.finding.confidence <= args.min_confidence);
     let code = if report.errors.iter().any(|e| e.unreadable) {
         EXIT_UNUSABLE
     } else if report.findings.is_empty() {
@@ -247,36 +255,43 @@ fn run_jobs(jobs: &[Job]) -> Vec<JobResult> {
                         loop {
                             let index = next.fetch_add(1, Ordering::Relaxed);
                             let Some(job) = jobs.get(index) else { break };
-                            done.push((index, scan_file(job)));
+                            done.push((index, scan_isolated(job)));
                         }
                         done
                     })
             })
             .collect();
-        for handle in handles {
-            match handle {
-                Ok(handle) => match handle.join() {
-                    Ok(done) => results.extend(done),
-                    // A panic in the parser: the files that worker had not finished
-                    // are reported below as not scanned.
-                    Err(_) => {}
-                },
-                Err(_) => {}
+        // A worker that could not start leaves its share to the others: they all take
+        // jobs from one counter.
+        for handle in handles.into_iter().flatten() {
+            if let Ok(done) = handle.join() {
+                results.extend(done);
             }
         }
     });
-    // If a worker could not start, scan what is left on this thread.
     let mut by_index: Vec<Option<JobResult>> = (0..jobs.len()).map(|_| None).collect();
     for (index, result) in results {
         if let Some(slot) = by_index.get_mut(index) {
             *slot = Some(result);
         }
     }
+    // Only if no worker could start at all: scan here.
     by_index
         .into_iter()
         .zip(jobs)
-        .map(|(result, job)| result.unwrap_or_else(|| scan_file(job)))
+        .map(|(result, job)| result.unwrap_or_else(|| scan_isolated(job)))
         .collect()
+}
+
+/// [`scan_file`], with a panic in the parser reported as this file's error rather than
+/// ending the scan.
+fn scan_isolated(job: &Job) -> JobResult {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scan_file(job))).unwrap_or_else(|_| {
+        Err((
+            "the scanner failed on this file (a bug: please report it); skipped".to_owned(),
+            false,
+        ))
+    })
 }
 
 fn scan_file(job: &Job) -> JobResult {
@@ -327,16 +342,23 @@ fn snippet(line: &str) -> String {
 
 fn read(path: &Path) -> Result<String, String> {
     let file = fs::File::open(path).map_err(|err| format!("cannot read: {err}"))?;
-    let len = file.metadata().map_err(|err| format!("cannot read: {err}"))?.len();
+    let len = file
+        .metadata()
+        .map_err(|err| format!("cannot read: {err}"))?
+        .len();
     if len > MAX_FILE_BYTES {
-        return Err(format!("larger than {} MiB, not scanned", MAX_FILE_BYTES / 1024 / 1024));
+        return Err(format!(
+            "larger than {} MiB, not scanned",
+            MAX_FILE_BYTES / 1024 / 1024
+        ));
     }
     let mut text = String::new();
-    io::Read::read_to_string(&mut io::Read::take(file, MAX_FILE_BYTES + 1), &mut text)
-        .map_err(|err| match err.kind() {
+    io::Read::read_to_string(&mut io::Read::take(file, MAX_FILE_BYTES + 1), &mut text).map_err(
+        |err| match err.kind() {
             io::ErrorKind::InvalidData => "not UTF-8 text".to_owned(),
             _ => format!("cannot read: {err}"),
-        })?;
+        },
+    )?;
     Ok(text)
 }
 
@@ -381,17 +403,20 @@ fn collect(root: &Path, jobs: &mut Vec<Job>, errors: &mut Vec<FileError>) {
         };
         for entry in entries.flatten() {
             // Symbolic links are not followed: a link loop must not hang the scan.
-            let Ok(file_type) = entry.file_type() else { continue };
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
             let path = entry.path();
             if file_type.is_dir() {
-                let skip = entry.file_name().to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n));
+                let skip = entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIPPED_DIRS.contains(&n));
                 if !skip {
                     stack.push(path);
                 }
-            } else if file_type.is_file() {
-                if let Some(kind) = Kind::of(&path) {
-                    found.push((path, kind));
-                }
+            } else if let Some(kind) = Kind::of(&path).filter(|_| file_type.is_file()) {
+                found.push((path, kind));
             }
         }
     }
@@ -455,7 +480,9 @@ fn suppression(line: &str, comment_starts: &[&str]) -> Option<Suppression> {
     }
     let reason = after.trim();
     let reason = reason.strip_suffix("*/").unwrap_or(reason).trim();
-    let own_line = comment_starts.iter().any(|start| before.trim_start().starts_with(start));
+    let own_line = comment_starts
+        .iter()
+        .any(|start| before.trim_start().starts_with(start));
     Some(Suppression {
         reason: reason.to_owned(),
         column: before.chars().count() + 1,
@@ -475,11 +502,20 @@ struct Suppression {
 
 /// Splits findings into reported and suppressed (with the reason), and reports every
 /// suppression comment without a reason (which suppresses nothing).
-fn suppress(text: &str, kind: Kind, findings: Vec<Finding>) -> (Vec<Finding>, Vec<(Finding, String)>) {
+fn suppress(
+    text: &str,
+    kind: Kind,
+    findings: Vec<Finding>,
+) -> (Vec<Finding>, Vec<(Finding, String)>) {
     let mut comments = std::collections::HashMap::new();
     let mut reported = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        if let Some(Suppression { reason, column, own_line }) = suppression(line, kind.comment_starts()) {
+        if let Some(Suppression {
+            reason,
+            column,
+            own_line,
+        }) = suppression(line, kind.comment_starts())
+        {
             if reason.is_empty() {
                 reported.push(Finding {
                     rule: RuleId::SuppressionWithoutReason,
@@ -490,7 +526,9 @@ fn suppress(text: &str, kind: Kind, findings: Vec<Finding>) -> (Vec<Finding>, Ve
                         end_line: i + 1,
                         end_column: column + MARKER.chars().count(),
                     },
-                    message: "this allow-wildcard comment gives no reason, so it suppresses nothing".to_owned(),
+                    message:
+                        "this allow-wildcard comment gives no reason, so it suppresses nothing"
+                            .to_owned(),
                 });
             } else {
                 comments.insert(i + 1, (reason, own_line));
@@ -525,21 +563,38 @@ mod tests {
         let rs = Kind::Rust.comment_starts();
         assert_eq!(
             suppression("x(); // bind-guard: allow-wildcard in a container", rs),
-            Some(Suppression { reason: "in a container".to_owned(), column: 9, own_line: false })
+            Some(Suppression {
+                reason: "in a container".to_owned(),
+                column: 9,
+                own_line: false
+            })
         );
         assert_eq!(
             suppression("  /* bind-guard: allow-wildcard */", rs),
-            Some(Suppression { reason: String::new(), column: 6, own_line: true })
+            Some(Suppression {
+                reason: String::new(),
+                column: 6,
+                own_line: true
+            })
         );
         assert_eq!(suppression("\"bind-guard: allow-wildcard x\"", rs), None);
         assert_eq!(suppression("// bind-guard: allow-wildcards x", rs), None);
         let env = Kind::Config(ConfigKind::DotEnv).comment_starts();
-        assert_eq!(suppression("# bind-guard: allow-wildcard lab", env).map(|s| s.reason), Some("lab".to_owned()));
+        assert_eq!(
+            suppression("# bind-guard: allow-wildcard lab", env).map(|s| s.reason),
+            Some("lab".to_owned())
+        );
     }
 
     #[test]
     fn uris_are_relative_and_encoded() {
-        assert_eq!(uri(Path::new("/r"), Path::new("/r/src/a b.rs")), "src/a%20b.rs");
-        assert_eq!(uri(Path::new(""), Path::new("./src/main.rs")), "src/main.rs");
+        assert_eq!(
+            uri(Path::new("/r"), Path::new("/r/src/a b.rs")),
+            "src/a%20b.rs"
+        );
+        assert_eq!(
+            uri(Path::new(""), Path::new("./src/main.rs")),
+            "src/main.rs"
+        );
     }
 }

@@ -1,4 +1,31 @@
 //! `--format text` and `--format json`.
+//!
+//! # JSON (`--format json`)
+//!
+//! One object on stdout, whatever the exit code. Keys are never removed within a major
+//! version; new keys may be added. A key that does not apply is `null`.
+//!
+//! | key | type | meaning |
+//! | --- | --- | --- |
+//! | `findings` | array of finding objects | what was found, by path, line and column |
+//! | `suppressed` | array of finding objects | findings silenced by `bind-guard: allow-wildcard <reason>` |
+//! | `errors` | array of `{path, uri, message, unreadable}` | files not scanned: `unreadable` true (exit code 2) or a parse error (reported and skipped) |
+//! | `summary` | object | `files`, `high`, `low`, `suppressed`, `errors`, `seconds`, `files_per_second` |
+//!
+//! A finding object:
+//!
+//! | key | type | meaning |
+//! | --- | --- | --- |
+//! | `rule` | string | `wildcard-string`, `wildcard-constant`, `wildcard-constructed`, `config-wildcard`, `compose-publish-all`, `suppression-without-reason` |
+//! | `confidence` | string | `high` (reaches a bind-like call, or a config's listening address) or `low` |
+//! | `path` | string | the file as walked |
+//! | `uri` | string | the file relative to the scanned directory, as a URI reference |
+//! | `line`, `column` | number | where it starts, from 1; columns count characters |
+//! | `end_line`, `end_column` | number | where it ends (the column just past it) |
+//! | `message` | string | what the value is and where it goes |
+//! | `fix` | string | how to fix it |
+//! | `snippet` | string | the source line, trimmed |
+//! | `reason` | string or null | the suppression's reason (in `suppressed` only) |
 
 use std::fmt::Write;
 
@@ -33,7 +60,12 @@ pub(crate) fn text(report: &Report) -> Outcome {
     }
     let mut err = String::new();
     for error in &report.errors {
-        let _ = writeln!(err, "{}: {}", Escaped::new(&error.path), Escaped::new(&error.message));
+        let _ = writeln!(
+            err,
+            "{}: {}",
+            Escaped::new(&error.path),
+            Escaped::new(&error.message)
+        );
     }
     let high = report
         .findings
@@ -69,7 +101,7 @@ fn files_per_second(report: &Report) -> f64 {
     }
 }
 
-/// The JSON document (keys in the crate docs of `main.rs`).
+/// The JSON document (keys in the module docs).
 #[derive(Debug, Serialize)]
 pub(crate) struct Json<'a> {
     findings: Vec<FindingJson<'a>>,

@@ -103,15 +103,15 @@ pub(crate) const RULES: &[Rule] = &[
 ];
 
 const SUPPRESSION: Rule = Rule {
-        id: RuleId::SuppressionWithoutReason,
-        name: "suppression-without-reason",
-        short: "bind-guard: allow-wildcard without a reason",
-        full: "A `bind-guard: allow-wildcard` comment must say why listening on every interface \
+    id: RuleId::SuppressionWithoutReason,
+    name: "suppression-without-reason",
+    short: "bind-guard: allow-wildcard without a reason",
+    full: "A `bind-guard: allow-wildcard` comment must say why listening on every interface \
             is intended. Without a reason it suppresses nothing.",
-        fix: "write the reason after the marker: `// bind-guard: allow-wildcard container; the \
+    fix: "write the reason after the marker: `// bind-guard: allow-wildcard container; the \
             published port is the boundary`",
-        security_severity: "2.0",
-        tags: &["maintainability"],
+    security_severity: "2.0",
+    tags: &["maintainability"],
 };
 
 impl RuleId {

@@ -52,8 +52,8 @@ pub(crate) fn scan(source: &str) -> Result<Vec<Finding>, String> {
         // which costs most of the time of a scan.
         return Ok(Vec::new());
     }
-    let file: syn::File = syn::parse2(tokens)
-        .map_err(|err| format!("{}: {err}", at(err.span())))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|err| format!("{}: {err}", at(err.span())))?;
     let mut walker = Walker::default();
     walker.visit_file(&file);
     Ok(walker.finish())
@@ -415,7 +415,11 @@ impl Walker {
     fn string(&mut self, lit: &LitStr, spelling: Option<Spelling>) {
         if let Some(spelling) = spelling {
             let value = lit.value();
-            let what = format!("\"{}\" is {}", bind_guard::Escaped::cut(&value, 80), spelling.describe());
+            let what = format!(
+                "\"{}\" is {}",
+                bind_guard::Escaped::cut(&value, 80),
+                spelling.describe()
+            );
             let weak = value == "::" && !self.address_context;
             self.record_seen(RuleId::WildcardString, what, lit.span(), weak);
         }
@@ -436,7 +440,10 @@ impl Walker {
             }
             Flow::Var(scope, var) => {
                 for key in keys {
-                    self.edges.entry(key).or_default().push((scope, var.clone()));
+                    self.edges
+                        .entry(key)
+                        .or_default()
+                        .push((scope, var.clone()));
                 }
             }
             Flow::Unknown | Flow::Compare => {}
@@ -447,7 +454,10 @@ impl Walker {
         let segments = path_segments(path);
         match last_two(&segments) {
             ("Ipv4Addr" | "Ipv6Addr", "UNSPECIFIED") => {
-                let what = format!("{}::UNSPECIFIED is the wildcard address", last_two(&segments).0);
+                let what = format!(
+                    "{}::UNSPECIFIED is the wildcard address",
+                    last_two(&segments).0
+                );
                 self.record(RuleId::WildcardConstant, what, path.span());
             }
             (_, name @ ("INADDR_ANY" | "IN6ADDR_ANY_INIT" | "in6addr_any")) => {
@@ -529,7 +539,10 @@ impl Walker {
         } else if method == "run" && receiver_calls(&call.receiver, "serve") {
             (Flow::Unknown, Flow::Sink("warp::serve(…).run()".to_owned()))
         } else if method.starts_with("serve") && receiver_calls(&call.receiver, "builder") {
-            (Flow::Unknown, Flow::Sink(format!("tonic Server::builder()….{method}()")))
+            (
+                Flow::Unknown,
+                Flow::Sink(format!("tonic Server::builder()….{method}()")),
+            )
         } else {
             (Flow::Unknown, Flow::Unknown)
         };
@@ -629,7 +642,11 @@ impl Walker {
                 }
             }
             Expr::Repeat(r) => {
-                let zeros = if is_zero(&r.expr) { int_value(&r.len) } else { None };
+                let zeros = if is_zero(&r.expr) {
+                    int_value(&r.len)
+                } else {
+                    None
+                };
                 let zeros = zeros.and_then(|n| usize::try_from(n).ok());
                 if !self.array(r.span(), zeros) {
                     self.within(Flow::Unknown, |w| visit::visit_expr_repeat(w, r));
@@ -667,7 +684,10 @@ impl Walker {
             Expr::Closure(c) => self.with(flow, false, &c.body),
             Expr::Assign(a) => {
                 let target = match &*a.left {
-                    Expr::Path(p) => p.path.get_ident().map(|i| Flow::Var(self.scope, i.to_string())),
+                    Expr::Path(p) => p
+                        .path
+                        .get_ident()
+                        .map(|i| Flow::Var(self.scope, i.to_string())),
                     _ => None,
                 };
                 self.with(Flow::Unknown, false, &a.left);
@@ -703,16 +723,14 @@ impl Walker {
         let mut format_seen = false;
         for arg in &args {
             // `write!(f, "…")`: the format string is the first string literal.
-            if format && !format_seen {
-                if let Expr::Lit(lit) = arg {
-                    if let Lit::Str(s) = &lit.lit {
-                        format_seen = true;
-                        let saved = self.flow.replace(arg_flow.clone());
-                        self.string(s, classify::format_string(&s.value()));
-                        self.flow = saved;
-                        continue;
-                    }
-                }
+            if let (true, false, Expr::Lit(lit)) = (format, format_seen, arg)
+                && let Lit::Str(s) = &lit.lit
+            {
+                format_seen = true;
+                let saved = self.flow.replace(arg_flow.clone());
+                self.string(s, classify::format_string(&s.value()));
+                self.flow = saved;
+                continue;
             }
             match arg {
                 // Named format arguments: `format!("{host}", host = "0.0.0.0")`.
@@ -739,17 +757,25 @@ impl Walker {
                 TokenTree::Literal(literal) => {
                     recent.clear();
                     if let Ok(lit) = syn::parse2::<LitStr>(TokenTree::Literal(literal).into()) {
-                        self.within(Flow::Unknown, |w| w.string(&lit, classify::literal(&lit.value())));
+                        self.within(Flow::Unknown, |w| {
+                            w.string(&lit, classify::literal(&lit.value()))
+                        });
                     }
                 }
                 TokenTree::Ident(ident) => {
                     let text = ident.to_string();
-                    let prior: Vec<&str> = recent.iter().rev().take(3).map(String::as_str).collect();
+                    let prior: Vec<&str> =
+                        recent.iter().rev().take(3).map(String::as_str).collect();
                     if text == "UNSPECIFIED"
                         && matches!(prior.as_slice(), [":", ":", "Ipv4Addr" | "Ipv6Addr"])
                     {
-                        let what = format!("{}::UNSPECIFIED is the wildcard address", prior.get(2).copied().unwrap_or_default());
-                        self.within(Flow::Unknown, |w| w.record(RuleId::WildcardConstant, what, ident.span()));
+                        let what = format!(
+                            "{}::UNSPECIFIED is the wildcard address",
+                            prior.get(2).copied().unwrap_or_default()
+                        );
+                        self.within(Flow::Unknown, |w| {
+                            w.record(RuleId::WildcardConstant, what, ident.span())
+                        });
                     }
                     recent.push(text);
                 }
@@ -862,15 +888,27 @@ impl<'ast> Visit<'ast> for Walker {
     }
 
     fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
-        self.with(Flow::Var(ITEM_SCOPE, item.ident.to_string()), false, &item.expr);
+        self.with(
+            Flow::Var(ITEM_SCOPE, item.ident.to_string()),
+            false,
+            &item.expr,
+        );
     }
 
     fn visit_item_static(&mut self, item: &'ast syn::ItemStatic) {
-        self.with(Flow::Var(ITEM_SCOPE, item.ident.to_string()), false, &item.expr);
+        self.with(
+            Flow::Var(ITEM_SCOPE, item.ident.to_string()),
+            false,
+            &item.expr,
+        );
     }
 
     fn visit_impl_item_const(&mut self, item: &'ast syn::ImplItemConst) {
-        self.with(Flow::Var(ITEM_SCOPE, item.ident.to_string()), false, &item.expr);
+        self.with(
+            Flow::Var(ITEM_SCOPE, item.ident.to_string()),
+            false,
+            &item.expr,
+        );
     }
 
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
@@ -894,20 +932,27 @@ impl<'ast> Visit<'ast> for Walker {
     }
 
     fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
-        let is_clap = attr.path().get_ident().is_some_and(|i| CLAP_ATTRIBUTES.iter().any(|a| i == a));
+        let is_clap = attr
+            .path()
+            .get_ident()
+            .is_some_and(|i| CLAP_ATTRIBUTES.iter().any(|a| i == a));
         if !is_clap {
             // Doc comments and other attributes hold prose and names, not addresses.
             return;
         }
-        let Ok(metas) = attr.parse_args_with(Punctuated::<Meta, syn::Token![,]>::parse_terminated) else {
+        let Ok(metas) = attr.parse_args_with(Punctuated::<Meta, syn::Token![,]>::parse_terminated)
+        else {
             return;
         };
         for meta in metas {
-            if let Meta::NameValue(nv) = meta {
-                if let Some(name) = nv.path.get_ident().filter(|i| CLAP_DEFAULTS.iter().any(|d| *i == d)) {
-                    let sink = format!("clap {name}");
-                    self.with(Flow::Sink(sink), false, &nv.value);
-                }
+            let Meta::NameValue(nv) = meta else { continue };
+            if let Some(name) = nv
+                .path
+                .get_ident()
+                .filter(|i| CLAP_DEFAULTS.iter().any(|d| *i == d))
+            {
+                let sink = format!("clap {name}");
+                self.with(Flow::Sink(sink), false, &nv.value);
             }
         }
     }

@@ -13,7 +13,8 @@ use super::rules::RULES;
 use super::{Confidence, Report, Reported, RuleId};
 
 /// The schema URI written in `$schema`.
-const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 /// The base id of the scanned directory in `originalUriBaseIds`.
 const ROOT_ID: &str = "SRCROOT";
@@ -170,6 +171,9 @@ mod tests {
 
     #[test]
     fn directory_uris() {
-        assert_eq!(directory_uri(std::path::Path::new("/srv/my app")), "file:///srv/my%20app/");
+        assert_eq!(
+            directory_uri(std::path::Path::new("/srv/my app")),
+            "file:///srv/my%20app/"
+        );
     }
 }

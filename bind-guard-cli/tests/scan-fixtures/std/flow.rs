@@ -10,7 +10,7 @@ fn through_names(port: u16) -> std::io::Result<()> {
     let ip = Ipv6Addr::UNSPECIFIED; // expect: high wildcard-constant
     let both = SocketAddr::new(ip.into(), port);
     let second = TcpListener::bind(both)?;
-    let third = TcpListener::bind(LISTEN)?;
+    let third = TcpListener::bind(LISTEN)?; // expect-sink-of: 3
     let host = std::env::var("HOST").unwrap_or("0.0.0.0".to_string()); // expect: high wildcard-string
     let fourth = TcpListener::bind((host.as_str(), port))?;
     let fallback = std::env::var("BIND").unwrap_or_else(|_| "[::]:9000".into()); // expect: high wildcard-string
@@ -21,7 +21,7 @@ fn through_names(port: u16) -> std::io::Result<()> {
     println!("{kept}");
     let mut late = "127.0.0.1:1";
     late = "0.0.0.0:1"; // expect: high wildcard-string
-    let seventh = TcpListener::bind(late)?;
+    let seventh = TcpListener::bind(late)?; // expect-sink-of: 23
     Ok(())
 }
 

@@ -12,15 +12,6 @@
 //! with `cargo test --test differential -- --nocapture`). The counts are fixed so the
 //! file stays within about 20 s in a debug build on one core.
 
-// A failed assertion is how a test reports; clippy's `allow-*-in-tests` settings cover
-// `#[test]` functions only, not the helpers of an integration test, hence the allow.
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;

@@ -3,15 +3,6 @@
 //! toolchain or libFuzzer. A crash the fuzzer finds is minimised and added to the seed
 //! corpus, and stays checked here from then on.
 
-// A failed assertion is how a test reports; clippy's `allow-*-in-tests` settings cover
-// `#[test]` functions only, not the helpers of an integration test, hence the allow.
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-
 #[path = "../fuzz/check.rs"]
 mod check;
 

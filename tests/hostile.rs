@@ -6,15 +6,6 @@
 //!
 //! Only the paths that never touch DNS are used: `Policy::parse` and `FromStr`.
 
-// A failed assertion is how a test reports; clippy's `allow-*-in-tests` settings cover
-// `#[test]` functions only, not the helpers of an integration test, hence the allow.
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-
 use std::net::SocketAddr;
 use std::time::Instant;
 

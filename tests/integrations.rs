@@ -2,15 +2,6 @@
 //! config format (TOML), clap's derive parser, tokio and socket2 sockets on loopback,
 //! the environment loader with its `log`/`tracing` warning, and interface listing.
 
-// A failed assertion is how a test reports; clippy's `allow-*-in-tests` settings cover
-// `#[test]` functions only, not the helpers of an integration test, hence the allow.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::{Arc, Mutex};

@@ -31,14 +31,6 @@
 //! After editing `agreement_refused.rs`, refresh its snapshot first:
 //! `TRYBUILD=overwrite cargo test --test ui` (see `tests/ui.rs`).
 
-// A test states its expectations with panics; the helpers below are part of the test.
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::Path;

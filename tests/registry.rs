@@ -8,9 +8,6 @@
 //! block. When IANA updates the registry and the files are replaced, any scope that
 //! changes fails here until `Scope::of` is updated.
 
-// A test file: its helpers may unwrap and panic (clippy only exempts `#[test]` fns).
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
-
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use bind_guard::Scope;

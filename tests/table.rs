@@ -1,9 +1,6 @@
 //! The parsing and policy table: what `"…".parse::<BindAddr>()` (the default policy) and
 //! `Policy::loopback_only()` say about inputs people put in configs.
 
-// A test file: its helpers may unwrap and panic (clippy only exempts `#[test]` fns).
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
-
 use bind_guard::{BindAddr, ErrorKind, LoopbackAddr, Policy, Scope};
 
 use ErrorKind::*;
@@ -109,13 +106,6 @@ const TABLE: &[(&str, Expected)] = &[
     ("[::1]]:80",                 Err(Invalid)),
     ("@:80",                      Err(Invalid)),
 ];
-
-#[test]
-fn the_table_is_large_enough() {
-    assert!(TABLE.len() >= 60, "{}", TABLE.len());
-    assert!(TABLE.iter().filter(|(_, e)| e.is_ok()).count() >= 20);
-    assert!(TABLE.iter().filter(|(_, e)| e.is_err()).count() >= 40);
-}
 
 #[test]
 fn default_policy() {

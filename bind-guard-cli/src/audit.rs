@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 
-use bind_guard::{ErrorKind, Policy, Scope};
+use bind_guard::{ErrorKind, Escaped, Policy, Scope};
 use serde::Serialize;
 
+use crate::explain::RouteLocalnetJson;
 use crate::json::{ErrorJson, family};
 use crate::{EXIT_OK, EXIT_REFUSED, Outcome, PolicyArgs};
 
@@ -87,18 +88,24 @@ struct AuditJson {
     sockets: Vec<RowJson>,
     refused: usize,
     owners_complete: bool,
+    route_localnet: RouteLocalnetJson,
 }
 
 pub(crate) fn run(args: &AuditArgs) -> Outcome {
     match host::listening_sockets() {
-        Ok((sockets, owners)) => report(args, sockets, &owners),
+        Ok((sockets, owners)) => report(args, sockets, &owners, RouteLocalnetJson::read()),
         Err(err) => Outcome::error(err),
     }
 }
 
 /// Judges every socket and prints the report. Separate from the `/proc` reading so the
 /// rules of the report can be tested with made-up sockets.
-fn report(args: &AuditArgs, mut sockets: Vec<Socket>, owners: &Owners) -> Outcome {
+fn report(
+    args: &AuditArgs,
+    mut sockets: Vec<Socket>,
+    owners: &Owners,
+    route_localnet: RouteLocalnetJson,
+) -> Outcome {
     sockets.sort_by_key(|s| (s.proto, s.addr.port(), s.addr.ip(), s.inode));
     let policy = args.policy.policy();
     let rows: Vec<RowJson> = sockets
@@ -113,6 +120,7 @@ fn report(args: &AuditArgs, mut sockets: Vec<Socket>, owners: &Owners) -> Outcom
         owners_complete: rows.iter().all(|row| row.pid.is_some()),
         refused,
         sockets: rows,
+        route_localnet,
     };
     if args.json {
         return Outcome::json(code, &doc);
@@ -151,12 +159,19 @@ fn row(socket: &Socket, policy: &Policy, owners: Option<&Vec<Owner>>) -> RowJson
 /// The table, then each refusal and the library's hint for each kind of refusal.
 fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy) -> String {
     let mut out = String::new();
+    // Sockets on 127.0.0.0/8 count as "this machine only" in every policy, which is
+    // false while route_localnet is on: said first, whatever the sockets and the policy.
+    if let Some(warning) = doc.route_localnet.warning() {
+        let _ = writeln!(out, "warning: {warning}\n");
+    }
     if doc.sockets.is_empty() {
         let _ = writeln!(out, "no listening TCP or bound UDP sockets");
         return out;
     }
+    // A process name is chosen by whoever started the process, any local user: printed
+    // raw, `\x1b[1A\x1b[2K` in it would erase the row above from the reader's terminal.
     let owner = |row: &RowJson| match (row.pid, &row.process) {
-        (Some(pid), Some(name)) => format!("{pid}/{name}"),
+        (Some(pid), Some(name)) => format!("{pid}/{}", Escaped::new(name)),
         (Some(pid), None) => pid.to_string(),
         (None, _) => "-".to_owned(),
     };
@@ -215,13 +230,18 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy) -> String {
             }
         }
         for kind in kinds {
-            let _ = writeln!(out, "hint: {}", kind.hint());
             if kind == ErrorKind::Wildcard {
-                // The library's hint names its API; here the opt-in is a flag.
+                // The library's hint names its API; here the opt-in is a flag, and never
+                // a wider policy (`--policy any` would accept every global address too).
                 let _ = writeln!(
                     out,
-                    "hint: to accept the wildcard in this audit, pass --allow-wildcard (or --policy any)"
+                    "hint: to listen on this machine only, bind 127.0.0.1 or [::1]; to accept \
+                     the wildcard in this audit, pass --allow-wildcard: it adds the wildcard, \
+                     and nothing else, to the '{}' policy",
+                    doc.policy
                 );
+            } else {
+                let _ = writeln!(out, "hint: {}", kind.hint());
             }
         }
     }
@@ -386,7 +406,12 @@ mod tests {
                 name: Some("sshd".to_owned()),
             }],
         );
-        let outcome = report(&args(PolicyName::Default, true), sockets.clone(), &owners);
+        let outcome = report(
+            &args(PolicyName::Default, true),
+            sockets.clone(),
+            &owners,
+            RouteLocalnetJson::off(),
+        );
         assert_eq!(outcome.code, EXIT_REFUSED);
         let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
         assert_eq!(json["refused"], 1);
@@ -404,7 +429,12 @@ mod tests {
         assert_eq!(rows[2]["proto"], "udp");
         assert_eq!(rows[2]["allowed"], true);
 
-        let text = report(&args(PolicyName::Default, false), sockets.clone(), &owners);
+        let text = report(
+            &args(PolicyName::Default, false),
+            sockets.clone(),
+            &owners,
+            RouteLocalnetJson::off(),
+        );
         assert!(
             text.stdout
                 .contains("1 of 3 sockets break the 'default' policy")
@@ -414,9 +444,35 @@ mod tests {
                 .contains("tcp [::]:22 (7/sshd): is the wildcard address")
         );
 
-        let any = report(&args(PolicyName::Any, false), sockets, &owners);
+        let any = report(
+            &args(PolicyName::Any, false),
+            sockets,
+            &owners,
+            RouteLocalnetJson::off(),
+        );
         assert_eq!(any.code, EXIT_OK);
         assert!(any.stdout.contains("all 3 sockets are allowed"));
+    }
+
+    #[test]
+    fn hints_never_suggest_a_wider_policy() {
+        let sockets = vec![
+            socket(Proto::Tcp, "0.0.0.0:80", 1),
+            socket(Proto::Tcp, "10.0.0.1:81", 2),
+        ];
+        let outcome = report(
+            &args(PolicyName::Loopback, false),
+            sockets,
+            &BTreeMap::new(),
+            RouteLocalnetJson::off(),
+        );
+        assert!(!outcome.stdout.contains("--policy"), "{}", outcome.stdout);
+        assert!(!outcome.stdout.contains("Policy::"), "{}", outcome.stdout);
+        assert!(
+            outcome.stdout.contains("pass --allow-wildcard: it adds the wildcard, and nothing else, to the 'loopback' policy"),
+            "{}",
+            outcome.stdout
+        );
     }
 
     #[test]
@@ -425,6 +481,7 @@ mod tests {
             &args(PolicyName::Loopback, false),
             Vec::new(),
             &BTreeMap::new(),
+            RouteLocalnetJson::off(),
         );
         assert_eq!(outcome.code, EXIT_OK);
         assert!(outcome.stdout.contains("no listening"));

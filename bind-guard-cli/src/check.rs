@@ -94,9 +94,12 @@ fn refusal_text(err: &BindError, args: &CheckArgs) -> String {
         ));
         if err.kind() == ErrorKind::Wildcard {
             // The library's hint names its API; on the command line the opt-in is a flag.
-            text.push_str(
-                "note: to accept the wildcard here, pass --allow-wildcard (or --policy any)\n",
-            );
+            // Never a wider policy: `--policy any` would open every global address too.
+            text.push_str(&format!(
+                "note: to accept the wildcard here, pass --allow-wildcard: it adds the \
+                 wildcard, and nothing else, to the '{}' policy\n",
+                args.policy.policy.name()
+            ));
         }
     }
     text

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use bind_guard::registry::{self, RegistryEntry};
-use bind_guard::{BindError, ErrorKind, Policy, Scope};
+use bind_guard::{BindError, ErrorKind, Escaped, Policy, Scope};
 use serde::Serialize;
 
 use crate::json::{ErrorJson, family};
@@ -94,9 +94,90 @@ struct ExplainJson<'a> {
     ipv4_mapped: Option<String>,
     registry: Option<RegistryJson>,
     dual_stack: Option<DualStackJson>,
+    route_localnet: Option<RouteLocalnetJson>,
     meaning: String,
     notes: Vec<String>,
     policies: PoliciesJson,
+}
+
+/// `net.ipv4.conf.*.route_localnet` of this host, for IPv4 loopback addresses.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct RouteLocalnetJson {
+    /// Whether 127.0.0.0/8 is reachable from some network (`all` or an interface);
+    /// `null` when it could not be read.
+    on: Option<bool>,
+    /// `net.ipv4.conf.all.route_localnet`; `null` when it could not be read.
+    all: Option<bool>,
+    interfaces: Vec<String>,
+    /// Why it could not be read; then `on` is `null`.
+    error: Option<String>,
+}
+
+impl RouteLocalnetJson {
+    /// Off, as on a host without the setting: for tests of the report rules.
+    #[cfg(test)]
+    pub(crate) fn off() -> RouteLocalnetJson {
+        RouteLocalnetJson {
+            on: Some(false),
+            all: Some(false),
+            interfaces: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// Reads this host's setting. An unreadable setting is reported as unknown
+    /// (`on: null`), never as off.
+    pub(crate) fn read() -> RouteLocalnetJson {
+        match bind_guard::sysctl::route_localnet() {
+            Ok(localnet) => RouteLocalnetJson {
+                on: Some(localnet.is_on()),
+                all: Some(localnet.all()),
+                interfaces: localnet.interfaces().to_vec(),
+                error: None,
+            },
+            Err(err) => RouteLocalnetJson {
+                on: None,
+                all: None,
+                interfaces: Vec::new(),
+                error: Some(err.to_string()),
+            },
+        }
+    }
+
+    /// The warning to print when it is on, or `None`; where it was not readable, a
+    /// note saying so.
+    pub(crate) fn warning(&self) -> Option<String> {
+        if let Some(err) = &self.error {
+            return Some(format!(
+                "whether route_localnet lets other hosts reach 127.0.0.0/8 here could not \
+                 be read ({}): on Linux check net.ipv4.conf.all.route_localnet",
+                Escaped::new(err)
+            ));
+        }
+        if self.on != Some(true) {
+            return None;
+        }
+        let which = if self.all == Some(true) {
+            "net.ipv4.conf.all.route_localnet=1".to_owned()
+        } else {
+            let names: Vec<String> = self
+                .interfaces
+                .iter()
+                .map(|name| Escaped::new(name).to_string())
+                .collect();
+            format!(
+                "net.ipv4.conf.IFACE.route_localnet=1 on {}",
+                names.join(", ")
+            )
+        };
+        Some(format!(
+            "route_localnet is on ({which}): this host accepts packets for 127.0.0.0/8 from \
+             the network, so a neighbour that routes 127.0.0.1 to it reaches servers bound \
+             to IPv4 loopback (CVE-2020-8558; kube-proxy sets it on Kubernetes nodes). [::1] \
+             is not affected. Turn it off, or firewall 127.0.0.0/8 on non-loopback \
+             interfaces"
+        ))
+    }
 }
 
 /// The JSON document of `explain` for input that is not an address.
@@ -188,6 +269,8 @@ struct Facts {
     mapped: Option<Ipv4Addr>,
     registry: Option<RegistryEntry>,
     dual_stack: Option<DualStackJson>,
+    /// For IPv4 loopback (and its IPv4-mapped form): this host's route_localnet.
+    route_localnet: Option<RouteLocalnetJson>,
     meaning: String,
     notes: Vec<String>,
     /// Each named policy's verdict, as the library's error for the input text.
@@ -212,6 +295,8 @@ impl Facts {
             }
             _ => None,
         };
+        let v4_loopback = scope == Scope::Loopback && (ip.is_ipv4() || mapped.is_some());
+        let route_localnet = v4_loopback.then(RouteLocalnetJson::read);
         let verdicts = PolicyName::ALL
             .into_iter()
             .map(|name| {
@@ -229,7 +314,8 @@ impl Facts {
             registry: registry::entry_for(ip),
             dual_stack,
             meaning: meaning(&subject.display(), scope),
-            notes: notes(subject, scope, mapped, dual_stack),
+            notes: notes(subject, scope, mapped, dual_stack, route_localnet.as_ref()),
+            route_localnet,
             verdicts,
         }
     }
@@ -264,11 +350,12 @@ impl Facts {
             family: family(ip),
             scope: self.scope.name(),
             wildcard: self.scope == Scope::Unspecified,
-            loopback: self.scope.is_host_only(),
+            loopback: self.scope.is_loopback(),
             local_network: self.scope.is_local_network(),
             ipv4_mapped: self.mapped.map(|v4| v4.to_string()),
             registry: self.registry.as_ref().map(RegistryJson::new),
             dual_stack: self.dual_stack,
+            route_localnet: self.route_localnet.clone(),
             meaning: self.meaning.clone(),
             notes: self.notes.clone(),
             policies: PoliciesJson {
@@ -287,7 +374,7 @@ impl Facts {
         let _ = writeln!(out, "{}", self.subject.display());
         let scope_note = match self.scope {
             Scope::Unspecified => " (the wildcard: every interface)",
-            Scope::Loopback => " (this machine only)",
+            Scope::Loopback => " (this machine only, unless route_localnet is on)",
             _ => "",
         };
         let _ = writeln!(out, "  scope:     {}{scope_note}", self.scope);
@@ -317,7 +404,7 @@ impl Facts {
             "  wildcard:  {}",
             yes_no(self.scope == Scope::Unspecified)
         );
-        let _ = writeln!(out, "  loopback:  {}", yes_no(self.scope.is_host_only()));
+        let _ = writeln!(out, "  loopback:  {}", yes_no(self.scope.is_loopback()));
         let _ = writeln!(out, "\n{}", self.meaning);
         if !self.notes.is_empty() {
             let _ = writeln!(out, "\nnotes:");
@@ -372,26 +459,35 @@ fn meaning(shown: &str, scope: Scope) -> String {
              To listen on this machine only, bind 127.0.0.1 or [::1] instead"
         }
         Scope::Loopback => {
-            "is reachable only from programs on this same machine, and packets to it never \
-             leave the host; 0.0.0.0 would instead listen on every interface, for every \
-             network the host is on"
+            "is reachable only from programs on this same machine: the kernel drops packets \
+             for loopback addresses that arrive from a network, except IPv4 ones when \
+             net.ipv4.conf.*.route_localnet is 1 (see the notes); 0.0.0.0 would instead \
+             listen on every interface, for every network the host is on"
         }
         Scope::LinkLocal => {
-            "is reachable only from hosts on the same network link (the same switch or \
-             Wi-Fi), and only if this host has this address; link-local traffic is not routed"
+            "is reachable from hosts on the same network link (the same switch or Wi-Fi), \
+             if this host has this address; routers do not forward link-local traffic. An \
+             IPv6 link-local socket is tied to the interface of its zone; an IPv4 one \
+             (169.254.0.0/16) takes packets for its address on every interface, like any \
+             address (only SO_BINDTODEVICE limits a socket to one interface)"
         }
         Scope::Private => {
-            "is reachable from every host that can route to this private (RFC 1918) network, \
-             such as the office LAN, a VPN or containers, if this host has this address; not \
-             from the internet directly"
+            "is reachable from every host that can route packets to this private (RFC 1918) \
+             address, if this host has it: the office LAN, a VPN, containers, and through any \
+             of the host's interfaces, not only the one that holds the address (Linux \
+             accepts a packet for any local address on every interface; only binding to a \
+             device, SO_BINDTODEVICE, limits a socket to one interface); not from the \
+             internet directly"
         }
         Scope::Shared => {
             "is reachable from the carrier-grade NAT network (RFC 6598) this address belongs \
              to, which can hold other customers of the same provider, if this host has it"
         }
         Scope::UniqueLocal => {
-            "is reachable from every host that can route to this unique-local (RFC 4193) \
-             IPv6 network, if this host has this address; not from the internet directly"
+            "is reachable from every host that can route packets to this unique-local (RFC \
+             4193) IPv6 address, if this host has it, through any of the host's interfaces \
+             (only binding to a device, SO_BINDTODEVICE, limits a socket to one interface); \
+             not from the internet directly"
         }
         Scope::Documentation => {
             "would use an address reserved for documentation and examples: no real host has \
@@ -403,11 +499,15 @@ fn meaning(shown: &str, scope: Scope) -> String {
              5180): binding it fails unless a lab network configured it"
         }
         Scope::Multicast => {
-            "receives datagrams sent to this multicast group (UDP only; TCP cannot bind it), \
-             after joining the group, from every host the group reaches"
+            "receives the datagrams sent to this multicast group on every network the \
+             host has joined it on, from every host there, like the wildcard; it is a UDP \
+             address (Linux lets TCP bind it, but no connection can ever reach it, so that \
+             is useless)"
         }
         Scope::Broadcast => {
-            "receives broadcast datagrams of the local network (UDP only; TCP cannot use it)"
+            "receives the broadcast datagrams of every network this host is on, from every \
+             host there, like the wildcard; it is a UDP address (Linux lets TCP bind it, but \
+             no connection can ever reach it, so that is useless)"
         }
         Scope::Reserved => {
             "would use reserved address space, not used on ordinary networks: binding it \
@@ -415,7 +515,7 @@ fn meaning(shown: &str, scope: Scope) -> String {
         }
         Scope::Global => {
             "is reachable from the whole internet if this host has this public address and \
-             no firewall stops the traffic"
+             no firewall stops the traffic, through any of the host's interfaces"
         }
         // `Scope` may grow; the library's name is still right.
         _ => "has a scope this version of bind-guard cannot describe further",
@@ -429,8 +529,12 @@ fn notes(
     scope: Scope,
     mapped: Option<Ipv4Addr>,
     dual_stack: Option<DualStackJson>,
+    route_localnet: Option<&RouteLocalnetJson>,
 ) -> Vec<String> {
     let mut notes = Vec::new();
+    if let Some(warning) = route_localnet.and_then(RouteLocalnetJson::warning) {
+        notes.push(warning);
+    }
     if let Some(dual) = dual_stack {
         notes.push(dual_stack_note(dual.bindv6only));
     }
@@ -519,7 +623,7 @@ fn dual_stack_note(bindv6only: Option<u8>) -> String {
 
 /// `net.ipv6.bindv6only` of this host, when `/proc/sys` has it.
 fn bindv6only() -> Option<u8> {
-    bind_guard::ipv6_v6only_default().map(u8::from)
+    bind_guard::sysctl::ipv6_v6only_default().map(u8::from)
 }
 
 #[cfg(test)]

@@ -77,6 +77,7 @@
 //! | `ipv4_mapped` | string or null | for `::ffff:a.b.c.d`, the IPv4 address it carries |
 //! | `registry` | object or null | the most specific IANA special-purpose registry entry: `prefix`, `name`, `rfc`, `globally_reachable` (bool or null) |
 //! | `dual_stack` | object or null | for the IPv6 wildcard only: `bindv6only` (0, 1, or null when unreadable) and `also_ipv4` (bool or null: whether a new `[::]` socket on this host also takes IPv4) |
+//! | `route_localnet` | object or null | for IPv4 loopback (and its IPv4-mapped form) only: `on` (bool, or null when unreadable: whether other hosts can reach 127.0.0.0/8 here), `all` (bool or null: `net.ipv4.conf.all.route_localnet`), `interfaces` (names whose own setting is 1), `error` (string or null: why it could not be read) |
 //! | `meaning` | string | one sentence on what binding it means |
 //! | `notes` | array of strings | dual-stack, IPv4-mapped and other remarks |
 //! | `policies` | object | `loopback`, `local`, `default`, `any`: each `{ "allowed": bool, "error": error object or null }` |
@@ -90,6 +91,7 @@
 //! | `sockets` | array | one row per listening TCP socket and bound, unconnected UDP socket, sorted by protocol, port and address |
 //! | `refused` | number | how many rows the policy refuses (exit code 1 when not 0) |
 //! | `owners_complete` | bool | whether every socket's owner could be read (`false` when some processes' file descriptors are unreadable: run as root to see them all) |
+//! | `route_localnet` | object | as for `explain`: when `on`, sockets on 127.0.0.0/8 are reachable from neighbours, whatever their verdict |
 //!
 //! Each row of `sockets`:
 //!
@@ -108,6 +110,10 @@
 //! | `pid` | number or null | the lowest pid holding the socket, when readable |
 //! | `process` | string or null | that process's name (`comm`) |
 //! | `pids` | array of numbers | every pid holding the socket that could be read |
+
+// The `///` comments on clap arguments are the command's help text, which writes
+// addresses such as `[::1]:8080` as they are typed, not as rustdoc links.
+#![allow(rustdoc::broken_intra_doc_links)]
 
 mod audit;
 mod check;
@@ -128,7 +134,9 @@ use clap::{Parser, Subcommand, ValueEnum};
     version,
     about = "Check, explain and audit server bind addresses (127.0.0.1 vs 0.0.0.0)",
     long_about = "Check, explain and audit server bind addresses.\n\n\
-        127.0.0.1 and ::1 are loopback: only this machine can connect. 0.0.0.0 and [::] are \
+        127.0.0.1 and ::1 are loopback: only this machine can connect (unless \
+        net.ipv4.conf.*.route_localnet is 1, which opens IPv4 loopback to neighbours; \
+        explain and audit warn about it). 0.0.0.0 and [::] are \
         the wildcard: the server listens on every interface and every network this host is \
         on can reach it. bind-guard refuses the wildcard unless you opt in.",
     after_help = "Exit codes: 0 allowed, 1 refused by the policy, 2 not an address or usage error.\n\
@@ -312,7 +320,12 @@ impl Outcome {
 fn main() -> ExitCode {
     // clap prints help and version on stdout with exit code 0, and usage errors on
     // stderr with exit code 2: the convention `check` follows for unusable input too.
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version hold no one else's text: clap prints them, in color.
+        Err(err) if !err.use_stderr() => err.exit(),
+        Err(err) => return ExitCode::from(emit(clap_outcome(&err))),
+    };
     let outcome = match &cli.command {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
@@ -320,6 +333,25 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(args),
     };
     ExitCode::from(emit(outcome))
+}
+
+/// What clap would print for a usage error, with the same exit code, on stderr, but plain
+/// (no colors) and through the one escaping rule: a usage error quotes the argument it
+/// refused, which may hold terminal controls.
+fn clap_outcome(err: &clap::Error) -> Outcome {
+    let rendered = err.render().to_string();
+    let text: String = rendered
+        .split_inclusive('\n')
+        .map(|line| match line.strip_suffix('\n') {
+            Some(line) => format!("{}\n", bind_guard::Escaped::new(line)),
+            None => bind_guard::Escaped::new(line).to_string(),
+        })
+        .collect();
+    Outcome {
+        code: u8::try_from(err.exit_code()).unwrap_or(EXIT_UNUSABLE),
+        stdout: String::new(),
+        stderr: text,
+    }
 }
 
 /// Writes an outcome and returns the exit code to use.

@@ -15,6 +15,14 @@
 //! What this crate does check itself is the syntax of the invocation: a non-literal
 //! argument, an unknown option or a stray token is an error pointing at that token.
 #![forbid(unsafe_code)]
+// Library code never panics on input: no unwrap, expect, panic or indexing. (Tests may:
+// see clippy.toml. The workspace's tests, examples and CLI keep ordinary lints.)
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![deny(missing_docs)]
 
 use proc_macro::TokenStream;

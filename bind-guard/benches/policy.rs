@@ -14,14 +14,6 @@
 //! BIND_GUARD_BENCH=ratios cargo bench -p bind-guard --bench policy  # ratios only
 //! ```
 
-// A benchmark harness, not library code: a failed setup may panic, and tables are indexed.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 mod common;
 
 use std::hint::black_box;

@@ -4,7 +4,17 @@
 //!
 //! `127.0.0.1` (all of `127.0.0.0/8`) and `::1` are **loopback** addresses: a
 //! *destination* that means "this machine". A server bound to `127.0.0.1:8080` can be
-//! reached only by programs on the same host; packets to it never leave the host.
+//! reached only by programs on the same host: the kernel drops packets for loopback
+//! addresses that arrive from a network. (One Linux exception: with the sysctl
+//! `net.ipv4.conf.*.route_localnet=1`, which kube-proxy sets on Kubernetes nodes, IPv4
+//! loopback is reachable from a neighbour that routes `127.0.0.1` to the host; `::1` has
+//! no such switch. `bind_guard::sysctl::route_localnet` (`std` feature) reads it.)
+//!
+//! Any other address is reachable through **every** interface of the host, not only
+//! through the one that holds it: Linux accepts a packet for any of its addresses on
+//! any interface (the weak host model). Binding an address chooses which *destination*
+//! a socket takes, not which network; only device binding (`SO_BINDTODEVICE`) limits a
+//! socket to one interface.
 //!
 //! `0.0.0.0` and `::` are not destinations at all. As a *bind* address they are the
 //! **wildcard**: "listen on every interface". A server bound to `0.0.0.0:8080` is
@@ -129,6 +139,14 @@
 //! policy lists) and keeps scopes, parsing, rules, policies and the macros.
 #![no_std]
 #![forbid(unsafe_code)]
+// Library code never panics on input: no unwrap, expect, panic or indexing. (Tests may:
+// see clippy.toml. The workspace's tests, examples and CLI keep ordinary lints.)
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -155,13 +173,15 @@ mod text;
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use addr::set::BindSet;
 pub use addr::{BindAddr, LocalAddr, LoopbackAddr};
-#[cfg(feature = "std")]
-pub use bind::ipv6_v6only_default;
 #[cfg(feature = "if-addrs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "if-addrs")))]
 #[doc(inline)]
 pub use bind::reachable;
-pub use error::{BindError, ErrorKind};
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+#[doc(inline)]
+pub use bind::sysctl;
+pub use error::{BindError, ErrorKind, NetError};
 pub use escape::Escaped;
 #[cfg(feature = "clap")]
 #[doc(inline)]

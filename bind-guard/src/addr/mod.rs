@@ -29,7 +29,7 @@ use crate::{BindError, ErrorKind, Scope};
 /// use bind_guard::{BindAddr, ErrorKind, LoopbackAddr};
 ///
 /// let api: BindAddr = "127.0.0.1:8080".parse()?;
-/// assert!(api.scope().is_host_only());
+/// assert!(api.scope().is_loopback());
 ///
 /// let everywhere = "0.0.0.0:8080".parse::<BindAddr>().unwrap_err();
 /// assert_eq!(everywhere.kind(), ErrorKind::Wildcard);
@@ -69,7 +69,7 @@ pub type LoopbackAddr = BindAddr<Loopback>;
 pub type LocalAddr = BindAddr<LocalNetwork>;
 
 impl<P: Rule> BindAddr<P> {
-    /// Checks `addr` against this type's rule (see the `new` of each alias).
+    /// Checks `addr` against the rule of `P` (the markers in [`crate::marker`]).
     pub(crate) const fn checked(addr: SocketAddr) -> Result<Self, ErrorKind> {
         match P::SCOPES.check(Scope::of(addr.ip())) {
             Ok(()) => Ok(Self::trusted(addr)),
@@ -427,7 +427,7 @@ mod tests {
         let err = "[::ffff:0.0.0.0]:80".parse::<BindAddr>().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Wildcard);
         let lo: LoopbackAddr = "[::ffff:127.0.0.1]:80".parse().unwrap();
-        assert!(lo.scope().is_host_only());
+        assert!(lo.scope().is_loopback());
         assert!(!lo.is_wildcard());
         assert_eq!(lo.to_string(), "[::ffff:127.0.0.1]:80");
     }

@@ -158,15 +158,50 @@ impl BindSet {
         let mut sockets = Vec::with_capacity(self.addrs.len());
         for addr in &self.addrs {
             // On error `sockets` is dropped here, which closes every socket opened so far.
-            sockets.push(bind(addr).map_err(|err| with_addr(addr, err))?);
+            sockets.push(bind(addr).map_err(|err| self.bind_error(addr, err))?);
         }
         Ok(sockets)
     }
-}
 
-/// An I/O error that names the address it happened on, keeping its kind.
-pub(crate) fn with_addr(addr: &BindAddr, err: io::Error) -> io::Error {
-    io::Error::new(err.kind(), std::format!("cannot bind {addr}: {err}"))
+    /// An I/O error that names the address it happened on, keeping its kind; for a port
+    /// in use because `[::]` of the same set took it for IPv4 too, it says so.
+    pub(crate) fn bind_error(&self, addr: &BindAddr, err: io::Error) -> io::Error {
+        let overlap = if err.kind() == io::ErrorKind::AddrInUse {
+            self.dual_stack_overlap(addr)
+        } else {
+            None
+        };
+        io::Error::new(
+            err.kind(),
+            std::format!("cannot bind {addr}: {err}{}", overlap.unwrap_or_default()),
+        )
+    }
+
+    /// `[::]:P` and an IPv4 address on port `P` in one set collide when `[::]` is
+    /// dual-stack, which every bind path leaves to the system's default (the one rule
+    /// of [`BindAddr::bind_tcp`]): the explanation, when that is why `failed` failed.
+    fn dual_stack_overlap(&self, failed: &BindAddr) -> Option<std::string::String> {
+        let port = failed.port();
+        let is_v4 = |addr: &BindAddr| addr.ip().to_canonical().is_ipv4();
+        let is_v6_wildcard = |addr: &BindAddr| addr.is_wildcard() && !is_v4(addr);
+        let same_port = |addr: &&BindAddr| addr.port() == port && port != 0;
+        let v6_wildcard = self
+            .addrs
+            .iter()
+            .filter(same_port)
+            .find(|a| is_v6_wildcard(a))?;
+        let v4 = self.addrs.iter().filter(same_port).find(|a| is_v4(a))?;
+        let involved = failed == v6_wildcard || failed == v4;
+        if !involved || crate::sysctl::ipv6_v6only_default() != Some(false) {
+            return None;
+        }
+        Some(std::format!(
+            "; {v6_wildcard} also takes IPv4 on this host (its IPV6_V6ONLY default is off: \
+             net.ipv6.bindv6only=0), so it holds port {port} of every IPv4 address, {v4} \
+             included: drop the IPv4 entry, or bind [::] IPv6-only with the socket2 feature \
+             (SocketOptions::v6_only)"
+        ))
+    }
 }
 
 /// The addresses, comma-separated: the form [`parse`](BindSet::parse) reads back.

@@ -100,10 +100,16 @@ pub struct ListenArgs {
     )]
     pub bind: Vec<String>,
     /// Whether `--expose` was given: the opt-in that lets a wildcard `--bind` through.
+    /// It adds exactly the wildcard ([`Policy::allow_wildcard`]) to the application's
+    /// policy and nothing else: under [`bind_set_with`](ListenArgs::bind_set_with) and
+    /// [`Policy::loopback_only`], `--expose` accepts `0.0.0.0` and still refuses
+    /// `10.0.0.1`. (At compile time the types say the same: `bind_addr!` refuses
+    /// `allow_wildcard` into a `LoopbackAddr`.)
     #[arg(
         long,
         help = "Allow a wildcard --bind address (0.0.0.0 or [::]): listen on every \
-                interface, reachable from every network this host is on"
+                interface, reachable from every network this host is on. It allows the \
+                wildcard and nothing else"
     )]
     pub expose: bool,
 }
@@ -162,7 +168,39 @@ impl ListenArgs {
         };
         ::clap::Error::raw(
             ClapErrorKind::ValueValidation,
-            std::format!("invalid value '{}' {what}: {advice}", err.input()),
+            // The value is the user's text: through the one escaping rule, like every
+            // message of this crate, so it cannot rewrite the terminal it is printed on.
+            std::format!(
+                "invalid value '{}' {what}: {advice}",
+                crate::Escaped::new(err.input())
+            ),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    fn listen(bind: &[&str], expose: bool) -> ListenArgs {
+        ListenArgs {
+            bind: bind.iter().map(ToString::to_string).collect(),
+            expose,
+        }
+    }
+
+    #[test]
+    fn a_hostile_bind_value_is_escaped_in_the_error() {
+        let hostile = "0.0.0.0:80\x1b[2K\r\x1b[1A\u{202e}";
+        let err = listen(&[hostile], false)
+            .bind_set("127.0.0.1:1")
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(!text.chars().any(crate::Escaped::needs_escape), "{text:?}");
+        assert!(
+            text.contains(&std::format!("'{}'", crate::Escaped::new(hostile))),
+            "{text}"
+        );
     }
 }

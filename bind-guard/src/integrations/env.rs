@@ -76,6 +76,12 @@ impl EnvConfig {
     /// A variable that, set to `1`, `true`, `yes` or `on` (any case), opts in to the
     /// wildcard; `0`, `false`, `no`, `off`, empty or unset leave it refused. Any other
     /// value is an error rather than a guess.
+    ///
+    /// The opt-in adds exactly the wildcard ([`Policy::allow_wildcard`]) to the
+    /// [`policy`](EnvConfig::policy) and nothing else: under
+    /// [`Policy::loopback_only`] it lets `0.0.0.0:8080` through and still refuses
+    /// `10.0.0.1:8080`. (At compile time the types say the same: `bind_addr!` refuses
+    /// `allow_wildcard` into a `LoopbackAddr`.)
     #[must_use]
     pub fn wildcard_opt_in(mut self, var: impl Into<Cow<'static, str>>) -> Self {
         self.wildcard_var = Some(var.into());
@@ -217,8 +223,10 @@ pub enum EnvError {
     },
     /// The opt-in variable holds something that is not a switch.
     #[error(
-        "{var}={value:?} is not a switch; set it to 1, true, yes or on to listen on every \
-         interface, or to 0, false, no or off (or unset it) not to"
+        "{var}=\"{}\" is not a switch; set it to 1, true, yes or on to allow a wildcard \
+         address (it adds the wildcard and nothing else to what is allowed), or to 0, false, \
+         no or off (or unset it) not to",
+        crate::Escaped::new(value)
     )]
     Switch {
         /// The variable.
@@ -240,7 +248,9 @@ pub enum EnvError {
 
 fn opt_in_hint(var: Option<&str>) -> String {
     match var {
-        Some(var) => std::format!(" (or set {var}=1 to listen on every interface on purpose)"),
+        Some(var) => std::format!(
+            " (or set {var}=1 to allow the wildcard, and only the wildcard, on purpose)"
+        ),
         None => String::new(),
     }
 }
@@ -267,9 +277,34 @@ pub fn wildcard_warning(set: &BindSet) -> Option<String> {
     let places = reachable_text(set);
     Some(std::format!(
         "listening on the wildcard address {}: every interface, so the service is reachable \
-         from every network this host is on, at {places}",
-        wildcards.join(", ")
+         from every network this host is on, at {places}{}",
+        wildcards.join(", "),
+        dual_stack_text(set)
     ))
+}
+
+/// For `[::]`: whether it takes IPv4 too, as the system's default says (every bind path
+/// of this crate leaves `IPV6_V6ONLY` at that default unless told otherwise).
+fn dual_stack_text(set: &BindSet) -> &'static str {
+    let v6_wildcard = set.wildcards().any(|addr| match addr.ip() {
+        core::net::IpAddr::V6(ip) => ip.to_ipv4_mapped().is_none(),
+        core::net::IpAddr::V4(_) => false,
+    });
+    if !v6_wildcard {
+        return "";
+    }
+    match crate::sysctl::ipv6_v6only_default() {
+        Some(false) => {
+            "; [::] takes IPv4 connections too (IPV6_V6ONLY is off by default on this host)"
+        }
+        Some(true) => {
+            "; [::] takes IPv6 connections only (IPV6_V6ONLY is on by default on this host)"
+        }
+        None => {
+            "; whether [::] also takes IPv4 connections is not known (this system's \
+             IPV6_V6ONLY default cannot be read), so its IPv4 addresses may be reachable too"
+        }
+    }
 }
 
 #[cfg(feature = "if-addrs")]
@@ -278,7 +313,15 @@ fn reachable_text(set: &BindSet) -> String {
 
     let mut all: Vec<String> = Vec::new();
     for addr in set.wildcards() {
-        match reachable(*addr, DualStack::SystemDefault) {
+        // The system's IPV6_V6ONLY default, as the socket gets it; where it is not known,
+        // the IPv6 addresses, and `dual_stack_text` says IPv4 may be reachable too.
+        let listed = match reachable(*addr, DualStack::SystemDefault) {
+            Err(err) if err.kind() == std::io::ErrorKind::Unsupported => {
+                reachable(*addr, DualStack::No)
+            }
+            listed => listed,
+        };
+        match listed {
             Ok(addrs) => all.extend(addrs.iter().map(ToString::to_string)),
             Err(err) => {
                 return std::format!(
@@ -375,6 +418,17 @@ mod tests {
         assert!(
             err.to_string()
                 .starts_with("the default listen address: bind address"),
+            "{err}"
+        );
+        // The hint offers the opt-in as what it is: the wildcard and nothing more.
+        let err = config()
+            .policy(Policy::loopback_only())
+            .load_from(env(&[("APP_BIND", "0.0.0.0:80")]))
+            .unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "(or set APP_EXPOSE=1 to allow the wildcard, and only the wildcard, on purpose)"
+            ),
             "{err}"
         );
         // A narrower policy applies to the variable; the opt-in only adds the wildcard.

@@ -104,8 +104,19 @@ impl Policy {
     /// and a server bound to them listens on every interface. Meant for containers
     /// (where the published port is the boundary) and for deliberate public services.
     ///
-    /// On Linux, `[::]` is dual-stack: it also accepts IPv4 connections unless the
-    /// socket sets `IPV6_V6ONLY`.
+    /// It adds exactly the wildcard and nothing else: `Policy::loopback_only()
+    /// .allow_wildcard()` still refuses `10.0.0.1` and `8.8.8.8`. This is the run-time
+    /// side of a rule the types enforce at compile time: a `LoopbackAddr` can never hold
+    /// the wildcard (`bind_addr!` refuses `allow_wildcard` into one), and a policy that
+    /// only loopback passed stays loopback-plus-wildcard. The opt-ins built on it, clap's
+    /// `--expose` ([`ListenArgs`](crate::clap::ListenArgs)) and the environment
+    /// switch ([`EnvConfig::wildcard_opt_in`](crate::env::EnvConfig::wildcard_opt_in)),
+    /// add the same and no more.
+    ///
+    /// `[::]` takes IPv4 connections too unless `IPV6_V6ONLY` is on, which the system's
+    /// default decides unless the socket chooses (see
+    /// [`BindAddr::bind_tcp`](crate::BindAddr::bind_tcp); on Linux, `net.ipv6.bindv6only`,
+    /// usually 0: dual-stack).
     #[must_use]
     pub const fn allow_wildcard(mut self) -> Self {
         self.rule = self.rule.allow(Scope::Unspecified);

@@ -81,7 +81,7 @@ impl fmt::Display for PolicyTextErrorKind {
 /// assert!(err.to_string().starts_with("policy item \"alow=10.0.0.0/8\" is not a policy option"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("policy item {item:?} {kind}")]
+#[error("policy item \"{}\" {kind}", crate::Escaped::new(item))]
 pub struct ParsePolicyError {
     item: Box<str>,
     kind: PolicyTextErrorKind,

@@ -38,9 +38,13 @@ pub enum Scope {
     /// `0.0.0.0` and `::` (and `::ffff:0.0.0.0`): not a destination. Bound, it is the
     /// *wildcard*: the socket listens on every interface of the host.
     Unspecified,
-    /// `127.0.0.0/8` and `::1` (RFC 1122, RFC 4291): this host only; packets never leave it.
+    /// `127.0.0.0/8` and `::1` (RFC 1122, RFC 4291): this host only; the kernel drops
+    /// packets for them that arrive from a network (for IPv4, unless Linux's
+    /// `route_localnet` sysctl is on).
     Loopback,
-    /// `169.254.0.0/16` (RFC 3927) and `fe80::/10` (RFC 4291): one link, not routed.
+    /// `169.254.0.0/16` (RFC 3927) and `fe80::/10` (RFC 4291): link-local, not forwarded
+    /// by routers (a socket on one is still reached through any interface a packet for
+    /// it arrives on, except IPv6 ones, which their zone ties to one interface).
     LinkLocal,
     /// `10.0.0.0/8`, `172.16.0.0/12`, `192.168.0.0/16` (RFC 1918): private-use networks.
     Private,
@@ -247,10 +251,15 @@ impl Scope {
         }
     }
 
-    /// Whether a socket bound to an address of this scope is reachable only from this
-    /// host (loopback).
+    /// Whether this is the loopback scope (`127.0.0.0/8`, `::1`, and their IPv4-mapped
+    /// forms), like [`Ipv4Addr::is_loopback`].
+    ///
+    /// A socket bound here is reachable from this host's own programs — and, on Linux
+    /// with `net.ipv4.conf.*.route_localnet=1` (set by kube-proxy), from neighbours that
+    /// route `127.0.0.0/8` to this host. Any web page in a local browser can also send it
+    /// requests; see the crate docs on DNS rebinding.
     #[must_use]
-    pub const fn is_host_only(self) -> bool {
+    pub const fn is_loopback(self) -> bool {
         matches!(self, Scope::Loopback)
     }
 
@@ -275,7 +284,7 @@ impl Scope {
         ALL_SCOPES.into_iter()
     }
 
-    /// A one-bit mask for this scope, used by [`ScopeSet`](crate::policy).
+    /// A one-bit mask for this scope: the scope rules (`crate::rule`) are sets of these bits.
     pub(crate) const fn bit(self) -> u16 {
         1 << (self as u16)
     }

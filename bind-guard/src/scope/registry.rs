@@ -1,7 +1,9 @@
 //! The IANA special-purpose address registries, as data.
 //!
-//! The two registries (RFC 6890 and updates) are embedded from `data/*.tsv` exactly as
-//! IANA publishes them (see `data/README.md`). [`Scope::of`](crate::Scope::of) does not
+//! The two registries (RFC 6890 and updates) are embedded from `data/*.tsv`: IANA's
+//! published CSV files with footnote markers removed and multi-block entries split into
+//! one row per block (`data/README.md` lists every change; `scripts/refresh-iana.sh`
+//! rebuilds the files from a new download). [`Scope::of`](crate::Scope::of) does not
 //! read them at run time: it is a compiled `match`, and `tests/registry.rs` checks it
 //! against every row here. This module is for explaining a scope: which registry entry
 //! and RFC stand behind an address (`bind-guard explain`).

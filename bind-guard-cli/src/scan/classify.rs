@@ -138,6 +138,39 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// The scanner's verdict on an address text is the library's scope, for every
+        /// address in every form `std` prints.
+        #[test]
+        fn a_printed_address_is_the_wildcard_exactly_when_its_scope_is_unspecified(
+            bits in proptest::prelude::any::<u128>(),
+            v4 in proptest::prelude::any::<bool>(),
+            zero in proptest::prelude::any::<bool>(),
+            port in proptest::prelude::any::<u16>(),
+        ) {
+            use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+            let bits = if zero { 0 } else { bits };
+            let ip: IpAddr = if v4 {
+                Ipv4Addr::from(bits as u32).into()
+            } else {
+                Ipv6Addr::from(bits).into()
+            };
+            let wildcard = Scope::of(ip) == Scope::Unspecified;
+            let addr = SocketAddr::new(ip, port).to_string();
+            proptest::prop_assert_eq!(literal(&addr).is_some(), wildcard, "{}", addr);
+            proptest::prop_assert_eq!(literal(&ip.to_string()).is_some(), wildcard, "{}", ip);
+            let prefix = format!("{}:", &addr[..addr.rfind(':').unwrap_or(0)]);
+            proptest::prop_assert_eq!(format_string(&format!("{prefix}{{port}}")).is_some(), wildcard);
+        }
+
+        /// Any text: an answer, never a panic.
+        #[test]
+        fn any_text_gets_an_answer(text in ".{0,64}") {
+            let _ = literal(&text);
+            let _ = format_string(&text);
+        }
+    }
+
     #[test]
     fn format_strings() {
         assert_eq!(format_string("0.0.0.0:{}"), Some(Spelling::Prefix));

@@ -392,6 +392,16 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any text in any config kind: findings, never a panic.
+        #[test]
+        fn any_config_text_gets_an_answer(text in "[ -~\n\u{e9}\u{202e}]{0,300}") {
+            for kind in [ConfigKind::Rocket, ConfigKind::DotEnv, ConfigKind::Compose] {
+                let _ = kind.scan(&text);
+            }
+        }
+    }
+
     #[test]
     fn rocket_and_env() {
         let toml = "[default]\naddress = \"0.0.0.0\"\n[debug]\naddress = \"127.0.0.1\"\n# address = \"0.0.0.0\"\n";

@@ -975,3 +975,67 @@ fn binding_name(pat: &Pat) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(source: &str) -> Vec<(usize, &'static str, Confidence)> {
+        scan(source)
+            .unwrap()
+            .iter()
+            .map(|f| (f.position.line, f.rule.name(), f.confidence))
+            .collect()
+    }
+
+    #[test]
+    fn a_file_without_candidates_is_not_parsed() {
+        // Not valid Rust past the tokens, but nothing in it can be a finding: the
+        // survey answers without building the tree (so no parse error either).
+        assert_eq!(scan("fn f() -> { let = 1; }").map(|f| f.len()), Ok(0));
+        // With a candidate, the tree is built and the parse error reported.
+        assert!(scan("fn f() -> { let = \"0.0.0.0\"; }").is_err());
+    }
+
+    #[test]
+    fn shebang_and_bom_keep_positions() {
+        let found = rules(
+            "#!/usr/bin/env run-cargo-script\nfn main() { TcpListener::bind(\"0.0.0.0:1\"); }\n",
+        );
+        assert_eq!(found, [(2, "wildcard-string", Confidence::High)]);
+        let found = rules("\u{feff}fn main() { TcpListener::bind(\"[::]:1\"); }");
+        assert_eq!(found, [(1, "wildcard-string", Confidence::High)]);
+        assert_eq!(
+            rules("#![allow(dead_code)]\nconst A: &str = \"0.0.0.0\";"),
+            [(2, "wildcard-string", Confidence::Low)]
+        );
+    }
+
+    #[test]
+    fn names_are_followed_across_lets_only_within_their_function() {
+        let source = "fn a() { let addr = \"0.0.0.0:1\"; }\nfn b() { TcpListener::bind(addr); }\n";
+        assert_eq!(rules(source), [(1, "wildcard-string", Confidence::Low)]);
+        let source = "fn a() { let ip = Ipv4Addr::UNSPECIFIED; let sa = SocketAddr::new(ip.into(), 1); let l = TcpListener::bind(sa); }";
+        assert_eq!(rules(source), [(1, "wildcard-constant", Confidence::High)]);
+    }
+
+    proptest::proptest! {
+        /// Any text, Rust or not: findings or an error, never a panic.
+        #[test]
+        fn any_source_gets_an_answer(source in "[ -~\n]{0,200}") {
+            let _ = scan(&source);
+            proc_macro2::extra::invalidate_current_thread_spans();
+        }
+
+        /// Fragments of real Rust around wildcard spellings, shuffled together.
+        #[test]
+        fn rust_like_sources_get_an_answer(parts in proptest::collection::vec(proptest::sample::select(vec![
+            "fn f() {", "}", "let a = ", "TcpListener::bind(", ")", "(", "\"0.0.0.0:1\"", "\"::\"",
+            "Ipv4Addr::UNSPECIFIED", "[0, 0, 0, 0]", "[0; 4]", ", ", ";", "format!(", "json!({", "== ",
+            "Ipv4Addr::new(0, 0, 0, 0)", "#[arg(default_value = ", "]", "match x { ", " => ", "|| ",
+        ]), 0..40)) {
+            let _ = scan(&parts.concat());
+            proc_macro2::extra::invalidate_current_thread_spans();
+        }
+    }
+}

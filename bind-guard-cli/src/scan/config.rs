@@ -5,7 +5,7 @@
 //! library's parser says so ([`classify::literal`]).
 
 use super::classify::{self, Spelling};
-use super::{Confidence, Finding, Position, RuleId};
+use super::{Confidence, Finding, Position, RuleId, shorten};
 
 /// The kinds of config file `scan` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -300,7 +300,7 @@ fn short_port(findings: &mut Vec<Finding>, line_no: usize, line: &str, item: &st
             value,
             format!(
                 "port \"{}\" has no host IP, so Docker publishes it on every interface of the host",
-                bind_guard::Escaped::cut(spec, 80)
+                shorten(spec, 80)
             ),
         ),
         Some(host) if classify::literal(host) == Some(Spelling::Host) => compose_finding(
@@ -310,7 +310,7 @@ fn short_port(findings: &mut Vec<Finding>, line_no: usize, line: &str, item: &st
             value,
             format!(
                 "port \"{}\" is published on {host}, every interface of the host",
-                bind_guard::Escaped::cut(spec, 80)
+                shorten(spec, 80)
             ),
         ),
         Some(_) => {}
@@ -335,10 +335,7 @@ fn long_port(
             item,
             format!(
                 "port {} has no host_ip, so Docker publishes it on every interface of the host",
-                published.map_or("(any)".to_owned(), |(_, v, _)| bind_guard::Escaped::cut(
-                    v, 40
-                )
-                .to_string())
+                published.map_or("(any)".to_owned(), |(_, v, _)| shorten(v, 40))
             ),
         ),
         Some((_, value, _)) => {
@@ -351,7 +348,7 @@ fn long_port(
                     item,
                     format!(
                         "host_ip {} publishes the port on every interface of the host",
-                        bind_guard::Escaped::cut(host, 40)
+                        shorten(host, 40)
                     ),
                 );
             }

@@ -326,6 +326,20 @@ fn scan_file(job: &Job) -> JobResult {
         .collect())
 }
 
+/// The first `max_bytes` of `text` (at a character boundary), with `…` if cut. Not
+/// escaped: messages keep the text as written, and each output escapes it as it needs
+/// (`Escaped` on a terminal, JSON string escapes in JSON and SARIF).
+pub(crate) fn shorten(text: &str, max_bytes: usize) -> String {
+    if text.len() <= max_bytes {
+        return text.to_owned();
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", text.get(..end).unwrap_or_default())
+}
+
 /// Longest snippet kept, in bytes: a minified one-line file must not be copied whole
 /// into every finding.
 const MAX_SNIPPET_BYTES: usize = 400;
@@ -584,6 +598,13 @@ mod tests {
             suppression("# bind-guard: allow-wildcard lab", env).map(|s| s.reason),
             Some("lab".to_owned())
         );
+    }
+
+    #[test]
+    fn shorten_cuts_at_a_character_boundary() {
+        assert_eq!(shorten("0.0.0.0", 80), "0.0.0.0");
+        assert_eq!(shorten("ééé", 3), "é…");
+        assert_eq!(shorten("a\u{1b}b", 80), "a\u{1b}b", "not escaped here");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, ExprCall, ExprMethodCall, ExprStruct, Lit, LitStr, Macro, Member, Meta, Pat};
 
 use super::classify::{self, Spelling};
-use super::{Confidence, Finding, Position, RuleId};
+use super::{Confidence, Finding, Position, RuleId, shorten};
 
 /// Deepest bracket nesting accepted. Parsing recurses once per level, so a file of a
 /// million `(` must be refused before `syn` sees it; real code stays far below this.
@@ -415,11 +415,7 @@ impl Walker {
     fn string(&mut self, lit: &LitStr, spelling: Option<Spelling>) {
         if let Some(spelling) = spelling {
             let value = lit.value();
-            let what = format!(
-                "\"{}\" is {}",
-                bind_guard::Escaped::cut(&value, 80),
-                spelling.describe()
-            );
+            let what = format!("\"{}\" is {}", shorten(&value, 80), spelling.describe());
             let weak = value == "::" && !self.address_context;
             self.record_seen(RuleId::WildcardString, what, lit.span(), weak);
         }

@@ -197,6 +197,8 @@ struct Walker {
     edges: HashMap<(usize, String), Vec<(usize, String)>>,
     /// Names used in a bind-like call's argument, with the call.
     sinks: HashMap<(usize, String), String>,
+    /// Where the current function's (or closure's) `return` values go.
+    returns: Option<Flow>,
 }
 
 /// Types whose constructors and `From` conversions pass an address through.
@@ -515,6 +517,8 @@ impl Walker {
                 }
             }
             None => {
+                // A function of this file whose value reaches here: `bind(default_addr())`.
+                self.name_used(&format!("{name}()"), true);
                 for arg in &args {
                     self.with(Flow::Unknown, false, arg);
                 }
@@ -540,6 +544,8 @@ impl Walker {
                 Flow::Sink(format!("tonic Server::builder()….{method}()")),
             )
         } else {
+            // A method of this file whose value reaches here: `bind(self.listen_addr())`.
+            self.name_used(&format!("{method}()"), true);
             (Flow::Unknown, Flow::Unknown)
         };
         self.with(receiver_flow, false, &call.receiver);
@@ -556,7 +562,9 @@ impl Walker {
                 Member::Named(name) if config && name == "address" => {
                     Flow::Sink("rocket::Config { address }".to_owned())
                 }
-                _ => Flow::Unknown,
+                // Read back as `value.name` (Expr::Field), anywhere in the file.
+                Member::Named(name) => Flow::Var(ITEM_SCOPE, format!(".{name}")),
+                Member::Unnamed(_) => Flow::Unknown,
             };
             self.with(flow, false, &field.expr);
         }
@@ -579,7 +587,8 @@ impl Walker {
             } else {
                 flow.clone()
             };
-            self.with(flow, pair, elem);
+            // The address is the first element: `(ip, port)`.
+            self.with(flow, pair && i == 0, elem);
         }
     }
 
@@ -677,7 +686,24 @@ impl Walker {
                     self.with(flow.clone(), false, &arm.body);
                 }
             }
-            Expr::Closure(c) => self.with(flow, false, &c.body),
+            Expr::Closure(c) => {
+                let saved = self.returns.replace(flow.clone());
+                self.with(flow, false, &c.body);
+                self.returns = saved;
+            }
+            Expr::Return(r) => {
+                if let Some(value) = &r.expr {
+                    let flow = self.returns.clone().unwrap_or(Flow::Unknown);
+                    self.with(flow, false, value);
+                }
+            }
+            Expr::Field(f) => {
+                // `settings.host` where a `Settings { host: … }` literal set it.
+                if let Member::Named(name) = &f.member {
+                    self.name_used(&format!(".{name}"), true);
+                }
+                self.with(Flow::Unknown, false, &f.base);
+            }
             Expr::Assign(a) => {
                 let target = match &*a.left {
                     Expr::Path(p) => p
@@ -908,15 +934,15 @@ impl<'ast> Visit<'ast> for Walker {
     }
 
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-        self.function(|w| visit::visit_item_fn(w, item));
+        self.function(&item.attrs, &item.sig, Some(&item.block));
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-        self.function(|w| visit::visit_impl_item_fn(w, item));
+        self.function(&item.attrs, &item.sig, Some(&item.block));
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
-        self.function(|w| visit::visit_trait_item_fn(w, item));
+        self.function(&item.attrs, &item.sig, item.default.as_ref());
     }
 
     fn visit_block(&mut self, block: &'ast syn::Block) {
@@ -955,11 +981,26 @@ impl<'ast> Visit<'ast> for Walker {
 }
 
 impl Walker {
-    fn function(&mut self, f: impl FnOnce(&mut Self)) {
+    /// A function: a scope of its own for `let` names, and its value (the body's last
+    /// expression and every `return`) flowing into the name `NAME()`, which a call
+    /// `NAME(…)` or `.NAME(…)` in a bind-like call's argument reaches.
+    fn function(
+        &mut self,
+        attrs: &[syn::Attribute],
+        sig: &syn::Signature,
+        body: Option<&syn::Block>,
+    ) {
+        for attr in attrs {
+            self.visit_attribute(attr);
+        }
+        let Some(body) = body else { return };
         self.scopes += 1;
-        let saved = std::mem::replace(&mut self.scope, self.scopes);
-        self.within(Flow::Unknown, f);
-        self.scope = saved;
+        let saved_scope = std::mem::replace(&mut self.scope, self.scopes);
+        let value = Flow::Var(ITEM_SCOPE, format!("{}()", sig.ident));
+        let saved_returns = self.returns.replace(value.clone());
+        self.within(value, |w| w.block(body));
+        self.returns = saved_returns;
+        self.scope = saved_scope;
     }
 }
 

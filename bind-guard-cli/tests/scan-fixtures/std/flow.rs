@@ -37,3 +37,45 @@ fn constants_alone() -> Vec<SocketAddr> {
     let prefix = "0.0.0.0:".to_owned() + &port.to_string(); // expect: low wildcard-string
     list
 }
+
+struct Settings {
+    host: String,
+    port: u16,
+}
+
+fn settings() -> Settings {
+    Settings { host: "0.0.0.0".to_owned(), port: 8080 } // expect: high wildcard-string
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from((Ipv4Addr::UNSPECIFIED, 8080)) // expect: high wildcard-constant
+}
+
+fn early(public: bool) -> &'static str {
+    if public {
+        return "[::]:443"; // expect: high wildcard-string
+    }
+    "127.0.0.1:443"
+}
+
+impl Settings {
+    fn listen_addr(&self) -> SocketAddr {
+        SocketAddr::new(Ipv6Addr::UNSPECIFIED.into(), self.port) // expect: high wildcard-constant
+    }
+}
+
+fn serve(s: Settings) -> std::io::Result<()> {
+    let a = TcpListener::bind((s.host.as_str(), s.port))?;
+    let b = TcpListener::bind(default_listen())?;
+    let c = TcpListener::bind(early(true))?;
+    let d = TcpListener::bind(s.listen_addr())?;
+    Ok(())
+}
+
+fn not_bound() -> Ipv4Addr {
+    Ipv4Addr::UNSPECIFIED // expect: low wildcard-constant
+}
+
+fn netmask() -> Mask {
+    Mask { bits: Ipv4Addr::new(0, 0, 0, 0) } // expect: low wildcard-constructed
+}

@@ -30,6 +30,7 @@ fn not_addresses() {
     let (buf, len) = ([0; 4], 0); // expect: none
     let lo = Ipv4Addr::new(127, 0, 0, 1); // expect: none
     let bytes = [0u8; 16]; // expect: none
+    let rows = vec![(zero(), &[0, 0, 0, 0, 0, 0, 0, 0])]; // expect: none
     let octal = "00.0.0.0:80"; // expect: none
     let empty_host = ":80"; // expect: none
     println!("listening on http://0.0.0.0:{}", port); // expect: none

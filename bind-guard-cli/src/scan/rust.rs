@@ -4,8 +4,11 @@
 //! in an argument of a bind-like call (directly or through address constructors,
 //! `.into()`, `.parse()`, `format!`, tuples, references) is a high-confidence finding;
 //! one stored in a `let` or a `const` is high when that name later reaches a bind-like
-//! call in the same function (or file, for items); one compared (`==`, `assert_eq!`,
-//! match patterns) is no finding; anything else is low.
+//! call in the same function (or file, for items); so is one set as a struct field
+//! (`Settings { host: … }`) whose field is read into a bind call (`s.host`), and one
+//! returned by a function whose call is (`bind(default_addr())`), both matched by name
+//! within the file. One compared (`==`, `assert_eq!`, `.contains`, match patterns) is
+//! no finding; anything else is low.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 

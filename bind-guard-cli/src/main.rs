@@ -194,7 +194,7 @@ enum Command {
             A finding is high confidence when the value reaches a bind call (TcpListener::bind, \
             actix .bind, axum/hyper Server::bind, warp .run, tonic .serve, tide .listen, clap \
             default_value, ...) and low otherwise. Comparisons are not findings. Suppress one \
-            with a comment on its line or the line before: \
+            with a comment at the end of its line or alone on the line before: \
             // bind-guard: allow-wildcard <reason>. Exits 0 with no finding, 1 with findings, \
             2 on a usage error or unreadable input; a file that does not parse is reported \
             and skipped.",

@@ -30,6 +30,9 @@ pub(crate) struct Rule {
     pub(crate) fix: &'static str,
     /// GitHub code scanning's 0.0–10.0 score (`properties.security-severity`).
     pub(crate) security_severity: &'static str,
+    /// How often a result is a real problem (`properties.precision`): `medium` for the
+    /// code rules, whose low-confidence results are leads; `high` for the others.
+    pub(crate) precision: &'static str,
     pub(crate) tags: &'static [&'static str],
 }
 
@@ -52,6 +55,7 @@ pub(crate) const RULES: &[Rule] = &[
             network this host is on can reach it (CWE-1327).",
         fix: CODE_FIX,
         security_severity: "6.5",
+        precision: "medium",
         tags: WILDCARD_TAGS,
     },
     Rule {
@@ -62,6 +66,7 @@ pub(crate) const RULES: &[Rule] = &[
             address. A server bound to it listens on every interface (CWE-1327).",
         fix: CODE_FIX,
         security_severity: "6.5",
+        precision: "medium",
         tags: WILDCARD_TAGS,
     },
     Rule {
@@ -73,6 +78,7 @@ pub(crate) const RULES: &[Rule] = &[
             interface (CWE-1327).",
         fix: CODE_FIX,
         security_severity: "6.5",
+        precision: "medium",
         tags: WILDCARD_TAGS,
     },
     Rule {
@@ -84,6 +90,7 @@ pub(crate) const RULES: &[Rule] = &[
         fix: "set it to 127.0.0.1 (or ::1) to serve this machine only; if every interface is \
             intended, say why with a `# bind-guard: allow-wildcard <reason>` comment",
         security_severity: "6.5",
+        precision: "high",
         tags: WILDCARD_TAGS,
     },
     Rule {
@@ -97,6 +104,7 @@ pub(crate) const RULES: &[Rule] = &[
             the long syntax); if every interface is intended, write 0.0.0.0 explicitly with a \
             `# bind-guard: allow-wildcard <reason>` comment",
         security_severity: "6.5",
+        precision: "high",
         tags: WILDCARD_TAGS,
     },
     SUPPRESSION,
@@ -111,6 +119,7 @@ const SUPPRESSION: Rule = Rule {
     fix: "write the reason after the marker: `// bind-guard: allow-wildcard container; the \
             published port is the boundary`",
     security_severity: "2.0",
+    precision: "high",
     tags: &["maintainability"],
 };
 

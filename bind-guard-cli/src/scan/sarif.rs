@@ -37,7 +37,7 @@ pub(crate) fn log(report: &Report) -> Value {
                 "properties": {
                     "tags": rule.tags,
                     "security-severity": rule.security_severity,
-                    "precision": "high",
+                    "precision": rule.precision,
                     "problem.severity": "error",
                 },
             })

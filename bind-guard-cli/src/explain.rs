@@ -27,6 +27,9 @@ struct Subject {
     /// The address; port 0 when none was given.
     addr: SocketAddr,
     port: Option<u16>,
+    /// For text that is not an address but that programs read as one (`localhost:8080`,
+    /// `:8080`, `*:8080`, `8080`): how they read it.
+    reading: Option<&'static str>,
 }
 
 impl Subject {
@@ -44,10 +47,14 @@ impl Subject {
                 return Ok(Subject {
                     addr: *addr.as_socket_addr(),
                     port: Some(addr.port()),
+                    reading: None,
                 });
             }
             Err(err) => err,
         };
+        if let Some(subject) = Subject::as_others_read_it(text, err.kind()) {
+            return Ok(subject);
+        }
         let with_port = match err.kind() {
             ErrorKind::MissingPort => format!("{text}:0"),
             ErrorKind::MissingBrackets => format!("[{text}]:0"),
@@ -57,9 +64,56 @@ impl Subject {
             Ok(addr) => Ok(Subject {
                 addr: *addr.as_socket_addr(),
                 port: None,
+                reading: None,
             }),
             Err(_) => Err(err),
         }
+    }
+
+    /// `localhost:PORT`, `:PORT`, `*:PORT` and `PORT`: not addresses to the parser, but
+    /// each has a reading that a server gives it, which is what an operator needs to
+    /// know. The port is read by the library's parser, with the host the reading names.
+    fn as_others_read_it(text: &str, kind: ErrorKind) -> Option<Subject> {
+        let (host, port, reading) = match kind {
+            ErrorKind::Localhost => (
+                "127.0.0.1",
+                text.rsplit_once(':')?.1,
+                "localhost: bind-guard (BindSet, Listen, check) reads localhost:PORT as both \
+                 loopback addresses, 127.0.0.1 and [::1], without asking DNS; other programs \
+                 ask the resolver, which may return either or both. Only this machine can connect",
+            ),
+            ErrorKind::EmptyHost => (
+                "0.0.0.0",
+                text.strip_prefix(':')?,
+                "an empty host (:PORT): Go, Python and many servers read it as every interface, \
+                 the wildcard, as explained here; bind-guard refuses it: write 127.0.0.1:PORT, \
+                 or 0.0.0.0:PORT with the wildcard opted in",
+            ),
+            ErrorKind::StarHost => (
+                "0.0.0.0",
+                text.strip_prefix("*:")?,
+                "a * host (*:PORT): many servers read it as every interface, the wildcard, as \
+                 explained here; bind-guard refuses it: write 127.0.0.1:PORT, or 0.0.0.0:PORT \
+                 with the wildcard opted in",
+            ),
+            ErrorKind::PortWithoutHost => (
+                "0.0.0.0",
+                text,
+                "a port without a host: Node's listen(PORT), Docker's -p PORT and many servers \
+                 listen on every interface for it, the wildcard, as explained here; bind-guard \
+                 refuses it: write 127.0.0.1:PORT for this machine only",
+            ),
+            _ => return None,
+        };
+        let addr = Policy::new()
+            .allow_wildcard()
+            .parse(&format!("{host}:{port}"))
+            .ok()?;
+        Some(Subject {
+            addr: *addr.as_socket_addr(),
+            port: Some(addr.port()),
+            reading: Some(reading),
+        })
     }
 
     fn ip(&self) -> IpAddr {
@@ -224,7 +278,8 @@ struct PoliciesJson {
     loopback: VerdictJson,
     local: VerdictJson,
     default: VerdictJson,
-    any: VerdictJson,
+    #[serde(rename = "default,allow_wildcard")]
+    default_allow_wildcard: VerdictJson,
 }
 
 pub(crate) fn run(args: &ExplainArgs) -> Outcome {
@@ -233,6 +288,11 @@ pub(crate) fn run(args: &ExplainArgs) -> Outcome {
         Err(err) => return not_an_address(args, &err),
     };
     let mut facts = Facts::of(subject, &args.addr);
+    if let Some(reading) = subject.reading {
+        facts
+            .notes
+            .insert(0, format!("{} is not an address; {reading}", args.addr));
+    }
     if let Some(note) = port_in_bare_ipv6(&args.addr, subject) {
         facts.notes.push(note);
     }
@@ -362,7 +422,7 @@ impl Facts {
                 loopback: self.verdict(PolicyName::Loopback),
                 local: self.verdict(PolicyName::Local),
                 default: self.verdict(PolicyName::Default),
-                any: self.verdict(PolicyName::Any),
+                default_allow_wildcard: self.verdict(PolicyName::DefaultAllowWildcard),
             },
         }
     }
@@ -415,10 +475,10 @@ impl Facts {
         let _ = writeln!(out, "\npolicies:");
         for (name, verdict) in &self.verdicts {
             let _ = match verdict {
-                Ok(()) => writeln!(out, "  {:<9} allowed", name.name()),
+                Ok(()) => writeln!(out, "  {:<22} allowed", name.name()),
                 Err(err) => writeln!(
                     out,
-                    "  {:<9} refused: {}",
+                    "  {:<22} refused: {}",
                     name.name(),
                     short_problem(err.kind())
                 ),

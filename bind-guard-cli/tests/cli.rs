@@ -100,9 +100,19 @@ fn check_refused_exits_1_with_the_reason_on_stderr() {
         let run = run(&["check", addr]);
         assert_eq!(run.code, 1, "{addr}: {run:?}");
         assert_eq!(run.stdout, "", "{addr}");
-        assert!(run.stderr.starts_with("error: bind address"), "{run:?}");
+        assert!(
+            run.stderr.starts_with("error: ADDR: bind address"),
+            "{run:?}"
+        );
         assert!(run.stderr.contains("wildcard"), "{run:?}");
-        assert!(run.stderr.contains("--allow-wildcard"), "{run:?}");
+        assert!(
+            run.stderr
+                .contains("to listen on every interface on purpose, pass --allow-wildcard"),
+            "{run:?}"
+        );
+        // The operator of the CLI reads flags, never the library's API.
+        assert!(!run.stderr.contains("Policy::"), "{run:?}");
+        assert!(!run.stderr.contains("bind_addr!"), "{run:?}");
     }
 }
 
@@ -142,7 +152,20 @@ fn hints_never_suggest_a_wider_policy() {
 fn check_policies() {
     let code = |args: &[&str]| run(args).code;
     assert_eq!(code(&["check", "0.0.0.0:8080", "--allow-wildcard"]), 0);
-    assert_eq!(code(&["check", "0.0.0.0:8080", "--policy", "any"]), 0);
+    assert_eq!(
+        code(&[
+            "check",
+            "0.0.0.0:8080",
+            "--policy",
+            "default,allow_wildcard"
+        ]),
+        0
+    );
+    // The library's whole policy text form, one vocabulary.
+    let deny = ["--policy", "local,deny=10.99.0.0/16"];
+    assert_eq!(code(&[&["check", "10.99.0.1:80"][..], &deny].concat()), 1);
+    assert_eq!(code(&[&["check", "10.98.0.1:80"][..], &deny].concat()), 0);
+    assert_eq!(code(&["check", "127.0.0.1:80", "--policy", "nothing"]), 1);
     assert_eq!(
         code(&["check", "192.168.1.10:80", "--policy", "loopback"]),
         1
@@ -159,6 +182,43 @@ fn check_policies() {
     let run = run(&["check", "10.0.0.1:80", "--policy", "loopback"]);
     assert!(run.stderr.contains("not a loopback address"), "{run:?}");
     assert!(run.stderr.contains("'loopback' policy"), "{run:?}");
+    // Under loopback, nothing suggests a wider policy than needed.
+    for wider in [
+        "--allow-wildcard",
+        "--policy",
+        "any",
+        "local",
+        "allow_scope",
+    ] {
+        assert!(!run.stderr.contains(wider), "{wider}: {run:?}");
+    }
+}
+
+#[test]
+fn check_accepts_what_an_application_accepts() {
+    let run = run(&["check", "localhost:8080"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "127.0.0.1:8080,[::1]:8080\n");
+    let run = self::run(&["check", "127.0.0.1:8080, [::1]:9090"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "127.0.0.1:8080,[::1]:9090\n");
+    // One refused item refuses the list and is named.
+    let run = self::run(&["check", "127.0.0.1:8080,0.0.0.0:8080"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("\"0.0.0.0:8080\" is the wildcard"),
+        "{run:?}"
+    );
+    let json = self::run(&["check", "--json", "localhost:1"]).json();
+    assert_eq!(json["valid"], true);
+    assert_eq!(
+        json["addresses"],
+        serde_json::json!(["127.0.0.1:1", "[::1]:1"])
+    );
+    assert_eq!(json["address"], Value::Null);
+    let json = self::run(&["check", "--json", "127.0.0.1:1"]).json();
+    assert_eq!(json["address"], "127.0.0.1:1");
+    assert_eq!(json["policy"], "default");
 }
 
 #[test]
@@ -166,7 +226,9 @@ fn check_unusable_input_exits_2() {
     for (addr, says) in [
         ("127.1:80", "shorthand"),
         (":8080", "no host"),
-        ("localhost:8080", "localhost"),
+        ("8080", "a port without a host"),
+        ("127.0.0.1:8080,", "stray comma"),
+        ("127.0.0,1:8080", "comma inside an address"),
         ("", "empty"),
         ("::1:8080", "brackets"),
         ("127.0.0.1", "no port"),
@@ -209,8 +271,13 @@ fn usage_errors_exit_2_in_clap_style() {
         "{run:?}"
     );
     assert!(
-        run.stderr.contains("loopback, local, default, any"),
+        run.stderr.contains("default, loopback, local or nothing"),
         "{run:?}"
+    );
+    // `any` was the CLI's own word; the library says default,allow_wildcard.
+    assert_eq!(
+        self::run(&["check", "0.0.0.0:80", "--policy", "any"]).code,
+        2
     );
 
     let run = self::run(&["chek", "127.0.0.1:80"]);
@@ -361,7 +428,7 @@ fn explain_loopback() {
             .contains("RFC1122")
     );
     assert_eq!(json["registry"]["globally_reachable"], false);
-    for policy in ["loopback", "local", "default", "any"] {
+    for policy in ["loopback", "local", "default", "default,allow_wildcard"] {
         assert_eq!(json["policies"][policy]["allowed"], true, "{policy}");
     }
 
@@ -396,8 +463,11 @@ fn explain_wildcard() {
     assert_eq!(json["registry"]["name"], "This host on this network");
     assert_eq!(json["policies"]["default"]["allowed"], false);
     assert_eq!(json["policies"]["default"]["error"]["kind"], "wildcard");
-    assert_eq!(json["policies"]["any"]["allowed"], true);
-    assert_eq!(json["policies"]["any"]["error"], Value::Null);
+    assert_eq!(json["policies"]["default,allow_wildcard"]["allowed"], true);
+    assert_eq!(
+        json["policies"]["default,allow_wildcard"]["error"],
+        Value::Null
+    );
 
     // [::]: dual-stack, with this host's sysctl.
     let json = explain_json("[::]:8080");
@@ -569,6 +639,23 @@ mod audit {
         let name = row["process"].as_str().unwrap();
         assert!(!name.is_empty());
 
+        // The allow list: our wildcard port, by port and protocol, is expected.
+        let port = wildcard.local_addr().unwrap().port().to_string();
+        let listed = self::run(&["audit", "--json", "--allow", &format!("{port}/tcp")]).json();
+        let row = row_for(&listed, "tcp", wildcard.local_addr().unwrap());
+        assert_eq!(row["allowed"], true, "{row}");
+        assert_eq!(row["allowed_by"], format!("--allow {port}/tcp"));
+        let udp_only = self::run(&["audit", "--json", "--udp"]).json();
+        assert!(
+            udp_only["sockets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["proto"] == "udp"),
+            "{udp_only}"
+        );
+        assert_eq!(self::run(&["audit", "--allow", "22/sctp"]).code, 2);
+
         let row = row_for(&json, "tcp", loopback.local_addr().unwrap());
         assert_eq!(row["scope"], "loopback");
         assert_eq!(row["allowed"], true);
@@ -607,7 +694,10 @@ mod audit {
         assert!(run.stdout.contains("break the 'default' policy"));
 
         // Opting in to the wildcard accepts everything; loopback-only refuses ours again.
-        assert_eq!(self::run(&["audit", "--policy", "any"]).code, 0);
+        assert_eq!(
+            self::run(&["audit", "--policy", "default,allow_wildcard"]).code,
+            0
+        );
         let json = self::run(&["audit", "--json", "--allow-wildcard"]).json();
         assert_eq!(
             row_for(&json, "tcp", wildcard.local_addr().unwrap())["allowed"],
@@ -633,6 +723,31 @@ fn audit_is_linux_only() {
     let run = run(&["audit"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("Linux"));
+}
+
+#[test]
+fn explain_explains_what_other_programs_read_as_addresses() {
+    for (input, address, says) in [
+        (
+            "localhost:8080",
+            "127.0.0.1:8080",
+            "both loopback addresses",
+        ),
+        (":8080", "0.0.0.0:8080", "an empty host"),
+        ("*:8080", "0.0.0.0:8080", "a * host"),
+        ("8080", "0.0.0.0:8080", "a port without a host"),
+    ] {
+        let run = run(&["explain", input]);
+        assert_eq!(run.code, 0, "{input}: {run:?}");
+        assert!(
+            run.stdout.starts_with(&format!("{address}\n")),
+            "{input}: {run:?}"
+        );
+        assert!(run.stdout.contains(says), "{input}: {run:?}");
+        let json = self::run(&["explain", "--json", input]).json();
+        assert_eq!(json["address"], address, "{input}");
+        assert!(json["notes"][0].as_str().unwrap().contains(says), "{input}");
+    }
 }
 
 // ---------------------------------------------------------------------------------

@@ -44,8 +44,38 @@ impl BindSet {
     /// as [`Policy::parse`] refuses them: this never asks DNS (see
     /// [`resolve`](BindSet::resolve)). One bad item refuses the whole list; the error
     /// names that item.
+    ///
+    /// Items are trimmed of white space. An empty list is [`ErrorKind::Empty`]; an empty
+    /// item among others (a stray comma) is [`ErrorKind::EmptyItem`], naming the list;
+    /// a comma typed for a dot (`127.0.0,1:8080`) is [`ErrorKind::Comma`], naming the
+    /// address, not its two halves.
     pub fn parse(policy: &Policy, list: &str) -> Result<Self, BindError> {
-        Self::parse_items(policy, list.split(','))
+        if list.trim().is_empty() {
+            return Err(BindError::new(list, ErrorKind::Empty));
+        }
+        if list.split(',').any(|item| item.trim().is_empty()) {
+            return Err(BindError::new(list, ErrorKind::EmptyItem));
+        }
+        let mut items = list.split(',').peekable();
+        let mut addrs: Vec<BindAddr> = Vec::new();
+        while let Some(item) = items.next() {
+            match Self::parse_items(policy, [item]) {
+                Ok(set) => extend_unique(&mut addrs, set.addrs),
+                Err(err) if err.kind().is_refusal() => return Err(err),
+                Err(err) => {
+                    // `127.0.0,1:8080` splits into two bad halves; say what it really is.
+                    if let Some(next) = items.peek() {
+                        let joined = std::format!("{item}.{next}");
+                        if crate::text::parse::socket_addr(joined.trim().as_bytes()).is_some() {
+                            let typed = std::format!("{},{}", item.trim(), next.trim());
+                            return Err(BindError::new(&typed, ErrorKind::Comma));
+                        }
+                    }
+                    return Err(err);
+                }
+            }
+        }
+        Ok(BindSet { addrs })
     }
 
     /// Like [`parse`](BindSet::parse), for items that are already separate (repeated
@@ -75,13 +105,7 @@ impl BindSet {
     ) -> Result<Self, BindError> {
         let mut addrs: Vec<BindAddr> = Vec::new();
         for item in items {
-            for addr in check(item.trim())? {
-                // `localhost:8080,127.0.0.1:8080` names one socket twice; binding it
-                // twice would fail, so keep the first.
-                if !addrs.contains(&addr) {
-                    addrs.push(addr);
-                }
-            }
+            extend_unique(&mut addrs, check(item.trim())?);
         }
         if addrs.is_empty() {
             return Err(BindError::new("", ErrorKind::Empty));
@@ -106,6 +130,19 @@ impl BindSet {
             }
         }
         (!unique.is_empty()).then_some(BindSet { addrs: unique })
+    }
+
+    /// `127.0.0.1:PORT` and `[::1]:PORT`: what `localhost:PORT` means, as a value (a
+    /// default that cannot be mistyped).
+    ///
+    /// ```
+    /// assert_eq!(bind_guard::BindSet::localhost(8080).to_string(), "127.0.0.1:8080,[::1]:8080");
+    /// ```
+    #[must_use]
+    pub fn localhost(port: u16) -> Self {
+        BindSet {
+            addrs: std::vec![BindAddr::loopback(port), BindAddr::loopback_v6(port)],
+        }
     }
 
     /// The addresses, in order.
@@ -201,6 +238,16 @@ impl BindSet {
              included: drop the IPv4 entry, or bind [::] IPv6-only with the socket2 feature \
              (SocketOptions::v6_only)"
         ))
+    }
+}
+
+/// Appends the addresses not in `addrs` yet: `localhost:8080,127.0.0.1:8080` names one
+/// socket twice, and binding it twice would fail, so the first is kept.
+fn extend_unique(addrs: &mut Vec<BindAddr>, more: impl IntoIterator<Item = BindAddr>) {
+    for addr in more {
+        if !addrs.contains(&addr) {
+            addrs.push(addr);
+        }
     }
 }
 
@@ -301,7 +348,27 @@ mod tests {
             ("10.0.0.1:80", ErrorKind::NotLoopback)
         );
         let err = "127.0.0.1:80,".parse::<BindSet>().unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Empty);
+        assert_eq!(
+            (err.kind(), err.input()),
+            (ErrorKind::EmptyItem, "127.0.0.1:80,")
+        );
+        for list in [",127.0.0.1:80", "127.0.0.1:80,,[::1]:80", "127.0.0.1:80, "] {
+            let err = list.parse::<BindSet>().unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::EmptyItem, "{list}");
+        }
+        for list in ["", "  "] {
+            assert_eq!(
+                list.parse::<BindSet>().unwrap_err().kind(),
+                ErrorKind::Empty
+            );
+        }
+        let err = "[::1]:80,127.0.0,1:8080".parse::<BindSet>().unwrap_err();
+        assert_eq!(
+            (err.kind(), err.input()),
+            (ErrorKind::Comma, "127.0.0,1:8080")
+        );
+        let err = " 127.0.0.1:80 , 8080".parse::<BindSet>().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::PortWithoutHost);
         // parse never asks DNS; other names are refused with the parser's diagnosis.
         let err = "example.com:80".parse::<BindSet>().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Hostname);

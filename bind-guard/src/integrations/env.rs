@@ -9,10 +9,10 @@
 //! `MYAPP_BIND=0.0.0.0:8080`:
 //!
 //! ```
-//! use bind_guard::env::EnvConfig;
+//! use bind_guard::{env::EnvConfig, BindSet};
 //!
 //! let config = EnvConfig::new("MYAPP_BIND")
-//!     .default("localhost:8080")
+//!     .fallback(BindSet::localhost(8080))
 //!     .wildcard_opt_in("MYAPP_EXPOSE");
 //!
 //! // `load()` reads the process environment; `load_from` takes any lookup.
@@ -34,20 +34,23 @@
 //! `bind_guard`, naming the address and the concrete addresses it is reachable on
 //! (listed with the `if-addrs` feature; otherwise "every address of every interface").
 //! [`wildcard_warning`] gives the same text, for applications that print it themselves.
+//!
+//! [`Listen`](crate::listen::Listen) reads a flag and a config file too, with the
+//! same rules; `EnvConfig` is for a variable of any name alone.
 
 use std::borrow::Cow;
 use std::ffi::OsString;
 use std::string::{String, ToString};
 use std::vec::Vec;
 
-use crate::{BindError, BindSet, ErrorKind, Policy};
+use crate::{BindError, BindSet, Policy, Source};
 
 /// Where a service reads its listen addresses from: a variable, a default, a policy and
 /// an optional wildcard opt-in variable. See the [module docs](self).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvConfig {
     var: Cow<'static, str>,
-    default: Option<Cow<'static, str>>,
+    fallback: Option<BindSet>,
     wildcard_var: Option<Cow<'static, str>>,
     policy: Policy,
 }
@@ -59,17 +62,18 @@ impl EnvConfig {
     pub fn new(var: impl Into<Cow<'static, str>>) -> Self {
         EnvConfig {
             var: var.into(),
-            default: None,
+            fallback: None,
             wildcard_var: None,
             policy: Policy::new(),
         }
     }
 
-    /// The addresses to use when the variable is unset, in the same syntax (checked by
-    /// the same policy when loading).
+    /// The addresses to use when the variable is unset: a value (`bind_addr!`,
+    /// [`BindSet::localhost`]), so a typo in it is a compile error; checked by the same
+    /// policy when loading.
     #[must_use]
-    pub fn default(mut self, addrs: impl Into<Cow<'static, str>>) -> Self {
-        self.default = Some(addrs.into());
+    pub fn fallback(mut self, addrs: impl Into<BindSet>) -> Self {
+        self.fallback = Some(addrs.into());
         self
     }
 
@@ -141,10 +145,24 @@ impl EnvConfig {
         } else {
             self.policy.clone()
         };
-        let (origin, text) = match read(&self.var)? {
-            Some(value) => (Source::Var(self.var.to_string()), Cow::Owned(value)),
-            None => match &self.default {
-                Some(default) => (Source::Default, default.clone()),
+        let opt_in = |source: Source| match (&self.wildcard_var, opted_in) {
+            (Some(var), false) => source.with_wildcard_opt_in(&std::format!("set {var}=1")),
+            _ => source,
+        };
+        let set = match read(&self.var)? {
+            Some(value) => BindSet::parse(&policy, &value).map_err(|error| {
+                EnvError::Address(error.with_source(opt_in(Source::env(&self.var))))
+            })?,
+            None => match &self.fallback {
+                Some(fallback) => {
+                    let mut addrs = Vec::with_capacity(fallback.len());
+                    for addr in fallback {
+                        addrs.push(policy.check(*addr.as_socket_addr()).map_err(|error| {
+                            EnvError::Address(error.with_source(Source::default_value()))
+                        })?);
+                    }
+                    BindSet::from_addrs(addrs).unwrap_or_else(|| fallback.clone())
+                }
                 None => {
                     return Err(EnvError::Missing {
                         var: self.var.to_string(),
@@ -152,15 +170,6 @@ impl EnvConfig {
                 }
             },
         };
-        let set = BindSet::parse(&policy, &text).map_err(|error| EnvError::Address {
-            origin,
-            opt_in: self
-                .wildcard_var
-                .as_ref()
-                .filter(|_| error.kind() == ErrorKind::Wildcard)
-                .map(|var| var.to_string()),
-            error,
-        })?;
         if let Some(text) = wildcard_warning(&set) {
             emit_warning(&text);
         }
@@ -168,42 +177,7 @@ impl EnvConfig {
     }
 }
 
-/// Reads an opt-in switch.
-fn switch(value: &str) -> Option<bool> {
-    let value = value.trim();
-    if ["1", "true", "yes", "on"]
-        .iter()
-        .any(|v| value.eq_ignore_ascii_case(v))
-    {
-        Some(true)
-    } else if ["", "0", "false", "no", "off"]
-        .iter()
-        .any(|v| value.eq_ignore_ascii_case(v))
-    {
-        Some(false)
-    } else {
-        None
-    }
-}
-
-/// Where a refused address came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Source {
-    /// The named variable.
-    Var(String),
-    /// The application's default.
-    Default,
-}
-
-impl std::fmt::Display for Source {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Source::Var(var) => f.write_str(var),
-            Source::Default => f.write_str("the default listen address"),
-        }
-    }
-}
+use crate::listen::switch;
 
 /// Why [`EnvConfig::load`] failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -231,28 +205,13 @@ pub enum EnvError {
     Switch {
         /// The variable.
         var: String,
-        /// Its value.
+        /// Its value, escaped and cut for printing.
         value: String,
     },
-    /// An address was refused.
-    #[error("{origin}: {error}{}", opt_in_hint(opt_in.as_deref()))]
-    Address {
-        /// Where it came from.
-        origin: Source,
-        /// Why it was refused.
-        error: BindError,
-        /// For a refused wildcard, the variable that would opt in.
-        opt_in: Option<String>,
-    },
-}
-
-fn opt_in_hint(var: Option<&str>) -> String {
-    match var {
-        Some(var) => std::format!(
-            " (or set {var}=1 to allow the wildcard, and only the wildcard, on purpose)"
-        ),
-        None => String::new(),
-    }
+    /// An address was refused; the error names its source ([`BindError::value_source`]:
+    /// the variable or the default) and, for a wildcard, the opt-in variable.
+    #[error("{0}")]
+    Address(BindError),
 }
 
 /// The warning [`EnvConfig::load`] logs when `set` includes the wildcard, or `None`:
@@ -322,6 +281,13 @@ fn reachable_text(set: &BindSet) -> String {
             listed => listed,
         };
         match listed {
+            // Port 0 is not where anyone connects: name the addresses, and the port as
+            // the one the system picks.
+            Ok(addrs) if addr.port() == 0 => all.extend(
+                addrs
+                    .iter()
+                    .map(|a| std::format!("{} (on the port the system picks)", a.ip())),
+            ),
             Ok(addrs) => all.extend(addrs.iter().map(ToString::to_string)),
             Err(err) => {
                 return std::format!(
@@ -344,7 +310,7 @@ fn reachable_text(_set: &BindSet) -> String {
 }
 
 #[allow(unused_variables)]
-fn emit_warning(text: &str) {
+pub(crate) fn emit_warning(text: &str) {
     #[cfg(feature = "log")]
     log::warn!(target: "bind_guard", "{text}");
     #[cfg(feature = "tracing")]
@@ -354,6 +320,7 @@ fn emit_warning(text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorKind;
 
     fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
         let vars: Vec<(String, String)> = vars
@@ -365,7 +332,7 @@ mod tests {
 
     fn config() -> EnvConfig {
         EnvConfig::new("APP_BIND")
-            .default("127.0.0.1:8080")
+            .fallback(crate::bind_addr!("127.0.0.1:8080"))
             .wildcard_opt_in("APP_EXPOSE")
     }
 
@@ -382,11 +349,14 @@ mod tests {
         let err = config()
             .load_from(env(&[("APP_BIND", "[::]:9000"), ("APP_EXPOSE", "off")]))
             .unwrap_err();
-        let EnvError::Address { error, opt_in, .. } = &err else {
+        let EnvError::Address(error) = &err else {
             panic!("{err:?}")
         };
         assert_eq!(error.kind(), ErrorKind::Wildcard);
-        assert_eq!(opt_in.as_deref(), Some("APP_EXPOSE"));
+        assert_eq!(
+            error.value_source().and_then(Source::wildcard_opt_in),
+            Some("set APP_EXPOSE=1")
+        );
         assert!(
             err.to_string()
                 .starts_with("APP_BIND: bind address \"[::]:9000\" is the wildcard")
@@ -412,12 +382,12 @@ mod tests {
             "{err}"
         );
         let err = EnvConfig::new("X")
-            .default("0.0.0.0:1")
+            .fallback(crate::bind_addr!("10.0.0.1:1"))
+            .policy(Policy::loopback_only())
             .load_from(env(&[]))
             .unwrap_err();
         assert!(
-            err.to_string()
-                .starts_with("the default listen address: bind address"),
+            err.to_string().starts_with("the default: bind address"),
             "{err}"
         );
         // The hint offers the opt-in as what it is: the wildcard and nothing more.
@@ -426,9 +396,8 @@ mod tests {
             .load_from(env(&[("APP_BIND", "0.0.0.0:80")]))
             .unwrap_err();
         assert!(
-            err.to_string().ends_with(
-                "(or set APP_EXPOSE=1 to allow the wildcard, and only the wildcard, on purpose)"
-            ),
+            err.to_string()
+                .ends_with("; to listen on every interface on purpose, set APP_EXPOSE=1"),
             "{err}"
         );
         // A narrower policy applies to the variable; the opt-in only adds the wildcard.
@@ -437,7 +406,7 @@ mod tests {
             .load_from(env(&[("APP_BIND", "10.0.0.1:80"), ("APP_EXPOSE", "1")]))
             .unwrap_err();
         assert!(
-            matches!(err, EnvError::Address { ref error, opt_in: None, .. } if error.kind() == ErrorKind::NotLoopback)
+            matches!(err, EnvError::Address(ref error) if error.kind() == ErrorKind::NotLoopback)
         );
     }
 

@@ -1,5 +1,5 @@
 //! The text form of a [`Policy`]: `Display` and `FromStr`, for configs, flags and the
-//! environment. The grammar is documented on the `FromStr` impl.
+//! environment. The grammar is documented on its own page, [`policy_text`](crate::policy_text).
 
 use alloc::boxed::Box;
 use core::fmt;
@@ -15,7 +15,7 @@ const BASES: [Base; 4] = [
     ("default", Policy::new),
     ("loopback", Policy::loopback_only),
     ("local", Policy::local_network),
-    ("none", Policy::deny_all),
+    ("nothing", Policy::deny_all),
 ];
 
 /// What was wrong with one item of a policy text.
@@ -24,7 +24,7 @@ const BASES: [Base; 4] = [
 pub enum PolicyTextErrorKind {
     /// The text, or one comma-separated item of it, is empty.
     Empty,
-    /// A base (`default`, `loopback`, `local`, `none`) after the first item.
+    /// A base (`default`, `loopback`, `local`, `nothing`) after the first item.
     MisplacedBase,
     /// Not a base and not an option.
     UnknownItem,
@@ -42,17 +42,17 @@ impl fmt::Display for PolicyTextErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PolicyTextErrorKind::Empty => f.write_str(
-                "is empty; write a base (default, loopback, local or none), optionally \
+                "is empty; write a base (default, loopback, local or nothing), optionally \
                  followed by options such as allow_wildcard or deny=10.0.0.0/8, separated by commas",
             ),
             PolicyTextErrorKind::MisplacedBase => f.write_str(
                 "is a base policy, which may only come first; keep one of default, loopback, \
-                 local or none, at the start",
+                 local or nothing, at the start",
             ),
             PolicyTextErrorKind::UnknownItem => f.write_str(
                 "is not a policy option; expected allow_wildcard, deny_port_zero, \
                  allow_port_zero, allow_scope=SCOPE, deny_scope=SCOPE, allow=CIDR or deny=CIDR, \
-                 after an optional first default, loopback, local or none",
+                 after an optional first default, loopback, local or nothing",
             ),
             PolicyTextErrorKind::MissingValue => f.write_str(
                 "needs a value after =, such as allow_scope=private or deny=10.0.0.0/8",
@@ -113,41 +113,8 @@ impl ParsePolicyError {
     }
 }
 
-/// Reads a policy from text: a base, then options, separated by commas.
-///
-/// ```text
-/// policy = base | [base ","] option ("," option)*
-/// base   = "default" | "loopback" | "local" | "none"
-/// option = "allow_wildcard" | "deny_port_zero" | "allow_port_zero"
-///        | "allow_scope=" SCOPE | "deny_scope=" SCOPE
-///        | "allow=" CIDR | "deny=" CIDR
-/// ```
-///
-/// The base is one of the four constructors ([`Policy::new`], [`Policy::loopback_only`],
-/// [`Policy::local_network`], [`Policy::deny_all`]); left out, it is `default`. Each
-/// option is the builder method of the same name, applied left to right (`allow=` is
-/// [`allow_net`](Policy::allow_net), `deny=` is [`deny_net`](Policy::deny_net)). `SCOPE`
-/// is a [`Scope`] name (`private`, `global`, …); `CIDR` is a network as `ip_net!` reads
-/// it, with no host bits (`10.0.0.0/8`, `fd00::/8`). Spaces around items are ignored.
-/// Anything else is a [`ParsePolicyError`] naming the item.
-///
-/// ```
-/// use bind_guard::{ErrorKind, Policy};
-///
-/// let policy: Policy = "local, deny=10.99.0.0/16, allow=203.0.113.0/24, deny_port_zero".parse()?;
-/// assert_eq!(
-///     policy,
-///     Policy::local_network()
-///         .deny_net("10.99.0.0/16".parse()?)
-///         .allow_net("203.0.113.0/24".parse()?)
-///         .deny_port_zero()
-/// );
-/// assert_eq!(policy.parse("10.99.1.1:80").unwrap_err().kind(), ErrorKind::DeniedNetwork);
-///
-/// let container: Policy = "allow_wildcard".parse()?; // the base defaults to `default`
-/// assert_eq!(container, Policy::default().allow_wildcard());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
+/// Reads a policy from its text form: a base, then options, separated by commas. The
+/// grammar, with examples, is on its own page: [`policy_text`](crate::policy_text).
 impl FromStr for Policy {
     type Err = ParsePolicyError;
 
@@ -332,7 +299,7 @@ mod tests {
         assert_eq!(round_trip(&Policy::default()), "default");
         assert_eq!(round_trip(&Policy::loopback_only()), "loopback");
         assert_eq!(round_trip(&Policy::local_network()), "local");
-        assert_eq!(round_trip(&Policy::deny_all()), "none");
+        assert_eq!(round_trip(&Policy::deny_all()), "nothing");
     }
 
     #[test]
@@ -362,7 +329,7 @@ mod tests {
         }
         assert_eq!(
             Policy::deny_all().allow_scope(Scope::Loopback).to_string(),
-            "none,allow_scope=loopback"
+            "nothing,allow_scope=loopback"
         );
     }
 
@@ -382,7 +349,7 @@ mod tests {
             policy.to_string(),
             "default,allow_wildcard,deny_port_zero,allow=10.0.0.0/8"
         );
-        let wildcard_by_scope: Policy = "none,allow_scope=unspecified".parse().unwrap();
+        let wildcard_by_scope: Policy = "nothing,allow_scope=unspecified".parse().unwrap();
         assert!(wildcard_by_scope.allows_wildcard());
     }
 

@@ -22,6 +22,23 @@ pub(crate) const fn diagnose(s: &[u8]) -> ErrorKind {
     if contains_seq(s, b"://") {
         return ErrorKind::Url;
     }
+    if let Some(comma) = find(s, b',') {
+        // One address never holds a comma (a list parser splits first). A whole address
+        // before it is a list given where one address is read; otherwise a typo.
+        let (first, rest) = split(s, comma);
+        let rest = skip_one(rest);
+        return if first.is_empty() || rest.is_empty() {
+            ErrorKind::EmptyItem
+        } else if parse::socket_addr(first).is_some() {
+            ErrorKind::List
+        } else {
+            ErrorKind::Comma
+        };
+    }
+    if is_port_number(s) {
+        // 8080 alone: a port that lost its host, not the inet_aton number 0.0.31.144.
+        return ErrorKind::PortWithoutHost;
+    }
     if let Some(slash) = find(s, b'/') {
         let (before, _) = split(s, slash);
         return if parse::ip_addr(before).is_some() {
@@ -42,6 +59,23 @@ pub(crate) const fn diagnose(s: &[u8]) -> ErrorKind {
         Some((b':', rest)) if !matches!(rest.first(), Some(b':')) => ErrorKind::EmptyHost,
         _ => unbracketed(s),
     }
+}
+
+/// Whether `s` is a decimal number from 0 to 65535 (what a port alone looks like).
+const fn is_port_number(s: &[u8]) -> bool {
+    if s.is_empty() || s.len() > 5 {
+        return false;
+    }
+    let mut value: u32 = 0;
+    let mut rest = s;
+    while let Some((&b, tail)) = rest.split_first() {
+        if !b.is_ascii_digit() {
+            return false;
+        }
+        value = value * 10 + (b - b'0') as u32;
+        rest = tail;
+    }
+    value <= 65535
 }
 
 /// Control characters, non-ASCII bytes and white space, in that order of concern.
@@ -151,7 +185,7 @@ const fn host_problem(host: &[u8]) -> ErrorKind {
         return dotted_decimal_problem(host);
     }
     // inet_aton also takes hexadecimal parts: 0x7f.0.0.1, 0x7f000001.
-    if only(host, Class::InetAton) && has_hex_prefix(host) {
+    if is_numeric_host(host) {
         return ErrorKind::Ipv4Shorthand;
     }
     if has_host_name_chars(host) {
@@ -164,6 +198,43 @@ const fn host_problem(host: &[u8]) -> ErrorKind {
 /// `-` and `_`. What the error path calls a host name.
 pub(crate) const fn has_host_name_chars(host: &[u8]) -> bool {
     only(host, Class::HostName)
+}
+
+/// Whether `host` is a DNS host name: host-name characters in dot-separated labels of
+/// 1 to 63 bytes, 253 bytes at most, no empty label (one trailing dot is the caller's
+/// to remove). RFC 1035 section 2.3.4 gives the lengths; `_` is kept because
+/// service names use it.
+#[cfg_attr(not(feature = "std"), allow(dead_code))]
+pub(crate) const fn is_dns_name(host: &[u8]) -> bool {
+    if host.is_empty() || host.len() > 253 || !has_host_name_chars(host) {
+        return false;
+    }
+    let mut label = 0usize;
+    let mut rest = host;
+    while let Some((&b, tail)) = rest.split_first() {
+        if b == b'.' {
+            if label == 0 {
+                return false;
+            }
+            label = 0;
+        } else {
+            label += 1;
+            if label > 63 {
+                return false;
+            }
+        }
+        rest = tail;
+    }
+    label > 0
+}
+
+/// Whether `host` is written as a number, the way C resolvers and browsers read IPv4
+/// shorthands (`127.1`, `2130706433`, `0x7f.0.0.1`, `0177.0.0.1`): digits and dots
+/// only, or inet_aton's hexadecimal parts. Not a name, and not a canonical address
+/// either, whatever [`parse::ipv4`] says about it.
+#[cfg_attr(not(feature = "std"), allow(dead_code))]
+pub(crate) const fn is_numeric_host(host: &[u8]) -> bool {
+    only(host, Class::DottedDecimal) || (only(host, Class::InetAton) && has_hex_prefix(host))
 }
 
 /// Whether `host` is a name worth asking a resolver about: host-name characters, 1 to
@@ -395,6 +466,15 @@ mod tests {
             ("*", StarHost),
             ("127.1:80", Ipv4Shorthand),
             ("2130706433:80", Ipv4Shorthand),
+            ("2130706433", Ipv4Shorthand),
+            ("8080", PortWithoutHost),
+            ("0", PortWithoutHost),
+            ("65535", PortWithoutHost),
+            ("65536", Ipv4Shorthand),
+            ("127.0.0,1:8080", Comma),
+            ("127.0.0.1:8080,", EmptyItem),
+            (",127.0.0.1:8080", EmptyItem),
+            ("127.0.0.1:80,[::1]:80", List),
             ("0x7f.0.0.1:80", Ipv4Shorthand),
             ("0x7f000001:80", Ipv4Shorthand),
             ("0177.0.0.1:80", LeadingZero),
@@ -432,6 +512,45 @@ mod tests {
         ];
         for (input, kind) in table {
             assert_eq!(why(input), kind, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn dns_names_and_numbers() {
+        for ok in [
+            "a",
+            "example.com",
+            "a-b.c_d.example",
+            "xn--bcher-kva.example",
+        ] {
+            assert!(is_dns_name(ok.as_bytes()), "{ok}");
+        }
+        let long_label = "a".repeat(64);
+        let long_name = ["abcdefghi"; 26].join(".");
+        for bad in [
+            "",
+            ".",
+            "a..b",
+            ".a",
+            "a.",
+            "a b",
+            "a@b",
+            &long_label,
+            &long_name,
+        ] {
+            assert!(!is_dns_name(bad.as_bytes()), "{bad}");
+        }
+        for num in [
+            "127.1",
+            "2130706433",
+            "0x7f.0.0.1",
+            "0X7F000001",
+            "1.2.3.4.5",
+        ] {
+            assert!(is_numeric_host(num.as_bytes()), "{num}");
+        }
+        for name in ["example.com", "0xfoo.example", "abc"] {
+            assert!(!is_numeric_host(name.as_bytes()), "{name}");
         }
     }
 

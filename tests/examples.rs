@@ -20,7 +20,13 @@ use std::time::{Duration, Instant};
 /// How long a child may take to print its address, and a request to be answered.
 const TIMEOUT: Duration = Duration::from_secs(20);
 
-const EXAMPLES: [&str; 4] = ["serve", "axum_server", "toml_config", "admin_library"];
+const EXAMPLES: [&str; 5] = [
+    "serve",
+    "axum_server",
+    "toml_config",
+    "admin_library",
+    "host_guard",
+];
 
 /// Builds the examples once for all tests, and returns the path of `name`.
 fn example(name: &str) -> PathBuf {
@@ -541,6 +547,11 @@ fn serve_survives_client_faults() {
 #[test]
 fn axum_server_survives_client_faults() {
     survives_client_faults("axum_server", &["--bind", "127.0.0.1:0"]);
+}
+
+#[test]
+fn host_guard_survives_client_faults() {
+    survives_client_faults("host_guard", &["--bind", "127.0.0.1:0"]);
 }
 
 #[test]

@@ -40,6 +40,7 @@ mod audit_filter;
 mod check;
 mod explain;
 mod json;
+mod scan;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -113,6 +114,23 @@ enum Command {
             bind-guard audit --policy loopback --json"
     )]
     Audit(audit::AuditArgs),
+    /// Find wildcard binds (0.0.0.0, [::]) in Rust source and config files
+    #[command(
+        long_about = "Find wildcard binds in Rust source (.rs) and the config files next to it \
+            (Rocket.toml address, .env HOST=, Docker Compose ports: without a host IP).\n\n\
+            A finding is high confidence when the value reaches a bind call (TcpListener::bind, \
+            actix .bind, axum/hyper Server::bind, warp .run, tonic .serve, tide .listen, clap \
+            default_value, ...) and low otherwise. Comparisons are not findings. Suppress one \
+            with a comment at the end of its line or alone on the line before: \
+            // bind-guard: allow-wildcard <reason>. Exits 0 with no finding, 1 with findings, \
+            2 on a usage error or unreadable input; a file that does not parse is reported \
+            and skipped.",
+        after_help = "Examples:\n  \
+            bind-guard scan\n  \
+            bind-guard scan src Rocket.toml --format json\n  \
+            bind-guard scan . --format sarif > bind-guard.sarif"
+    )]
+    Scan(scan::ScanArgs),
 }
 
 /// The policies `explain` shows a verdict for, named in the library's policy text.
@@ -253,6 +271,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Scan(args) => scan::run(args),
     };
     ExitCode::from(emit(outcome))
 }

@@ -139,6 +139,7 @@
 //! | `tokio` | no | `bind_guard::tokio::{bind_tcp, bind_udp, bind_tcp_all}`: async, tokio sockets, bound address re-checked ([`tokio`]) |
 //! | `socket2` | no | socket2 sockets with `SO_REUSEADDR` and an explicit dual-stack choice for `[::]`; the wildcard restricted to one interface with `SO_BINDTODEVICE` ([`socket2`]) |
 //! | `if-addrs` | no | `reachable`: the concrete addresses a wildcard listener is reachable on ([`reachable`]); the `iface:NAME:PORT` forms looked up ([`iface`](mod@iface)) |
+//! | `tower` | no | `host_guard::HostGuardLayer`: the request-side Host/Origin guard ([`host_guard`]) as a `tower` layer for axum, tonic and hyper-util |
 //! | `listenfd` | no | sockets inherited from systemd socket activation, checked against a policy before use (`inherited`, Linux) |
 //! | `log` | no | [`env`](mod@env)'s wildcard warning through `log` |
 //! | `tracing` | no | [`env`](mod@env)'s wildcard warning through `tracing` |
@@ -174,6 +175,9 @@ mod addr;
 mod bind;
 mod error;
 mod escape;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub mod host_guard;
 mod integrations;
 mod policy;
 mod rule;

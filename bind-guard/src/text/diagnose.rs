@@ -185,7 +185,7 @@ const fn host_problem(host: &[u8]) -> ErrorKind {
         return dotted_decimal_problem(host);
     }
     // inet_aton also takes hexadecimal parts: 0x7f.0.0.1, 0x7f000001.
-    if only(host, Class::InetAton) && has_hex_prefix(host) {
+    if is_numeric_host(host) {
         return ErrorKind::Ipv4Shorthand;
     }
     if has_host_name_chars(host) {
@@ -198,6 +198,43 @@ const fn host_problem(host: &[u8]) -> ErrorKind {
 /// `-` and `_`. What the error path calls a host name.
 pub(crate) const fn has_host_name_chars(host: &[u8]) -> bool {
     only(host, Class::HostName)
+}
+
+/// Whether `host` is a DNS host name: host-name characters in dot-separated labels of
+/// 1 to 63 bytes, 253 bytes at most, no empty label (one trailing dot is the caller's
+/// to remove). RFC 1035 section 2.3.4 gives the lengths; `_` is kept because
+/// service names use it.
+#[cfg_attr(not(feature = "std"), allow(dead_code))]
+pub(crate) const fn is_dns_name(host: &[u8]) -> bool {
+    if host.is_empty() || host.len() > 253 || !has_host_name_chars(host) {
+        return false;
+    }
+    let mut label = 0usize;
+    let mut rest = host;
+    while let Some((&b, tail)) = rest.split_first() {
+        if b == b'.' {
+            if label == 0 {
+                return false;
+            }
+            label = 0;
+        } else {
+            label += 1;
+            if label > 63 {
+                return false;
+            }
+        }
+        rest = tail;
+    }
+    label > 0
+}
+
+/// Whether `host` is written as a number, the way C resolvers and browsers read IPv4
+/// shorthands (`127.1`, `2130706433`, `0x7f.0.0.1`, `0177.0.0.1`): digits and dots
+/// only, or inet_aton's hexadecimal parts. Not a name, and not a canonical address
+/// either, whatever [`parse::ipv4`] says about it.
+#[cfg_attr(not(feature = "std"), allow(dead_code))]
+pub(crate) const fn is_numeric_host(host: &[u8]) -> bool {
+    only(host, Class::DottedDecimal) || (only(host, Class::InetAton) && has_hex_prefix(host))
 }
 
 /// Whether `host` is a name worth asking a resolver about: host-name characters, 1 to
@@ -475,6 +512,45 @@ mod tests {
         ];
         for (input, kind) in table {
             assert_eq!(why(input), kind, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn dns_names_and_numbers() {
+        for ok in [
+            "a",
+            "example.com",
+            "a-b.c_d.example",
+            "xn--bcher-kva.example",
+        ] {
+            assert!(is_dns_name(ok.as_bytes()), "{ok}");
+        }
+        let long_label = "a".repeat(64);
+        let long_name = ["abcdefghi"; 26].join(".");
+        for bad in [
+            "",
+            ".",
+            "a..b",
+            ".a",
+            "a.",
+            "a b",
+            "a@b",
+            &long_label,
+            &long_name,
+        ] {
+            assert!(!is_dns_name(bad.as_bytes()), "{bad}");
+        }
+        for num in [
+            "127.1",
+            "2130706433",
+            "0x7f.0.0.1",
+            "0X7F000001",
+            "1.2.3.4.5",
+        ] {
+            assert!(is_numeric_host(num.as_bytes()), "{num}");
+        }
+        for name in ["example.com", "0xfoo.example", "abc"] {
+            assert!(!is_numeric_host(name.as_bytes()), "{name}");
         }
     }
 

@@ -17,7 +17,10 @@ fn net(s: &str) -> ipnet::IpNet {
 fn item01_deny_wins_over_the_wildcard_opt_in() {
     let text: Policy = "default,allow_wildcard,deny=0.0.0.0/0".parse().unwrap();
     assert_eq!(kind(&text, "0.0.0.0:80"), Some(ErrorKind::DeniedNetwork));
-    assert_eq!(kind(&text, "[::ffff:0.0.0.0]:80"), Some(ErrorKind::DeniedNetwork));
+    assert_eq!(
+        kind(&text, "[::ffff:0.0.0.0]:80"),
+        Some(ErrorKind::DeniedNetwork)
+    );
     let built = Policy::default()
         .allow_wildcard()
         .deny_net(net("0.0.0.0/32"));
@@ -32,10 +35,16 @@ fn item01_deny_wins_over_the_wildcard_opt_in() {
 #[test]
 fn item02_mapped_entries_mean_their_ipv4_addresses() {
     let deny_lo: Policy = "default,deny=::ffff:127.0.0.0/104".parse().unwrap();
-    assert_eq!(kind(&deny_lo, "127.0.0.1:80"), Some(ErrorKind::DeniedNetwork));
+    assert_eq!(
+        kind(&deny_lo, "127.0.0.1:80"),
+        Some(ErrorKind::DeniedNetwork)
+    );
     assert_eq!(kind(&deny_lo, "128.0.0.1:80"), None);
     let deny_all_v4: Policy = "default,deny=::ffff:0.0.0.0/96".parse().unwrap();
-    assert_eq!(kind(&deny_all_v4, "8.8.8.8:53"), Some(ErrorKind::DeniedNetwork));
+    assert_eq!(
+        kind(&deny_all_v4, "8.8.8.8:53"),
+        Some(ErrorKind::DeniedNetwork)
+    );
     assert_eq!(kind(&deny_all_v4, "[2001:db8::1]:53"), None);
     let allow = Policy::loopback_only().allow_net(net("::ffff:10.0.0.0/104"));
     assert_eq!(kind(&allow, "10.1.2.3:80"), None);
@@ -48,7 +57,10 @@ fn item02_mapped_entries_mean_their_ipv4_addresses() {
 /// Item 3: `allow_scope=unspecified` is an error that names `allow_wildcard`.
 #[test]
 fn item03_only_allow_wildcard_opens_the_wildcard() {
-    for text in ["none,allow_scope=unspecified", "default,allow_scope=unspecified"] {
+    for text in [
+        "none,allow_scope=unspecified",
+        "default,allow_scope=unspecified",
+    ] {
         let err = text.parse::<Policy>().unwrap_err();
         assert_eq!(err.item(), "allow_scope=unspecified");
         assert!(err.to_string().contains("allow_wildcard"), "{err}");

@@ -186,8 +186,8 @@ pub use integrations::socket2;
 #[cfg(feature = "tokio")]
 #[doc(inline)]
 pub use integrations::tokio;
-pub use policy::Policy;
 pub use policy::text::{ParsePolicyError, PolicyTextErrorKind};
+pub use policy::{Policy, WildcardScopeError};
 #[doc(inline)]
 pub use rule::marker;
 #[doc(inline)]

@@ -1,16 +1,17 @@
 //! [`BindSet`]: several listen addresses, checked together and bound all or none (`std`
 //! feature).
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::io;
-use std::net::{TcpListener, UdpSocket};
+use std::net::{Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
 use std::str::FromStr;
 use std::vec::Vec;
 
 use crate::{BindAddr, BindError, ErrorKind, Policy};
 
 /// The addresses a server listens on: one or more [`BindAddr`]s that passed one
-/// [`Policy`], without repeats, in the order given.
+/// [`Policy`], each socket once, in the order given.
 ///
 /// A service that should answer on `127.0.0.1` *and* `[::1]` (what `localhost` means
 /// today) needs two sockets. `BindSet` reads such a list from one string, turns
@@ -32,6 +33,11 @@ use crate::{BindAddr, BindError, ErrorKind, Policy};
 /// ```
 ///
 /// Each address with port 0 gets its own free port from the system.
+///
+/// Two spellings of one socket are one entry (the first is kept): `127.0.0.1:8080` and
+/// `[::ffff:127.0.0.1]:8080`, or `[::1]:8080` and `[::1%3]:8080` (Linux ignores the zone
+/// of an address that is not link-local), would otherwise fail the second bind with
+/// "address in use". Building a set costs O(n log n) in its length.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BindSet {
     addrs: Vec<BindAddr>,
@@ -73,20 +79,15 @@ impl BindSet {
         items: impl IntoIterator<Item = &'a str>,
         mut check: impl FnMut(&str) -> Result<Vec<BindAddr>, BindError>,
     ) -> Result<Self, BindError> {
-        let mut addrs: Vec<BindAddr> = Vec::new();
+        let mut unique = Unique::default();
         for item in items {
             for addr in check(item.trim())? {
-                // `localhost:8080,127.0.0.1:8080` names one socket twice; binding it
-                // twice would fail, so keep the first.
-                if !addrs.contains(&addr) {
-                    addrs.push(addr);
-                }
+                unique.push(addr);
             }
         }
-        if addrs.is_empty() {
-            return Err(BindError::new("", ErrorKind::Empty));
-        }
-        Ok(BindSet { addrs })
+        unique
+            .finish()
+            .ok_or_else(|| BindError::new("", ErrorKind::Empty))
     }
 
     /// A set of addresses that were checked already. Repeats are dropped; `None` if
@@ -99,13 +100,11 @@ impl BindSet {
     /// ```
     #[must_use]
     pub fn from_addrs(addrs: impl IntoIterator<Item = BindAddr>) -> Option<Self> {
-        let mut unique: Vec<BindAddr> = Vec::new();
+        let mut unique = Unique::default();
         for addr in addrs {
-            if !unique.contains(&addr) {
-                unique.push(addr);
-            }
+            unique.push(addr);
         }
-        (!unique.is_empty()).then_some(BindSet { addrs: unique })
+        unique.finish()
     }
 
     /// The addresses, in order.
@@ -162,6 +161,67 @@ impl BindSet {
         }
         Ok(sockets)
     }
+}
+
+/// Addresses in order, each socket once: the first spelling of a socket is kept and
+/// later spellings of the same socket are dropped. O(log n) per address.
+#[derive(Default)]
+struct Unique {
+    addrs: Vec<BindAddr>,
+    seen: BTreeSet<SocketKey>,
+}
+
+impl Unique {
+    fn push(&mut self, addr: BindAddr) {
+        if self.seen.insert(SocketKey::of(addr.as_socket_addr())) {
+            self.addrs.push(addr);
+        }
+    }
+
+    fn finish(self) -> Option<BindSet> {
+        (!self.addrs.is_empty()).then_some(BindSet { addrs: self.addrs })
+    }
+}
+
+/// What the kernel binds for a socket address, so that two spellings of one socket
+/// compare equal: `localhost:8080,127.0.0.1:8080` names one socket twice, and so do
+/// `127.0.0.1:8080` and `[::ffff:127.0.0.1]:8080` (a dual-stack socket binds the IPv4
+/// address for a mapped one), or `[::1]:8080` and `[::1%3]:8080`. Binding both would
+/// fail with "address in use", so a set keeps one.
+///
+/// Linux reads the zone index only for addresses that need one (link-local unicast,
+/// and multicast of interface- or link-local scope; `__ipv6_addr_needs_scope_id`) and
+/// ignores it, like the flow label, for the others: `[fe80::1%2]` and `[fe80::1%3]` are
+/// two sockets (one per interface), `[2001:db8::1%2]` and `[2001:db8::1]` are one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct SocketKey {
+    ip: u128,
+    port: u16,
+    zone: u32,
+}
+
+impl SocketKey {
+    fn of(addr: &SocketAddr) -> Self {
+        let zone = match addr {
+            SocketAddr::V6(v6) if needs_zone(v6.ip()) => v6.scope_id(),
+            _ => 0,
+        };
+        SocketKey {
+            ip: crate::policy::net_set::key(addr.ip()),
+            port: addr.port(),
+            zone,
+        }
+    }
+}
+
+/// Whether the kernel reads the zone index of `ip`: link-local unicast (`fe80::/10`)
+/// and multicast of interface-local or link-local scope (`ff01::/16`, `ff02::/16` and
+/// the same scopes under other flags).
+fn needs_zone(ip: &Ipv6Addr) -> bool {
+    let [first, second, ..] = ip.octets();
+    let link_local = first == 0xfe && second & 0xc0 == 0x80;
+    let local_multicast = first == 0xff && matches!(second & 0x0f, 1 | 2);
+    link_local || local_multicast
 }
 
 /// An I/O error that names the address it happened on, keeping its kind.

@@ -38,6 +38,11 @@ pub(crate) const fn key(ip: IpAddr) -> u128 {
     }
 }
 
+/// The first and last address of `net` on the shared number line.
+fn range(net: IpNet) -> (u128, u128) {
+    (key(net.network()), key(net.broadcast()))
+}
+
 impl NetSet {
     pub(crate) const fn new() -> Self {
         NetSet {
@@ -47,18 +52,62 @@ impl NetSet {
     }
 
     /// Adds networks (host bits are ignored: `10.0.0.1/8` means `10.0.0.0/8`).
+    ///
+    /// A batch at least an eighth the size of the set is sorted and merged with the set
+    /// in one pass, and the map is built from the result in bulk: O(m log m + n), so a
+    /// whole policy text or list costs O(n log n) and touches memory in order. Smaller
+    /// batches go in one by one, O(log n) each; either way a batch costs no more than
+    /// O((m + n/8) log n), so repeated calls never add up to a square.
     pub(crate) fn extend(&mut self, nets: impl IntoIterator<Item = IpNet>) {
+        let mut batch: Vec<(u128, u128)> = Vec::new();
         for net in nets {
-            self.insert(net);
+            let net = net.trunc();
+            self.nets.push(net);
+            batch.push(range(net));
         }
+        if batch.len() < self.ranges.len() / 8 {
+            for (first, last) in batch {
+                self.insert_range(first, last);
+            }
+            return;
+        }
+        batch.sort_unstable();
+        let old = core::mem::take(&mut self.ranges);
+        let mut merged: Vec<(u128, u128)> = Vec::with_capacity(old.len() + batch.len());
+        let mut old = old.into_iter().peekable();
+        let mut new = batch.into_iter().peekable();
+        // A merge of two sorted sequences, coalescing as it goes.
+        loop {
+            let next = match (old.peek(), new.peek()) {
+                (Some(a), Some(b)) if a <= b => old.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => new.next(),
+                (Some(_), None) => old.next(),
+                (None, None) => break,
+            };
+            let Some((first, last)) = next else { break };
+            match merged.last_mut() {
+                Some(prev) if prev.1.checked_add(1).is_none_or(|after| first <= after) => {
+                    prev.1 = prev.1.max(last);
+                }
+                _ => merged.push((first, last)),
+            }
+        }
+        // Sorted, disjoint input: the map is built in bulk, in linear time.
+        self.ranges = merged.into_iter().collect();
     }
 
-    /// Adds one network, merging it with the ranges it overlaps or touches: O(log n)
-    /// amortized (every range it swallows was inserted once and is removed once).
+    /// Adds one network (see [`extend`](NetSet::extend)).
     pub(crate) fn insert(&mut self, net: IpNet) {
         let net = net.trunc();
         self.nets.push(net);
-        let (mut start, mut end) = (key(net.network()), key(net.broadcast()));
+        let (first, last) = range(net);
+        self.insert_range(first, last);
+    }
+
+    /// Adds the range `[start, end]`, merging it with the ranges it overlaps or touches:
+    /// O(log n) amortized (every range it swallows was inserted once and is removed
+    /// once).
+    fn insert_range(&mut self, mut start: u128, mut end: u128) {
         // The range that starts at or before `start` may overlap or touch it.
         if let Some((&before, &before_end)) = self.ranges.range(..=start).next_back()
             && before_end.checked_add(1).is_none_or(|next| next >= start)

@@ -11,9 +11,13 @@
 //!
 //! The networks become disjoint, non-adjacent inclusive ranges in an ordered map from
 //! the first address to the last (overlapping and adjacent networks merge on insert).
-//! An earlier version kept sorted ranges with a 2^16-bucket index rebuilt after every
-//! call; `benches/net_set.rs` measured it against the plain ordered lookups at 1 to 1,000
-//! networks, and its rebuild made building a list one network at a time quadratic.
+//! An earlier version kept sorted ranges with a 2^16-bucket index, rebuilt after every
+//! call, which made building a list one network at a time quadratic.
+//! `benches/net_set.rs` compares the three lookups at 1 to 1,000 networks: the index
+//! never beat a sorted `Vec` searched with `partition_point` (0.98× to 2.5× its time);
+//! the map costs about 4 ns more per lookup with one network, the same from 100 on.
+//! The map stays because it is the one of the three that also takes one network at a
+//! time in O(log n); the sorted `Vec` would move half of itself on each insert.
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
@@ -140,6 +144,10 @@ impl NetSet {
     /// Whether `ip` (or, for IPv4 and IPv4-mapped addresses, its other spelling) is in
     /// one of the networks.
     pub(crate) fn contains(&self, ip: IpAddr) -> bool {
+        // Most lists are empty: skip the tree walk and the key conversion.
+        if self.ranges.is_empty() {
+            return false;
+        }
         let x = key(ip);
         self.ranges
             .range(..=x)

@@ -12,6 +12,17 @@
 //! the concrete addresses it is reachable on (what dev servers print as "Network:").
 //! Every socket is bound before any is served, all or none, and each prints
 //! `listening on http://ADDR/`. Ctrl-C stops the server.
+//!
+//! What a client can do to it is what `axum::serve` allows, with hyper's defaults
+//! (`tests/examples.rs` runs the same fault suite as on the std examples): each
+//! connection is its own task and its error is dropped, so no client stops the server
+//! or holds up another; a request head over hyper's read buffer (8 KiB + 100 × 4 KiB,
+//! about 408 KiB) or with more than 100 headers is answered `431`. `axum::serve` gives
+//! hyper no timer, so hyper's 30 s header-read timeout does not apply: a connection that
+//! never finishes its request keeps one task and one socket until its client closes it.
+//! Where that matters, serve behind a reverse proxy, or build connections with
+//! `hyper_util::server::conn::auto::Builder` and set `http1().timer(…)` and
+//! `header_read_timeout(…)`.
 
 use std::process::ExitCode;
 

@@ -1,4 +1,6 @@
 //! The workspace's examples are the `[[example]]` targets of this package; run them
-//! from the repository root with `cargo run --example NAME`. This library is empty: a
-//! Cargo package needs one target besides its examples.
+//! from the repository root with `cargo run --example NAME`. This library holds what
+//! several examples share.
 #![forbid(unsafe_code)]
+
+pub mod support;

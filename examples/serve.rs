@@ -12,12 +12,17 @@
 //! answers every request with a short page until you press Ctrl-C. With `--once` it
 //! answers a single request and exits; `--self-test` also sends that request itself, so
 //! the demo runs start to finish with no second terminal.
+//!
+//! Connections are served concurrently, with timeouts and a bounded request head
+//! (`examples/support.rs`): a client that closes early, resets, stalls or floods gets a
+//! one-line log entry, and the demo goes on serving everyone else.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use bind_guard::{BindAddr, bind_addr};
+use bind_guard_examples::support;
 
 /// The embedded default: this machine only.
 const DEFAULT: BindAddr = bind_addr!("127.0.0.1:8080");
@@ -118,31 +123,21 @@ fn show_decisions() {
     println!();
 }
 
+/// Answers requests until the listener fails (or after one with `once`). One client's
+/// fault is logged and never ends the loop; see `support` for the limits.
 fn serve(listener: &TcpListener, addr: BindAddr, once: bool) -> std::io::Result<()> {
-    for stream in listener.incoming() {
-        let mut stream = stream?;
-        let peer = stream.peer_addr()?;
-        // Read the request head; the body of a GET is empty.
-        let mut reader = BufReader::new(stream.try_clone()?);
-        let mut line = String::new();
-        while reader.read_line(&mut line)? > 2 {
-            line.clear();
-        }
-        let body = format!(
-            "hello from bind-guard: listening on {} ({} scope), you are {peer}\n",
-            stream.local_addr()?,
-            addr.scope()
-        );
-        write!(
-            stream,
-            "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-            body.len()
-        )?;
-        if once {
-            break;
-        }
+    let scope = addr.scope();
+    let respond = move |request: &support::Request<'_>| {
+        support::Response::ok(format!(
+            "hello from bind-guard: listening on {} ({scope} scope), you are {}\n",
+            request.local, request.peer
+        ))
+    };
+    if once {
+        support::serve_once(listener, support::Limits::DEFAULT, respond)
+    } else {
+        support::serve(listener, support::Limits::DEFAULT, respond)
     }
-    Ok(())
 }
 
 /// A minimal HTTP GET, for `--self-test`.

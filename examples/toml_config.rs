@@ -19,11 +19,11 @@
 //! It then prints `listening on http://ADDR/` for every socket and answers every
 //! request with a short text until it is stopped.
 
-use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::process::ExitCode;
 
 use bind_guard::{BindSet, LoopbackAddr, Policy};
+use bind_guard_examples::support;
 use serde::Deserialize;
 
 /// The config used when no file is given.
@@ -142,21 +142,10 @@ fn serve(plan: &Plan) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Answers every request on `listener` with `text` and the address it came in on.
-fn answer(listener: &TcpListener, text: &str) -> std::io::Result<()> {
-    for stream in listener.incoming() {
-        let mut stream = stream?;
-        let mut reader = BufReader::new(stream.try_clone()?);
-        let mut line = String::new();
-        while reader.read_line(&mut line)? > 2 {
-            line.clear();
-        }
-        let body = format!("{text} (on {})\n", stream.local_addr()?);
-        write!(
-            stream,
-            "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-            body.len()
-        )?;
-    }
-    Ok(())
+/// Answers every request on `listener` with `text` and the address it came in on,
+/// until the listener fails; one client's fault never ends it (see `support`).
+fn answer(listener: &TcpListener, text: &'static str) -> std::io::Result<()> {
+    support::serve(listener, support::Limits::DEFAULT, move |request| {
+        support::Response::ok(format!("{text} (on {})\n", request.local))
+    })
 }

@@ -7,9 +7,10 @@ use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
+use wait_timeout::ChildExt;
 
 /// How long one run of the binary may take before the test kills it and fails.
 const RUN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -54,17 +55,13 @@ fn run(args: &[&str]) -> Run {
         let mut text = String::new();
         stderr.read_to_string(&mut text).map(|_| text)
     });
-    let deadline = Instant::now() + RUN_TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for bind-guard") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("bind-guard {args:?} ran longer than {RUN_TIMEOUT:?}");
-        }
-        thread::sleep(Duration::from_millis(10));
+    let Some(status) = child
+        .wait_timeout(RUN_TIMEOUT)
+        .expect("wait for bind-guard")
+    else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("bind-guard {args:?} ran longer than {RUN_TIMEOUT:?}");
     };
     Run {
         code: status

@@ -11,18 +11,29 @@ use core::net::SocketAddr;
 
 use crate::Scope;
 
-/// Declares `ErrorKind` together with its problem and hint sentences, so a variant
-/// cannot exist without its explanation.
+/// Declares `ErrorKind` from one table. Each row gives, in this order:
+///
+/// - the class: `parse` (the text is not an address or network) or `refusal` (a valid
+///   address that a rule or policy does not allow);
+/// - the subject the sentences are about: `address` or `network`;
+/// - the variant (with an example value if it carries one, for [`ErrorKind::ALL`]);
+/// - its stable snake_case name (a JSON and log contract: never changed or reused);
+/// - the problem and the hint sentences.
+///
+/// So a kind cannot exist without its class, subject, name and explanation.
 macro_rules! error_kinds {
     ($(
         $(#[$doc:meta])*
-        $variant:ident $(($field:ty))? as $name:literal => ($problem:literal, $hint:literal),
+        $class:ident $subject:ident $variant:ident $(($field:ty = $example:expr))? as $name:literal
+            => ($problem:literal, $hint:literal),
     )*) => {
-        /// What was wrong with a bind address.
+        /// What was wrong with a bind address or a network.
         ///
-        /// The first group are parse errors (the text is not a socket address); the second
-        /// are refusals (a valid address that a policy does not allow). Match with a
-        /// wildcard arm: new kinds may be added.
+        /// Parse errors (the text is not a socket address or network) and refusals (a
+        /// valid address that a rule or policy does not allow; [`is_refusal`]). Match with
+        /// a wildcard arm: new kinds may be added.
+        ///
+        /// [`is_refusal`]: ErrorKind::is_refusal
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ErrorKind {
@@ -30,6 +41,12 @@ macro_rules! error_kinds {
         }
 
         impl ErrorKind {
+            /// Every kind, once (a kind that carries a value appears with an example
+            /// value), in the order of the table: for documentation and tests.
+            pub const ALL: &'static [ErrorKind] = &[
+                $(ErrorKind::$variant $(({ let example: $field = $example; example }))?,)*
+            ];
+
             /// A stable snake_case name for this kind (`"wildcard"`, `"ipv4_shorthand"`),
             /// for logs and JSON output. Names are never changed or reused.
             #[must_use]
@@ -37,7 +54,8 @@ macro_rules! error_kinds {
                 match self { $(error_kinds!(@pat $variant $(($field))?) => $name,)* }
             }
 
-            /// What was wrong, as the end of a sentence whose subject is the address.
+            /// What was wrong, as the end of a sentence whose subject is the address or
+            /// network ([`subject`](ErrorKind::subject)).
             #[must_use]
             pub const fn problem(&self) -> &'static str {
                 match self { $(error_kinds!(@pat $variant $(($field))?) => $problem,)* }
@@ -49,22 +67,37 @@ macro_rules! error_kinds {
                 match self { $(error_kinds!(@pat $variant $(($field))?) => $hint,)* }
             }
 
-            /// The problem and the hint in one sentence, without the input. This is the
-            /// text of `bind_addr!`'s compile errors (a `const` panic can only print a
-            /// `&'static str`).
+            /// Whether this is a refusal by a rule or policy (the text was a valid
+            /// address), as opposed to a parse error.
+            #[must_use]
+            pub const fn is_refusal(&self) -> bool {
+                match self {
+                    $(error_kinds!(@pat $variant $(($field))?) => error_kinds!(@refusal $class),)*
+                }
+            }
+
+            /// What the sentences are about: `"address"` or `"network"`.
+            #[must_use]
+            pub const fn subject(&self) -> &'static str {
+                match self {
+                    $(error_kinds!(@pat $variant $(($field))?) => stringify!($subject),)*
+                }
+            }
+
+            /// The problem and the hint in one sentence, without the input
+            /// (`this address is empty; write …`). This is the text of the macros'
+            /// compile errors.
             #[must_use]
             pub const fn message(&self) -> &'static str {
                 match self {
                     $(error_kinds!(@pat $variant $(($field))?) =>
-                        concat!(error_kinds!(@subject $variant), $problem, "; ", $hint),)*
+                        concat!("this ", stringify!($subject), " ", $problem, "; ", $hint),)*
                 }
             }
         }
     };
-    (@subject InvalidNetwork) => { "this network " };
-    (@subject PrefixLength) => { "this network " };
-    (@subject HostBits) => { "this network " };
-    (@subject $variant:ident) => { "this address " };
+    (@refusal parse) => { false };
+    (@refusal refusal) => { true };
     (@pat $variant:ident) => { ErrorKind::$variant };
     (@pat $variant:ident ($field:ty)) => { ErrorKind::$variant(_) };
 }
@@ -72,129 +105,112 @@ macro_rules! error_kinds {
 error_kinds! {
     // ---- parse errors ----
     /// The input is empty.
-    Empty as "empty" => ("is empty",
+    parse address Empty as "empty" => ("is empty",
         "write an IP address and a port, such as 127.0.0.1:8080"),
     /// The input contains a control character such as NUL.
-    ControlCharacter as "control_character" => ("contains a control character (such as NUL or ESC)",
+    parse address ControlCharacter as "control_character" => ("contains a control character (such as NUL or ESC)",
         "remove it: an address has only digits, the letters a-f, '.', ':', '[', ']' and '%'"),
     /// The input contains a byte that is not ASCII (full-width digits, look-alike dots).
-    NonAscii as "non_ascii" => ("contains a character that is not ASCII (full-width digits and look-alike punctuation are not digits and dots)",
+    parse address NonAscii as "non_ascii" => ("contains a character that is not ASCII (full-width digits and look-alike punctuation are not digits and dots)",
         "type the address in plain ASCII, such as 127.0.0.1:8080"),
     /// The input contains white space.
-    Whitespace as "whitespace" => ("contains white space",
+    parse address Whitespace as "whitespace" => ("contains white space",
         "remove the spaces, tabs or line breaks around or inside the address"),
     /// The input is a URL (`http://127.0.0.1:80`).
-    Url as "url" => ("is a URL, not a socket address",
+    parse address Url as "url" => ("is a URL, not a socket address",
         "drop the scheme and any path: write HOST:PORT, such as 127.0.0.1:8080"),
     /// The input is a network in CIDR notation (`10.0.0.0/8`).
-    Cidr as "cidr" => ("is a network prefix (CIDR), not one address",
+    parse address Cidr as "cidr" => ("is a network prefix (CIDR), not one address",
         "bind to one address of the network and a port, such as 10.0.0.5:8080"),
     /// `:8080`: no host at all, which Go and Python read as every interface.
-    EmptyHost as "empty_host" => ("has no host; Go and Python read an empty host (:8080) as every interface, the wildcard",
+    parse address EmptyHost as "empty_host" => ("has no host; Go and Python read an empty host (:8080) as every interface, the wildcard",
         "write 127.0.0.1:PORT to listen on this machine only, or 0.0.0.0:PORT with the wildcard opted in (Policy::allow_wildcard, or bind_addr!(\"…\", allow_wildcard))"),
     /// `*:8080`: many servers read `*` as every interface.
-    StarHost as "star_host" => ("uses * as the host, which many servers read as every interface, the wildcard",
+    parse address StarHost as "star_host" => ("uses * as the host, which many servers read as every interface, the wildcard",
         "write 127.0.0.1:PORT to listen on this machine only, or 0.0.0.0:PORT with the wildcard opted in (Policy::allow_wildcard, or bind_addr!(\"…\", allow_wildcard))"),
     /// No port (`127.0.0.1`, `[::1]`).
-    MissingPort as "missing_port" => ("has no port",
+    parse address MissingPort as "missing_port" => ("has no port",
         "add one after a colon, such as 127.0.0.1:8080 or [::1]:8080 (port 0 lets the system pick a free port)"),
     /// The port is not a decimal number (`127.0.0.1:http`).
-    InvalidPort as "invalid_port" => ("has a port that is not a decimal number",
+    parse address InvalidPort as "invalid_port" => ("has a port that is not a decimal number",
         "write the port in digits, from 0 to 65535; service names such as http are not looked up"),
     /// The port is larger than 65535.
-    PortOutOfRange as "port_out_of_range" => ("has a port larger than 65535",
+    parse address PortOutOfRange as "port_out_of_range" => ("has a port larger than 65535",
         "use a port from 0 to 65535"),
     /// An inet_aton shorthand: `127.1`, `0x7f.0.0.1`, `2130706433`.
-    Ipv4Shorthand as "ipv4_shorthand" => ("uses an IPv4 shorthand that C resolvers (inet_aton) expand to a full address, as they expand 127.1, 0x7f.0.0.1 and 2130706433 to 127.0.0.1",
+    parse address Ipv4Shorthand as "ipv4_shorthand" => ("uses an IPv4 shorthand that C resolvers (inet_aton) expand to a full address, as they expand 127.1, 0x7f.0.0.1 and 2130706433 to 127.0.0.1",
         "write all four octets in decimal, such as 127.0.0.1:8080"),
     /// A shorthand that C resolvers expand to `0.0.0.0`, the wildcard (`0:80`, `0.0:80`,
     /// `0x0:80`).
-    WildcardShorthand as "wildcard_shorthand" => ("is the wildcard 0.0.0.0 in shorthand: C resolvers (inet_aton) expand 0, 0.0 and 0x0 to 0.0.0.0, and a socket bound to it listens on every interface",
+    parse address WildcardShorthand as "wildcard_shorthand" => ("is the wildcard 0.0.0.0 in shorthand: C resolvers (inet_aton) expand 0, 0.0 and 0x0 to 0.0.0.0, and a socket bound to it listens on every interface",
         "to listen on this machine only, write 127.0.0.1:PORT; to listen everywhere on purpose, write 0.0.0.0:PORT in full and opt in to the wildcard"),
     /// An octet with a leading zero, which C reads as octal (`010.0.0.1` is 8.0.0.1 there).
-    LeadingZero as "leading_zero" => ("has an IPv4 octet with a leading zero, which C resolvers read as octal (010 is 8)",
+    parse address LeadingZero as "leading_zero" => ("has an IPv4 octet with a leading zero, which C resolvers read as octal (010 is 8)",
         "write each octet in decimal without leading zeros, such as 10.0.0.1"),
     /// Four parts that are not four octets from 0 to 255.
-    InvalidIpv4 as "invalid_ipv4" => ("is not a valid IPv4 address",
+    parse address InvalidIpv4 as "invalid_ipv4" => ("is not a valid IPv4 address",
         "write four decimal numbers from 0 to 255 separated by dots, such as 192.168.1.10:8080"),
     /// `localhost` (or a name under `.localhost`), which parsing does not resolve.
-    Localhost as "localhost" => ("is the host name localhost, and parsing does not resolve names",
+    parse address Localhost as "localhost" => ("is the host name localhost, and parsing does not resolve names",
         "write 127.0.0.1:PORT or [::1]:PORT, or resolve it at run time with Policy::resolve or BindAddr::resolve (std feature), which maps localhost to both without asking DNS"),
     /// Any other host name.
-    Hostname as "hostname" => ("is a host name, and parsing does not resolve names",
+    parse address Hostname as "hostname" => ("is a host name, and parsing does not resolve names",
         "write the IP address, or resolve the name at run time with Policy::resolve or BindAddr::resolve (std feature), which checks every address it resolves to"),
     /// An IPv6 address without brackets (`::1:8080`, `fe80::1`).
-    MissingBrackets as "missing_brackets" => ("is an IPv6 address without brackets",
+    parse address MissingBrackets as "missing_brackets" => ("is an IPv6 address without brackets",
         "put IPv6 addresses in brackets before the port, such as [::1]:8080"),
     /// Brackets around something that is not IPv6.
-    InvalidIpv6 as "invalid_ipv6" => ("is not a valid bracketed IPv6 address",
+    parse address InvalidIpv6 as "invalid_ipv6" => ("is not a valid bracketed IPv6 address",
         "write up to eight hex groups separated by colons, with at most one ::, in brackets and followed by the port, such as [2001:db8::1]:8080"),
     /// Brackets around an IPv4 address.
-    Ipv4InBrackets as "ipv4_in_brackets" => ("puts an IPv4 address in brackets",
+    parse address Ipv4InBrackets as "ipv4_in_brackets" => ("puts an IPv4 address in brackets",
         "brackets are for IPv6 only: write 127.0.0.1:8080"),
     /// An IPv6 zone given by interface name (`%eth0`).
-    ZoneName as "zone_name" => ("names the IPv6 zone by interface (such as %eth0), but only numeric zone ids are accepted",
+    parse address ZoneName as "zone_name" => ("names the IPv6 zone by interface (such as %eth0), but only numeric zone ids are accepted",
         "use the interface's index instead (ip link shows it), such as [fe80::1%2]:8080"),
     /// An IPv6 zone marker with nothing after it (`[fe80::1%]:80`).
-    EmptyZone as "empty_zone" => ("has an empty IPv6 zone: nothing follows the %",
+    parse address EmptyZone as "empty_zone" => ("has an empty IPv6 zone: nothing follows the %",
         "write the interface's index after the % (ip link shows it), such as [fe80::1%2]:8080, or drop the % for an address that needs no zone"),
     /// An IPv6 zone id larger than 4294967295.
-    InvalidScopeId as "invalid_scope_id" => ("has an IPv6 zone id larger than 4294967295",
+    parse address InvalidScopeId as "invalid_scope_id" => ("has an IPv6 zone id larger than 4294967295",
         "use the interface's index (ip link shows it), such as [fe80::1%2]:8080"),
     /// Anything else that is not `IPV4:PORT` or `[IPV6]:PORT`.
-    Invalid as "invalid" => ("is not a socket address",
+    parse address Invalid as "invalid" => ("is not a socket address",
         "write IPV4:PORT or [IPV6]:PORT, such as 127.0.0.1:8080 or [::1]:8080"),
     /// A network (`ip_net!`) that is not `ADDRESS/LENGTH`.
-    InvalidNetwork as "invalid_network" => ("is not written in CIDR notation (ADDRESS/LENGTH)",
+    parse network InvalidNetwork as "invalid_network" => ("is not written in CIDR notation (ADDRESS/LENGTH)",
         "write ADDRESS/LENGTH, such as 10.0.0.0/8 or fd00::/8"),
     /// A network whose prefix length is longer than the address.
-    PrefixLength as "prefix_length" => ("has a prefix length longer than its address (over 32 for IPv4 or 128 for IPv6)",
+    parse network PrefixLength as "prefix_length" => ("has a prefix length longer than its address (over 32 for IPv4 or 128 for IPv6)",
         "use a length from 0 to 32 for IPv4 and from 0 to 128 for IPv6"),
     /// A network with bits set after the prefix (`10.0.0.1/8`).
-    HostBits as "host_bits" => ("has host bits set after the prefix length, so it names an address, not a network",
+    parse network HostBits as "host_bits" => ("has host bits set after the prefix length, so it names an address, not a network",
         "write the network's first address, such as 10.0.0.0/8 rather than 10.0.0.1/8"),
     /// A host name that resolved to no address.
-    Unresolvable as "unresolvable" => ("is a host name that did not resolve to any address",
+    parse address Unresolvable as "unresolvable" => ("is a host name that did not resolve to any address",
         "check the name, or write the IP address itself"),
 
     // ---- refusals ----
     /// The wildcard address (`0.0.0.0`, `::`, `::ffff:0.0.0.0`) without an opt-in.
-    Wildcard as "wildcard" => ("is the wildcard address: a socket bound to it listens on every interface and is exposed to every network this host is on",
+    refusal address Wildcard as "wildcard" => ("is the wildcard address: a socket bound to it listens on every interface and is exposed to every network this host is on",
         "to listen on this machine only, use 127.0.0.1 or [::1]; to listen everywhere on purpose, opt in to the wildcard with Policy::allow_wildcard() or bind_addr!(\"…\", allow_wildcard) into a BindAddr"),
     /// A non-loopback address where only loopback is accepted (`LoopbackAddr`,
     /// `Policy::loopback_only`).
-    NotLoopback as "not_loopback" => ("is not a loopback address, and only 127.0.0.0/8 and ::1 (this machine) are accepted here",
+    refusal address NotLoopback as "not_loopback" => ("is not a loopback address, and only 127.0.0.0/8 and ::1 (this machine) are accepted here",
         "use 127.0.0.1:PORT or [::1]:PORT"),
     /// An address outside the local networks where only those are accepted (`LocalAddr`,
     /// `Policy::local_network`).
-    NotLocalNetwork as "not_local_network" => ("is not on a local network, and only loopback, link-local, private, shared (CGNAT) and unique-local addresses are accepted here",
+    refusal address NotLocalNetwork as "not_local_network" => ("is not on a local network, and only loopback, link-local, private, shared (CGNAT) and unique-local addresses are accepted here",
         "use an address of this machine (127.0.0.1) or of a private network (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7)"),
     /// An address whose scope the policy does not allow.
-    ScopeNotAllowed(Scope) as "scope_not_allowed" => ("has a scope that this policy does not allow",
+    refusal address ScopeNotAllowed(Scope = Scope::Global) as "scope_not_allowed" => ("has a scope that this policy does not allow",
         "use an address of an allowed scope, or allow this one with Policy::allow_scope"),
     /// An address inside a network the policy denies.
-    DeniedNetwork as "denied_network" => ("is inside a network that this policy denies",
+    refusal address DeniedNetwork as "denied_network" => ("is inside a network that this policy denies",
         "use an address outside the denied networks"),
     /// Port 0 where the policy asks for a fixed port.
-    PortZero as "port_zero" => ("asks for port 0 (any free port), which this policy does not allow",
+    refusal address PortZero as "port_zero" => ("asks for port 0 (any free port), which this policy does not allow",
         "choose a fixed port, or allow port 0 with Policy::allow_port_zero"),
-}
-
-impl ErrorKind {
-    /// Whether this is a refusal by a policy (the text was a valid address), as opposed
-    /// to a parse error.
-    #[must_use]
-    pub const fn is_refusal(&self) -> bool {
-        matches!(
-            self,
-            ErrorKind::Wildcard
-                | ErrorKind::NotLoopback
-                | ErrorKind::NotLocalNetwork
-                | ErrorKind::ScopeNotAllowed(_)
-                | ErrorKind::DeniedNetwork
-                | ErrorKind::PortZero
-        )
-    }
 }
 
 impl fmt::Display for ErrorKind {
@@ -304,6 +320,47 @@ impl BindError {
     }
 }
 
+/// A network (`ADDRESS/LENGTH`, for policy allow and deny lists) that was not accepted:
+/// the input and what was wrong with it. Returned by [`parse_net`](crate::parse_net);
+/// `ip_net!` reports the same sentences at compile time.
+///
+/// ```
+/// use bind_guard::{parse_net, ErrorKind};
+///
+/// let err = parse_net("10.0.0.1/8").unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::HostBits);
+/// assert!(err.to_string().starts_with("network \"10.0.0.1/8\" has host bits set"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("network {input} {kind}")]
+pub struct NetError {
+    input: Input,
+    kind: ErrorKind,
+}
+
+impl NetError {
+    /// An error for `input`. Costs one allocation, for the kept copy of the input.
+    #[must_use]
+    pub fn new(input: &str, kind: ErrorKind) -> Self {
+        NetError {
+            input: Input::keep(input),
+            kind,
+        }
+    }
+
+    /// What was wrong.
+    #[must_use]
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The input as given (cut after 96 bytes).
+    #[must_use]
+    pub fn input(&self) -> &str {
+        &self.input.text
+    }
+}
+
 /// Counts the bytes written to it.
 struct Measure(usize);
 
@@ -395,25 +452,63 @@ mod tests {
     }
 
     #[test]
-    fn every_kind_has_a_message() {
-        let kinds = [
-            ErrorKind::Empty,
-            ErrorKind::Wildcard,
-            ErrorKind::ScopeNotAllowed(Scope::Global),
-        ];
-        for kind in kinds {
-            assert!(kind.message().starts_with("this address "));
-            assert!(ErrorKind::HostBits.message().starts_with("this network "));
-            assert!(!kind.hint().is_empty());
+    fn every_kind_has_a_unique_name_and_a_whole_message() {
+        let mut names: alloc::vec::Vec<&str> = ErrorKind::ALL.iter().map(ErrorKind::name).collect();
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), count, "two kinds share a name");
+        for kind in ErrorKind::ALL {
+            let name = kind.name();
+            assert!(
+                !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{name}"
+            );
+            assert!(
+                !kind.problem().is_empty() && !kind.hint().is_empty(),
+                "{name}"
+            );
+            let message = kind.message();
+            assert!(
+                message.starts_with(&alloc::format!("this {} ", kind.subject())),
+                "{message}"
+            );
+            assert!(
+                message.contains(kind.problem()) && message.ends_with(kind.hint()),
+                "{message}"
+            );
+            assert!(!message.chars().any(char::is_control), "{name}");
         }
-        assert!(ErrorKind::Wildcard.message().contains("wildcard"));
-        assert_eq!(ErrorKind::Ipv4Shorthand.name(), "ipv4_shorthand");
+    }
+
+    #[test]
+    fn classes_and_subjects_come_from_the_table() {
+        let refusals: alloc::vec::Vec<&str> = ErrorKind::ALL
+            .iter()
+            .filter(|k| k.is_refusal())
+            .map(ErrorKind::name)
+            .collect();
         assert_eq!(
-            ErrorKind::ScopeNotAllowed(Scope::Global).name(),
-            "scope_not_allowed"
+            refusals,
+            [
+                "wildcard",
+                "not_loopback",
+                "not_local_network",
+                "scope_not_allowed",
+                "denied_network",
+                "port_zero"
+            ]
         );
-        assert!(ErrorKind::Wildcard.is_refusal());
-        assert!(!ErrorKind::Hostname.is_refusal());
+        let networks: alloc::vec::Vec<&str> = ErrorKind::ALL
+            .iter()
+            .filter(|k| k.subject() == "network")
+            .map(ErrorKind::name)
+            .collect();
+        assert_eq!(networks, ["invalid_network", "prefix_length", "host_bits"]);
+        assert!(ErrorKind::ALL.contains(&ErrorKind::ScopeNotAllowed(Scope::Global)));
     }
 
     #[test]

@@ -113,7 +113,10 @@ mod tests {
 
     #[test]
     fn printable_text_is_kept_and_backslashes_doubled() {
-        assert_eq!(Escaped::new("Zürich 東京 :8080").to_string(), "Zürich 東京 :8080");
+        assert_eq!(
+            Escaped::new("Zürich 東京 :8080").to_string(),
+            "Zürich 東京 :8080"
+        );
         assert_eq!(Escaped::new(r"\u{1b}").to_string(), r"\\u{1b}");
     }
 

@@ -169,7 +169,7 @@ pub use bind::ipv6_v6only_default;
 #[cfg_attr(docsrs, doc(cfg(feature = "if-addrs")))]
 #[doc(inline)]
 pub use bind::reachable;
-pub use error::{BindError, ErrorKind};
+pub use error::{BindError, ErrorKind, NetError};
 pub use escape::Escaped;
 #[cfg(feature = "clap")]
 #[doc(inline)]

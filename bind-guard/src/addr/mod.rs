@@ -69,7 +69,7 @@ pub type LoopbackAddr = BindAddr<Loopback>;
 pub type LocalAddr = BindAddr<LocalNetwork>;
 
 impl<P: Rule> BindAddr<P> {
-    /// Checks `addr` against this type's rule (see the `new` of each alias).
+    /// Checks `addr` against the rule of `P` (the markers in [`crate::marker`]).
     pub(crate) const fn checked(addr: SocketAddr) -> Result<Self, ErrorKind> {
         match P::SCOPES.check(Scope::of(addr.ip())) {
             Ok(()) => Ok(Self::trusted(addr)),

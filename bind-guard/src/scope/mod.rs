@@ -280,7 +280,7 @@ impl Scope {
         ALL_SCOPES.into_iter()
     }
 
-    /// A one-bit mask for this scope, used by [`ScopeSet`](crate::policy).
+    /// A one-bit mask for this scope: the scope rules (`crate::rule`) are sets of these bits.
     pub(crate) const fn bit(self) -> u16 {
         1 << (self as u16)
     }

@@ -9,7 +9,7 @@ use core::net::IpAddr;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use crate::text::parse;
-use crate::{BindError, ErrorKind};
+use crate::{ErrorKind, NetError};
 
 /// Parses a network in CIDR notation (`10.0.0.0/8`, `fd00::/8`) with the rules of
 /// [`ip_net!`](crate::ip_net): the address as `std` parses it, a decimal prefix length
@@ -21,10 +21,10 @@ use crate::{BindError, ErrorKind};
 ///
 /// assert_eq!(parse_net("10.0.0.0/8")?.to_string(), "10.0.0.0/8");
 /// assert_eq!(parse_net("10.0.0.1/8").unwrap_err().kind(), ErrorKind::HostBits);
-/// # Ok::<(), bind_guard::BindError>(())
+/// # Ok::<(), bind_guard::NetError>(())
 /// ```
-pub fn parse_net(s: &str) -> Result<IpNet, BindError> {
-    parse(s.as_bytes()).map_err(|kind| BindError::new(s, kind))
+pub fn parse_net(s: &str) -> Result<IpNet, NetError> {
+    parse(s.as_bytes()).map_err(|kind| NetError::new(s, kind))
 }
 
 /// Parses `ADDRESS/LENGTH` with no host bits set.

@@ -200,7 +200,8 @@ pub(crate) fn check_addr(addr: SocketAddr) {
         let strict = policy.clone().deny_port_zero();
         if addr.port() == 0 {
             // The wildcard without its opt-in is named as the wildcard before port 0.
-            let expected = if addr.ip().to_canonical().is_unspecified() && !policy.allows_wildcard() {
+            let expected = if addr.ip().to_canonical().is_unspecified() && !policy.allows_wildcard()
+            {
                 ErrorKind::Wildcard
             } else {
                 ErrorKind::PortZero

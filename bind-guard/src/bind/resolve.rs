@@ -16,6 +16,13 @@ use crate::{BindAddr, BindError, ErrorKind, Policy};
 impl Policy {
     /// Resolves `HOST:PORT` (or takes an address literal) and checks every address.
     ///
+    /// Only a host name goes to the system resolver: dot-separated labels of letters,
+    /// digits and hyphens (RFC 1123), with a valid port. What parsing refuses is refused
+    /// here the same way first, so a C resolver never turns a shorthand such as
+    /// `0x7f000001:80` or `127.1:80` into an address, and `localhost:http` names the port.
+    /// `localhost` and names under it (`api.localhost`, each label valid) are
+    /// `127.0.0.1` and `::1` without asking anyone.
+    ///
     /// ```
     /// use bind_guard::Policy;
     ///

@@ -529,6 +529,13 @@ mod tests {
     }
 
     #[test]
+    fn allows_is_decide_without_the_reason() {
+        let addr: SocketAddr = "127.0.0.1:80".parse().unwrap();
+        assert!(Policy::loopback_only().allows(addr));
+        assert!(!Policy::deny_all().allows(addr));
+    }
+
+    #[test]
     fn check_matches_parse() {
         let addr: SocketAddr = "0.0.0.0:1".parse().unwrap();
         assert_eq!(

@@ -69,6 +69,8 @@ impl NetSet {
             self.nets.push(net);
             batch.push(range(net));
         }
+        // Either path gives the same set; the choice is only about cost (so mutation
+        // tests that change this condition survive: they are equivalent mutants).
         if batch.len() < self.ranges.len() / 8 {
             for (first, last) in batch {
                 self.insert_range(first, last);
@@ -232,6 +234,26 @@ mod tests {
         // Touching ranges from both spellings merge into one.
         let s = set(&["10.0.0.0/9", "::ffff:10.128.0.0/105"]);
         assert_eq!(s.ranges.len(), 1);
+    }
+
+    #[test]
+    fn small_batches_into_a_big_set_merge_like_big_ones() {
+        let big: Vec<IpNet> = (0..64u32)
+            .map(|i| {
+                IpNet::V4(Ipv4Net::new(Ipv4Addr::from_bits(0x0A00_0000 | i << 8), 24).unwrap())
+            })
+            .collect();
+        let mut s = NetSet::new();
+        s.extend(big.iter().copied());
+        // Two networks against 64 ranges: inserted one by one.
+        let small = [
+            "10.0.64.0/24".parse::<IpNet>().unwrap(),
+            "9.255.255.255/32".parse().unwrap(),
+        ];
+        s.extend(small);
+        assert_eq!(s.ranges.len(), 1);
+        assert!(has(&s, "9.255.255.255") && has(&s, "10.0.64.255"));
+        assert!(!has(&s, "10.0.65.0") && !has(&s, "9.255.255.254"));
     }
 
     #[test]

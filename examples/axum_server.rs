@@ -28,6 +28,7 @@ use std::process::ExitCode;
 
 use axum::Router;
 use axum::routing::get;
+use bind_guard::BindSet;
 use bind_guard::clap::ListenArgs;
 use bind_guard::reachable::{DualStack, http_urls};
 use clap::{CommandFactory, Parser};
@@ -44,7 +45,7 @@ struct Cli {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let set = match cli.listen.bind_set("localhost:3000") {
+    let set = match cli.listen.bind_set(BindSet::localhost(3000)) {
         Ok(set) => set,
         // Print it as clap prints its own errors, with the usage line, and exit 2.
         Err(err) => err.format(&mut Cli::command()).exit(),

@@ -11,10 +11,10 @@
 //!
 //! - `admin.listen` is a `LoopbackAddr` field: serde refuses anything but loopback, and
 //!   the error names the field, the value and the fix;
-//! - `server.policy` is a `Policy` in its text form (`"default"`,
-//!   `"default,allow_wildcard"` in a container, `"local,deny=10.99.0.0/16"`, …);
-//! - `server.listen` is a list checked by that policy into a `BindSet`
-//!   (`localhost:PORT` means both loopback addresses), bound all or none.
+//! - `[server]` is a `ListenSection`: `policy` is a `Policy` in its text form
+//!   (`"default"`, `"default,allow_wildcard"` in a container,
+//!   `"local,deny=10.99.0.0/16"`, …) and `listen` a list checked by *that* policy into a
+//!   `BindSet` (`localhost:PORT` means both loopback addresses), bound all or none.
 //!
 //! It then prints `listening on http://ADDR/` for every socket and answers every
 //! request with a short text until it is stopped.
@@ -22,6 +22,7 @@
 use std::net::TcpListener;
 use std::process::ExitCode;
 
+use bind_guard::serde::ListenSection;
 use bind_guard::{BindSet, LoopbackAddr, Policy};
 use bind_guard_examples::support;
 use serde::Deserialize;
@@ -43,17 +44,9 @@ listen = "127.0.0.1:9090"
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Config {
-    server: Server,
+    /// `listen` checked with the `policy` beside it while reading.
+    server: ListenSection,
     admin: Admin,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Server {
-    /// Checked with `policy` after reading, since the policy is part of the config.
-    listen: Vec<String>,
-    #[serde(default)]
-    policy: Policy,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,15 +65,15 @@ struct Plan {
 fn load(text: &str) -> Result<Plan, String> {
     // toml's error names the field and shows the line; the message is bind-guard's.
     let config: Config = toml::from_str(text).map_err(|err| err.to_string())?;
-    let server = BindSet::parse_items(
-        &config.server.policy,
-        config.server.listen.iter().map(String::as_str),
-    )
-    .map_err(|err| format!("server.listen: {err}"))?;
+    let server = config
+        .server
+        .listen()
+        .cloned()
+        .ok_or("server.listen is missing; add listen = [\"127.0.0.1:8080\"] under [server]")?;
     Ok(Plan {
         server,
         admin: config.admin.listen,
-        policy: config.server.policy,
+        policy: config.server.policy().cloned().unwrap_or_default(),
     })
 }
 

@@ -20,7 +20,13 @@ use std::time::{Duration, Instant};
 /// How long a child may take to print its address, and a request to be answered.
 const TIMEOUT: Duration = Duration::from_secs(20);
 
-const EXAMPLES: [&str; 4] = ["serve", "axum_server", "toml_config", "admin_library"];
+const EXAMPLES: [&str; 5] = [
+    "serve",
+    "axum_server",
+    "toml_config",
+    "admin_library",
+    "host_guard",
+];
 
 /// Builds the examples once for all tests, and returns the path of `name`.
 fn example(name: &str) -> PathBuf {
@@ -305,7 +311,7 @@ fn axum_server_refuses_the_wildcard_without_expose() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.starts_with("error: invalid value '0.0.0.0:0' for '--bind <ADDR>'"),
+        stderr.starts_with("error: --bind: bind address \"0.0.0.0:0\" is the wildcard address"),
         "{stderr}"
     );
     assert!(stderr.contains("add --expose"), "{stderr}");
@@ -359,7 +365,7 @@ fn toml_config_names_the_bad_value() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("server.listen: bind address \"10.0.0.1:80\" is not a loopback address"),
+        stderr.contains("listen: bind address \"10.0.0.1:80\" is not a loopback address"),
         "{stderr}"
     );
 }
@@ -541,6 +547,11 @@ fn serve_survives_client_faults() {
 #[test]
 fn axum_server_survives_client_faults() {
     survives_client_faults("axum_server", &["--bind", "127.0.0.1:0"]);
+}
+
+#[test]
+fn host_guard_survives_client_faults() {
+    survives_client_faults("host_guard", &["--bind", "127.0.0.1:0"]);
 }
 
 #[test]

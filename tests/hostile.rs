@@ -145,7 +145,7 @@ fn table() -> Vec<(String, Expect)> {
         ("user@127.0.0.1:80", Expect::Err(Invalid)),
         ("127.0.0.1:80?x=1", Expect::Err(InvalidPort)),
         ("127.0.0.1:80#frag", Expect::Err(InvalidPort)),
-        ("127.0.0.1:80,[::1]:80", Expect::Err(InvalidPort)),
+        ("127.0.0.1:80,[::1]:80", Expect::Err(List)),
         // ---- trailing and doubled dots ----
         ("127.0.0.1.:80", Expect::Err(InvalidIpv4)),
         (".127.0.0.1:80", Expect::Err(InvalidIpv4)),
@@ -163,9 +163,9 @@ fn table() -> Vec<(String, Expect)> {
         (":", Expect::Err(EmptyHost)),
         ("::80", Expect::Err(MissingBrackets)),
         (":::80", Expect::Err(MissingBrackets)),
-        // Shorthands of 0.0.0.0 are named as the wildcard.
+        // Shorthands of 0.0.0.0 are named as the wildcard (`0` alone is a port).
         ("0:80", Expect::Err(WildcardShorthand)),
-        ("0", Expect::Err(WildcardShorthand)),
+        ("0", Expect::Err(PortWithoutHost)),
         ("00:80", Expect::Err(WildcardShorthand)),
         ("0x0:80", Expect::Err(WildcardShorthand)),
         ("0.0.0.0", Expect::Err(MissingPort)),

@@ -187,7 +187,7 @@ fn clap_takes_the_types_as_values() {
 
 #[test]
 fn bind_and_expose() {
-    let set = |args: &[&str]| cli(args).unwrap().listen.bind_set("localhost:8080");
+    let set = |args: &[&str]| cli(args).unwrap().listen.bind_set(BindSet::localhost(8080));
 
     assert_eq!(set(&[]).unwrap().to_string(), "127.0.0.1:8080,[::1]:8080");
     assert_eq!(
@@ -202,12 +202,17 @@ fn bind_and_expose() {
         assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
         let shown = err.to_string();
         assert!(
-            shown.starts_with(&format!(
-                "error: invalid value '{wildcard}' for '--bind <ADDR>'"
-            )),
+            shown.starts_with(&format!("error: --bind: bind address \"{wildcard}\"")),
             "{shown}"
         );
-        assert!(shown.contains("add --expose"), "{shown}");
+        assert!(
+            shown.contains("; to listen on every interface on purpose, add --expose"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("Policy::") && !shown.contains("bind_addr!"),
+            "{shown}"
+        );
 
         // --expose may come before or after --bind.
         for args in [
@@ -228,18 +233,81 @@ fn bind_and_expose() {
     let local = cli(&["--expose", "--bind", "8.8.8.8:80"])
         .unwrap()
         .listen
-        .bind_set_with(&Policy::local_network(), "127.0.0.1:80")
+        .bind_set_with(&Policy::local_network(), BindAddr::loopback(80))
         .unwrap_err();
     assert!(
         local.to_string().contains("is not on a local network"),
         "{local}"
     );
-    // A broken default is reported as such.
-    let err = cli(&[]).unwrap().listen.bind_set("0.0.0.0:1").unwrap_err();
+    // A default the policy refuses is reported as the default's.
+    let err = cli(&[])
+        .unwrap()
+        .listen
+        .bind_set_with(
+            &Policy::loopback_only(),
+            "10.0.0.1:1".parse::<BindAddr>().unwrap(),
+        )
+        .unwrap_err();
+    assert!(err.to_string().starts_with("error: the default: "), "{err}");
+
+    // --expose alone: the wildcard on the default's port, never a silent no-op.
+    let exposed = set(&["--expose"]).unwrap();
     assert!(
-        err.to_string().contains("for the default listen address"),
+        exposed.iter().all(|a| a.is_wildcard() && a.port() == 8080),
+        "{exposed}"
+    );
+    assert!(exposed.iter().any(|a| a.ip().is_ipv6()), "{exposed}");
+    if bind_guard::sysctl::ipv6_v6only_default() == Some(false) {
+        // [::] takes IPv4 too here, so one socket serves both: binding 0.0.0.0 as well
+        // would fail.
+        assert_eq!(exposed.to_string(), "[::]:8080");
+    } else {
+        assert_eq!(exposed.to_string(), "0.0.0.0:8080,[::]:8080");
+    }
+    // Stray commas and a port alone are named the same as in every source.
+    let err = set(&["--bind", "127.0.0.1:1,"]).unwrap_err();
+    assert!(err.to_string().contains("has an empty item"), "{err}");
+    let err = set(&["--bind", "127.0.0,1:8080"]).unwrap_err();
+    assert!(
+        err.to_string().contains("has a comma inside an address"),
         "{err}"
     );
+    let err = set(&["--bind", "8080"]).unwrap_err();
+    assert!(
+        err.to_string().contains("is a port without a host"),
+        "{err}"
+    );
+}
+
+// A parser with no doc comment of its own, as a quick application writes it.
+#[derive(Debug, Parser)]
+#[command(name = "app", mut_arg("bind", |arg| arg.env("LISTEN_TEST_APP_BIND")))]
+struct Bare {
+    #[command(flatten)]
+    listen: ListenArgs,
+}
+
+#[test]
+fn listen_args_add_only_their_flags_to_help() {
+    use clap::CommandFactory;
+    let help = Bare::command().render_long_help().to_string();
+    assert!(help.contains("--bind <ADDR>"), "{help}");
+    assert!(help.contains("--expose"), "{help}");
+    // Nothing of ListenArgs' rustdoc (prose, code) reaches the application's help.
+    for leaked in ["```", "flatten", "Parser", "try_parse_from", "#[command"] {
+        assert!(!help.contains(leaked), "{leaked:?} in help:\n{help}");
+    }
+    assert!(help.contains("[env: LISTEN_TEST_APP_BIND="), "{help}");
+}
+
+#[test]
+fn listen_args_say_whether_bind_was_given() {
+    let given = Bare::try_parse_from(["app", "--bind", "[::1]:1"]).unwrap();
+    assert!(given.listen.bind_given());
+    assert!(!given.listen.bind_from_env());
+    let absent = Bare::try_parse_from(["app"]).unwrap();
+    assert!(!absent.listen.bind_given());
+    assert!(!absent.listen.bind_from_env());
 }
 
 // ---------------------------------------------------------------- tokio
@@ -409,7 +477,7 @@ fn env_warns_once_through_log_and_tracing_when_the_wildcard_is_used() {
         .finish();
 
     let config = EnvConfig::new("SVC_BIND")
-        .default("127.0.0.1:7001")
+        .fallback(BindAddr::loopback(7001))
         .wildcard_opt_in("SVC_EXPOSE");
     tracing::subscriber::with_default(subscriber, || {
         // No wildcard: no warning.
@@ -460,7 +528,7 @@ fn env_reads_the_process_environment() {
     // A variable nobody sets: the default applies (no mutation of the environment,
     // which is unsafe in edition 2024 and racy in tests).
     let set = EnvConfig::new("BIND_GUARD_TEST_SURELY_UNSET_VAR")
-        .default("[::1]:7100")
+        .fallback(BindAddr::loopback_v6(7100))
         .load()
         .unwrap();
     assert_eq!(set.to_string(), "[::1]:7100");
@@ -502,4 +570,76 @@ fn reachable_lists_the_interfaces_behind_a_bound_wildcard() {
         ErrorKind::Wildcard,
         "0.0.0.0:1".parse::<BindAddr>().unwrap_err().kind()
     );
+}
+
+// ---------------------------------------------------------------- Listen + TOML
+
+#[derive(Debug, Deserialize)]
+struct AppToml {
+    server: Option<bind_guard::serde::ListenSection>,
+}
+
+#[test]
+fn listen_section_checks_listen_with_its_own_policy() {
+    let read = |text: &str| toml::from_str::<AppToml>(text);
+    let open = read("[server]\nlisten = [\"0.0.0.0:8080\"]\npolicy = \"default,allow_wildcard\"\n")
+        .unwrap();
+    let section = open.server.unwrap();
+    assert!(section.listen().unwrap().addrs()[0].is_wildcard());
+    // The policy may come first or last.
+    read("[server]\npolicy = \"default,allow_wildcard\"\nlisten = \"[::]:1\"\n").unwrap();
+
+    let err = read("[server]\nlisten = [\"0.0.0.0:8080\"]\n").unwrap_err();
+    let shown = err.to_string();
+    assert!(
+        shown.contains("listen: bind address \"0.0.0.0:8080\" is the wildcard"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("to listen on every interface on purpose, set policy = \"default,allow_wildcard\" beside it"),
+        "{shown}"
+    );
+    let err = read("[server]\nlisten = [\"10.0.0.1:80\"]\npolicy = \"loopback\"\n").unwrap_err();
+    assert!(
+        err.to_string().contains("is not a loopback address"),
+        "{err}"
+    );
+    let err = read("[server]\nlisen = [\"127.0.0.1:80\"]\n").unwrap_err();
+    assert!(err.to_string().contains("unknown field `lisen`"), "{err}");
+}
+
+#[test]
+fn typed_fields_say_what_they_accept_and_never_suggest_the_wildcard() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Admin {
+        admin: LoopbackAddr,
+        lan: Option<LocalAddr>,
+    }
+    for text in [
+        "admin = \"0.0.0.0:9000\"",
+        "admin = \"[::]:9000\"",
+        "admin = \"127.0.0.1:1\"\nlan = \"0.0.0.0:9000\"",
+    ] {
+        let err = toml::from_str::<Admin>(text).unwrap_err().to_string();
+        assert!(err.contains("is the wildcard address"), "{err}");
+        assert!(err.contains("use 127.0.0.1 or [::1]"), "{err}");
+        for wider in ["allow_wildcard", "on purpose", "--expose", "Policy::"] {
+            assert!(!err.contains(wider), "{wider}: {err}");
+        }
+    }
+}
+
+#[test]
+fn main_returning_the_error_prints_the_sentence() {
+    // What `fn main() -> Result<(), Box<dyn Error>>` prints after "Error: ", as in the
+    // README tour run with BIND_ADDR=0.0.0.0:8080.
+    let err: Box<dyn std::error::Error> = "0.0.0.0:8080".parse::<BindAddr>().unwrap_err().into();
+    let shown = format!("{err:?}");
+    assert!(
+        shown.starts_with("bind address \"0.0.0.0:8080\" is the wildcard address"),
+        "{shown}"
+    );
+    assert!(!shown.contains("BindError {"), "{shown}");
+    assert!(!shown.contains("Policy::"), "{shown}");
 }

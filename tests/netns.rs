@@ -2,11 +2,13 @@
 //! reached from, on a real (virtual) network.
 //!
 //! Each test builds two throwaway hosts, A and B, as network namespaces joined by a
-//! veth pair on benchmarking-range addresses (RFC 2544 and RFC 5180: never routed):
+//! veth pair on benchmarking-range addresses (RFC 2544 and RFC 5180: never routed), and
+//! some a third host C on a second link of A's:
 //!
 //! ```text
-//!   host A: lo 127.0.0.1 ::1, veth 198.18.0.1/24 2001:2::1/64
+//!   host A: lo 127.0.0.1 ::1, veth 198.18.0.1/24 2001:2::1/64, veth 198.18.1.1/24 2001:2:0:1::1/64
 //!   host B: lo 127.0.0.1 ::1, veth 198.18.0.2/24 2001:2::2/64
+//!   host C: lo 127.0.0.1 ::1,                                   veth 198.18.1.2/24 2001:2:0:1::2/64
 //! ```
 //!
 //! A process cannot move itself into a namespace without unsafe code, so the server and
@@ -28,6 +30,7 @@ use std::time::{Duration, Instant};
 
 use bind_guard::Policy;
 use bind_guard::socket2::{SocketOptions, tcp_listener};
+use std::net::{IpAddr, Ipv4Addr, UdpSocket};
 
 /// The environment variable that turns this test binary into a peer process.
 const PEER_ENV: &str = "BIND_GUARD_NETNS_PEER";
@@ -54,6 +57,13 @@ const A_V4: &str = "198.18.0.1";
 const A_V6: &str = "2001:2::1";
 const B_V4: &str = "198.18.0.2";
 const B_V6: &str = "2001:2::2";
+/// A's address on its second link, to host C.
+const A2_V4: &str = "198.18.1.1";
+const A2_V6: &str = "2001:2:0:1::1";
+const C_V4: &str = "198.18.1.2";
+const C_V6: &str = "2001:2:0:1::2";
+/// An organization-local multicast group (RFC 2365): it never leaves these namespaces.
+const GROUP_V4: &str = "239.255.42.1";
 
 // ---------------------------------------------------------------------------------
 // The peer process: `serve ADDR POLICY MODE` or `connect ADDR`.
@@ -74,6 +84,10 @@ fn netns_peer_process() {
     let code = match words.as_slice() {
         ["serve", addr, policy, mode] => serve(addr, policy, mode),
         ["connect", addr] => connect(addr),
+        ["udprecv", addr, policy, join] => udp_receive(addr, policy, join),
+        ["udpsend", from, to] => udp_send(from, to),
+        ["dualstack", addr] => report_dual_stack(addr),
+        ["bindset", list] => bind_set(list),
         _ => EXIT_USAGE,
     };
     std::process::exit(code);
@@ -87,7 +101,92 @@ fn say(line: &str) {
     let _ = out.flush();
 }
 
-/// Binds `addr` through bind-guard under `policy` (`default` or `wildcard`), with
+/// `default`, `wildcard` (the default policy with the wildcard), or a policy in the
+/// text form (`default,allow_scope=broadcast`).
+fn peer_policy(policy: &str) -> Option<Policy> {
+    match policy {
+        "default" => Some(Policy::default()),
+        "wildcard" => Some(Policy::default().allow_wildcard()),
+        text => text.parse().ok(),
+    }
+}
+
+/// Says `REFUSED kind pid` and waits for stdin to close.
+fn refused(err: &bind_guard::BindError) -> i32 {
+    say(&format!("REFUSED {:?} {}", err.kind(), std::process::id()));
+    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+    EXIT_POLICY_REFUSED
+}
+
+/// Binds a UDP socket on `addr` through bind-guard under `policy`, joins the multicast
+/// group `addr` names on each interface address of `join` (comma-separated, `-` for
+/// none), says `BOUND <local addr>`, then `GOT <source>` for every datagram.
+fn udp_receive(addr: &str, policy: &str, join: &str) -> i32 {
+    thread::spawn(|| {
+        thread::sleep(SERVE_LIFETIME);
+        std::process::exit(EXIT_CONNECT_OTHER);
+    });
+    let Some(policy) = peer_policy(policy) else {
+        return EXIT_USAGE;
+    };
+    let addr = match policy.parse(addr) {
+        Ok(addr) => addr,
+        Err(err) => return refused(&err),
+    };
+    let socket = match addr.bind_udp() {
+        Ok(socket) => socket,
+        Err(err) => {
+            say(&format!("BINDFAIL {err}"));
+            return EXIT_BIND_FAILED;
+        }
+    };
+    if let IpAddr::V4(group) = addr.ip() {
+        for interface in join.split(',').filter(|j| *j != "-") {
+            let Ok(interface) = interface.parse::<Ipv4Addr>() else {
+                return EXIT_USAGE;
+            };
+            if let Err(err) = socket.join_multicast_v4(&group, &interface) {
+                say(&format!("BINDFAIL join {group} on {interface}: {err}"));
+                return EXIT_BIND_FAILED;
+            }
+        }
+    }
+    match socket.local_addr() {
+        Ok(local) => say(&format!("BOUND {local}")),
+        Err(err) => {
+            say(&format!("BINDFAIL {err}"));
+            return EXIT_BIND_FAILED;
+        }
+    }
+    let mut buf = [0; 64];
+    loop {
+        if let Ok((_, source)) = socket.recv_from(&mut buf) {
+            say(&format!("GOT {}", source.ip()));
+        }
+    }
+}
+
+/// Sends one datagram from `from` (an address of this host, port 0) to `to`, with
+/// `SO_BROADCAST` on. Binding the source address makes the kernel send a broadcast or
+/// multicast datagram out of that address's interface, without a route.
+fn udp_send(from: &str, to: &str) -> i32 {
+    let (Ok(from), Ok(to)) = (from.parse::<IpAddr>(), to.parse::<SocketAddr>()) else {
+        return EXIT_USAGE;
+    };
+    let sent = UdpSocket::bind(SocketAddr::new(from, 0)).and_then(|socket| {
+        socket.set_broadcast(true)?;
+        socket.send_to(b"hello", to)
+    });
+    match sent {
+        Ok(_) => EXIT_CONNECTED,
+        Err(err) => {
+            say(&format!("SENDFAIL {err}"));
+            EXIT_CONNECT_OTHER
+        }
+    }
+}
+
+/// Binds `addr` through bind-guard under `policy` (see [`peer_policy`]), with
 /// `mode` (`plain`: `BindAddr::bind_tcp`; `v6only` or `dualstack`: the socket2
 /// integration with that IPv6 choice), says `BOUND <local addr>` and accepts until
 /// killed. A refusal says `REFUSED <kind> <pid>` and waits for stdin to close, so the
@@ -97,24 +196,24 @@ fn serve(addr: &str, policy: &str, mode: &str) -> i32 {
         thread::sleep(SERVE_LIFETIME);
         std::process::exit(EXIT_CONNECT_OTHER);
     });
-    let policy = match policy {
-        "default" => Policy::default(),
-        "wildcard" => Policy::default().allow_wildcard(),
-        _ => return EXIT_USAGE,
+    let Some(policy) = peer_policy(policy) else {
+        return EXIT_USAGE;
     };
     let addr = match policy.parse(addr) {
         Ok(addr) => addr,
-        Err(err) => {
-            say(&format!("REFUSED {:?} {}", err.kind(), std::process::id()));
-            let _ = std::io::stdin().read_to_end(&mut Vec::new());
-            return EXIT_POLICY_REFUSED;
-        }
+        Err(err) => return refused(&err),
     };
     let listener = match mode {
         "plain" => addr.bind_tcp(),
         "v6only" => tcp_listener(addr, &SocketOptions::new().v6_only()).map(TcpListener::from),
         "dualstack" => {
             tcp_listener(addr, &SocketOptions::new().dual_stack()).map(TcpListener::from)
+        }
+        // No IPv6 choice: the system's default, the rule of every path.
+        "socket2" => tcp_listener(addr, &SocketOptions::new()).map(TcpListener::from),
+        "tokio" => tokio_listener(addr),
+        mode if mode.starts_with("device:") => {
+            device_listener(addr, mode.trim_start_matches("device:"))
         }
         _ => return EXIT_USAGE,
     };
@@ -135,6 +234,68 @@ fn serve(addr: &str, policy: &str, mode: &str) -> i32 {
     loop {
         // Accept and close: a completed handshake is what the clients test.
         let _ = listener.accept();
+    }
+}
+
+/// A TCP listener on `addr` that is also bound to the device `interface`
+/// (`SO_BINDTODEVICE`, through socket2's `bind_device`): what limits a socket to one
+/// interface, which the address alone does not.
+fn device_listener(addr: bind_guard::BindAddr, interface: &str) -> std::io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let target = *addr.as_socket_addr();
+    let socket = Socket::new(
+        Domain::for_address(target),
+        Type::STREAM,
+        Some(Protocol::TCP),
+    )?;
+    socket.bind_device(Some(interface.as_bytes()))?;
+    socket.bind(&target.into())?;
+    socket.listen(16)?;
+    Ok(socket.into())
+}
+
+/// `bind_guard::tokio::bind_tcp` on a runtime of its own, handed back as a std listener.
+fn tokio_listener(addr: bind_guard::BindAddr) -> std::io::Result<TcpListener> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()?;
+    let listener = runtime.block_on(bind_guard::tokio::bind_tcp(addr))?;
+    let listener = listener.into_std()?;
+    listener.set_nonblocking(false)?;
+    Ok(listener)
+}
+
+/// Says the library's reading of the IPv6 default (`V6ONLY true|false|unknown`) and
+/// its wildcard warning for `addr` (`WARNING text`).
+fn report_dual_stack(addr: &str) -> i32 {
+    let v6only =
+        bind_guard::sysctl::ipv6_v6only_default().map_or("unknown".to_owned(), |v| v.to_string());
+    say(&format!("V6ONLY {v6only}"));
+    let Ok(set) = bind_guard::BindSet::parse(&Policy::default().allow_wildcard(), addr) else {
+        return EXIT_USAGE;
+    };
+    say(&format!(
+        "WARNING {}",
+        bind_guard::env::wildcard_warning(&set).unwrap_or_default()
+    ));
+    EXIT_CONNECTED
+}
+
+/// Binds every address of `list` (the wildcard allowed) with `BindSet::bind_tcp`; says
+/// `BOUND n` or `BINDFAIL error`.
+fn bind_set(list: &str) -> i32 {
+    let Ok(set) = bind_guard::BindSet::parse(&Policy::default().allow_wildcard(), list) else {
+        return EXIT_USAGE;
+    };
+    match set.bind_tcp() {
+        Ok(listeners) => {
+            say(&format!("BOUND {}", listeners.len()));
+            EXIT_CONNECTED
+        }
+        Err(err) => {
+            say(&format!("BINDFAIL {err}"));
+            EXIT_BIND_FAILED
+        }
     }
 }
 
@@ -233,9 +394,18 @@ fn missing_prerequisite() -> Option<String> {
 /// Skips (returns `None`) when the test cannot run, except under `CI=true`, where it
 /// fails: CI runs as root with iproute2 installed, so a skip there would hide a break.
 fn lab_or_skip(test: &str) -> Option<Lab> {
+    build_or_skip(test, Lab::new)
+}
+
+/// [`lab_or_skip`] with host C too.
+fn lab_with_c_or_skip(test: &str) -> Option<Lab> {
+    build_or_skip(test, || Lab::new()?.with_c())
+}
+
+fn build_or_skip(test: &str, build: impl FnOnce() -> Result<Lab, String>) -> Option<Lab> {
     let why = match missing_prerequisite() {
         Some(why) => why,
-        None => match Lab::new() {
+        None => match build() {
             Ok(lab) => return Some(lab),
             Err(e) => format!("cannot build the namespaces: {e}"),
         },
@@ -248,31 +418,64 @@ fn lab_or_skip(test: &str) -> Option<Lab> {
     None
 }
 
-/// Two network namespaces joined by a veth pair, deleted on drop (with the link, which
-/// goes with its namespaces).
+/// Two network namespaces joined by a veth pair (and a third one, C, on a second link of
+/// A's, for the tests that need two networks), deleted on drop (with the links, which go
+/// with their namespaces).
 struct Lab {
     a: String,
     b: String,
+    c: Option<String>,
+    /// The prefix of this lab's names: `bind-guard-test-PID-N`.
+    id: (u32, u32),
 }
 
 impl Lab {
     fn new() -> Result<Lab, String> {
         static NEXT: AtomicU32 = AtomicU32::new(0);
         let (pid, n) = (std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-        // Interface names are limited to 15 bytes; namespace names are not.
+        // `lab` is built before the first command, so a failure half-way cleans up.
         let lab = Lab {
             a: format!("bind-guard-test-{pid}-{n}-a"),
             b: format!("bind-guard-test-{pid}-{n}-b"),
+            c: None,
+            id: (pid, n),
         };
-        let (veth_a, veth_b) = (format!("bg{pid}n{n}a"), format!("bg{pid}n{n}b"));
-        let (a, b) = (lab.a.as_str(), lab.b.as_str());
-        // `lab` is built before the first command, so a failure half-way cleans up.
-        run(&["ip", "netns", "add", a])?;
-        run(&["ip", "netns", "add", b])?;
-        #[rustfmt::skip]
-        run(&["ip", "link", "add", &veth_a, "netns", a, "type", "veth", "peer", "name", &veth_b, "netns", b])?;
-        for (ns, dev, v4, v6) in [(a, &veth_a, A_V4, A_V6), (b, &veth_b, B_V4, B_V6)] {
+        run(&["ip", "netns", "add", &lab.a])?;
+        run(&["ip", "netns", "add", &lab.b])?;
+        for ns in [&lab.a, &lab.b] {
             run(&["ip", "-n", ns, "link", "set", "lo", "up"])?;
+        }
+        lab.link('a', (&lab.a, A_V4, A_V6), (&lab.b, B_V4, B_V6))?;
+        Ok(lab)
+    }
+
+    /// Adds host C, linked to A on a second network.
+    fn with_c(mut self) -> Result<Lab, String> {
+        let (pid, n) = self.id;
+        let c = format!("bind-guard-test-{pid}-{n}-c");
+        run(&["ip", "netns", "add", &c])?;
+        self.c = Some(c.clone());
+        run(&["ip", "-n", &c, "link", "set", "lo", "up"])?;
+        self.link('c', (&self.a, A2_V4, A2_V6), (&c, C_V4, C_V6))?;
+        Ok(self)
+    }
+
+    /// Host C (panics if the lab was built without it).
+    fn c(&self) -> &str {
+        self.c.as_deref().expect("a lab built with_c")
+    }
+
+    /// A veth pair between two namespaces, each end with its IPv4 /24 and IPv6 /64, up.
+    fn link(
+        &self,
+        tag: char,
+        one: (&str, &str, &str),
+        two: (&str, &str, &str),
+    ) -> Result<(), String> {
+        let (dev_one, dev_two) = (self.device(tag, 1), self.device(tag, 2));
+        #[rustfmt::skip]
+        run(&["ip", "link", "add", &dev_one, "netns", one.0, "type", "veth", "peer", "name", &dev_two, "netns", two.0])?;
+        for ((ns, v4, v6), dev) in [(one, &dev_one), (two, &dev_two)] {
             run(&[
                 "ip",
                 "-n",
@@ -290,7 +493,7 @@ impl Lab {
         }
         // Wait until both ends have a carrier.
         let deadline = Instant::now() + CHILD_TIMEOUT;
-        for (ns, dev) in [(a, &veth_a), (b, &veth_b)] {
+        for (ns, dev) in [(one.0, &dev_one), (two.0, &dev_two)] {
             while !run(&["ip", "-n", ns, "link", "show", dev])?.contains("LOWER_UP") {
                 if Instant::now() > deadline {
                     return Err(format!("{dev} in {ns} did not come up"));
@@ -298,7 +501,37 @@ impl Lab {
                 thread::sleep(Duration::from_millis(20));
             }
         }
-        Ok(lab)
+        Ok(())
+    }
+
+    /// The name of end `end` (1 or 2) of link `tag` (`a`: A–B, `c`: A–C). Interface
+    /// names are limited to 15 bytes; namespace names are not.
+    fn device(&self, tag: char, end: u8) -> String {
+        let (pid, n) = self.id;
+        format!("bg{pid}n{n}{tag}{end}")
+    }
+
+    /// Sets a sysctl inside `ns` (`key` as a path under /proc/sys, with dots).
+    fn sysctl(&self, ns: &str, key: &str, value: &str) {
+        let path = format!("/proc/sys/{}", key.replace('.', "/"));
+        let script = format!("echo {value} > {path}");
+        run(&["ip", "netns", "exec", ns, "sh", "-c", &script])
+            .unwrap_or_else(|e| panic!("sysctl {key}={value} in {ns}: {e}"));
+    }
+
+    /// Runs `ip -n ns ARGS…`.
+    fn ip(&self, ns: &str, args: &[&str]) {
+        let mut all = vec!["ip", "-n", ns];
+        all.extend_from_slice(args);
+        run(&all).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// Sends one UDP datagram from `from` (in `ns`) to `to`.
+    fn send_udp(&self, ns: &str, from: &str, to: SocketAddr) {
+        let mut sender = self.spawn(ns, &format!("udpsend {from} {to}"));
+        let status = wait_with_timeout(&mut sender.child, CHILD_TIMEOUT)
+            .unwrap_or_else(|| panic!("sending from {from} in {ns} hung"));
+        assert_eq!(status.code(), Some(EXIT_CONNECTED), "udpsend {from} {to}");
     }
 
     /// Starts the peer with `command` inside `ns`.
@@ -364,7 +597,10 @@ impl Lab {
 
 impl Drop for Lab {
     fn drop(&mut self) {
-        for ns in [&self.a, &self.b] {
+        for ns in [Some(&self.a), Some(&self.b), self.c.as_ref()]
+            .into_iter()
+            .flatten()
+        {
             if let Err(e) = run(&["ip", "netns", "del", ns]) {
                 eprintln!("cleanup: {e}");
             }
@@ -592,5 +828,211 @@ fn netns_namespaces_are_removed_also_when_a_test_fails() {
     assert!(server.is_err());
     for name in &names {
         assert!(!listed(name), "{name} is still there");
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// What Linux really does: wildcard-like scopes, route_localnet, the weak host model.
+// ---------------------------------------------------------------------------------
+
+impl Peer {
+    /// The sources of the next `n` datagrams the receiver reports.
+    fn sources(&mut self, n: usize) -> Vec<IpAddr> {
+        (0..n)
+            .map(|_| {
+                let line = self.line_starting("GOT ");
+                line.parse().unwrap_or_else(|e| panic!("GOT {line:?}: {e}"))
+            })
+            .collect()
+    }
+}
+
+/// A UDP socket bound to the limited broadcast address or to a multicast group hears
+/// every network the host is on, like the wildcard: here host B (first link) and host
+/// C (second link) both reach it. So the default rule refuses both scopes, and a
+/// server opts in with `allow_scope=broadcast` / `allow_scope=multicast`.
+#[test]
+fn netns_broadcast_and_multicast_receive_from_every_attached_network() {
+    let Some(lab) =
+        lab_with_c_or_skip("netns_broadcast_and_multicast_receive_from_every_attached_network")
+    else {
+        return;
+    };
+    let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+    let cases = [
+        ("255.255.255.255", "broadcast", "-".to_owned()),
+        (GROUP_V4, "multicast", format!("{A_V4},{A2_V4}")),
+    ];
+    for (group, scope, join) in cases {
+        let policy = format!("default,allow_scope={scope}");
+        let mut receiver = lab.spawn(&lab.a, &format!("udprecv {group}:0 {policy} {join}"));
+        let bound: SocketAddr = receiver.line_starting("BOUND ").parse().unwrap();
+        assert_eq!(bound.ip(), ip(group));
+        lab.send_udp(&lab.b, B_V4, bound);
+        lab.send_udp(lab.c(), C_V4, bound);
+        let mut got = receiver.sources(2);
+        got.sort();
+        assert_eq!(got, [ip(B_V4), ip(C_V4)], "{group} hears both networks");
+    }
+}
+
+/// What the namespace test above proves, the rule says: the default refuses broadcast
+/// and multicast addresses (IPv4, IPv6 and IPv4-mapped) like the wildcard, with a
+/// reason, and `allow_scope` opts in, in the builder and in the policy text alike.
+#[test]
+#[ignore = "the default rule refuses broadcast and multicast with the rule table of the macro helper (issue 9, item 5); enabled when it is merged"]
+fn broadcast_and_multicast_are_refused_by_default_and_allowed_by_scope() {
+    use bind_guard::{BindAddr, Scope};
+    let cases = [
+        ("255.255.255.255:9", Scope::Broadcast),
+        ("[::ffff:255.255.255.255]:9", Scope::Broadcast),
+        ("239.255.42.1:9", Scope::Multicast),
+        ("224.0.0.1:9", Scope::Multicast),
+        ("[ff02::1]:9", Scope::Multicast),
+        ("[ff05::1:3]:9", Scope::Multicast),
+        ("[::ffff:239.1.2.3]:9", Scope::Multicast),
+    ];
+    for (addr, scope) in cases {
+        let err = addr.parse::<BindAddr>().unwrap_err();
+        assert!(err.kind().is_refusal(), "{addr}: {err}");
+        assert!(err.to_string().contains(scope.name()), "{addr}: {err}");
+        assert!(Policy::default().parse(addr).is_err(), "{addr}");
+        assert!(Policy::new().parse(addr).is_err(), "{addr}");
+        let builder = Policy::default().allow_scope(scope);
+        assert!(
+            builder.parse(addr).is_ok(),
+            "{addr} with allow_scope({scope})"
+        );
+        let text: Policy = format!("default,allow_scope={scope}").parse().unwrap();
+        assert!(text.parse(addr).is_ok(), "{addr} with allow_scope={scope}");
+        // The opt-in is that scope only, and never the wildcard.
+        assert!(builder.parse("0.0.0.0:9").is_err());
+    }
+}
+
+/// `net.ipv4.conf.*.route_localnet=1` (which kube-proxy sets on every Kubernetes node,
+/// CVE-2020-8558) makes a listener on 127.0.0.1 reachable from a neighbour that routes
+/// 127.0.0.1 to this host; with the sysctl off (the kernel's default) the packets are
+/// dropped as martians. `[::1]` has no such switch: unreachable either way.
+#[test]
+fn netns_route_localnet_exposes_ipv4_loopback_to_a_neighbour() {
+    let Some(lab) = lab_or_skip("netns_route_localnet_exposes_ipv4_loopback_to_a_neighbour") else {
+        return;
+    };
+    // B, the neighbour: without loopback addresses of its own (and so without their
+    // local routes), 127.0.0.1 and ::1 are routed to A. B needs route_localnet itself to
+    // accept A's answers from 127.0.0.1.
+    lab.ip(&lab.b, &["addr", "flush", "dev", "lo"]);
+    lab.ip(&lab.b, &["link", "set", "lo", "down"]);
+    lab.sysctl(&lab.b, "net.ipv4.conf.all.route_localnet", "1");
+    lab.ip(&lab.b, &["route", "add", "127.0.0.1/32", "via", A_V4]);
+    lab.ip(&lab.b, &["-6", "route", "add", "::1/128", "via", A_V6]);
+
+    let (_v4, bound_v4) = lab.serve("127.0.0.1:0", "default", "plain");
+    let (_v6, bound_v6) = lab.serve("[::1]:0", "default", "plain");
+
+    lab.sysctl(&lab.a, "net.ipv4.conf.all.route_localnet", "0");
+    assert_eq!(
+        lab.connect(&lab.b, bound_v4),
+        Outcome::TimedOut,
+        "sysctl off"
+    );
+    assert_eq!(
+        lab.connect(&lab.b, bound_v6),
+        Outcome::TimedOut,
+        "sysctl off"
+    );
+
+    lab.sysctl(&lab.a, "net.ipv4.conf.all.route_localnet", "1");
+    assert_eq!(
+        lab.connect(&lab.b, bound_v4),
+        Outcome::Connected,
+        "sysctl on"
+    );
+    assert_eq!(
+        lab.connect(&lab.b, bound_v6),
+        Outcome::TimedOut,
+        "::1 has no route_localnet"
+    );
+}
+
+/// Binding one address limits the destination address of the packets a socket takes,
+/// not the network they come from (Linux's weak host model, RFC 1122 3.3.4.2): host C,
+/// on A's second link, reaches a server bound to A's first-link address through the
+/// second link as soon as it has a route. Only device binding (`SO_BINDTODEVICE`)
+/// limits a socket to one interface.
+#[test]
+fn netns_an_address_of_one_link_is_reachable_through_another() {
+    let Some(lab) = lab_with_c_or_skip("netns_an_address_of_one_link_is_reachable_through_another")
+    else {
+        return;
+    };
+    let (_v4, bound_v4) = lab.serve(&format!("{A_V4}:0"), "default", "plain");
+    let (_v6, bound_v6) = lab.serve(&format!("[{A_V6}]:0"), "default", "plain");
+    // Without a route C cannot even send there.
+    assert_ne!(lab.connect(lab.c(), bound_v4), Outcome::Connected);
+    lab.ip(lab.c(), &["route", "add", "198.18.0.0/24", "via", A2_V4]);
+    lab.ip(
+        lab.c(),
+        &["-6", "route", "add", "2001:2::/64", "via", A2_V6],
+    );
+    assert_eq!(lab.connect(lab.c(), bound_v4), Outcome::Connected);
+    assert_eq!(lab.connect(lab.c(), bound_v6), Outcome::Connected);
+
+    // Device binding is what limits a socket to one interface: the same address bound
+    // to the A–B link's device takes B's connections and no longer C's.
+    let device = format!("device:{}", lab.device('a', 1));
+    let (_on_device, bound) = lab.serve(&format!("{A_V4}:0"), "default", &device);
+    assert_eq!(lab.connect(&lab.b, bound), Outcome::Connected);
+    assert_ne!(lab.connect(lab.c(), bound), Outcome::Connected);
+}
+
+/// `[::]` follows one rule on every bind path: the system's `IPV6_V6ONLY` default
+/// (`net.ipv6.bindv6only`), which the library reads in the same namespace; the wildcard
+/// warning lists the IPv4 addresses exactly when the socket takes IPv4.
+#[test]
+fn netns_every_bind_path_gives_the_ipv6_wildcard_the_system_default() {
+    let Some(lab) = lab_or_skip("netns_every_bind_path_gives_the_ipv6_wildcard_the_system_default")
+    else {
+        return;
+    };
+    for (bindv6only, also_v4) in [("1", false), ("0", true)] {
+        lab.sysctl(&lab.a, "net.ipv6.bindv6only", bindv6only);
+        let mut report = lab.spawn(&lab.a, "dualstack [::]:8080");
+        assert_eq!(report.line_starting("V6ONLY "), (!also_v4).to_string());
+        let warning = report.line_starting("WARNING ");
+        assert_eq!(
+            warning.contains(A_V4),
+            also_v4,
+            "bindv6only={bindv6only}: {warning}"
+        );
+        assert!(warning.contains(A_V6), "{warning}");
+        // A set with both wildcards on one port: bound when [::] is IPv6-only; when it is
+        // dual-stack the error says that [::] took the IPv4 port too.
+        let mut set = lab.spawn(&lab.a, "bindset [::]:8081,0.0.0.0:8081");
+        if also_v4 {
+            let fail = set.line_starting("BINDFAIL ");
+            assert!(
+                fail.contains("[::]:8081 also takes IPv4 on this host"),
+                "{fail}"
+            );
+        } else {
+            assert_eq!(set.line_starting("BOUND "), "2");
+        }
+        for mode in ["plain", "socket2", "tokio"] {
+            let (_server, bound) = lab.serve("[::]:0", "wildcard", mode);
+            let port = bound.port();
+            assert_eq!(
+                lab.connect(&lab.b, with_port(A_V6, port)),
+                Outcome::Connected
+            );
+            let v4 = lab.connect(&lab.b, with_port(A_V4, port));
+            let expected = if also_v4 {
+                Outcome::Connected
+            } else {
+                Outcome::Refused
+            };
+            assert_eq!(v4, expected, "{mode} with bindv6only={bindv6only}");
+        }
     }
 }

@@ -8,9 +8,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 
-use bind_guard::{ErrorKind, Policy, Scope};
+use bind_guard::{ErrorKind, Escaped, Policy, Scope};
 use serde::Serialize;
 
+use crate::audit_filter::{AuditFilter, running_as_root};
+use crate::explain::RouteLocalnetJson;
 use crate::json::{ErrorJson, family};
 use crate::{EXIT_OK, EXIT_REFUSED, Outcome, PolicyArgs};
 
@@ -19,6 +21,8 @@ use crate::{EXIT_OK, EXIT_REFUSED, Outcome, PolicyArgs};
 pub(crate) struct AuditArgs {
     #[command(flatten)]
     policy: PolicyArgs,
+    #[command(flatten)]
+    filter: AuditFilter,
     /// Print one JSON object on stdout instead of a table
     #[arg(long)]
     json: bool,
@@ -72,6 +76,7 @@ struct RowJson {
     scope: &'static str,
     wildcard: bool,
     allowed: bool,
+    allowed_by: Option<String>,
     error: Option<ErrorJson>,
     uid: u32,
     inode: u64,
@@ -82,52 +87,72 @@ struct RowJson {
 
 #[derive(Debug, Serialize)]
 struct AuditJson {
-    policy: &'static str,
+    policy: String,
     allow_wildcard: bool,
     sockets: Vec<RowJson>,
     refused: usize,
     owners_complete: bool,
+    route_localnet: RouteLocalnetJson,
 }
 
 pub(crate) fn run(args: &AuditArgs) -> Outcome {
     match host::listening_sockets() {
-        Ok((sockets, owners)) => report(args, sockets, &owners),
+        Ok((sockets, owners)) => report(args, sockets, &owners, RouteLocalnetJson::read()),
         Err(err) => Outcome::error(err),
     }
 }
 
 /// Judges every socket and prints the report. Separate from the `/proc` reading so the
 /// rules of the report can be tested with made-up sockets.
-fn report(args: &AuditArgs, mut sockets: Vec<Socket>, owners: &Owners) -> Outcome {
+fn report(
+    args: &AuditArgs,
+    mut sockets: Vec<Socket>,
+    owners: &Owners,
+    route_localnet: RouteLocalnetJson,
+) -> Outcome {
+    sockets.retain(|s| args.filter.includes(s.proto));
     sockets.sort_by_key(|s| (s.proto, s.addr.port(), s.addr.ip(), s.inode));
     let policy = args.policy.policy();
     let rows: Vec<RowJson> = sockets
         .iter()
-        .map(|socket| row(socket, &policy, owners.get(&socket.inode)))
+        .map(|socket| row(socket, &policy, &args.filter, owners.get(&socket.inode)))
         .collect();
     let refused = rows.iter().filter(|row| !row.allowed).count();
     let code = if refused == 0 { EXIT_OK } else { EXIT_REFUSED };
     let doc = AuditJson {
-        policy: args.policy.policy.name(),
+        policy: args.policy.name(),
         allow_wildcard: policy.allows_wildcard(),
         owners_complete: rows.iter().all(|row| row.pid.is_some()),
         refused,
         sockets: rows,
+        route_localnet,
     };
     if args.json {
         return Outcome::json(code, &doc);
     }
     Outcome {
         code,
-        stdout: text(&doc, &sockets, &policy),
+        stdout: text(&doc, &sockets, &policy, running_as_root()),
         stderr: String::new(),
     }
 }
 
-fn row(socket: &Socket, policy: &Policy, owners: Option<&Vec<Owner>>) -> RowJson {
+fn row(
+    socket: &Socket,
+    policy: &Policy,
+    filter: &AuditFilter,
+    owners: Option<&Vec<Owner>>,
+) -> RowJson {
     let ip = socket.addr.ip();
     let scope = Scope::of(ip);
-    let verdict = policy.check(socket.addr);
+    let mut verdict = policy.check(socket.addr).map(|_| ());
+    let mut allowed_by = None;
+    if verdict.is_err() {
+        allowed_by = filter.accepts(socket.proto, socket.addr, owners);
+        if allowed_by.is_some() {
+            verdict = Ok(());
+        }
+    }
     let first = owners.and_then(|owners| owners.first());
     RowJson {
         proto: socket.proto.name(),
@@ -137,6 +162,7 @@ fn row(socket: &Socket, policy: &Policy, owners: Option<&Vec<Owner>>) -> RowJson
         scope: scope.name(),
         wildcard: scope == Scope::Unspecified,
         allowed: verdict.is_ok(),
+        allowed_by,
         error: verdict.as_ref().err().map(ErrorJson::new),
         uid: socket.uid,
         inode: socket.inode,
@@ -149,14 +175,21 @@ fn row(socket: &Socket, policy: &Policy, owners: Option<&Vec<Owner>>) -> RowJson
 }
 
 /// The table, then each refusal and the library's hint for each kind of refusal.
-fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy) -> String {
+fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy, root: Option<bool>) -> String {
     let mut out = String::new();
+    // Sockets on 127.0.0.0/8 count as "this machine only" in every policy, which is
+    // false while route_localnet is on: said first, whatever the sockets and the policy.
+    if let Some(warning) = doc.route_localnet.warning() {
+        let _ = writeln!(out, "warning: {warning}\n");
+    }
     if doc.sockets.is_empty() {
         let _ = writeln!(out, "no listening TCP or bound UDP sockets");
         return out;
     }
+    // A process name is chosen by whoever started the process, any local user: printed
+    // raw, `\x1b[1A\x1b[2K` in it would erase the row above from the reader's terminal.
     let owner = |row: &RowJson| match (row.pid, &row.process) {
-        (Some(pid), Some(name)) => format!("{pid}/{name}"),
+        (Some(pid), Some(name)) => format!("{pid}/{}", Escaped::new(name)),
         (Some(pid), None) => pid.to_string(),
         (None, _) => "-".to_owned(),
     };
@@ -168,7 +201,11 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy) -> String {
         "PROTO", "LOCAL ADDRESS", "SCOPE", "VERDICT"
     );
     for (row, addr) in doc.sockets.iter().zip(&addrs) {
-        let verdict = if row.allowed { "ok" } else { "REFUSED" };
+        let verdict = match (row.allowed, &row.allowed_by) {
+            (true, None) => "ok",
+            (true, Some(_)) => "listed",
+            (false, _) => "REFUSED",
+        };
         let _ = writeln!(
             out,
             "{:<5}  {addr:<addr_width$}  {:<13}  {verdict:<7}  {}",
@@ -177,7 +214,7 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy) -> String {
             owner(row)
         );
     }
-    let wildcard = if policy.allows_wildcard() && doc.policy != "any" {
+    let wildcard = if args_widened(policy, &doc.policy) {
         " (with --allow-wildcard)"
     } else {
         ""
@@ -200,6 +237,9 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy) -> String {
         );
         let mut kinds: Vec<ErrorKind> = Vec::new();
         for (socket, row) in sockets.iter().zip(&doc.sockets) {
+            if row.allowed {
+                continue;
+            }
             if let Err(kind) = policy.decide(socket.addr) {
                 let _ = writeln!(
                     out,
@@ -215,22 +255,38 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy) -> String {
             }
         }
         for kind in kinds {
-            let _ = writeln!(out, "hint: {}", kind.hint());
             if kind == ErrorKind::Wildcard {
-                // The library's hint names its API; here the opt-in is a flag.
+                // Here the opt-in is a flag, and never a wider policy (`--policy
+                // default,allow_wildcard` on a narrower base would accept more than the
+                // wildcard).
                 let _ = writeln!(
                     out,
-                    "hint: to accept the wildcard in this audit, pass --allow-wildcard (or --policy any)"
+                    "hint: to listen on this machine only, bind 127.0.0.1 or [::1]; to accept \
+                     the wildcard in this audit, pass --allow-wildcard: it adds the wildcard, \
+                     and nothing else, to the '{}' policy",
+                    doc.policy
                 );
+            } else {
+                let _ = writeln!(out, "hint: {}", kind.hint());
             }
         }
-    }
-    if !doc.owners_complete {
         let _ = writeln!(
             out,
-            "note: the owner of some sockets was not found: a process of another user (run \
-             as root to see it), a process in another PID namespace (a container sharing \
-             this network), or a socket the kernel holds"
+            "hint: to accept a listener you expect, pass --allow PORT/PROTO (such as \
+             --allow 22/tcp), --allow-addr IP or --allow-process NAME"
+        );
+    }
+    if !doc.owners_complete {
+        // As root every process's descriptors are readable: another user is no reason.
+        let other_user = if root == Some(true) {
+            ""
+        } else {
+            "a process of another user (run as root to see it), "
+        };
+        let _ = writeln!(
+            out,
+            "note: the owner of some sockets was not found: {other_user}a process in another \
+             PID namespace (a container sharing this network), or a socket the kernel holds"
         );
     }
     out
@@ -347,6 +403,14 @@ mod host {
     }
 }
 
+/// Whether `--allow-wildcard` widened the policy named `name`.
+fn args_widened(policy: &Policy, name: &str) -> bool {
+    policy.allows_wildcard()
+        && !name
+            .parse::<Policy>()
+            .is_ok_and(|given| given.allows_wildcard())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,9 +419,10 @@ mod tests {
     fn args(policy: PolicyName, json: bool) -> AuditArgs {
         AuditArgs {
             policy: PolicyArgs {
-                policy,
+                policy: policy.policy(),
                 allow_wildcard: false,
             },
+            filter: AuditFilter::default(),
             json,
         }
     }
@@ -386,7 +451,12 @@ mod tests {
                 name: Some("sshd".to_owned()),
             }],
         );
-        let outcome = report(&args(PolicyName::Default, true), sockets.clone(), &owners);
+        let outcome = report(
+            &args(PolicyName::Default, true),
+            sockets.clone(),
+            &owners,
+            RouteLocalnetJson::off(),
+        );
         assert_eq!(outcome.code, EXIT_REFUSED);
         let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
         assert_eq!(json["refused"], 1);
@@ -404,7 +474,12 @@ mod tests {
         assert_eq!(rows[2]["proto"], "udp");
         assert_eq!(rows[2]["allowed"], true);
 
-        let text = report(&args(PolicyName::Default, false), sockets.clone(), &owners);
+        let text = report(
+            &args(PolicyName::Default, false),
+            sockets.clone(),
+            &owners,
+            RouteLocalnetJson::off(),
+        );
         assert!(
             text.stdout
                 .contains("1 of 3 sockets break the 'default' policy")
@@ -414,9 +489,116 @@ mod tests {
                 .contains("tcp [::]:22 (7/sshd): is the wildcard address")
         );
 
-        let any = report(&args(PolicyName::Any, false), sockets, &owners);
+        let any = report(
+            &args(PolicyName::DefaultAllowWildcard, false),
+            sockets,
+            &owners,
+            RouteLocalnetJson::off(),
+        );
         assert_eq!(any.code, EXIT_OK);
         assert!(any.stdout.contains("all 3 sockets are allowed"));
+    }
+
+    #[test]
+    fn the_allow_list_gates_ci_and_says_what_allowed_a_socket() {
+        let sockets = vec![
+            socket(Proto::Tcp, "[::]:22", 2),
+            socket(Proto::Udp, "0.0.0.0:5353", 3),
+            socket(Proto::Tcp, "0.0.0.0:8080", 4),
+        ];
+        let mut owners = BTreeMap::new();
+        owners.insert(
+            2,
+            vec![Owner {
+                pid: 7,
+                name: Some("sshd".to_owned()),
+            }],
+        );
+        owners.insert(
+            4,
+            vec![Owner {
+                pid: 9,
+                name: Some("node".to_owned()),
+            }],
+        );
+        let mut args = args(PolicyName::Default, true);
+        args.filter.ports = vec!["5353/udp".parse().unwrap()];
+        args.filter.processes = vec!["sshd".to_owned()];
+        let outcome = report(&args, sockets.clone(), &owners, RouteLocalnetJson::off());
+        assert_eq!(outcome.code, EXIT_REFUSED, "node on 8080 is not listed");
+        let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+        assert_eq!(json["refused"], 1);
+        let rows = json["sockets"].as_array().unwrap();
+        assert_eq!(rows[0]["allowed_by"], "--allow-process sshd");
+        assert_eq!(rows[0]["error"], serde_json::Value::Null);
+        assert_eq!(rows[1]["allowed_by"], serde_json::Value::Null);
+        assert_eq!(rows[1]["allowed"], false);
+        assert_eq!(rows[2]["allowed_by"], "--allow 5353/udp");
+
+        args.filter.ports.push("8080/tcp".parse().unwrap());
+        assert_eq!(
+            report(&args, sockets.clone(), &owners, RouteLocalnetJson::off()).code,
+            EXIT_OK
+        );
+        // --udp audits UDP alone.
+        args.filter.ports.clear();
+        args.filter.udp = true;
+        let outcome = report(&args, sockets.clone(), &owners, RouteLocalnetJson::off());
+        let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+        assert_eq!(json["sockets"].as_array().unwrap().len(), 1);
+        assert_eq!(outcome.code, EXIT_REFUSED);
+
+        let mut text_args = self::args(PolicyName::Default, false);
+        text_args.filter.processes = vec!["sshd".to_owned()];
+        let text = report(&text_args, sockets, &owners, RouteLocalnetJson::off()).stdout;
+        assert!(text.contains("listed"), "{text}");
+        assert!(
+            text.contains("hint: to accept a listener you expect, pass --allow PORT/PROTO"),
+            "{text}"
+        );
+        assert!(!text.contains("Policy::"), "{text}");
+    }
+
+    #[test]
+    fn the_note_on_unknown_owners_is_true_for_root() {
+        let sockets = vec![socket(Proto::Tcp, "0.0.0.0:1", 1)];
+        let doc_args = args(PolicyName::Default, false);
+        let policy = doc_args.policy.policy();
+        let rows = vec![row(&sockets[0], &policy, &doc_args.filter, None)];
+        let doc = AuditJson {
+            policy: "default".to_owned(),
+            allow_wildcard: false,
+            refused: 1,
+            owners_complete: false,
+            sockets: rows,
+            route_localnet: RouteLocalnetJson::off(),
+        };
+        let as_root = text(&doc, &sockets, &policy, Some(true));
+        assert!(!as_root.contains("run as root"), "{as_root}");
+        assert!(as_root.contains("another PID namespace"), "{as_root}");
+        let as_user = text(&doc, &sockets, &policy, Some(false));
+        assert!(as_user.contains("run as root"), "{as_user}");
+    }
+
+    #[test]
+    fn hints_never_suggest_a_wider_policy() {
+        let sockets = vec![
+            socket(Proto::Tcp, "0.0.0.0:80", 1),
+            socket(Proto::Tcp, "10.0.0.1:81", 2),
+        ];
+        let outcome = report(
+            &args(PolicyName::Loopback, false),
+            sockets,
+            &BTreeMap::new(),
+            RouteLocalnetJson::off(),
+        );
+        assert!(!outcome.stdout.contains("--policy"), "{}", outcome.stdout);
+        assert!(!outcome.stdout.contains("Policy::"), "{}", outcome.stdout);
+        assert!(
+            outcome.stdout.contains("pass --allow-wildcard: it adds the wildcard, and nothing else, to the 'loopback' policy"),
+            "{}",
+            outcome.stdout
+        );
     }
 
     #[test]
@@ -425,6 +607,7 @@ mod tests {
             &args(PolicyName::Loopback, false),
             Vec::new(),
             &BTreeMap::new(),
+            RouteLocalnetJson::off(),
         );
         assert_eq!(outcome.code, EXIT_OK);
         assert!(outcome.stdout.contains("no listening"));

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use bind_guard::registry::{self, RegistryEntry};
-use bind_guard::{BindError, ErrorKind, Policy, Scope};
+use bind_guard::{BindError, ErrorKind, Escaped, Policy, Scope};
 use serde::Serialize;
 
 use crate::json::{ErrorJson, family};
@@ -27,6 +27,9 @@ struct Subject {
     /// The address; port 0 when none was given.
     addr: SocketAddr,
     port: Option<u16>,
+    /// For text that is not an address but that programs read as one (`localhost:8080`,
+    /// `:8080`, `*:8080`, `8080`): how they read it.
+    reading: Option<&'static str>,
 }
 
 impl Subject {
@@ -44,10 +47,14 @@ impl Subject {
                 return Ok(Subject {
                     addr: *addr.as_socket_addr(),
                     port: Some(addr.port()),
+                    reading: None,
                 });
             }
             Err(err) => err,
         };
+        if let Some(subject) = Subject::as_others_read_it(text, err.kind()) {
+            return Ok(subject);
+        }
         let with_port = match err.kind() {
             ErrorKind::MissingPort => format!("{text}:0"),
             ErrorKind::MissingBrackets => format!("[{text}]:0"),
@@ -57,9 +64,56 @@ impl Subject {
             Ok(addr) => Ok(Subject {
                 addr: *addr.as_socket_addr(),
                 port: None,
+                reading: None,
             }),
             Err(_) => Err(err),
         }
+    }
+
+    /// `localhost:PORT`, `:PORT`, `*:PORT` and `PORT`: not addresses to the parser, but
+    /// each has a reading that a server gives it, which is what an operator needs to
+    /// know. The port is read by the library's parser, with the host the reading names.
+    fn as_others_read_it(text: &str, kind: ErrorKind) -> Option<Subject> {
+        let (host, port, reading) = match kind {
+            ErrorKind::Localhost => (
+                "127.0.0.1",
+                text.rsplit_once(':')?.1,
+                "localhost: bind-guard (BindSet, Listen, check) reads localhost:PORT as both \
+                 loopback addresses, 127.0.0.1 and [::1], without asking DNS; other programs \
+                 ask the resolver, which may return either or both. Only this machine can connect",
+            ),
+            ErrorKind::EmptyHost => (
+                "0.0.0.0",
+                text.strip_prefix(':')?,
+                "an empty host (:PORT): Go, Python and many servers read it as every interface, \
+                 the wildcard, as explained here; bind-guard refuses it: write 127.0.0.1:PORT, \
+                 or 0.0.0.0:PORT with the wildcard opted in",
+            ),
+            ErrorKind::StarHost => (
+                "0.0.0.0",
+                text.strip_prefix("*:")?,
+                "a * host (*:PORT): many servers read it as every interface, the wildcard, as \
+                 explained here; bind-guard refuses it: write 127.0.0.1:PORT, or 0.0.0.0:PORT \
+                 with the wildcard opted in",
+            ),
+            ErrorKind::PortWithoutHost => (
+                "0.0.0.0",
+                text,
+                "a port without a host: Node's listen(PORT), Docker's -p PORT and many servers \
+                 listen on every interface for it, the wildcard, as explained here; bind-guard \
+                 refuses it: write 127.0.0.1:PORT for this machine only",
+            ),
+            _ => return None,
+        };
+        let addr = Policy::new()
+            .allow_wildcard()
+            .parse(&format!("{host}:{port}"))
+            .ok()?;
+        Some(Subject {
+            addr: *addr.as_socket_addr(),
+            port: Some(addr.port()),
+            reading: Some(reading),
+        })
     }
 
     fn ip(&self) -> IpAddr {
@@ -94,9 +148,90 @@ struct ExplainJson<'a> {
     ipv4_mapped: Option<String>,
     registry: Option<RegistryJson>,
     dual_stack: Option<DualStackJson>,
+    route_localnet: Option<RouteLocalnetJson>,
     meaning: String,
     notes: Vec<String>,
     policies: PoliciesJson,
+}
+
+/// `net.ipv4.conf.*.route_localnet` of this host, for IPv4 loopback addresses.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct RouteLocalnetJson {
+    /// Whether 127.0.0.0/8 is reachable from some network (`all` or an interface);
+    /// `null` when it could not be read.
+    on: Option<bool>,
+    /// `net.ipv4.conf.all.route_localnet`; `null` when it could not be read.
+    all: Option<bool>,
+    interfaces: Vec<String>,
+    /// Why it could not be read; then `on` is `null`.
+    error: Option<String>,
+}
+
+impl RouteLocalnetJson {
+    /// Off, as on a host without the setting: for tests of the report rules.
+    #[cfg(test)]
+    pub(crate) fn off() -> RouteLocalnetJson {
+        RouteLocalnetJson {
+            on: Some(false),
+            all: Some(false),
+            interfaces: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// Reads this host's setting. An unreadable setting is reported as unknown
+    /// (`on: null`), never as off.
+    pub(crate) fn read() -> RouteLocalnetJson {
+        match bind_guard::sysctl::route_localnet() {
+            Ok(localnet) => RouteLocalnetJson {
+                on: Some(localnet.is_on()),
+                all: Some(localnet.all()),
+                interfaces: localnet.interfaces().to_vec(),
+                error: None,
+            },
+            Err(err) => RouteLocalnetJson {
+                on: None,
+                all: None,
+                interfaces: Vec::new(),
+                error: Some(err.to_string()),
+            },
+        }
+    }
+
+    /// The warning to print when it is on, or `None`; where it was not readable, a
+    /// note saying so.
+    pub(crate) fn warning(&self) -> Option<String> {
+        if let Some(err) = &self.error {
+            return Some(format!(
+                "whether route_localnet lets other hosts reach 127.0.0.0/8 here could not \
+                 be read ({}): on Linux check net.ipv4.conf.all.route_localnet",
+                Escaped::new(err)
+            ));
+        }
+        if self.on != Some(true) {
+            return None;
+        }
+        let which = if self.all == Some(true) {
+            "net.ipv4.conf.all.route_localnet=1".to_owned()
+        } else {
+            let names: Vec<String> = self
+                .interfaces
+                .iter()
+                .map(|name| Escaped::new(name).to_string())
+                .collect();
+            format!(
+                "net.ipv4.conf.IFACE.route_localnet=1 on {}",
+                names.join(", ")
+            )
+        };
+        Some(format!(
+            "route_localnet is on ({which}): this host accepts packets for 127.0.0.0/8 from \
+             the network, so a neighbour that routes 127.0.0.1 to it reaches servers bound \
+             to IPv4 loopback (CVE-2020-8558; kube-proxy sets it on Kubernetes nodes). [::1] \
+             is not affected. Turn it off, or firewall 127.0.0.0/8 on non-loopback \
+             interfaces"
+        ))
+    }
 }
 
 /// The JSON document of `explain` for input that is not an address.
@@ -143,7 +278,8 @@ struct PoliciesJson {
     loopback: VerdictJson,
     local: VerdictJson,
     default: VerdictJson,
-    any: VerdictJson,
+    #[serde(rename = "default,allow_wildcard")]
+    default_allow_wildcard: VerdictJson,
 }
 
 pub(crate) fn run(args: &ExplainArgs) -> Outcome {
@@ -152,6 +288,11 @@ pub(crate) fn run(args: &ExplainArgs) -> Outcome {
         Err(err) => return not_an_address(args, &err),
     };
     let mut facts = Facts::of(subject, &args.addr);
+    if let Some(reading) = subject.reading {
+        facts
+            .notes
+            .insert(0, format!("{} is not an address; {reading}", args.addr));
+    }
     if let Some(note) = port_in_bare_ipv6(&args.addr, subject) {
         facts.notes.push(note);
     }
@@ -188,6 +329,8 @@ struct Facts {
     mapped: Option<Ipv4Addr>,
     registry: Option<RegistryEntry>,
     dual_stack: Option<DualStackJson>,
+    /// For IPv4 loopback (and its IPv4-mapped form): this host's route_localnet.
+    route_localnet: Option<RouteLocalnetJson>,
     meaning: String,
     notes: Vec<String>,
     /// Each named policy's verdict, as the library's error for the input text.
@@ -253,6 +396,8 @@ impl Facts {
             }
             _ => None,
         };
+        let v4_loopback = scope == Scope::Loopback && (ip.is_ipv4() || mapped.is_some());
+        let route_localnet = v4_loopback.then(RouteLocalnetJson::read);
         let verdicts = Verdicts::of(subject.addr, input);
         Facts {
             subject,
@@ -261,7 +406,8 @@ impl Facts {
             registry: registry::entry_for(ip),
             dual_stack,
             meaning: meaning(&subject.display(), scope),
-            notes: notes(subject, scope, mapped, dual_stack),
+            notes: notes(subject, scope, mapped, dual_stack, route_localnet.as_ref()),
+            route_localnet,
             verdicts,
         }
     }
@@ -295,13 +441,14 @@ impl Facts {
             ipv4_mapped: self.mapped.map(|v4| v4.to_string()),
             registry: self.registry.as_ref().map(RegistryJson::new),
             dual_stack: self.dual_stack,
+            route_localnet: self.route_localnet.clone(),
             meaning: self.meaning.clone(),
             notes: self.notes.clone(),
             policies: PoliciesJson {
                 loopback: self.verdict(PolicyName::Loopback),
                 local: self.verdict(PolicyName::Local),
                 default: self.verdict(PolicyName::Default),
-                any: self.verdict(PolicyName::Any),
+                default_allow_wildcard: self.verdict(PolicyName::DefaultAllowWildcard),
             },
         }
     }
@@ -313,7 +460,7 @@ impl Facts {
         let _ = writeln!(out, "{}", self.subject.display());
         let scope_note = match self.scope {
             Scope::Unspecified => " (the wildcard: every interface)",
-            Scope::Loopback => " (this machine only)",
+            Scope::Loopback => " (this machine only, unless route_localnet is on)",
             _ => "",
         };
         let _ = writeln!(out, "  scope:     {}{scope_note}", self.scope);
@@ -354,10 +501,10 @@ impl Facts {
         let _ = writeln!(out, "\npolicies:");
         for (name, verdict) in self.verdicts.iter() {
             let _ = match verdict {
-                Ok(()) => writeln!(out, "  {:<9} allowed", name.name()),
+                Ok(()) => writeln!(out, "  {:<22} allowed", name.name()),
                 Err(err) => writeln!(
                     out,
-                    "  {:<9} refused: {}",
+                    "  {:<22} refused: {}",
                     name.name(),
                     short_problem(err.kind())
                 ),
@@ -393,26 +540,35 @@ fn meaning(shown: &str, scope: Scope) -> String {
              To listen on this machine only, bind 127.0.0.1 or [::1] instead"
         }
         Scope::Loopback => {
-            "is reachable only from programs on this same machine, and packets to it never \
-             leave the host; 0.0.0.0 would instead listen on every interface, for every \
-             network the host is on"
+            "is reachable only from programs on this same machine: the kernel drops packets \
+             for loopback addresses that arrive from a network, except IPv4 ones when \
+             net.ipv4.conf.*.route_localnet is 1 (see the notes); 0.0.0.0 would instead \
+             listen on every interface, for every network the host is on"
         }
         Scope::LinkLocal => {
-            "is reachable only from hosts on the same network link (the same switch or \
-             Wi-Fi), and only if this host has this address; link-local traffic is not routed"
+            "is reachable from hosts on the same network link (the same switch or Wi-Fi), \
+             if this host has this address; routers do not forward link-local traffic. An \
+             IPv6 link-local socket is tied to the interface of its zone; an IPv4 one \
+             (169.254.0.0/16) takes packets for its address on every interface, like any \
+             address (only SO_BINDTODEVICE limits a socket to one interface)"
         }
         Scope::Private => {
-            "is reachable from every host that can route to this private (RFC 1918) network, \
-             such as the office LAN, a VPN or containers, if this host has this address; not \
-             from the internet directly"
+            "is reachable from every host that can route packets to this private (RFC 1918) \
+             address, if this host has it: the office LAN, a VPN, containers, and through any \
+             of the host's interfaces, not only the one that holds the address (Linux \
+             accepts a packet for any local address on every interface; only binding to a \
+             device, SO_BINDTODEVICE, limits a socket to one interface); not from the \
+             internet directly"
         }
         Scope::Shared => {
             "is reachable from the carrier-grade NAT network (RFC 6598) this address belongs \
              to, which can hold other customers of the same provider, if this host has it"
         }
         Scope::UniqueLocal => {
-            "is reachable from every host that can route to this unique-local (RFC 4193) \
-             IPv6 network, if this host has this address; not from the internet directly"
+            "is reachable from every host that can route packets to this unique-local (RFC \
+             4193) IPv6 address, if this host has it, through any of the host's interfaces \
+             (only binding to a device, SO_BINDTODEVICE, limits a socket to one interface); \
+             not from the internet directly"
         }
         Scope::Documentation => {
             "would use an address reserved for documentation and examples: no real host has \
@@ -424,11 +580,15 @@ fn meaning(shown: &str, scope: Scope) -> String {
              5180): binding it fails unless a lab network configured it"
         }
         Scope::Multicast => {
-            "receives datagrams sent to this multicast group (UDP only; TCP cannot bind it), \
-             after joining the group, from every host the group reaches"
+            "receives the datagrams sent to this multicast group on every network the \
+             host has joined it on, from every host there, like the wildcard; it is a UDP \
+             address (Linux lets TCP bind it, but no connection can ever reach it, so that \
+             is useless)"
         }
         Scope::Broadcast => {
-            "receives broadcast datagrams of the local network (UDP only; TCP cannot use it)"
+            "receives the broadcast datagrams of every network this host is on, from every \
+             host there, like the wildcard; it is a UDP address (Linux lets TCP bind it, but \
+             no connection can ever reach it, so that is useless)"
         }
         Scope::Reserved => {
             "would use reserved address space, not used on ordinary networks: binding it \
@@ -436,7 +596,7 @@ fn meaning(shown: &str, scope: Scope) -> String {
         }
         Scope::Global => {
             "is reachable from the whole internet if this host has this public address and \
-             no firewall stops the traffic"
+             no firewall stops the traffic, through any of the host's interfaces"
         }
         // `Scope` may grow; the library's name is still right.
         _ => "has a scope this version of bind-guard cannot describe further",
@@ -450,8 +610,12 @@ fn notes(
     scope: Scope,
     mapped: Option<Ipv4Addr>,
     dual_stack: Option<DualStackJson>,
+    route_localnet: Option<&RouteLocalnetJson>,
 ) -> Vec<String> {
     let mut notes = Vec::new();
+    if let Some(warning) = route_localnet.and_then(RouteLocalnetJson::warning) {
+        notes.push(warning);
+    }
     if let Some(dual) = dual_stack {
         notes.push(dual_stack_note(dual.bindv6only));
     }
@@ -540,7 +704,7 @@ fn dual_stack_note(bindv6only: Option<u8>) -> String {
 
 /// `net.ipv6.bindv6only` of this host, when `/proc/sys` has it.
 fn bindv6only() -> Option<u8> {
-    bind_guard::ipv6_v6only_default().map(u8::from)
+    bind_guard::sysctl::ipv6_v6only_default().map(u8::from)
 }
 
 #[cfg(test)]

@@ -5,9 +5,9 @@
 //! reads `/proc` for `audit`, and prints.
 //!
 //! ```text
-//! bind-guard check ADDR [--policy loopback|local|default|any] [--allow-wildcard] [--json]
+//! bind-guard check ADDR[,ADDR…] [--policy POLICY] [--allow-wildcard] [--json]
 //! bind-guard explain ADDR [--json]
-//! bind-guard audit [--policy …] [--allow-wildcard] [--json]      (Linux)
+//! bind-guard audit [--policy POLICY] [--allow-wildcard] [--json]   (Linux)
 //! ```
 //!
 //! # Exit codes
@@ -20,105 +20,33 @@
 //!
 //! # Policies
 //!
-//! `--policy` names one of the library's policies: `loopback` (`Policy::loopback_only`),
-//! `local` (`Policy::local_network`), `default` (`Policy::default`: everything but the
-//! wildcard) and `any` (`Policy::default().allow_wildcard()`). `--allow-wildcard` adds the
-//! wildcard to any of them.
+//! `--policy` takes the library's policy text (`Policy`'s `FromStr`): a base —
+//! `default` (everything but the wildcard), `loopback`, `local` or `nothing` — then
+//! options such as `allow_wildcard`, `deny_port_zero`, `allow_scope=private`,
+//! `allow=CIDR`, `deny=CIDR`; for example `local,deny=10.99.0.0/16` or
+//! `default,allow_wildcard`. `--allow-wildcard` adds the wildcard to any of them.
 //!
 //! # JSON output (`--json`)
 //!
-//! With `--json` a command prints exactly one JSON object on stdout (pretty-printed,
-//! followed by a newline) and nothing on stderr, whatever the exit code; usage errors
-//! are still clap's text on stderr with exit code 2. Keys are never removed within a
-//! major version; new keys may be added, so ignore keys you do not know. A key whose
-//! value does not apply is `null`, not absent.
-//!
-//! An **error object** (`"error"`) describes a refusal or a parse error:
-//!
-//! | key | type | meaning |
-//! | --- | --- | --- |
-//! | `kind` | string | the `ErrorKind` variant in snake_case: `wildcard`, `not_loopback`, `not_local_network`, `scope_not_allowed`, `denied_network`, `port_zero`, or a parse error such as `missing_port`, `ipv4_shorthand`, `hostname`, `empty_host` |
-//! | `refusal` | bool | `true` for a policy refusal of a valid address, `false` for a parse error |
-//! | `message` | string | the library's full sentence (`BindError`'s `Display`), with the input |
-//! | `problem` | string | what was wrong, without the input |
-//! | `hint` | string | how to fix it |
-//!
-//! **`check`**:
-//!
-//! | key | type | meaning |
-//! | --- | --- | --- |
-//! | `input` | string | the argument as given |
-//! | `policy` | string | `loopback`, `local`, `default` or `any` |
-//! | `allow_wildcard` | bool | whether the policy used allows the wildcard (after `--allow-wildcard`) |
-//! | `valid` | bool | whether the input is a socket address |
-//! | `allowed` | bool | whether the policy allows it (exit code 0) |
-//! | `address` | string or null | the address in canonical form, such as `127.0.0.1:8080` or `[::1]:8080` |
-//! | `ip` | string or null | the IP address alone |
-//! | `port` | number or null | the port |
-//! | `scope` | string or null | the scope name (`loopback`, `unspecified`, `private`, …) |
-//! | `wildcard` | bool or null | whether it is the wildcard (`0.0.0.0`, `::`, `::ffff:0.0.0.0`) |
-//! | `error` | error object or null | why it was refused or is not an address |
-//!
-//! **`explain`** (for input that is an address; otherwise `input`, `valid: false` and
-//! `error` only, exit code 2):
-//!
-//! | key | type | meaning |
-//! | --- | --- | --- |
-//! | `input` | string | the argument as given |
-//! | `valid` | bool | `true` |
-//! | `address` | string | canonical form: `IP:PORT`, `[IPV6]:PORT`, or the bare IP when no port was given |
-//! | `ip` | string | the IP address alone |
-//! | `port` | number or null | the port, `null` for a bare IP |
-//! | `family` | string | `ipv4` or `ipv6` |
-//! | `scope` | string | the scope name |
-//! | `wildcard` | bool | whether it is the wildcard |
-//! | `loopback` | bool | whether only this host can reach it |
-//! | `local_network` | bool | whether its scope is a local network (what `--policy local` allows) |
-//! | `ipv4_mapped` | string or null | for `::ffff:a.b.c.d`, the IPv4 address it carries |
-//! | `registry` | object or null | the most specific IANA special-purpose registry entry: `prefix`, `name`, `rfc`, `globally_reachable` (bool or null) |
-//! | `dual_stack` | object or null | for the IPv6 wildcard only: `bindv6only` (0, 1, or null when unreadable) and `also_ipv4` (bool or null: whether a new `[::]` socket on this host also takes IPv4) |
-//! | `meaning` | string | one sentence on what binding it means |
-//! | `notes` | array of strings | dual-stack, IPv4-mapped and other remarks |
-//! | `policies` | object | `loopback`, `local`, `default`, `any`: each `{ "allowed": bool, "error": error object or null }` |
-//!
-//! **`audit`**:
-//!
-//! | key | type | meaning |
-//! | --- | --- | --- |
-//! | `policy` | string | as for `check` |
-//! | `allow_wildcard` | bool | as for `check` |
-//! | `sockets` | array | one row per listening TCP socket and bound, unconnected UDP socket, sorted by protocol, port and address |
-//! | `refused` | number | how many rows the policy refuses (exit code 1 when not 0) |
-//! | `owners_complete` | bool | whether every socket's owner could be read (`false` when some processes' file descriptors are unreadable: run as root to see them all) |
-//!
-//! Each row of `sockets`:
-//!
-//! | key | type | meaning |
-//! | --- | --- | --- |
-//! | `proto` | string | `tcp` or `udp` |
-//! | `family` | string | `ipv4` or `ipv6` |
-//! | `address` | string | the local IP address, such as `0.0.0.0` or `::1` |
-//! | `port` | number | the local port |
-//! | `scope` | string | the scope name |
-//! | `wildcard` | bool | whether it is the wildcard |
-//! | `allowed` | bool | the policy's verdict |
-//! | `error` | error object or null | why the policy refuses it |
-//! | `uid` | number | the socket's owner user id |
-//! | `inode` | number | the socket's inode |
-//! | `pid` | number or null | the lowest pid holding the socket, when readable |
-//! | `process` | string or null | that process's name (`comm`) |
-//! | `pids` | array of numbers | every pid holding the socket that could be read |
+//! The schema of every command's `--json` output is in `JSON.md` beside this package's
+//! manifest, included here:
+#![doc = include_str!("../JSON.md")]
+// The `///` comments on clap arguments are the command's help text, which writes
+// addresses such as `[::1]:8080` as they are typed, not as rustdoc links.
+#![allow(rustdoc::broken_intra_doc_links)]
 
 mod audit;
+mod audit_filter;
 mod check;
 mod explain;
 mod json;
+mod scan;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 use bind_guard::Policy;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 /// Check, explain and audit server bind addresses (127.0.0.1 vs 0.0.0.0).
 #[derive(Debug, Parser)]
@@ -127,7 +55,9 @@ use clap::{Parser, Subcommand, ValueEnum};
     version,
     about = "Check, explain and audit server bind addresses (127.0.0.1 vs 0.0.0.0)",
     long_about = "Check, explain and audit server bind addresses.\n\n\
-        127.0.0.1 and ::1 are loopback: only this machine can connect. 0.0.0.0 and [::] are \
+        127.0.0.1 and ::1 are loopback: only this machine can connect (unless \
+        net.ipv4.conf.*.route_localnet is 1, which opens IPv4 loopback to neighbours; \
+        explain and audit warn about it). 0.0.0.0 and [::] are \
         the wildcard: the server listens on every interface and every network this host is \
         on can reach it. bind-guard refuses the wildcard unless you opt in.",
     after_help = "Exit codes: 0 allowed, 1 refused by the policy, 2 not an address or usage error.\n\
@@ -178,10 +108,27 @@ enum Command {
             bind-guard audit --policy loopback --json"
     )]
     Audit(audit::AuditArgs),
+    /// Find wildcard binds (0.0.0.0, [::]) in Rust source and config files
+    #[command(
+        long_about = "Find wildcard binds in Rust source (.rs) and the config files next to it \
+            (Rocket.toml address, .env HOST=, Docker Compose ports: without a host IP).\n\n\
+            A finding is high confidence when the value reaches a bind call (TcpListener::bind, \
+            actix .bind, axum/hyper Server::bind, warp .run, tonic .serve, tide .listen, clap \
+            default_value, ...) and low otherwise. Comparisons are not findings. Suppress one \
+            with a comment at the end of its line or alone on the line before: \
+            // bind-guard: allow-wildcard <reason>. Exits 0 with no finding, 1 with findings, \
+            2 on a usage error or unreadable input; a file that does not parse is reported \
+            and skipped.",
+        after_help = "Examples:\n  \
+            bind-guard scan\n  \
+            bind-guard scan src Rocket.toml --format json\n  \
+            bind-guard scan . --format sarif > bind-guard.sarif"
+    )]
+    Scan(scan::ScanArgs),
 }
 
-/// A named policy of the library.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// The policies `explain` shows a verdict for, named in the library's policy text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PolicyName {
     /// Loopback only: 127.0.0.0/8 and ::1, this machine
     Loopback,
@@ -190,7 +137,7 @@ pub(crate) enum PolicyName {
     /// Every address except the wildcard
     Default,
     /// Every address, the wildcard included
-    Any,
+    DefaultAllowWildcard,
 }
 
 impl PolicyName {
@@ -199,26 +146,23 @@ impl PolicyName {
         PolicyName::Loopback,
         PolicyName::Local,
         PolicyName::Default,
-        PolicyName::Any,
+        PolicyName::DefaultAllowWildcard,
     ];
 
-    /// The library policy of this name.
+    /// The library policy of this name, read from its text: one vocabulary.
     pub(crate) fn policy(self) -> Policy {
-        match self {
-            PolicyName::Loopback => Policy::loopback_only(),
-            PolicyName::Local => Policy::local_network(),
-            PolicyName::Default => Policy::default(),
-            PolicyName::Any => Policy::default().allow_wildcard(),
-        }
+        self.name()
+            .parse()
+            .unwrap_or_else(|_| Policy::loopback_only())
     }
 
-    /// The name as typed on the command line and printed in JSON.
+    /// The policy's text form, as `--policy` takes it and JSON prints it.
     pub(crate) fn name(self) -> &'static str {
         match self {
             PolicyName::Loopback => "loopback",
             PolicyName::Local => "local",
             PolicyName::Default => "default",
-            PolicyName::Any => "any",
+            PolicyName::DefaultAllowWildcard => "default,allow_wildcard",
         }
     }
 }
@@ -226,9 +170,11 @@ impl PolicyName {
 /// `--policy` and `--allow-wildcard`, shared by `check` and `audit`.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct PolicyArgs {
-    /// The policy to check against
-    #[arg(long, value_enum, value_name = "POLICY", default_value_t = PolicyName::Default)]
-    pub(crate) policy: PolicyName,
+    /// The policy to check against, in the library's text form: a base (default,
+    /// loopback, local or nothing), then options such as allow_wildcard, deny_port_zero,
+    /// allow_scope=private, allow=CIDR, deny=CIDR (for example local,deny=10.99.0.0/16)
+    #[arg(long, value_name = "POLICY", default_value = "default")]
+    pub(crate) policy: Policy,
     /// Allow the wildcard (0.0.0.0, [::]) on top of the policy
     #[arg(long)]
     pub(crate) allow_wildcard: bool,
@@ -237,11 +183,26 @@ pub(crate) struct PolicyArgs {
 impl PolicyArgs {
     /// The library policy these arguments select.
     pub(crate) fn policy(&self) -> Policy {
-        let policy = self.policy.policy();
         if self.allow_wildcard {
-            policy.allow_wildcard()
+            self.policy.clone().allow_wildcard()
         } else {
-            policy
+            self.policy.clone()
+        }
+    }
+
+    /// The policy as given to `--policy`, in its canonical text form.
+    pub(crate) fn name(&self) -> String {
+        self.policy.to_string()
+    }
+
+    /// How an error tells the user of this command to accept the wildcard, or nothing
+    /// when it is accepted already.
+    pub(crate) fn source(&self, label: &str) -> bind_guard::Source {
+        let source = bind_guard::Source::new(label);
+        if self.policy().allows_wildcard() {
+            source
+        } else {
+            source.with_wildcard_opt_in("pass --allow-wildcard")
         }
     }
 }
@@ -294,13 +255,38 @@ impl Outcome {
 fn main() -> ExitCode {
     // clap prints help and version on stdout with exit code 0, and usage errors on
     // stderr with exit code 2: the convention `check` follows for unusable input too.
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version hold no one else's text: clap prints them, in color.
+        Err(err) if !err.use_stderr() => err.exit(),
+        Err(err) => return ExitCode::from(emit(clap_outcome(&err))),
+    };
     let outcome = match &cli.command {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Scan(args) => scan::run(args),
     };
     ExitCode::from(emit(outcome))
+}
+
+/// What clap would print for a usage error, with the same exit code, on stderr, but plain
+/// (no colors) and through the one escaping rule: a usage error quotes the argument it
+/// refused, which may hold terminal controls.
+fn clap_outcome(err: &clap::Error) -> Outcome {
+    let rendered = err.render().to_string();
+    let text: String = rendered
+        .split_inclusive('\n')
+        .map(|line| match line.strip_suffix('\n') {
+            Some(line) => format!("{}\n", bind_guard::Escaped::new(line)),
+            None => bind_guard::Escaped::new(line).to_string(),
+        })
+        .collect();
+    Outcome {
+        code: u8::try_from(err.exit_code()).unwrap_or(EXIT_UNUSABLE),
+        stdout: String::new(),
+        stderr: text,
+    }
 }
 
 /// Writes an outcome and returns the exit code to use.
@@ -345,12 +331,15 @@ mod tests {
         let global = "8.8.8.8:80".parse().unwrap();
         let allows = |name: PolicyName, addr| name.policy().allows(addr);
         assert!(!allows(PolicyName::Default, wildcard));
-        assert!(allows(PolicyName::Any, wildcard));
+        assert!(allows(PolicyName::DefaultAllowWildcard, wildcard));
         assert!(allows(PolicyName::Local, private));
         assert!(!allows(PolicyName::Local, global));
         assert!(!allows(PolicyName::Loopback, private));
+        for name in PolicyName::ALL {
+            assert_eq!(name.policy().to_string(), name.name());
+        }
         let widened = PolicyArgs {
-            policy: PolicyName::Loopback,
+            policy: Policy::loopback_only(),
             allow_wildcard: true,
         };
         assert!(widened.policy().allows(wildcard));

@@ -37,8 +37,14 @@ impl Run {
 
 /// Runs the binary with `args`, with a timeout, and collects its output.
 fn run(args: &[&str]) -> Run {
-    let mut child = Command::new(bin())
-        .args(args)
+    let mut command = Command::new(bin());
+    command.args(args);
+    run_command(command, args)
+}
+
+/// Runs `command` (the binary, or `ip netns exec NS` the binary), with a timeout.
+fn run_command(mut command: Command, args: &[&str]) -> Run {
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -94,9 +100,51 @@ fn check_refused_exits_1_with_the_reason_on_stderr() {
         let run = run(&["check", addr]);
         assert_eq!(run.code, 1, "{addr}: {run:?}");
         assert_eq!(run.stdout, "", "{addr}");
-        assert!(run.stderr.starts_with("error: bind address"), "{run:?}");
+        assert!(
+            run.stderr.starts_with("error: ADDR: bind address"),
+            "{run:?}"
+        );
         assert!(run.stderr.contains("wildcard"), "{run:?}");
-        assert!(run.stderr.contains("--allow-wildcard"), "{run:?}");
+        assert!(
+            run.stderr
+                .contains("to listen on every interface on purpose, pass --allow-wildcard"),
+            "{run:?}"
+        );
+        // The operator of the CLI reads flags, never the library's API.
+        assert!(!run.stderr.contains("Policy::"), "{run:?}");
+        assert!(!run.stderr.contains("bind_addr!"), "{run:?}");
+    }
+}
+
+/// clap's own usage errors quote the refused argument: through the escaping rule too.
+#[test]
+fn usage_errors_escape_the_argument() {
+    let hostile = "x\x1b[1A\x1b[2K\ry";
+    let run = run(&["check", "127.0.0.1:80", "--policy", hostile]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        !run.stderr.contains('\x1b') && !run.stderr.contains('\r'),
+        "{run:?}"
+    );
+    // (clap's plain rendering drops the escape sequences; the carriage return would stay.)
+    assert!(run.stderr.contains(r"\ry'"), "{run:?}");
+}
+
+/// A hint never widens more than needed: under `--policy loopback` the way to accept
+/// the wildcard is `--allow-wildcard` (the wildcard and nothing else), never
+/// `--policy any` (which accepts every global address too).
+#[test]
+fn hints_never_suggest_a_wider_policy() {
+    for policy in ["loopback", "local", "default"] {
+        let run = run(&["check", "0.0.0.0:8080", "--policy", policy]);
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(!run.stderr.contains("--policy any"), "{policy}: {run:?}");
+        assert!(
+            run.stderr.contains(&format!(
+                "pass --allow-wildcard: it adds the wildcard, and nothing else, to the '{policy}' policy"
+            )),
+            "{policy}: {run:?}"
+        );
     }
 }
 
@@ -104,7 +152,20 @@ fn check_refused_exits_1_with_the_reason_on_stderr() {
 fn check_policies() {
     let code = |args: &[&str]| run(args).code;
     assert_eq!(code(&["check", "0.0.0.0:8080", "--allow-wildcard"]), 0);
-    assert_eq!(code(&["check", "0.0.0.0:8080", "--policy", "any"]), 0);
+    assert_eq!(
+        code(&[
+            "check",
+            "0.0.0.0:8080",
+            "--policy",
+            "default,allow_wildcard"
+        ]),
+        0
+    );
+    // The library's whole policy text form, one vocabulary.
+    let deny = ["--policy", "local,deny=10.99.0.0/16"];
+    assert_eq!(code(&[&["check", "10.99.0.1:80"][..], &deny].concat()), 1);
+    assert_eq!(code(&[&["check", "10.98.0.1:80"][..], &deny].concat()), 0);
+    assert_eq!(code(&["check", "127.0.0.1:80", "--policy", "nothing"]), 1);
     assert_eq!(
         code(&["check", "192.168.1.10:80", "--policy", "loopback"]),
         1
@@ -121,6 +182,43 @@ fn check_policies() {
     let run = run(&["check", "10.0.0.1:80", "--policy", "loopback"]);
     assert!(run.stderr.contains("not a loopback address"), "{run:?}");
     assert!(run.stderr.contains("'loopback' policy"), "{run:?}");
+    // Under loopback, nothing suggests a wider policy than needed.
+    for wider in [
+        "--allow-wildcard",
+        "--policy",
+        "any",
+        "local",
+        "allow_scope",
+    ] {
+        assert!(!run.stderr.contains(wider), "{wider}: {run:?}");
+    }
+}
+
+#[test]
+fn check_accepts_what_an_application_accepts() {
+    let run = run(&["check", "localhost:8080"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "127.0.0.1:8080,[::1]:8080\n");
+    let run = self::run(&["check", "127.0.0.1:8080, [::1]:9090"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "127.0.0.1:8080,[::1]:9090\n");
+    // One refused item refuses the list and is named.
+    let run = self::run(&["check", "127.0.0.1:8080,0.0.0.0:8080"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("\"0.0.0.0:8080\" is the wildcard"),
+        "{run:?}"
+    );
+    let json = self::run(&["check", "--json", "localhost:1"]).json();
+    assert_eq!(json["valid"], true);
+    assert_eq!(
+        json["addresses"],
+        serde_json::json!(["127.0.0.1:1", "[::1]:1"])
+    );
+    assert_eq!(json["address"], Value::Null);
+    let json = self::run(&["check", "--json", "127.0.0.1:1"]).json();
+    assert_eq!(json["address"], "127.0.0.1:1");
+    assert_eq!(json["policy"], "default");
 }
 
 #[test]
@@ -128,7 +226,9 @@ fn check_unusable_input_exits_2() {
     for (addr, says) in [
         ("127.1:80", "shorthand"),
         (":8080", "no host"),
-        ("localhost:8080", "localhost"),
+        ("8080", "a port without a host"),
+        ("127.0.0.1:8080,", "stray comma"),
+        ("127.0.0,1:8080", "comma inside an address"),
         ("", "empty"),
         ("::1:8080", "brackets"),
         ("127.0.0.1", "no port"),
@@ -171,8 +271,13 @@ fn usage_errors_exit_2_in_clap_style() {
         "{run:?}"
     );
     assert!(
-        run.stderr.contains("loopback, local, default, any"),
+        run.stderr.contains("default, loopback, local or nothing"),
         "{run:?}"
+    );
+    // `any` was the CLI's own word; the library says default,allow_wildcard.
+    assert_eq!(
+        self::run(&["check", "0.0.0.0:80", "--policy", "any"]).code,
+        2
     );
 
     let run = self::run(&["chek", "127.0.0.1:80"]);
@@ -323,7 +428,7 @@ fn explain_loopback() {
             .contains("RFC1122")
     );
     assert_eq!(json["registry"]["globally_reachable"], false);
-    for policy in ["loopback", "local", "default", "any"] {
+    for policy in ["loopback", "local", "default", "default,allow_wildcard"] {
         assert_eq!(json["policies"][policy]["allowed"], true, "{policy}");
     }
 
@@ -358,8 +463,11 @@ fn explain_wildcard() {
     assert_eq!(json["registry"]["name"], "This host on this network");
     assert_eq!(json["policies"]["default"]["allowed"], false);
     assert_eq!(json["policies"]["default"]["error"]["kind"], "wildcard");
-    assert_eq!(json["policies"]["any"]["allowed"], true);
-    assert_eq!(json["policies"]["any"]["error"], Value::Null);
+    assert_eq!(json["policies"]["default,allow_wildcard"]["allowed"], true);
+    assert_eq!(
+        json["policies"]["default,allow_wildcard"]["error"],
+        Value::Null
+    );
 
     // [::]: dual-stack, with this host's sysctl.
     let json = explain_json("[::]:8080");
@@ -422,6 +530,39 @@ fn explain_documentation_ranges() {
     }
     // A global address has no registry entry.
     assert_eq!(explain_json("8.8.8.8:53")["registry"], Value::Null);
+}
+
+/// What Linux does, said as it is: broadcast and multicast hear every network (and TCP
+/// can bind them, uselessly); an address is reachable through every interface; loopback
+/// is host-only unless route_localnet.
+#[test]
+fn explain_says_what_linux_does() {
+    for addr in [
+        "255.255.255.255:9",
+        "239.255.0.1:9",
+        "[ff05::1]:9",
+        "[::ffff:224.0.0.1]:9",
+    ] {
+        let meaning = explain_json(addr)["meaning"].as_str().unwrap().to_owned();
+        assert!(meaning.contains("every network"), "{addr}: {meaning}");
+        assert!(
+            meaning.contains("Linux lets TCP bind it"),
+            "{addr}: {meaning}"
+        );
+        assert!(!meaning.contains("TCP cannot"), "{addr}: {meaning}");
+    }
+    for addr in ["192.168.1.5:80", "[fd00::1]:80", "8.8.8.8:80"] {
+        let meaning = explain_json(addr)["meaning"].as_str().unwrap().to_owned();
+        assert!(
+            meaning.contains("any of the host's interfaces"),
+            "{addr}: {meaning}"
+        );
+    }
+    let meaning = explain_json("192.168.1.5:80")["meaning"].to_string();
+    assert!(meaning.contains("SO_BINDTODEVICE"), "{meaning}");
+    let meaning = explain_json("127.0.0.1:80")["meaning"].to_string();
+    assert!(!meaning.contains("never leave"), "{meaning}");
+    assert!(meaning.contains("route_localnet"), "{meaning}");
 }
 
 #[test]
@@ -498,6 +639,23 @@ mod audit {
         let name = row["process"].as_str().unwrap();
         assert!(!name.is_empty());
 
+        // The allow list: our wildcard port, by port and protocol, is expected.
+        let port = wildcard.local_addr().unwrap().port().to_string();
+        let listed = self::run(&["audit", "--json", "--allow", &format!("{port}/tcp")]).json();
+        let row = row_for(&listed, "tcp", wildcard.local_addr().unwrap());
+        assert_eq!(row["allowed"], true, "{row}");
+        assert_eq!(row["allowed_by"], format!("--allow {port}/tcp"));
+        let udp_only = self::run(&["audit", "--json", "--udp"]).json();
+        assert!(
+            udp_only["sockets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["proto"] == "udp"),
+            "{udp_only}"
+        );
+        assert_eq!(self::run(&["audit", "--allow", "22/sctp"]).code, 2);
+
         let row = row_for(&json, "tcp", loopback.local_addr().unwrap());
         assert_eq!(row["scope"], "loopback");
         assert_eq!(row["allowed"], true);
@@ -536,7 +694,10 @@ mod audit {
         assert!(run.stdout.contains("break the 'default' policy"));
 
         // Opting in to the wildcard accepts everything; loopback-only refuses ours again.
-        assert_eq!(self::run(&["audit", "--policy", "any"]).code, 0);
+        assert_eq!(
+            self::run(&["audit", "--policy", "default,allow_wildcard"]).code,
+            0
+        );
         let json = self::run(&["audit", "--json", "--allow-wildcard"]).json();
         assert_eq!(
             row_for(&json, "tcp", wildcard.local_addr().unwrap())["allowed"],
@@ -562,4 +723,228 @@ fn audit_is_linux_only() {
     let run = run(&["audit"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("Linux"));
+}
+
+#[test]
+fn explain_explains_what_other_programs_read_as_addresses() {
+    for (input, address, says) in [
+        (
+            "localhost:8080",
+            "127.0.0.1:8080",
+            "both loopback addresses",
+        ),
+        (":8080", "0.0.0.0:8080", "an empty host"),
+        ("*:8080", "0.0.0.0:8080", "a * host"),
+        ("8080", "0.0.0.0:8080", "a port without a host"),
+    ] {
+        let run = run(&["explain", input]);
+        assert_eq!(run.code, 0, "{input}: {run:?}");
+        assert!(
+            run.stdout.starts_with(&format!("{address}\n")),
+            "{input}: {run:?}"
+        );
+        assert!(run.stdout.contains(says), "{input}: {run:?}");
+        let json = self::run(&["explain", "--json", input]).json();
+        assert_eq!(json["address"], address, "{input}");
+        assert!(json["notes"][0].as_str().unwrap().contains(says), "{input}");
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// In a network namespace of its own (root and iproute2; skipped otherwise, except
+// under CI=true): what a hostile local user can do to the output, and host sysctls.
+// ---------------------------------------------------------------------------------
+
+#[cfg(target_os = "linux")]
+mod netns {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Child, Command, Stdio};
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::Duration;
+
+    use super::{Run, bin, run_command};
+
+    /// Tells this test binary, started again, to be a listener (see [`listener_process`]).
+    const LISTENER_ENV: &str = "BIND_GUARD_CLI_TEST_LISTENER";
+
+    /// A throwaway network namespace with loopback up; deleted on drop.
+    struct Netns(String);
+
+    impl Netns {
+        fn new(test: &str) -> Option<Netns> {
+            static NEXT: AtomicU32 = AtomicU32::new(0);
+            let root = std::fs::read_to_string("/proc/self/status")
+                .unwrap_or_default()
+                .lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"));
+            let ip = Command::new("ip")
+                .arg("-V")
+                .output()
+                .is_ok_and(|o| o.status.success());
+            if !root || !ip {
+                assert!(
+                    std::env::var("CI").as_deref() != Ok("true"),
+                    "{test} needs root and iproute2 under CI"
+                );
+                eprintln!("skipping {test}: needs root and iproute2 (ip)");
+                return None;
+            }
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let ns = Netns(format!("bind-guard-cli-test-{}-{n}", std::process::id()));
+            ns.ip(&["netns", "add", &ns.0]);
+            ns.ip(&["-n", &ns.0, "link", "set", "lo", "up"]);
+            Some(ns)
+        }
+
+        fn ip(&self, args: &[&str]) {
+            let out = Command::new("ip").args(args).output().expect("ip runs");
+            assert!(out.status.success(), "ip {args:?}: {out:?}");
+        }
+
+        /// Runs the binary inside the namespace.
+        fn run(&self, args: &[&str]) -> Run {
+            let mut command = Command::new("ip");
+            command
+                .args(["netns", "exec", &self.0])
+                .arg(bin())
+                .args(args);
+            run_command(command, args)
+        }
+
+        fn sysctl(&self, key: &str, value: &str) {
+            let path = format!("/proc/sys/{}", key.replace('.', "/"));
+            #[rustfmt::skip]
+            self.ip(&["netns", "exec", &self.0, "sh", "-c", &format!("echo {value} > {path}")]);
+        }
+    }
+
+    impl Drop for Netns {
+        fn drop(&mut self) {
+            let _ = Command::new("ip").args(["netns", "del", &self.0]).output();
+        }
+    }
+
+    /// A child process; killed and reaped on drop.
+    struct Reaped(Child);
+
+    impl Drop for Reaped {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    /// Not a test: the listener [`a_hostile_process_name_cannot_rewrite_the_audit`]
+    /// starts. It binds TCP `0.0.0.0:0` (in a namespace of its own), says `LISTENING`,
+    /// and lives until killed (or 60 s).
+    #[test]
+    #[ignore = "a helper process of the namespace tests"]
+    fn listener_process() {
+        if std::env::var_os(LISTENER_ENV).is_none() {
+            return;
+        }
+        let listener = std::net::TcpListener::bind("0.0.0.0:0").expect("bind");
+        println!("LISTENING {}", listener.local_addr().expect("local_addr"));
+        std::thread::sleep(Duration::from_secs(60));
+    }
+
+    /// A local user names a process (its `comm`, the file name it was started from) so
+    /// that printing it erases the line above: the REFUSED row of its own socket. The
+    /// audit prints the name escaped, and the row stays.
+    #[test]
+    fn a_hostile_process_name_cannot_rewrite_the_audit() {
+        let Some(ns) = Netns::new("a_hostile_process_name_cannot_rewrite_the_audit") else {
+            return;
+        };
+        // Cursor up, erase line, carriage return: 14 bytes, within comm's 15.
+        let name = "\x1b[1A\x1b[2K\r\x1b[2K";
+        let dir = std::env::temp_dir().join(format!("bind-guard-cli-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let link = dir.join(name);
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(std::env::current_exe().unwrap(), &link).unwrap();
+        let child = Command::new("ip")
+            .args(["netns", "exec", &ns.0])
+            .arg(&link)
+            .args([
+                "--exact",
+                "netns::listener_process",
+                "--ignored",
+                "--nocapture",
+                "-q",
+            ])
+            .env(LISTENER_ENV, "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut child = Reaped(child);
+        let stdout = child.0.stdout.take().unwrap();
+        let listening = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find(|line| line.starts_with("LISTENING "));
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(listening.is_some(), "the listener did not start");
+        let comm =
+            std::fs::read_to_string(format!("/proc/{}/comm", child.0.id())).unwrap_or_default();
+        assert_eq!(
+            comm.trim_end_matches('\n'),
+            name,
+            "the process name holds the escapes"
+        );
+
+        let run = ns.run(&["audit"]);
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(
+            !run.stdout.contains('\x1b') && !run.stdout.contains('\r'),
+            "{run:?}"
+        );
+        let shown = format!("{}/{}", child.0.id(), bind_guard::Escaped::new(name));
+        let row = run
+            .stdout
+            .lines()
+            .find(|line| line.contains("REFUSED"))
+            .unwrap_or_else(|| panic!("no REFUSED row: {run:?}"));
+        assert!(row.ends_with(&shown), "{row:?} should end with {shown:?}");
+        drop(child);
+    }
+
+    /// `route_localnet` (all, or one interface) is read and warned about by `explain`
+    /// (text and JSON) and `audit`.
+    #[test]
+    fn explain_and_audit_warn_when_route_localnet_is_on() {
+        let Some(ns) = Netns::new("explain_and_audit_warn_when_route_localnet_is_on") else {
+            return;
+        };
+        let json = ns.run(&["explain", "127.0.0.1:8080", "--json"]).json();
+        assert_eq!(json["route_localnet"]["on"], false, "{json}");
+        let text = ns.run(&["explain", "127.0.0.1:8080"]).stdout;
+        assert!(!text.contains("route_localnet is on ("), "{text}");
+
+        ns.sysctl("net.ipv4.conf.all.route_localnet", "1");
+        let json = ns.run(&["explain", "127.0.0.1:8080", "--json"]).json();
+        assert_eq!(json["route_localnet"]["on"], true, "{json}");
+        assert_eq!(json["route_localnet"]["all"], true, "{json}");
+        let text = ns.run(&["explain", "127.0.0.1:8080"]).stdout;
+        assert!(text.contains("route_localnet is on ("), "{text}");
+        let audit = ns.run(&["audit"]);
+        assert!(
+            audit.stdout.contains("warning: route_localnet is on ("),
+            "{audit:?}"
+        );
+
+        ns.sysctl("net.ipv4.conf.all.route_localnet", "0");
+        ns.sysctl("net.ipv4.conf.lo.route_localnet", "1");
+        let json = ns.run(&["explain", "127.0.0.1:8080", "--json"]).json();
+        assert_eq!(json["route_localnet"]["on"], true, "{json}");
+        assert_eq!(json["route_localnet"]["all"], false, "{json}");
+        assert_eq!(json["route_localnet"]["interfaces"][0], "lo", "{json}");
+        // Only IPv4 loopback is concerned.
+        let json = ns.run(&["explain", "[::1]:8080", "--json"]).json();
+        assert!(
+            !json["notes"].to_string().contains("route_localnet"),
+            "{json}"
+        );
+    }
 }

@@ -18,14 +18,15 @@ use crate::Scope;
 /// - the subject the sentences are about: `address` or `network`;
 /// - the variant (with an example value if it carries one, for [`ErrorKind::ALL`]);
 /// - its stable snake_case name (a JSON and log contract: never changed or reused);
-/// - the problem and the hint sentences.
+/// - the problem and the hint sentences, and optionally (`code: "…"`) the hint for a
+///   programmer when it names the crate's API, which an operator's hint never does.
 ///
 /// So a kind cannot exist without its class, subject, name and explanation.
 macro_rules! error_kinds {
     ($(
         $(#[$doc:meta])*
         $class:ident $subject:ident $variant:ident $(($field:ty = $example:expr))? as $name:literal
-            => ($problem:literal, $hint:literal),
+            => ($problem:literal, $hint:literal $(, code: $code:literal)?),
     )*) => {
         /// What was wrong with a bind address or a network.
         ///
@@ -61,10 +62,20 @@ macro_rules! error_kinds {
                 match self { $(error_kinds!(@pat $variant $(($field))?) => $problem,)* }
             }
 
-            /// How to fix it.
+            /// How to fix it, in words for whoever set the value (an operator): no Rust
+            /// API is named. Where a value came from decides how the wildcard is opted
+            /// in to, so a [`Source`] adds that (see [`BindError::with_source`]).
             #[must_use]
             pub const fn hint(&self) -> &'static str {
                 match self { $(error_kinds!(@pat $variant $(($field))?) => $hint,)* }
+            }
+
+            /// How to fix it in code: the hint for a programmer, which may name the
+            /// crate's API (`Policy::allow_wildcard`, `bind_addr!(…, allow_wildcard)`).
+            /// The same as [`hint`](ErrorKind::hint) where no API helps.
+            #[must_use]
+            pub const fn code_hint(&self) -> &'static str {
+                match self { $(error_kinds!(@pat $variant $(($field))?) => error_kinds!(@code $hint $(, $code)?),)* }
             }
 
             /// Whether this is a refusal by a rule or policy (the text was a valid
@@ -86,16 +97,19 @@ macro_rules! error_kinds {
 
             /// The problem and the hint in one sentence, without the input
             /// (`this address is empty; write …`). This is the text of the macros'
-            /// compile errors.
+            /// compile errors, read by the programmer who wrote the literal, so it
+            /// carries the [`code_hint`](ErrorKind::code_hint).
             #[must_use]
             pub const fn message(&self) -> &'static str {
                 match self {
                     $(error_kinds!(@pat $variant $(($field))?) =>
-                        concat!("this ", stringify!($subject), " ", $problem, "; ", $hint),)*
+                        concat!("this ", stringify!($subject), " ", $problem, "; ", error_kinds!(@code $hint $(, $code)?)),)*
                 }
             }
         }
     };
+    (@code $hint:literal) => { $hint };
+    (@code $hint:literal, $code:literal) => { $code };
     (@refusal parse) => { false };
     (@refusal refusal) => { true };
     (@pat $variant:ident) => { ErrorKind::$variant };
@@ -107,6 +121,15 @@ error_kinds! {
     /// The input is empty.
     parse address Empty as "empty" => ("is empty",
         "write an IP address and a port, such as 127.0.0.1:8080"),
+    /// A list with an empty item: a stray comma (`127.0.0.1:8080,`, `a,,b`).
+    parse address EmptyItem as "empty_item" => ("has an empty item, from a stray comma at the start, at the end or twice in a row",
+        "remove the extra comma: separate addresses with one comma, such as 127.0.0.1:8080,[::1]:8080"),
+    /// A comma inside one address (`127.0.0,1:8080`), a typo for a dot.
+    parse address Comma as "comma" => ("has a comma inside an address, where a dot belongs",
+        "write the address with dots, such as 127.0.0.1:8080; a comma only separates whole addresses"),
+    /// A comma-separated list where one address is read (`127.0.0.1:80,[::1]:80`).
+    parse address List as "list" => ("is a list of addresses, and only one address is read here",
+        "give one address, such as 127.0.0.1:8080"),
     /// The input contains a control character such as NUL.
     parse address ControlCharacter as "control_character" => ("contains a control character (such as NUL or ESC)",
         "remove it: an address has only digits, the letters a-f, '.', ':', '[', ']' and '%'"),
@@ -124,10 +147,12 @@ error_kinds! {
         "bind to one address of the network and a port, such as 10.0.0.5:8080"),
     /// `:8080`: no host at all, which Go and Python read as every interface.
     parse address EmptyHost as "empty_host" => ("has no host; Go and Python read an empty host (:8080) as every interface, the wildcard",
-        "write 127.0.0.1:PORT to listen on this machine only, or 0.0.0.0:PORT with the wildcard opted in (Policy::allow_wildcard, or bind_addr!(\"…\", allow_wildcard))"),
+        "write 127.0.0.1:PORT to listen on this machine only, or 0.0.0.0:PORT for every interface",
+        code: "write 127.0.0.1:PORT to listen on this machine only, or 0.0.0.0:PORT with the wildcard opted in (Policy::allow_wildcard, or bind_addr!(\"…\", allow_wildcard))"),
     /// `*:8080`: many servers read `*` as every interface.
     parse address StarHost as "star_host" => ("uses * as the host, which many servers read as every interface, the wildcard",
-        "write 127.0.0.1:PORT to listen on this machine only, or 0.0.0.0:PORT with the wildcard opted in (Policy::allow_wildcard, or bind_addr!(\"…\", allow_wildcard))"),
+        "write 127.0.0.1:PORT to listen on this machine only, or 0.0.0.0:PORT for every interface",
+        code: "write 127.0.0.1:PORT to listen on this machine only, or 0.0.0.0:PORT with the wildcard opted in (Policy::allow_wildcard, or bind_addr!(\"…\", allow_wildcard))"),
     /// No port (`127.0.0.1`, `[::1]`).
     parse address MissingPort as "missing_port" => ("has no port",
         "add one after a colon, such as 127.0.0.1:8080 or [::1]:8080 (port 0 lets the system pick a free port)"),
@@ -137,6 +162,9 @@ error_kinds! {
     /// The port is larger than 65535.
     parse address PortOutOfRange as "port_out_of_range" => ("has a port larger than 65535",
         "use a port from 0 to 65535"),
+    /// A port alone (`8080`): no host at all.
+    parse address PortWithoutHost as "port_without_host" => ("is a port without a host",
+        "write the host before it, such as 127.0.0.1:8080 for this machine only"),
     /// An inet_aton shorthand: `127.1`, `0x7f.0.0.1`, `2130706433`.
     parse address Ipv4Shorthand as "ipv4_shorthand" => ("uses an IPv4 shorthand that C resolvers (inet_aton) expand to a full address, as they expand 127.1, 0x7f.0.0.1 and 2130706433 to 127.0.0.1",
         "write all four octets in decimal, such as 127.0.0.1:8080"),
@@ -152,10 +180,12 @@ error_kinds! {
         "write four decimal numbers from 0 to 255 separated by dots, such as 192.168.1.10:8080"),
     /// `localhost` (or a name under `.localhost`), which parsing does not resolve.
     parse address Localhost as "localhost" => ("is the host name localhost, and parsing does not resolve names",
-        "write 127.0.0.1:PORT or [::1]:PORT, or resolve it at run time with Policy::resolve or BindAddr::resolve (std feature), which maps localhost to both without asking DNS"),
+        "write 127.0.0.1:PORT or [::1]:PORT",
+        code: "write 127.0.0.1:PORT or [::1]:PORT, or resolve it at run time with Policy::resolve or BindAddr::resolve (std feature), which maps localhost to both without asking DNS"),
     /// Any other host name.
     parse address Hostname as "hostname" => ("is a host name, and parsing does not resolve names",
-        "write the IP address, or resolve the name at run time with Policy::resolve or BindAddr::resolve (std feature), which checks every address it resolves to"),
+        "write the IP address of the interface to listen on, such as 127.0.0.1:8080",
+        code: "write the IP address, or resolve the name at run time with Policy::resolve or BindAddr::resolve (std feature), which checks every address it resolves to"),
     /// An IPv6 address without brackets (`::1:8080`, `fe80::1`).
     parse address MissingBrackets as "missing_brackets" => ("is an IPv6 address without brackets",
         "put IPv6 addresses in brackets before the port, such as [::1]:8080"),
@@ -193,7 +223,8 @@ error_kinds! {
     // ---- refusals ----
     /// The wildcard address (`0.0.0.0`, `::`, `::ffff:0.0.0.0`) without an opt-in.
     refusal address Wildcard as "wildcard" => ("is the wildcard address: a socket bound to it listens on every interface and is exposed to every network this host is on",
-        "to listen on this machine only, use 127.0.0.1 or [::1]; to listen everywhere on purpose, opt in to the wildcard with Policy::allow_wildcard() or bind_addr!(\"…\", allow_wildcard) into a BindAddr"),
+        "to listen on this machine only, use 127.0.0.1 or [::1]",
+        code: "to listen on this machine only, use 127.0.0.1 or [::1]; to listen everywhere on purpose, opt in to the wildcard with Policy::allow_wildcard() or bind_addr!(\"…\", allow_wildcard) into a BindAddr"),
     /// A non-loopback address where only loopback is accepted (`LoopbackAddr`,
     /// `Policy::loopback_only`).
     refusal address NotLoopback as "not_loopback" => ("is not a loopback address, and only 127.0.0.0/8 and ::1 (this machine) are accepted here",
@@ -204,13 +235,27 @@ error_kinds! {
         "use an address of this machine (127.0.0.1) or of a private network (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7)"),
     /// An address whose scope the policy does not allow.
     refusal address ScopeNotAllowed(Scope = Scope::Global) as "scope_not_allowed" => ("has a scope that this policy does not allow",
-        "use an address of an allowed scope, or allow this one with Policy::allow_scope"),
+        "use an address of a scope that is allowed here",
+        code: "use an address of an allowed scope, or allow this one with Policy::allow_scope"),
     /// An address inside a network the policy denies.
     refusal address DeniedNetwork as "denied_network" => ("is inside a network that this policy denies",
         "use an address outside the denied networks"),
     /// Port 0 where the policy asks for a fixed port.
     refusal address PortZero as "port_zero" => ("asks for port 0 (any free port), which this policy does not allow",
-        "choose a fixed port, or allow port 0 with Policy::allow_port_zero"),
+        "choose a fixed port",
+        code: "choose a fixed port, or allow port 0 with Policy::allow_port_zero"),
+}
+
+impl ErrorKind {
+    /// Whether the fix may be the wildcard: the wildcard itself, or an empty or `*` host
+    /// that other programs read as the wildcard. A [`Source`]'s opt-in is shown for these.
+    #[must_use]
+    pub const fn is_about_the_wildcard(&self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Wildcard | ErrorKind::EmptyHost | ErrorKind::StarHost
+        )
+    }
 }
 
 impl fmt::Display for ErrorKind {
@@ -229,26 +274,36 @@ impl fmt::Display for ErrorKind {
 /// The longest input an error keeps; longer input is cut (at a character boundary).
 const MAX_KEPT_INPUT: usize = 96;
 
-/// A bind address that was not accepted: the input, what was wrong with it, and how to
-/// fix it.
+/// A bind address that was not accepted: the input, what was wrong with it, how to fix
+/// it, and (when known) who set it.
 ///
 /// `Display` prints one sentence with the input (escaped, so control characters in a
-/// hostile config never reach a terminal raw), the problem and the hint:
+/// hostile config never reach a terminal raw), the problem and the hint. The hint is for
+/// whoever set the value and names no Rust API; the [`Source`] an error was given with
+/// [`with_source`](BindError::with_source) adds its name and its own wildcard opt-in
+/// (`add --expose`, `set APP_EXPOSE=1`). `Debug` prints the same sentence, so
+/// `fn main() -> Result<(), Box<dyn Error>>` shows it rather than the struct:
 ///
 /// ```
-/// use bind_guard::{BindAddr, ErrorKind};
+/// use bind_guard::{BindAddr, ErrorKind, Source};
 ///
 /// let err = "0.0.0.0:8080".parse::<BindAddr>().unwrap_err();
 /// assert_eq!(err.kind(), ErrorKind::Wildcard);
 /// assert!(err.to_string().starts_with("bind address \"0.0.0.0:8080\" is the wildcard address"));
-/// assert!(err.to_string().contains("allow_wildcard"));
+/// assert!(!err.to_string().contains("allow_wildcard")); // an operator reads this
+/// assert_eq!(format!("{err:?}"), err.to_string());
+///
+/// let err = err.with_source(Source::env("APP_BIND").with_wildcard_opt_in("set APP_EXPOSE=1"));
+/// assert!(err.to_string().starts_with("APP_BIND: bind address \"0.0.0.0:8080\" is the wildcard"));
+/// assert!(err.to_string().ends_with("to listen on every interface on purpose, set APP_EXPOSE=1"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("bind address {input}{resolved} {kind}")]
+#[derive(Clone, PartialEq, Eq)]
 pub struct BindError {
     input: Input,
     resolved: Resolved,
     kind: ErrorKind,
+    // Boxed: most errors have no source, and an error stays two words smaller.
+    origin: Option<Box<Source>>,
 }
 
 impl BindError {
@@ -259,6 +314,7 @@ impl BindError {
             input: Input::keep(input),
             resolved: Resolved(None),
             kind,
+            origin: None,
         }
     }
 
@@ -292,7 +348,16 @@ impl BindError {
             },
             resolved: Resolved(None),
             kind,
+            origin: None,
         }
+    }
+
+    /// The same error, said to whoever set the value at `source`: `Display` starts with
+    /// the source's name and, for a refused wildcard, ends with the source's opt-in.
+    #[must_use]
+    pub fn with_source(mut self, source: Source) -> Self {
+        self.origin = Some(Box::new(source));
+        self
     }
 
     /// What was wrong.
@@ -313,10 +378,132 @@ impl BindError {
         self.resolved.0
     }
 
-    /// How to fix it (the hint sentence alone).
+    /// Who set the value, when the error was given a [`Source`].
+    #[must_use]
+    pub fn value_source(&self) -> Option<&Source> {
+        self.origin.as_deref()
+    }
+
+    /// How to fix it (the hint sentence alone, for an operator).
     #[must_use]
     pub fn hint(&self) -> &'static str {
         self.kind.hint()
+    }
+}
+
+impl fmt::Display for BindError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let source = self.origin.as_deref();
+        if let Some(source) = source {
+            write!(f, "{}: ", source.label)?;
+        }
+        write!(f, "bind address {}{} ", self.input, self.resolved)?;
+        match self.kind {
+            ErrorKind::ScopeNotAllowed(scope) => {
+                write!(f, "has scope {scope}, which is not allowed here")?;
+            }
+            kind => f.write_str(kind.problem())?,
+        }
+        write!(f, "; {}", self.kind.hint())?;
+        let opt_in = source.and_then(|s| s.wildcard_opt_in.as_deref());
+        if let (true, Some(opt_in)) = (self.kind.is_about_the_wildcard(), opt_in) {
+            write!(f, "; to listen on every interface on purpose, {opt_in}")?;
+        }
+        Ok(())
+    }
+}
+
+impl core::error::Error for BindError {}
+
+/// The sentence, as `Display` writes it: what `main` returning this error prints.
+impl fmt::Debug for BindError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Who set a value, named the way they know it: a flag (`--bind`), an environment
+/// variable (`APP_BIND`), a config key (`server.listen in app.toml`) or the
+/// application's default. A [`BindError`] given a source says where to look, and for a
+/// refused wildcard how *that* source opts in (`add --expose`, `set APP_EXPOSE=1`,
+/// `set policy = "default,allow_wildcard" next to it`), never a Rust API.
+///
+/// ```
+/// use bind_guard::Source;
+///
+/// assert_eq!(Source::flag("--bind").to_string(), "--bind");
+/// assert_eq!(Source::config("server.listen", Some("app.toml")).to_string(), "server.listen in app.toml");
+/// assert_eq!(Source::default_value().to_string(), "the default");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Source {
+    label: Box<str>,
+    wildcard_opt_in: Option<Box<str>>,
+}
+
+impl Source {
+    /// A source named `label` as is.
+    #[must_use]
+    pub fn new(label: &str) -> Self {
+        Source {
+            label: label.into(),
+            wildcard_opt_in: None,
+        }
+    }
+
+    /// A command-line flag, such as `--bind`.
+    #[must_use]
+    pub fn flag(flag: &str) -> Self {
+        Source::new(flag)
+    }
+
+    /// An environment variable, such as `APP_BIND`.
+    #[must_use]
+    pub fn env(var: &str) -> Self {
+        Source::new(var)
+    }
+
+    /// A key of a config file: `server.listen in app.toml`, or the key alone.
+    #[must_use]
+    pub fn config(key: &str, file: Option<&str>) -> Self {
+        match file {
+            Some(file) => Source::new(&alloc::format!("{key} in {file}")),
+            None => Source::new(key),
+        }
+    }
+
+    /// The application's default (its `bind_addr!` value).
+    #[must_use]
+    pub fn default_value() -> Self {
+        Source::new("the default")
+    }
+
+    /// How this source opts in to the wildcard, said as an instruction that completes
+    /// "to listen on every interface on purpose, …": `add --expose`, `set APP_EXPOSE=1`.
+    /// Without one (a loopback-only field, or an opt-in already given), an error
+    /// suggests no wildcard at all.
+    #[must_use]
+    pub fn with_wildcard_opt_in(mut self, instruction: &str) -> Self {
+        self.wildcard_opt_in = Some(instruction.into());
+        self
+    }
+
+    /// The name of the source, as errors print it.
+    #[must_use]
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The wildcard opt-in instruction, if this source has one.
+    #[must_use]
+    pub fn wildcard_opt_in(&self) -> Option<&str> {
+        self.wildcard_opt_in.as_deref()
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label)
     }
 }
 
@@ -406,8 +593,8 @@ impl Input {
 
 impl fmt::Display for Input {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Debug formatting quotes the text and escapes control characters.
-        write!(f, "{:?}", self.text)?;
+        // Quoted, through the crate's one escaping rule (terminal controls, bidi, …).
+        write!(f, "\"{}\"", crate::Escaped::new(&self.text))?;
         if self.cut {
             f.write_str(" (cut)")?;
         }
@@ -477,7 +664,7 @@ mod tests {
                 "{message}"
             );
             assert!(
-                message.contains(kind.problem()) && message.ends_with(kind.hint()),
+                message.contains(kind.problem()) && message.ends_with(kind.code_hint()),
                 "{message}"
             );
             assert!(!message.chars().any(char::is_control), "{name}");
@@ -509,6 +696,20 @@ mod tests {
             .collect();
         assert_eq!(networks, ["invalid_network", "prefix_length", "host_bits"]);
         assert!(ErrorKind::ALL.contains(&ErrorKind::ScopeNotAllowed(Scope::Global)));
+    }
+
+    #[test]
+    fn the_input_is_shown_through_the_one_escaping_rule() {
+        // A hostile value that erases the line above and reverses what follows.
+        let input = "\"0.0.0.0:80\x1b[2K\r\x1b[1A\u{202e}\u{2028}\\";
+        let err = BindError::new(input, ErrorKind::ControlCharacter);
+        let text = err.to_string();
+        let escaped = alloc::format!("\"{}\"", crate::Escaped::new(input));
+        assert!(
+            text.starts_with(&alloc::format!("bind address {escaped} ")),
+            "{text}"
+        );
+        assert!(!text.chars().any(crate::Escaped::needs_escape), "{text:?}");
     }
 
     #[test]

@@ -14,8 +14,10 @@ use core::fmt;
 ///
 /// Escaped are the C0 and C1 control characters (`\x1b`, `\r`, `\u{9b}`, …, written as
 /// `\n`, `\r`, `\t` or `\u{…}`), `DEL`, the Unicode bidirectional overrides and
-/// isolates (`U+202A`–`U+202E`, `U+2066`–`U+2069`, which reorder what follows them),
-/// the line and paragraph separators, zero-width characters and the byte-order mark.
+/// isolates (`U+202A`–`U+202E`, `U+2066`–`U+2069`, which reorder what follows them) and
+/// marks (`U+200E`, `U+200F`, `U+061C`), the line and paragraph separators, and
+/// invisible characters (zero-width characters, the soft hyphen, invisible operators,
+/// tag characters, the byte-order mark).
 /// A backslash is doubled, so an escaped text cannot pass for an escape. Other
 /// characters, including non-ASCII letters, are kept.
 ///
@@ -62,12 +64,18 @@ impl<'a> Escaped<'a> {
     pub const fn needs_escape(c: char) -> bool {
         matches!(c,
             '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
-            // Bidirectional embeddings, overrides and isolates; marks.
-            | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+            // Bidirectional embeddings, overrides and isolates; marks (the Arabic letter
+            // mark too).
+            | '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
             // Line and paragraph separators.
             | '\u{2028}' | '\u{2029}'
-            // Zero-width characters and the byte-order mark.
-            | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+            // Invisible characters: soft hyphen, zero-width characters, word joiner and
+            // invisible operators, deprecated format characters, the byte-order mark,
+            // interlinear annotations and tag characters.
+            | '\u{ad}' | '\u{180e}' | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}'
+            | '\u{206a}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'
+            | '\u{e0001}' | '\u{e0020}'..='\u{e007f}')
     }
 }
 
@@ -112,6 +120,23 @@ mod tests {
     }
 
     #[test]
+    fn invisible_and_bidi_marks_are_escaped() {
+        for c in [
+            '\u{61c}',
+            '\u{ad}',
+            '\u{180e}',
+            '\u{2064}',
+            '\u{206f}',
+            '\u{fffb}',
+            '\u{e0041}',
+        ] {
+            let text = alloc::format!("a{c}b");
+            let shown = Escaped::new(&text).to_string();
+            assert_eq!(shown, alloc::format!("a\\u{{{:x}}}b", u32::from(c)));
+        }
+    }
+
+    #[test]
     fn printable_text_is_kept_and_backslashes_doubled() {
         assert_eq!(
             Escaped::new("Zürich 東京 :8080").to_string(),
@@ -125,5 +150,48 @@ mod tests {
         assert_eq!(Escaped::cut("ééé", 3).to_string(), "é…");
         assert_eq!(Escaped::cut("abc", 3).to_string(), "abc");
         assert_eq!(Escaped::cut("abc", 0).to_string(), "…");
+    }
+}
+
+/// Every error type that quotes someone else's text prints it through [`Escaped`].
+#[cfg(all(test, feature = "std"))]
+mod every_error {
+    use alloc::format;
+    use alloc::string::ToString;
+
+    use super::Escaped;
+    use crate::Policy;
+
+    /// Erases the line above, then reverses what follows; with a quote and a backslash,
+    /// which a different escaping (such as `{:?}`) would show differently.
+    const HOSTILE: &str = "x\"\\\x1b[2K\r\x1b[1A\u{202e}\u{2028}y";
+
+    #[test]
+    fn policy_text_errors() {
+        let err = format!("default,{HOSTILE}").parse::<Policy>().unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!("policy item \"{}\" ", Escaped::new(HOSTILE))),
+            "{text}"
+        );
+        assert!(!text.chars().any(Escaped::needs_escape), "{text:?}");
+    }
+
+    #[test]
+    fn env_errors() {
+        use crate::env::EnvConfig;
+        let config = EnvConfig::new("APP_BIND").wildcard_opt_in("APP_EXPOSE");
+        let err = config
+            .load_from(|name| (name == "APP_EXPOSE").then(|| HOSTILE.into()))
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!("APP_EXPOSE=\"{}\" ", Escaped::new(HOSTILE))),
+            "{text}"
+        );
+        let err = config
+            .load_from(|name| (name == "APP_BIND").then(|| HOSTILE.into()))
+            .unwrap_err();
+        assert!(!err.to_string().chars().any(Escaped::needs_escape), "{err}");
     }
 }

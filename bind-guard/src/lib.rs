@@ -4,7 +4,17 @@
 //!
 //! `127.0.0.1` (all of `127.0.0.0/8`) and `::1` are **loopback** addresses: a
 //! *destination* that means "this machine". A server bound to `127.0.0.1:8080` can be
-//! reached only by programs on the same host; packets to it never leave the host.
+//! reached only by programs on the same host: the kernel drops packets for loopback
+//! addresses that arrive from a network. (One Linux exception: with the sysctl
+//! `net.ipv4.conf.*.route_localnet=1`, which kube-proxy sets on Kubernetes nodes, IPv4
+//! loopback is reachable from a neighbour that routes `127.0.0.1` to the host; `::1` has
+//! no such switch. `bind_guard::sysctl::route_localnet` (`std` feature) reads it.)
+//!
+//! Any other address is reachable through **every** interface of the host, not only
+//! through the one that holds it: Linux accepts a packet for any of its addresses on
+//! any interface (the weak host model). Binding an address chooses which *destination*
+//! a socket takes, not which network; only device binding (`SO_BINDTODEVICE`) limits a
+//! socket to one interface.
 //!
 //! `0.0.0.0` and `::` are not destinations at all. As a *bind* address they are the
 //! **wildcard**: "listen on every interface". A server bound to `0.0.0.0:8080` is
@@ -37,7 +47,7 @@
 //! const ADMIN: LoopbackAddr = bind_addr!("[::1]:9000");
 //! static DB: BindAddr = bind_addr!("10.0.0.5:5432");
 //! const PUBLIC: BindAddr = bind_addr!("0.0.0.0:80", allow_wildcard); // greppable opt-in
-//! const OFFICE: ipnet::IpNet = ip_net!("10.20.0.0/16");
+//! const OFFICE: bind_guard::IpNet = ip_net!("10.20.0.0/16");
 //! # let _ = (API, ADMIN, DB, PUBLIC, OFFICE);
 //! ```
 //!
@@ -119,6 +129,7 @@
 //! | `tokio` | no | `bind_guard::tokio::{bind_tcp, bind_udp, bind_tcp_all}`: async, tokio sockets, bound address re-checked ([`tokio`]) |
 //! | `socket2` | no | socket2 sockets with `SO_REUSEADDR` and an explicit dual-stack choice for `[::]` ([`socket2`]) |
 //! | `if-addrs` | no | `reachable`: the concrete addresses a wildcard listener is reachable on ([`reachable`]) |
+//! | `tower` | no | `host_guard::HostGuardLayer`: the request-side Host/Origin guard ([`host_guard`]) as a `tower` layer for axum, tonic and hyper-util |
 //! | `log` | no | [`env`](mod@env)'s wildcard warning through `log` |
 //! | `tracing` | no | [`env`](mod@env)'s wildcard warning through `tracing` |
 //!
@@ -153,6 +164,9 @@ mod addr;
 mod bind;
 mod error;
 mod escape;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub mod host_guard;
 mod integrations;
 mod policy;
 mod rule;
@@ -163,13 +177,15 @@ mod text;
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use addr::set::BindSet;
 pub use addr::{BindAddr, LocalAddr, LoopbackAddr};
-#[cfg(feature = "std")]
-pub use bind::ipv6_v6only_default;
 #[cfg(feature = "if-addrs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "if-addrs")))]
 #[doc(inline)]
 pub use bind::reachable;
-pub use error::{BindError, ErrorKind, NetError};
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+#[doc(inline)]
+pub use bind::sysctl;
+pub use error::{BindError, ErrorKind, NetError, Source};
 pub use escape::Escaped;
 #[cfg(feature = "clap")]
 #[doc(inline)]
@@ -177,6 +193,9 @@ pub use integrations::clap;
 #[cfg(feature = "std")]
 #[doc(inline)]
 pub use integrations::env;
+#[cfg(feature = "std")]
+#[doc(inline)]
+pub use integrations::listen;
 #[cfg(feature = "serde")]
 #[doc(inline)]
 pub use integrations::serde;
@@ -186,8 +205,14 @@ pub use integrations::socket2;
 #[cfg(feature = "tokio")]
 #[doc(inline)]
 pub use integrations::tokio;
-pub use policy::text::{ParsePolicyError, PolicyTextErrorKind};
+/// An IP network (`10.0.0.0/8`, `fd00::/8`), as [`ip_net!`] builds it and
+/// [`Policy::allow_net`] takes it; re-exported from `ipnet` so that a policy needs no
+/// direct dependency on it.
+pub use ipnet::IpNet;
 pub use policy::{Policy, WildcardScopeError};
+#[path = "policy/grammar.rs"]
+pub mod policy_text;
+pub use policy::text::{ParsePolicyError, PolicyTextErrorKind};
 #[doc(inline)]
 pub use rule::marker;
 #[doc(inline)]
@@ -223,11 +248,10 @@ macro_rules! bind_addr {
 }
 
 /// Checks an IP network literal (`"10.0.0.0/8"`, `"fd00::/8"`) at compile time and
-/// builds an [`ipnet::IpNet`] in a `const`: for policy allow and deny lists.
+/// builds an [`IpNet`] in a `const`: for policy allow and deny lists.
 ///
 /// ```
-/// use bind_guard::{ip_net, Policy};
-/// use ipnet::IpNet;
+/// use bind_guard::{ip_net, IpNet, Policy};
 ///
 /// const OFFICE: IpNet = ip_net!("10.20.0.0/16");
 /// let policy = Policy::loopback_only().allow_net(OFFICE);

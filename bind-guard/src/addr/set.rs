@@ -49,8 +49,42 @@ impl BindSet {
     /// as [`Policy::parse`] refuses them: this never asks DNS (see
     /// [`resolve`](BindSet::resolve)). One bad item refuses the whole list; the error
     /// names that item.
+    ///
+    /// Items are trimmed of white space. An empty list is [`ErrorKind::Empty`]; an empty
+    /// item among others (a stray comma) is [`ErrorKind::EmptyItem`], naming the list;
+    /// a comma typed for a dot (`127.0.0,1:8080`) is [`ErrorKind::Comma`], naming the
+    /// address, not its two halves.
     pub fn parse(policy: &Policy, list: &str) -> Result<Self, BindError> {
-        Self::parse_items(policy, list.split(','))
+        if list.trim().is_empty() {
+            return Err(BindError::new(list, ErrorKind::Empty));
+        }
+        if list.split(',').any(|item| item.trim().is_empty()) {
+            return Err(BindError::new(list, ErrorKind::EmptyItem));
+        }
+        let mut items = list.split(',').peekable();
+        let mut unique = Unique::default();
+        while let Some(item) = items.next() {
+            match Self::parse_items(policy, [item]) {
+                Ok(set) => set.addrs.into_iter().for_each(|addr| unique.push(addr)),
+                Err(err) if err.kind().is_refusal() => return Err(err),
+                Err(err) => {
+                    // `127.0.0,1:8080` splits into two bad halves; say what it really is.
+                    if let Some(next) = items.peek() {
+                        let joined = std::format!("{item}.{next}");
+                        if crate::text::parse::socket_addr(joined.trim().as_bytes()).is_some() {
+                            let typed = std::format!("{},{}", item.trim(), next.trim());
+                            return Err(BindError::new(&typed, ErrorKind::Comma));
+                        }
+                    }
+                    return Err(err);
+                }
+            }
+        }
+        // Every item gave at least one address, so this is not empty; were it, the
+        // list would be refused, not bound.
+        unique
+            .finish()
+            .ok_or_else(|| BindError::new(list, ErrorKind::Empty))
     }
 
     /// Like [`parse`](BindSet::parse), for items that are already separate (repeated
@@ -106,6 +140,19 @@ impl BindSet {
         unique.finish()
     }
 
+    /// `127.0.0.1:PORT` and `[::1]:PORT`: what `localhost:PORT` means, as a value (a
+    /// default that cannot be mistyped).
+    ///
+    /// ```
+    /// assert_eq!(bind_guard::BindSet::localhost(8080).to_string(), "127.0.0.1:8080,[::1]:8080");
+    /// ```
+    #[must_use]
+    pub fn localhost(port: u16) -> Self {
+        BindSet {
+            addrs: std::vec![BindAddr::loopback(port), BindAddr::loopback_v6(port)],
+        }
+    }
+
     /// The addresses, in order.
     #[must_use]
     pub fn addrs(&self) -> &[BindAddr] {
@@ -156,9 +203,49 @@ impl BindSet {
         let mut sockets = Vec::with_capacity(self.addrs.len());
         for addr in &self.addrs {
             // On error `sockets` is dropped here, which closes every socket opened so far.
-            sockets.push(bind(addr).map_err(|err| with_addr(addr, err))?);
+            sockets.push(bind(addr).map_err(|err| self.bind_error(addr, err))?);
         }
         Ok(sockets)
+    }
+
+    /// An I/O error that names the address it happened on, keeping its kind; for a port
+    /// in use because `[::]` of the same set took it for IPv4 too, it says so.
+    pub(crate) fn bind_error(&self, addr: &BindAddr, err: io::Error) -> io::Error {
+        let overlap = if err.kind() == io::ErrorKind::AddrInUse {
+            self.dual_stack_overlap(addr)
+        } else {
+            None
+        };
+        io::Error::new(
+            err.kind(),
+            std::format!("cannot bind {addr}: {err}{}", overlap.unwrap_or_default()),
+        )
+    }
+
+    /// `[::]:P` and an IPv4 address on port `P` in one set collide when `[::]` is
+    /// dual-stack, which every bind path leaves to the system's default (the one rule
+    /// of [`BindAddr::bind_tcp`]): the explanation, when that is why `failed` failed.
+    fn dual_stack_overlap(&self, failed: &BindAddr) -> Option<std::string::String> {
+        let port = failed.port();
+        let is_v4 = |addr: &BindAddr| addr.ip().to_canonical().is_ipv4();
+        let is_v6_wildcard = |addr: &BindAddr| addr.is_wildcard() && !is_v4(addr);
+        let same_port = |addr: &&BindAddr| addr.port() == port && port != 0;
+        let v6_wildcard = self
+            .addrs
+            .iter()
+            .filter(same_port)
+            .find(|a| is_v6_wildcard(a))?;
+        let v4 = self.addrs.iter().filter(same_port).find(|a| is_v4(a))?;
+        let involved = failed == v6_wildcard || failed == v4;
+        if !involved || crate::sysctl::ipv6_v6only_default() != Some(false) {
+            return None;
+        }
+        Some(std::format!(
+            "; {v6_wildcard} also takes IPv4 on this host (its IPV6_V6ONLY default is off: \
+             net.ipv6.bindv6only=0), so it holds port {port} of every IPv4 address, {v4} \
+             included: drop the IPv4 entry, or bind [::] IPv6-only with the socket2 feature \
+             (SocketOptions::v6_only)"
+        ))
     }
 }
 
@@ -246,11 +333,6 @@ fn needs_zone(ip: &Ipv6Addr) -> bool {
     link_local || local_multicast
 }
 
-/// An I/O error that names the address it happened on, keeping its kind.
-pub(crate) fn with_addr(addr: &BindAddr, err: io::Error) -> io::Error {
-    io::Error::new(err.kind(), std::format!("cannot bind {addr}: {err}"))
-}
-
 /// The addresses, comma-separated: the form [`parse`](BindSet::parse) reads back.
 impl fmt::Display for BindSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -310,7 +392,37 @@ impl AsRef<[BindAddr]> for BindSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::format;
     use std::string::ToString;
+
+    #[test]
+    fn one_key_per_socket() {
+        let key = |s: &str| SocketKey::of(&s.parse::<SocketAddr>().unwrap());
+        // IPv4 and its mapped form; a zone the kernel ignores; a flow label.
+        assert_eq!(key("127.0.0.1:80"), key("[::ffff:127.0.0.1]:80"));
+        assert_eq!(key("[::1]:80"), key("[::1%7]:80"));
+        assert_eq!(key("[2001:db8::1]:80"), key("[2001:db8::1%3]:80"));
+        // Zones the kernel reads: link-local unicast, and link- and interface-local
+        // multicast (any flags).
+        for ip in ["fe80::1", "febf::1", "ff02::1", "ff12::1", "ff01::1"] {
+            assert_ne!(
+                key(&format!("[{ip}%2]:80")),
+                key(&format!("[{ip}%3]:80")),
+                "{ip}"
+            );
+        }
+        // Not link-local: fec0::/10 (site-local), ff05:: (site multicast), fe00::.
+        for ip in [
+            "fec0::1", "ff05::1", "ff0e::1", "fe00::1", "ef80::1", "7f02::1",
+        ] {
+            assert_eq!(
+                key(&format!("[{ip}%2]:80")),
+                key(&format!("[{ip}%3]:80")),
+                "{ip}"
+            );
+        }
+        assert_ne!(key("127.0.0.1:80"), key("127.0.0.1:81"));
+    }
 
     #[test]
     fn lists_parse_all_or_nothing() {
@@ -348,7 +460,27 @@ mod tests {
             ("10.0.0.1:80", ErrorKind::NotLoopback)
         );
         let err = "127.0.0.1:80,".parse::<BindSet>().unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Empty);
+        assert_eq!(
+            (err.kind(), err.input()),
+            (ErrorKind::EmptyItem, "127.0.0.1:80,")
+        );
+        for list in [",127.0.0.1:80", "127.0.0.1:80,,[::1]:80", "127.0.0.1:80, "] {
+            let err = list.parse::<BindSet>().unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::EmptyItem, "{list}");
+        }
+        for list in ["", "  "] {
+            assert_eq!(
+                list.parse::<BindSet>().unwrap_err().kind(),
+                ErrorKind::Empty
+            );
+        }
+        let err = "[::1]:80,127.0.0,1:8080".parse::<BindSet>().unwrap_err();
+        assert_eq!(
+            (err.kind(), err.input()),
+            (ErrorKind::Comma, "127.0.0,1:8080")
+        );
+        let err = " 127.0.0.1:80 , 8080".parse::<BindSet>().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::PortWithoutHost);
         // parse never asks DNS; other names are refused with the parser's diagnosis.
         let err = "example.com:80".parse::<BindSet>().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Hostname);

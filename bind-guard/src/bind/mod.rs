@@ -4,10 +4,13 @@
 //! and compared with the promise: the same IP and scope, and the same port unless port
 //! 0 asked the system to pick one. A mismatch closes the socket and returns an error,
 //! so a wrapper or platform quirk cannot silently widen what the type promised.
+//!
+//! `[::]` follows one rule on every path: see [`BindAddr::bind_tcp`].
 
 #[cfg(feature = "if-addrs")]
 pub mod reachable;
 pub(crate) mod resolve;
+pub mod sysctl;
 
 use std::format;
 use std::io;
@@ -26,13 +29,34 @@ impl<P: Rule> BindAddr<P> {
     /// assert!(listener.local_addr()?.ip().is_loopback());
     /// # Ok::<(), std::io::Error>(())
     /// ```
+    ///
+    /// # `[::]`: one rule for every bind path
+    ///
+    /// A socket bound to the IPv6 wildcard `[::]` takes IPv4 connections too (dual-stack)
+    /// unless `IPV6_V6ONLY` is on, and new sockets take that option from the system
+    /// ([`sysctl::ipv6_v6only_default`](crate::sysctl::ipv6_v6only_default): `net.ipv6.bindv6only` on Linux, usually 0, so
+    /// dual-stack). The rule, the same on every path of this crate — [`BindAddr::bind_tcp`],
+    /// [`BindAddr::bind_udp`], `tokio::bind_*`, `BindSet::bind_*` and `socket2::*` without
+    /// an IPv6 choice — is: **`[::]` gets the system's default, and everything the crate
+    /// says about such a socket reads that default from the one function that knows it.**
+    ///
+    /// Why not set `IPV6_V6ONLY` explicitly everywhere: it must be set between creating the
+    /// socket and binding it, and `std` and tokio bind in one call, with no way to set it
+    /// in between without `unsafe` code or another dependency (the `socket2` feature is
+    /// that dependency: its `SocketOptions` can choose, and then the choice is explicit). A
+    /// rule that only some paths could follow would be two rules. So the default is never
+    /// *assumed*: the env warning and `reachable::DualStack::SystemDefault` read it, and say
+    /// they do not know where it cannot be read rather than guess, so what they print is
+    /// what the socket does. `[::]` is the wildcard and refused without an opt-in in every
+    /// case; this rule only decides whether the opted-in wildcard also covers `0.0.0.0`.
     pub fn bind_tcp(&self) -> io::Result<TcpListener> {
         let listener = TcpListener::bind(*self.as_socket_addr())?;
         self.verify_bound(listener.local_addr()?)?;
         Ok(listener)
     }
 
-    /// Opens a UDP socket on this address and checks where it was bound.
+    /// Opens a UDP socket on this address and checks where it was bound. `[::]` follows
+    /// [the rule of `bind_tcp`](BindAddr::bind_tcp).
     pub fn bind_udp(&self) -> io::Result<UdpSocket> {
         let socket = UdpSocket::bind(*self.as_socket_addr())?;
         self.verify_bound(socket.local_addr()?)?;
@@ -51,25 +75,6 @@ impl<P: Rule> BindAddr<P> {
                 "socket asked to bind {self} was bound to {local} instead; it was closed"
             )))
         }
-    }
-}
-
-/// The system's default for `IPV6_V6ONLY` on new IPv6 sockets, where it can be read: on
-/// Linux the sysctl `net.ipv6.bindv6only`. `Some(false)` (the usual value) means a socket
-/// bound to `[::]` also accepts IPv4 connections unless it sets the option itself;
-/// `None` on other systems or when `/proc` is not readable.
-#[must_use]
-pub fn ipv6_v6only_default() -> Option<bool> {
-    if !cfg!(target_os = "linux") {
-        return None;
-    }
-    match std::fs::read_to_string("/proc/sys/net/ipv6/bindv6only")
-        .ok()?
-        .trim()
-    {
-        "0" => Some(false),
-        "1" => Some(true),
-        _ => None,
     }
 }
 
@@ -93,22 +98,6 @@ mod tests {
         assert_ne!(tcp.local_addr().unwrap().port(), 0);
         let udp = BindAddr::loopback(0).bind_udp().unwrap();
         assert!(udp.local_addr().unwrap().ip().is_loopback());
-    }
-
-    #[test]
-    fn the_v6only_default_matches_the_sysctl() {
-        let sysctl = std::fs::read_to_string("/proc/sys/net/ipv6/bindv6only").ok();
-        let expected = sysctl.as_deref().map(str::trim).and_then(|v| match v {
-            "0" => Some(false),
-            "1" => Some(true),
-            _ => None,
-        });
-        let expected = if cfg!(target_os = "linux") {
-            expected
-        } else {
-            None
-        };
-        assert_eq!(super::ipv6_v6only_default(), expected);
     }
 
     #[test]

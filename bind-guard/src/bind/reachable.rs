@@ -35,28 +35,22 @@ pub enum DualStack {
     Yes,
     /// It does not (`IPV6_V6ONLY` on).
     No,
-    /// What a socket gets when nobody set `IPV6_V6ONLY`, as `std` and tokio leave it:
-    /// on Linux, `net.ipv6.bindv6only` (read from `/proc`; dual-stack when it is 0, the
-    /// usual setting, or cannot be read); on Windows, IPv6 only; elsewhere dual-stack.
+    /// What a socket gets when nobody set `IPV6_V6ONLY`, as every bind path of this
+    /// crate leaves it unless told (see the [`bind` rule](crate::BindAddr::bind_tcp)):
+    /// [`sysctl::ipv6_v6only_default`](crate::sysctl::ipv6_v6only_default), read at the
+    /// call. Where that is not known, [`reachable`] says so instead of guessing.
     SystemDefault,
 }
 
 impl DualStack {
-    fn resolve(self) -> bool {
+    /// Whether `[::]` takes IPv4 too; `None` when the system default is not known.
+    fn resolve(self) -> Option<bool> {
         match self {
-            DualStack::Yes => true,
-            DualStack::No => false,
-            DualStack::SystemDefault => system_default_dual_stack(),
+            DualStack::Yes => Some(true),
+            DualStack::No => Some(false),
+            DualStack::SystemDefault => super::sysctl::ipv6_v6only_default().map(|v6only| !v6only),
         }
     }
-}
-
-fn system_default_dual_stack() -> bool {
-    if cfg!(windows) {
-        return false;
-    }
-    // Unknown (not Linux, or /proc unreadable): most systems default to dual-stack.
-    super::ipv6_v6only_default().is_none_or(|v6only| !v6only)
 }
 
 /// The addresses a socket bound to `bound` can be reached on: `bound` itself unless it
@@ -68,7 +62,9 @@ fn system_default_dual_stack() -> bool {
 ///
 /// # Errors
 ///
-/// The error of listing the interfaces.
+/// The error of listing the interfaces; `Unsupported` for `[::]` with
+/// [`DualStack::SystemDefault`] on a system whose default is not known (then pass
+/// `Yes` or `No`, whichever the socket was given).
 pub fn reachable(
     bound: impl Into<SocketAddr>,
     dual_stack: DualStack,
@@ -80,7 +76,16 @@ pub fn reachable(
     let (v4, v6) = match bound.ip() {
         // `::ffff:0.0.0.0` binds the IPv4 wildcard through an IPv6 socket.
         IpAddr::V6(ip) if ip.to_ipv4_mapped().is_some() => (true, false),
-        IpAddr::V6(_) => (dual_stack.resolve(), true),
+        IpAddr::V6(_) => match dual_stack.resolve() {
+            Some(also_v4) => (also_v4, true),
+            None => {
+                return Err(io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    "whether [::] also takes IPv4 is not known on this system (no readable \
+                     IPV6_V6ONLY default); pass DualStack::Yes or DualStack::No",
+                ));
+            }
+        },
         IpAddr::V4(_) => (true, false),
     };
     let mut addrs: Vec<SocketAddr> = if_addrs::get_if_addrs()?

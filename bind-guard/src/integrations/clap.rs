@@ -32,18 +32,22 @@
 //! **A ready `--bind`/`--expose` group.** [`ListenArgs`] is the pair of flags most
 //! servers need: `--bind ADDR` (repeatable, or comma-separated; `localhost:PORT` means
 //! both loopback addresses) and `--expose`, the explicit opt-in without which a wildcard
-//! `--bind 0.0.0.0:…` is refused (as Vite refuses to listen beyond localhost without
-//! `--host`). Flatten it into a parser and turn it into a [`BindSet`] with
-//! [`ListenArgs::bind_set`].
+//! `--bind 0.0.0.0:…` is refused; `--expose` alone means the wildcard on the usual port
+//! (as Vite's `--host` does). Flatten it into a parser and give it to
+//! [`Listen::args`](crate::listen::Listen::args), which also reads the environment and a
+//! config file, or turn it into a [`BindSet`] with [`ListenArgs::bind_set`].
 
-use std::string::String;
+use std::string::{String, ToString};
 use std::sync::Arc;
 use std::vec::Vec;
 
 use ::clap::builder::{StringValueParser, TypedValueParser};
 use ::clap::error::ErrorKind as ClapErrorKind;
+use ::clap::parser::ValueSource;
+use ::clap::{Arg, ArgAction, ArgMatches};
 
-use crate::{BindAddr, BindError, BindSet, ErrorKind, Policy};
+use crate::listen::Listen;
+use crate::{BindAddr, BindSet, Policy};
 
 /// A clap value parser that checks an address with `policy` (instead of the rule of
 /// the value's type): `#[arg(value_parser = checked_by(policy))]` on a [`BindAddr`].
@@ -56,7 +60,7 @@ pub fn checked_by(policy: Policy) -> impl TypedValueParser<Value = BindAddr> {
 /// The `--bind`/`--expose` flags, to `#[command(flatten)]` into a parser.
 ///
 /// ```
-/// use bind_guard::clap::ListenArgs;
+/// use bind_guard::{bind_addr, clap::ListenArgs, BindSet};
 /// use clap::Parser;
 ///
 /// #[derive(Parser)]
@@ -65,57 +69,129 @@ pub fn checked_by(policy: Policy) -> impl TypedValueParser<Value = BindAddr> {
 ///     listen: ListenArgs,
 /// }
 ///
+/// let default = BindSet::localhost(8080);
 /// let cli = Cli::try_parse_from(["app", "--bind", "localhost:3000"])?;
-/// assert_eq!(cli.listen.bind_set("127.0.0.1:8080")?.to_string(), "127.0.0.1:3000,[::1]:3000");
+/// assert!(cli.listen.bind_given());
+/// assert_eq!(cli.listen.bind_set(default.clone())?.to_string(), "127.0.0.1:3000,[::1]:3000");
 ///
 /// let cli = Cli::try_parse_from(["app"])?; // the application's default
-/// assert_eq!(cli.listen.bind_set("127.0.0.1:8080")?.to_string(), "127.0.0.1:8080");
+/// assert_eq!(cli.listen.bind_set(default.clone())?.to_string(), "127.0.0.1:8080,[::1]:8080");
 ///
 /// let cli = Cli::try_parse_from(["app", "--bind", "0.0.0.0:3000"])?;
-/// let err = cli.listen.bind_set("127.0.0.1:8080").unwrap_err();
+/// let err = cli.listen.bind_set(default.clone()).unwrap_err();
 /// assert!(err.to_string().contains("add --expose"));
 ///
 /// let cli = Cli::try_parse_from(["app", "--bind", "0.0.0.0:3000", "--expose"])?;
-/// assert!(cli.listen.bind_set("127.0.0.1:8080")?.addrs()[0].is_wildcard());
+/// assert!(cli.listen.bind_set(default.clone())?.addrs()[0].is_wildcard());
+///
+/// let cli = Cli::try_parse_from(["app", "--expose"])?; // every interface, the default's port
+/// assert!(cli.listen.bind_set(default)?.iter().all(|a| a.is_wildcard() && a.port() == 8080));
 /// # Ok::<(), clap::Error>(())
 /// ```
+///
+/// With clap's `env`, `--bind` falls back to a variable:
+/// `#[command(mut_arg("bind", |arg| arg.env("APP_BIND")))]` on the parser. Then
+/// [`bind_given`](ListenArgs::bind_given) is `false` for a value from the variable, and
+/// errors name the variable.
 ///
 /// The values are checked when [`bind_set`](ListenArgs::bind_set) is called, not while
 /// clap parses, because whether `0.0.0.0` is allowed depends on `--expose`, which may
 /// come later on the command line. Its errors are clap errors (`ValueValidation`), so
-/// `err.exit()` prints them like clap's own; `err.format(&mut Cli::command())` adds the
-/// usage line.
-#[derive(::clap::Args, Debug, Clone, Default, PartialEq, Eq)]
+/// `err.exit()` prints them like clap's own. Only the two flags are added to the
+/// parser: no about text, so an application's `--help` stays its own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListenArgs {
-    /// The `--bind` values, as given: each is an address, or `localhost:PORT` for both
-    /// loopback addresses; checked by [`bind_set`](ListenArgs::bind_set).
-    #[arg(
-        long = "bind",
-        value_name = "ADDR",
-        value_delimiter = ',',
-        help = "Address to listen on: IP:PORT, [IPV6]:PORT, or localhost:PORT for both \
-                loopback addresses. Repeat the flag, or separate addresses with commas, to \
-                listen on several. The wildcard (0.0.0.0, [::]) is refused unless --expose \
-                is given"
-    )]
+    /// The `--bind` values, as given: each an address or a comma-separated list, where
+    /// `localhost:PORT` stands for both loopback addresses.
     pub bind: Vec<String>,
     /// Whether `--expose` was given: the opt-in that lets a wildcard `--bind` through.
-    #[arg(
-        long,
-        help = "Allow a wildcard --bind address (0.0.0.0 or [::]): listen on every \
-                interface, reachable from every network this host is on"
-    )]
+    /// It adds exactly the wildcard ([`Policy::allow_wildcard`]) to the application's
+    /// policy and nothing else: under [`bind_set_with`](ListenArgs::bind_set_with) and
+    /// [`Policy::loopback_only`], `--expose` accepts `0.0.0.0` and still refuses
+    /// `10.0.0.1`.
     pub expose: bool,
+    bind_from: Option<ValueSource>,
+}
+
+const BIND: &str = "bind";
+const EXPOSE: &str = "expose";
+
+impl ::clap::Args for ListenArgs {
+    fn augment_args(cmd: ::clap::Command) -> ::clap::Command {
+        cmd.arg(
+            Arg::new(BIND)
+                .long(BIND)
+                .value_name("ADDR")
+                .action(ArgAction::Append)
+                .help(
+                    "Address to listen on: IP:PORT, [IPV6]:PORT, or localhost:PORT for both \
+                     loopback addresses. Repeat the flag, or separate addresses with commas, \
+                     to listen on several. The wildcard (0.0.0.0, [::]) is refused unless \
+                     --expose is given",
+                ),
+        )
+        .arg(
+            Arg::new(EXPOSE)
+                .long(EXPOSE)
+                .action(ArgAction::SetTrue)
+                .help(
+                    "Listen on every interface, reachable from every network this host is on: \
+             allows a wildcard --bind (0.0.0.0, [::]), or alone, the wildcard on the usual \
+             port. It allows the wildcard and nothing else",
+                ),
+        )
+    }
+
+    fn augment_args_for_update(cmd: ::clap::Command) -> ::clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl ::clap::FromArgMatches for ListenArgs {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, ::clap::Error> {
+        let mut args = ListenArgs::default();
+        args.update_from_arg_matches(matches)?;
+        Ok(args)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), ::clap::Error> {
+        let internal = |err: ::clap::parser::MatchesError| {
+            ::clap::Error::raw(ClapErrorKind::ArgumentConflict, err.to_string())
+        };
+        if let Some(values) = matches.try_get_many::<String>(BIND).map_err(internal)? {
+            self.bind = values.cloned().collect();
+            self.bind_from = matches.value_source(BIND);
+        }
+        if let Some(expose) = matches.try_get_one::<bool>(EXPOSE).map_err(internal)? {
+            self.expose = *expose;
+        }
+        Ok(())
+    }
 }
 
 impl ListenArgs {
+    /// Whether `--bind` was given on the command line (not taken from its environment
+    /// variable through clap's `env`, nor absent).
+    #[must_use]
+    pub fn bind_given(&self) -> bool {
+        !self.bind.is_empty() && self.bind_from != Some(ValueSource::EnvVariable)
+    }
+
+    /// Whether the `--bind` values came from its environment variable (clap's `env`).
+    #[must_use]
+    pub fn bind_from_env(&self) -> bool {
+        !self.bind.is_empty() && self.bind_from == Some(ValueSource::EnvVariable)
+    }
+
     /// The addresses to listen on, checked with the default policy (plus the wildcard
-    /// with `--expose`); `default` (same syntax) when no `--bind` was given.
+    /// with `--expose`); `default` when no `--bind` was given, or its port on every
+    /// interface with `--expose` alone. [`Listen`](crate::listen::Listen) adds the
+    /// environment and a config file.
     ///
     /// # Errors
     ///
     /// A clap `ValueValidation` error naming the refused value and the fix.
-    pub fn bind_set(&self, default: &str) -> Result<BindSet, ::clap::Error> {
+    pub fn bind_set(&self, default: impl Into<BindSet>) -> Result<BindSet, ::clap::Error> {
         self.bind_set_with(&Policy::default(), default)
     }
 
@@ -125,44 +201,43 @@ impl ListenArgs {
     /// # Errors
     ///
     /// As [`bind_set`](ListenArgs::bind_set).
-    pub fn bind_set_with(&self, policy: &Policy, default: &str) -> Result<BindSet, ::clap::Error> {
-        let policy = if self.expose {
-            policy.clone().allow_wildcard()
-        } else {
-            policy.clone()
-        };
-        let result = if self.bind.is_empty() {
-            BindSet::parse(&policy, default)
-        } else {
-            BindSet::parse_items(&policy, self.bind.iter().map(String::as_str))
-        };
-        result.map_err(|err| self.clap_error(&err, !self.bind.is_empty()))
+    pub fn bind_set_with(
+        &self,
+        policy: &Policy,
+        default: impl Into<BindSet>,
+    ) -> Result<BindSet, ::clap::Error> {
+        Listen::new(default)
+            .policy(policy.clone())
+            .args(self)
+            .load_from(|_| None)
+            .map_err(|err| ::clap::Error::raw(ClapErrorKind::ValueValidation, err.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    fn listen(bind: &[&str], expose: bool) -> ListenArgs {
+        ListenArgs {
+            bind: bind.iter().map(ToString::to_string).collect(),
+            expose,
+            bind_from: None,
+        }
     }
 
-    fn clap_error(&self, err: &BindError, from_flag: bool) -> ::clap::Error {
-        let what = if from_flag {
-            "for '--bind <ADDR>'"
-        } else {
-            "for the default listen address"
-        };
-        // The wildcard's generic hint names library calls; a user of the command needs
-        // the flag instead.
-        let advice = match err.kind() {
-            ErrorKind::Wildcard if !self.expose => std::format!(
-                "this address {}\n\n  tip: to listen on this machine only, use 127.0.0.1 or \
-                 [::1]; to listen on every interface on purpose, add --expose",
-                err.kind().problem()
-            ),
-            // Names are not resolved here (localhost is, to both loopback addresses).
-            ErrorKind::Hostname => String::from(
-                "this address is a host name; write an IP address such as 127.0.0.1:8080, \
-                 or localhost:PORT for both loopback addresses",
-            ),
-            kind => String::from(kind.message()),
-        };
-        ::clap::Error::raw(
-            ClapErrorKind::ValueValidation,
-            std::format!("invalid value '{}' {what}: {advice}", err.input()),
-        )
+    #[test]
+    fn a_hostile_bind_value_is_escaped_in_the_error() {
+        let hostile = "0.0.0.0:80\x1b[2K\r\x1b[1A\u{202e}";
+        let err = listen(&[hostile], false)
+            .bind_set(crate::BindAddr::loopback(1))
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(!text.chars().any(crate::Escaped::needs_escape), "{text:?}");
+        assert!(
+            text.contains(&std::format!("\"{}\"", crate::Escaped::new(hostile))),
+            "{text}"
+        );
     }
 }

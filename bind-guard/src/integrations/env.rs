@@ -9,10 +9,10 @@
 //! `MYAPP_BIND=0.0.0.0:8080`:
 //!
 //! ```
-//! use bind_guard::env::EnvConfig;
+//! use bind_guard::{env::EnvConfig, BindSet};
 //!
 //! let config = EnvConfig::new("MYAPP_BIND")
-//!     .default("localhost:8080")
+//!     .fallback(BindSet::localhost(8080))
 //!     .wildcard_opt_in("MYAPP_EXPOSE");
 //!
 //! // `load()` reads the process environment; `load_from` takes any lookup.
@@ -34,20 +34,23 @@
 //! `bind_guard`, naming the address and the concrete addresses it is reachable on
 //! (listed with the `if-addrs` feature; otherwise "every address of every interface").
 //! [`wildcard_warning`] gives the same text, for applications that print it themselves.
+//!
+//! [`Listen`](crate::listen::Listen) reads a flag and a config file too, with the
+//! same rules; `EnvConfig` is for a variable of any name alone.
 
 use std::borrow::Cow;
 use std::ffi::OsString;
 use std::string::{String, ToString};
 use std::vec::Vec;
 
-use crate::{BindError, BindSet, ErrorKind, Policy};
+use crate::{BindError, BindSet, Policy, Source};
 
 /// Where a service reads its listen addresses from: a variable, a default, a policy and
 /// an optional wildcard opt-in variable. See the [module docs](self).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvConfig {
     var: Cow<'static, str>,
-    default: Option<Cow<'static, str>>,
+    fallback: Option<BindSet>,
     wildcard_var: Option<Cow<'static, str>>,
     policy: Policy,
 }
@@ -59,23 +62,30 @@ impl EnvConfig {
     pub fn new(var: impl Into<Cow<'static, str>>) -> Self {
         EnvConfig {
             var: var.into(),
-            default: None,
+            fallback: None,
             wildcard_var: None,
             policy: Policy::new(),
         }
     }
 
-    /// The addresses to use when the variable is unset, in the same syntax (checked by
-    /// the same policy when loading).
+    /// The addresses to use when the variable is unset: a value (`bind_addr!`,
+    /// [`BindSet::localhost`]), so a typo in it is a compile error; checked by the same
+    /// policy when loading.
     #[must_use]
-    pub fn default(mut self, addrs: impl Into<Cow<'static, str>>) -> Self {
-        self.default = Some(addrs.into());
+    pub fn fallback(mut self, addrs: impl Into<BindSet>) -> Self {
+        self.fallback = Some(addrs.into());
         self
     }
 
     /// A variable that, set to `1`, `true`, `yes` or `on` (any case), opts in to the
     /// wildcard; `0`, `false`, `no`, `off`, empty or unset leave it refused. Any other
     /// value is an error rather than a guess.
+    ///
+    /// The opt-in adds exactly the wildcard ([`Policy::allow_wildcard`]) to the
+    /// [`policy`](EnvConfig::policy) and nothing else: under
+    /// [`Policy::loopback_only`] it lets `0.0.0.0:8080` through and still refuses
+    /// `10.0.0.1:8080`. (At compile time the types say the same: `bind_addr!` refuses
+    /// `allow_wildcard` into a `LoopbackAddr`.)
     #[must_use]
     pub fn wildcard_opt_in(mut self, var: impl Into<Cow<'static, str>>) -> Self {
         self.wildcard_var = Some(var.into());
@@ -135,10 +145,24 @@ impl EnvConfig {
         } else {
             self.policy.clone()
         };
-        let (origin, text) = match read(&self.var)? {
-            Some(value) => (Source::Var(self.var.to_string()), Cow::Owned(value)),
-            None => match &self.default {
-                Some(default) => (Source::Default, default.clone()),
+        let opt_in = |source: Source| match (&self.wildcard_var, opted_in) {
+            (Some(var), false) => source.with_wildcard_opt_in(&std::format!("set {var}=1")),
+            _ => source,
+        };
+        let set = match read(&self.var)? {
+            Some(value) => BindSet::parse(&policy, &value).map_err(|error| {
+                EnvError::Address(error.with_source(opt_in(Source::env(&self.var))))
+            })?,
+            None => match &self.fallback {
+                Some(fallback) => {
+                    let mut addrs = Vec::with_capacity(fallback.len());
+                    for addr in fallback {
+                        addrs.push(policy.check(*addr.as_socket_addr()).map_err(|error| {
+                            EnvError::Address(error.with_source(Source::default_value()))
+                        })?);
+                    }
+                    BindSet::from_addrs(addrs).unwrap_or_else(|| fallback.clone())
+                }
                 None => {
                     return Err(EnvError::Missing {
                         var: self.var.to_string(),
@@ -146,15 +170,6 @@ impl EnvConfig {
                 }
             },
         };
-        let set = BindSet::parse(&policy, &text).map_err(|error| EnvError::Address {
-            origin,
-            opt_in: self
-                .wildcard_var
-                .as_ref()
-                .filter(|_| error.kind() == ErrorKind::Wildcard)
-                .map(|var| var.to_string()),
-            error,
-        })?;
         if let Some(text) = wildcard_warning(&set) {
             emit_warning(&text);
         }
@@ -162,42 +177,7 @@ impl EnvConfig {
     }
 }
 
-/// Reads an opt-in switch.
-fn switch(value: &str) -> Option<bool> {
-    let value = value.trim();
-    if ["1", "true", "yes", "on"]
-        .iter()
-        .any(|v| value.eq_ignore_ascii_case(v))
-    {
-        Some(true)
-    } else if ["", "0", "false", "no", "off"]
-        .iter()
-        .any(|v| value.eq_ignore_ascii_case(v))
-    {
-        Some(false)
-    } else {
-        None
-    }
-}
-
-/// Where a refused address came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Source {
-    /// The named variable.
-    Var(String),
-    /// The application's default.
-    Default,
-}
-
-impl std::fmt::Display for Source {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Source::Var(var) => f.write_str(var),
-            Source::Default => f.write_str("the default listen address"),
-        }
-    }
-}
+use crate::listen::switch;
 
 /// Why [`EnvConfig::load`] failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -217,32 +197,21 @@ pub enum EnvError {
     },
     /// The opt-in variable holds something that is not a switch.
     #[error(
-        "{var}={value:?} is not a switch; set it to 1, true, yes or on to listen on every \
-         interface, or to 0, false, no or off (or unset it) not to"
+        "{var}=\"{}\" is not a switch; set it to 1, true, yes or on to allow a wildcard \
+         address (it adds the wildcard and nothing else to what is allowed), or to 0, false, \
+         no or off (or unset it) not to",
+        crate::Escaped::new(value)
     )]
     Switch {
         /// The variable.
         var: String,
-        /// Its value.
+        /// Its value, escaped and cut for printing.
         value: String,
     },
-    /// An address was refused.
-    #[error("{origin}: {error}{}", opt_in_hint(opt_in.as_deref()))]
-    Address {
-        /// Where it came from.
-        origin: Source,
-        /// Why it was refused.
-        error: BindError,
-        /// For a refused wildcard, the variable that would opt in.
-        opt_in: Option<String>,
-    },
-}
-
-fn opt_in_hint(var: Option<&str>) -> String {
-    match var {
-        Some(var) => std::format!(" (or set {var}=1 to listen on every interface on purpose)"),
-        None => String::new(),
-    }
+    /// An address was refused; the error names its source ([`BindError::value_source`]:
+    /// the variable or the default) and, for a wildcard, the opt-in variable.
+    #[error("{0}")]
+    Address(BindError),
 }
 
 /// The warning [`EnvConfig::load`] logs when `set` includes the wildcard, or `None`:
@@ -267,9 +236,34 @@ pub fn wildcard_warning(set: &BindSet) -> Option<String> {
     let places = reachable_text(set);
     Some(std::format!(
         "listening on the wildcard address {}: every interface, so the service is reachable \
-         from every network this host is on, at {places}",
-        wildcards.join(", ")
+         from every network this host is on, at {places}{}",
+        wildcards.join(", "),
+        dual_stack_text(set)
     ))
+}
+
+/// For `[::]`: whether it takes IPv4 too, as the system's default says (every bind path
+/// of this crate leaves `IPV6_V6ONLY` at that default unless told otherwise).
+fn dual_stack_text(set: &BindSet) -> &'static str {
+    let v6_wildcard = set.wildcards().any(|addr| match addr.ip() {
+        core::net::IpAddr::V6(ip) => ip.to_ipv4_mapped().is_none(),
+        core::net::IpAddr::V4(_) => false,
+    });
+    if !v6_wildcard {
+        return "";
+    }
+    match crate::sysctl::ipv6_v6only_default() {
+        Some(false) => {
+            "; [::] takes IPv4 connections too (IPV6_V6ONLY is off by default on this host)"
+        }
+        Some(true) => {
+            "; [::] takes IPv6 connections only (IPV6_V6ONLY is on by default on this host)"
+        }
+        None => {
+            "; whether [::] also takes IPv4 connections is not known (this system's \
+             IPV6_V6ONLY default cannot be read), so its IPv4 addresses may be reachable too"
+        }
+    }
 }
 
 #[cfg(feature = "if-addrs")]
@@ -278,7 +272,22 @@ fn reachable_text(set: &BindSet) -> String {
 
     let mut all: Vec<String> = Vec::new();
     for addr in set.wildcards() {
-        match reachable(*addr, DualStack::SystemDefault) {
+        // The system's IPV6_V6ONLY default, as the socket gets it; where it is not known,
+        // the IPv6 addresses, and `dual_stack_text` says IPv4 may be reachable too.
+        let listed = match reachable(*addr, DualStack::SystemDefault) {
+            Err(err) if err.kind() == std::io::ErrorKind::Unsupported => {
+                reachable(*addr, DualStack::No)
+            }
+            listed => listed,
+        };
+        match listed {
+            // Port 0 is not where anyone connects: name the addresses, and the port as
+            // the one the system picks.
+            Ok(addrs) if addr.port() == 0 => all.extend(
+                addrs
+                    .iter()
+                    .map(|a| std::format!("{} (on the port the system picks)", a.ip())),
+            ),
             Ok(addrs) => all.extend(addrs.iter().map(ToString::to_string)),
             Err(err) => {
                 return std::format!(
@@ -301,7 +310,7 @@ fn reachable_text(_set: &BindSet) -> String {
 }
 
 #[allow(unused_variables)]
-fn emit_warning(text: &str) {
+pub(crate) fn emit_warning(text: &str) {
     #[cfg(feature = "log")]
     log::warn!(target: "bind_guard", "{text}");
     #[cfg(feature = "tracing")]
@@ -311,6 +320,7 @@ fn emit_warning(text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorKind;
 
     fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
         let vars: Vec<(String, String)> = vars
@@ -322,7 +332,7 @@ mod tests {
 
     fn config() -> EnvConfig {
         EnvConfig::new("APP_BIND")
-            .default("127.0.0.1:8080")
+            .fallback(crate::bind_addr!("127.0.0.1:8080"))
             .wildcard_opt_in("APP_EXPOSE")
     }
 
@@ -339,11 +349,14 @@ mod tests {
         let err = config()
             .load_from(env(&[("APP_BIND", "[::]:9000"), ("APP_EXPOSE", "off")]))
             .unwrap_err();
-        let EnvError::Address { error, opt_in, .. } = &err else {
+        let EnvError::Address(error) = &err else {
             panic!("{err:?}")
         };
         assert_eq!(error.kind(), ErrorKind::Wildcard);
-        assert_eq!(opt_in.as_deref(), Some("APP_EXPOSE"));
+        assert_eq!(
+            error.value_source().and_then(Source::wildcard_opt_in),
+            Some("set APP_EXPOSE=1")
+        );
         assert!(
             err.to_string()
                 .starts_with("APP_BIND: bind address \"[::]:9000\" is the wildcard")
@@ -369,12 +382,22 @@ mod tests {
             "{err}"
         );
         let err = EnvConfig::new("X")
-            .default("0.0.0.0:1")
+            .fallback(crate::bind_addr!("10.0.0.1:1"))
+            .policy(Policy::loopback_only())
             .load_from(env(&[]))
             .unwrap_err();
         assert!(
+            err.to_string().starts_with("the default: bind address"),
+            "{err}"
+        );
+        // The hint offers the opt-in as what it is: the wildcard and nothing more.
+        let err = config()
+            .policy(Policy::loopback_only())
+            .load_from(env(&[("APP_BIND", "0.0.0.0:80")]))
+            .unwrap_err();
+        assert!(
             err.to_string()
-                .starts_with("the default listen address: bind address"),
+                .ends_with("; to listen on every interface on purpose, set APP_EXPOSE=1"),
             "{err}"
         );
         // A narrower policy applies to the variable; the opt-in only adds the wildcard.
@@ -383,7 +406,7 @@ mod tests {
             .load_from(env(&[("APP_BIND", "10.0.0.1:80"), ("APP_EXPOSE", "1")]))
             .unwrap_err();
         assert!(
-            matches!(err, EnvError::Address { ref error, opt_in: None, .. } if error.kind() == ErrorKind::NotLoopback)
+            matches!(err, EnvError::Address(ref error) if error.kind() == ErrorKind::NotLoopback)
         );
     }
 

@@ -4,16 +4,21 @@
 //! `std` and tokio bind in one call, so options that must be set *before* `bind` cannot
 //! be given. These functions build a socket2 [`Socket`], set:
 //!
-//! - `SO_REUSEADDR` (on by default, except on Windows): a restarted server can bind its
-//!   port again while connections of the previous process linger in `TIME_WAIT`. This is
-//!   what `std`/tokio servers on Unix get too. On Windows `SO_REUSEADDR` would let
-//!   another socket take over a bound port, so it is never set there.
-//! - `IPV6_V6ONLY` for IPv6 addresses, when chosen. For the IPv6 wildcard `[::]` the
-//!   choice is **required**: whether `[::]` also accepts IPv4 connections (dual-stack)
-//!   depends on the system (`net.ipv6.bindv6only` on Linux, on by default on Windows),
-//!   and a server exposed on every interface should not inherit that silently. Binding
-//!   `[::]` without [`SocketOptions::v6_only`] or [`SocketOptions::dual_stack`] is an
-//!   `InvalidInput` error that says so.
+//! - `SO_REUSEADDR` on TCP sockets (on by default, except on Windows): a restarted server
+//!   can bind its port again while connections of the previous process linger in
+//!   `TIME_WAIT`. Rust's `std` sets it on its Unix TCP listeners too; tokio's
+//!   `TcpListener::bind` does the same. It is **never set on UDP sockets by default**:
+//!   on Linux two UDP sockets that both set `SO_REUSEADDR` may bind the same address and
+//!   port, so another local user's process could take over the port (and receive its
+//!   datagrams), while UDP has no `TIME_WAIT` that would need it. On Windows
+//!   `SO_REUSEADDR` lets another socket take over a bound port for TCP too, so it is
+//!   never set there.
+//! - `IPV6_V6ONLY` for IPv6 addresses, when chosen with [`SocketOptions::v6_only`] or
+//!   [`SocketOptions::dual_stack`]. Without a choice the socket gets the system's
+//!   default ([`sysctl::ipv6_v6only_default`](crate::sysctl::ipv6_v6only_default)), the
+//!   one rule every bind path of this crate follows for `[::]` (see
+//!   [`BindAddr::bind_tcp`]); choosing is what this module adds, and a server that opts
+//!   in to `[::]` should choose.
 //!
 //! then bind, check the bound address with [`BindAddr::verify_bound`], and (for TCP)
 //! listen.
@@ -27,9 +32,8 @@
 //! let listener: std::net::TcpListener = socket.into();
 //! assert!(listener.local_addr()?.ip().is_loopback());
 //!
-//! // `[::]` needs a choice: here IPv6 only, so IPv4 clients cannot connect.
+//! // `[::]`, IPv6 only, so IPv4 clients cannot connect.
 //! let any = Policy::default().allow_wildcard().parse("[::]:0")?;
-//! assert!(tcp_listener(any, &SocketOptions::new()).is_err());
 //! let v6 = tcp_listener(any, &SocketOptions::new().v6_only())?;
 //! assert_eq!(v6.only_v6()?, true);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -44,7 +48,7 @@ use crate::BindAddr;
 use crate::marker::Rule;
 
 /// What an IPv6 socket accepts: IPv6 only, or IPv4 too (through IPv4-mapped
-/// addresses). Only meaningful for IPv6 addresses; required for `[::]`.
+/// addresses). Only meaningful for IPv6 addresses, and above all for `[::]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Ipv6Mode {
@@ -58,33 +62,40 @@ pub enum Ipv6Mode {
 /// The options [`bind_socket`], [`tcp_listener`] and [`udp_socket`] set before `bind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SocketOptions {
-    reuse_address: bool,
+    /// `None`: the default for the socket type (TCP on, UDP off).
+    reuse_address: Option<bool>,
     ipv6: Option<Ipv6Mode>,
     backlog: i32,
 }
 
 impl Default for SocketOptions {
-    /// `SO_REUSEADDR` on (not on Windows), no IPv6 choice, a backlog of 1024.
+    /// `SO_REUSEADDR` on TCP sockets (not on Windows) and off on UDP sockets, no IPv6
+    /// choice, a backlog of 1024.
     fn default() -> Self {
         SocketOptions::new()
     }
 }
 
 impl SocketOptions {
-    /// `SO_REUSEADDR` on (not on Windows), no IPv6 choice, a listen backlog of 1024.
+    /// `SO_REUSEADDR` on TCP sockets (not on Windows) and off on UDP sockets, no IPv6
+    /// choice, a listen backlog of 1024.
     #[must_use]
     pub const fn new() -> Self {
         SocketOptions {
-            reuse_address: true,
+            reuse_address: None,
             ipv6: None,
             backlog: 1024,
         }
     }
 
-    /// Sets `SO_REUSEADDR` or not (never on Windows, whatever this says).
+    /// Sets `SO_REUSEADDR` or not, for TCP and UDP alike (never on Windows, whatever
+    /// this says). On a UDP socket, `true` lets any other process of any user that sets
+    /// it too bind the same address and port on Linux, and receive datagrams meant for
+    /// this one: turn it on only for a socket that shares its port on purpose (such as
+    /// several receivers of one multicast group).
     #[must_use]
     pub const fn reuse_address(mut self, on: bool) -> Self {
-        self.reuse_address = on;
+        self.reuse_address = Some(on);
         self
     }
 
@@ -102,7 +113,7 @@ impl SocketOptions {
         self
     }
 
-    /// Sets the IPv6 mode (`None`: leave the system default, refused for `[::]`).
+    /// Sets the IPv6 mode (`None`: leave the system default).
     #[must_use]
     pub const fn ipv6_mode(mut self, mode: Option<Ipv6Mode>) -> Self {
         self.ipv6 = mode;
@@ -128,8 +139,8 @@ impl SocketOptions {
 ///
 /// # Errors
 ///
-/// `InvalidInput` for `[::]` without an IPv6 choice; otherwise the system's error, or
-/// an error if the socket was bound anywhere but `addr` (then it is closed).
+/// The system's error, or an error if the socket was bound anywhere but `addr` (then it
+/// is closed).
 pub fn bind_socket<P: Rule>(
     addr: BindAddr<P>,
     ty: Type,
@@ -137,18 +148,10 @@ pub fn bind_socket<P: Rule>(
     options: &SocketOptions,
 ) -> io::Result<Socket> {
     let target = *addr.as_socket_addr();
-    if target.is_ipv6() && addr.is_wildcard() && options.ipv6.is_none() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            std::format!(
-                "binding {addr} needs an explicit IPv6 mode: whether it also accepts IPv4 \
-                 depends on the system otherwise; choose SocketOptions::v6_only() (IPv6 \
-                 only) or SocketOptions::dual_stack() (IPv4 and IPv6 on every interface)"
-            ),
-        ));
-    }
     let socket = Socket::new(Domain::for_address(target), ty, protocol)?;
-    if options.reuse_address && cfg!(not(windows)) {
+    // By default only stream (TCP) sockets reuse addresses: see the module docs.
+    let reuse = options.reuse_address.unwrap_or(ty == Type::STREAM);
+    if reuse && cfg!(not(windows)) {
         socket.set_reuse_address(true)?;
     }
     if let (SocketAddr::V6(_), Some(mode)) = (target, options.ipv6) {
@@ -192,7 +195,6 @@ mod tests {
     use crate::{BindAddr, Policy};
     use std::io::{Read, Write};
     use std::net::{TcpListener, TcpStream};
-    use std::string::ToString;
     use std::time::Duration;
 
     #[test]
@@ -207,6 +209,25 @@ mod tests {
         assert!(!off.reuse_address().unwrap());
         let listener: TcpListener = socket.into();
         assert_ne!(listener.local_addr().unwrap().port(), 0);
+    }
+
+    #[test]
+    fn udp_sockets_do_not_reuse_addresses_by_default() {
+        let socket = udp_socket(BindAddr::loopback(0), &SocketOptions::new()).unwrap();
+        assert!(!socket.reuse_address().unwrap());
+        // Another socket, of any user, that sets SO_REUSEADDR cannot take the port over.
+        let bound = socket.local_addr().unwrap();
+        let thief = Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP)).unwrap();
+        thief.set_reuse_address(true).unwrap();
+        let err = thief.bind(&bound).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AddrInUse);
+        // Asked for explicitly, it is set.
+        let shared = udp_socket(
+            BindAddr::loopback(0),
+            &SocketOptions::new().reuse_address(true),
+        )
+        .unwrap();
+        assert_eq!(shared.reuse_address().unwrap(), cfg!(not(windows)));
     }
 
     #[test]
@@ -246,8 +267,11 @@ mod tests {
     #[test]
     fn v6_only_wildcard_refuses_ipv4() {
         let any = Policy::default().allow_wildcard().parse("[::]:0").unwrap();
-        let Ok(socket) = tcp_listener(any, &SocketOptions::new().v6_only()) else {
-            return; // no IPv6 on this host
+        let socket = match tcp_listener(any, &SocketOptions::new().v6_only()) {
+            Ok(socket) => socket,
+            // A host without IPv6 cannot run this check; any other error is a failure.
+            Err(err) if err.kind() == io::ErrorKind::AddrNotAvailable => return,
+            Err(err) => panic!("{err}"),
         };
         assert!(socket.only_v6().unwrap());
         let listener: TcpListener = socket.into();
@@ -260,12 +284,17 @@ mod tests {
     }
 
     #[test]
-    fn ipv6_wildcard_without_a_choice_is_refused() {
+    fn ipv6_wildcard_without_a_choice_gets_the_system_default() {
         let any = Policy::default().allow_wildcard().parse("[::]:0").unwrap();
-        let err = udp_socket(any, &SocketOptions::new()).unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
-        assert!(err.to_string().contains("dual_stack()"), "{err}");
-        // The IPv4 wildcard has no such question; specific IPv6 addresses neither.
-        assert!(udp_socket(BindAddr::loopback_v6(0), &SocketOptions::new()).is_ok());
+        let socket = match udp_socket(any, &SocketOptions::new()) {
+            Ok(socket) => socket,
+            Err(err) if err.kind() == io::ErrorKind::AddrNotAvailable => return, // no IPv6
+            Err(err) => panic!("{err}"),
+        };
+        // The same rule as std's and tokio's bind: the system's default, as the crate
+        // reads it (where it can; the netns tests set the sysctl both ways).
+        if let Some(v6only) = crate::sysctl::ipv6_v6only_default() {
+            assert_eq!(socket.only_v6().unwrap(), v6only);
+        }
     }
 }

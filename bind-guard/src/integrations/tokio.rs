@@ -78,7 +78,7 @@ pub async fn bind_tcp_all(set: &BindSet) -> io::Result<Vec<TcpListener>> {
         listeners.push(
             bind_tcp(*addr)
                 .await
-                .map_err(|err| crate::addr::set::with_addr(addr, err))?,
+                .map_err(|err| set.bind_error(addr, err))?,
         );
     }
     Ok(listeners)

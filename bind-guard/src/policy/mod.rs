@@ -71,13 +71,13 @@ pub(crate) enum Base {
     Loopback,
     /// [`Policy::local_network`]: `local`.
     Local,
-    /// [`Policy::deny_all`]: `none`.
-    None,
+    /// [`Policy::deny_all`]: `nothing`.
+    Nothing,
 }
 
 impl Base {
     /// Every base, in the order the text form lists them.
-    pub(crate) const ALL: [Base; 4] = [Base::Default, Base::Loopback, Base::Local, Base::None];
+    pub(crate) const ALL: [Base; 4] = [Base::Default, Base::Loopback, Base::Local, Base::Nothing];
 
     /// The name in the text form.
     pub(crate) const fn name(self) -> &'static str {
@@ -85,7 +85,7 @@ impl Base {
             Base::Default => "default",
             Base::Loopback => "loopback",
             Base::Local => "local",
-            Base::None => "none",
+            Base::Nothing => "nothing",
         }
     }
 
@@ -95,7 +95,7 @@ impl Base {
             Base::Default => ScopeRule::DEFAULT,
             Base::Loopback => ScopeRule::LOOPBACK,
             Base::Local => ScopeRule::LOCAL_NETWORK,
-            Base::None => ScopeRule::NOTHING,
+            Base::Nothing => ScopeRule::NOTHING,
         }
     }
 
@@ -159,11 +159,11 @@ impl Policy {
     /// and [`allow_scope`](Policy::allow_scope) alone.
     #[must_use]
     pub const fn deny_all() -> Self {
-        Base::None.policy()
+        Base::Nothing.policy()
     }
 
     /// The base this policy was built from, by its name in the text form (`default`,
-    /// `loopback`, `local` or `none`).
+    /// `loopback`, `local` or `nothing`).
     pub(crate) const fn base(&self) -> Base {
         self.base
     }
@@ -176,8 +176,19 @@ impl Policy {
     /// [`allow_scope`](Policy::allow_scope) refuses [`Scope::Unspecified`]. A
     /// [denied network](Policy::deny_net) that contains the wildcard still refuses it.
     ///
-    /// On Linux, `[::]` is dual-stack: it also accepts IPv4 connections unless the
-    /// socket sets `IPV6_V6ONLY`.
+    /// It adds exactly the wildcard and nothing else: `Policy::loopback_only()
+    /// .allow_wildcard()` still refuses `10.0.0.1` and `8.8.8.8`. This is the run-time
+    /// side of a rule the types enforce at compile time: a `LoopbackAddr` can never hold
+    /// the wildcard (`bind_addr!` refuses `allow_wildcard` into one), and a policy that
+    /// only loopback passed stays loopback-plus-wildcard. The opt-ins built on it, clap's
+    /// `--expose` ([`ListenArgs`](crate::clap::ListenArgs)) and the environment
+    /// switch ([`EnvConfig::wildcard_opt_in`](crate::env::EnvConfig::wildcard_opt_in)),
+    /// add the same and no more.
+    ///
+    /// `[::]` takes IPv4 connections too unless `IPV6_V6ONLY` is on, which the system's
+    /// default decides unless the socket chooses (see
+    /// [`BindAddr::bind_tcp`](crate::BindAddr::bind_tcp); on Linux, `net.ipv6.bindv6only`,
+    /// usually 0: dual-stack).
     #[must_use]
     pub const fn allow_wildcard(mut self) -> Self {
         self.rule = self.rule.allow(Scope::Unspecified);
@@ -454,7 +465,7 @@ mod tests {
         assert_eq!(Policy::new().base(), Base::Default);
         assert_eq!(Policy::loopback_only().base(), Base::Loopback);
         assert_eq!(Policy::local_network().base(), Base::Local);
-        assert_eq!(Policy::deny_all().base(), Base::None);
+        assert_eq!(Policy::deny_all().base(), Base::Nothing);
         let changed = Policy::loopback_only()
             .allow_wildcard()
             .deny_scope(Scope::Loopback)

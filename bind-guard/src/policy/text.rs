@@ -1,5 +1,5 @@
 //! The text form of a [`Policy`]: `Display` and `FromStr`, for configs, flags and the
-//! environment. The grammar is documented on the `FromStr` impl.
+//! environment. The grammar is documented on its own page, [`policy_text`](crate::policy_text).
 
 use alloc::boxed::Box;
 use core::fmt;
@@ -14,7 +14,7 @@ use crate::{ErrorKind, Policy, Scope};
 pub enum PolicyTextErrorKind {
     /// The text, or one comma-separated item of it, is empty.
     Empty,
-    /// A base (`default`, `loopback`, `local`, `none`) after the first item.
+    /// A base (`default`, `loopback`, `local`, `nothing`) after the first item.
     MisplacedBase,
     /// Not a base and not an option.
     UnknownItem,
@@ -37,17 +37,17 @@ impl fmt::Display for PolicyTextErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PolicyTextErrorKind::Empty => f.write_str(
-                "is empty; write a base (default, loopback, local or none), optionally \
+                "is empty; write a base (default, loopback, local or nothing), optionally \
                  followed by options such as allow_wildcard or deny=10.0.0.0/8, separated by commas",
             ),
             PolicyTextErrorKind::MisplacedBase => f.write_str(
                 "is a base policy, which may only come first; keep one of default, loopback, \
-                 local or none, at the start",
+                 local or nothing, at the start",
             ),
             PolicyTextErrorKind::UnknownItem => f.write_str(
                 "is not a policy option; expected allow_wildcard, deny_port_zero, \
                  allow_port_zero, allow_scope=SCOPE, deny_scope=SCOPE, allow=CIDR or deny=CIDR, \
-                 after an optional first default, loopback, local or none",
+                 after an optional first default, loopback, local or nothing",
             ),
             PolicyTextErrorKind::MissingValue => f.write_str(
                 "needs a value after =, such as allow_scope=private or deny=10.0.0.0/8",
@@ -84,7 +84,7 @@ impl fmt::Display for PolicyTextErrorKind {
 /// assert!(err.to_string().starts_with("policy item \"alow=10.0.0.0/8\" is not a policy option"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("policy item {item:?} {kind}")]
+#[error("policy item \"{}\" {kind}", crate::Escaped::new(item))]
 pub struct ParsePolicyError {
     item: Box<str>,
     kind: PolicyTextErrorKind,
@@ -112,45 +112,8 @@ impl ParsePolicyError {
     }
 }
 
-/// Reads a policy from text: a base, then options, separated by commas.
-///
-/// ```text
-/// policy = base | [base ","] option ("," option)*
-/// base   = "default" | "loopback" | "local" | "none"
-/// option = "allow_wildcard" | "deny_port_zero" | "allow_port_zero"
-///        | "allow_scope=" SCOPE | "deny_scope=" SCOPE
-///        | "allow=" CIDR | "deny=" CIDR
-/// ```
-///
-/// The base is one of the four constructors ([`Policy::new`], [`Policy::loopback_only`],
-/// [`Policy::local_network`], [`Policy::deny_all`]); left out, it is `default`. Each
-/// option is the builder method of the same name, applied left to right (`allow=` is
-/// [`allow_net`](Policy::allow_net), `deny=` is [`deny_net`](Policy::deny_net)). `SCOPE`
-/// is a [`Scope`] name (`private`, `global`, …); `CIDR` is a network as `ip_net!` reads
-/// it, with no host bits (`10.0.0.0/8`, `fd00::/8`). ASCII white space around items and
-/// around `=` is ignored; any other character outside ASCII (a no-break space U+00A0,
-/// an ideographic space U+3000, NEL U+0085, a line separator U+2028) is an error, so
-/// what an operator sees is what the policy says. `allow_scope=unspecified` is an
-/// error too: the wildcard has one opt-in, `allow_wildcard`. Anything else is a
-/// [`ParsePolicyError`] naming the item.
-///
-/// ```
-/// use bind_guard::{ErrorKind, Policy};
-///
-/// let policy: Policy = "local, deny=10.99.0.0/16, allow=203.0.113.0/24, deny_port_zero".parse()?;
-/// assert_eq!(
-///     policy,
-///     Policy::local_network()
-///         .deny_net("10.99.0.0/16".parse()?)
-///         .allow_net("203.0.113.0/24".parse()?)
-///         .deny_port_zero()
-/// );
-/// assert_eq!(policy.parse("10.99.1.1:80").unwrap_err().kind(), ErrorKind::DeniedNetwork);
-///
-/// let container: Policy = "allow_wildcard".parse()?; // the base defaults to `default`
-/// assert_eq!(container, Policy::default().allow_wildcard());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
+/// Reads a policy from its text form: a base, then options, separated by commas. The
+/// grammar, with examples, is on its own page: [`policy_text`](crate::policy_text).
 impl FromStr for Policy {
     type Err = ParsePolicyError;
 
@@ -320,7 +283,7 @@ mod tests {
         assert_eq!(round_trip(&Policy::default()), "default");
         assert_eq!(round_trip(&Policy::loopback_only()), "loopback");
         assert_eq!(round_trip(&Policy::local_network()), "local");
-        assert_eq!(round_trip(&Policy::deny_all()), "none");
+        assert_eq!(round_trip(&Policy::deny_all()), "nothing");
     }
 
     #[test]
@@ -340,7 +303,7 @@ mod tests {
                 .unwrap(),
             // Built with Expect::Any but with loopback's scopes: must not print "loopback".
             Policy::deny_all().allow_scope(Scope::Loopback).unwrap(),
-            // Every scope of `default` denied: still `default`, not `none`.
+            // Every scope of `default` denied: still `default`, not `nothing`.
             Scope::all().fold(Policy::default(), Policy::deny_scope),
             Policy::loopback_only()
                 .deny_scope(Scope::Loopback)
@@ -357,7 +320,7 @@ mod tests {
                 .allow_scope(Scope::Loopback)
                 .unwrap()
                 .to_string(),
-            "none,allow_scope=loopback"
+            "nothing,allow_scope=loopback"
         );
     }
 
@@ -377,7 +340,7 @@ mod tests {
             policy.to_string(),
             "default,allow_wildcard,deny_port_zero,allow=10.0.0.0/8"
         );
-        let wildcard_by_scope = "none,allow_scope=unspecified".parse::<Policy>();
+        let wildcard_by_scope = "nothing,allow_scope=unspecified".parse::<Policy>();
         assert_eq!(
             wildcard_by_scope.map_err(|e| e.kind()),
             Err(PolicyTextErrorKind::WildcardScope)
@@ -433,7 +396,7 @@ mod tests {
                 PolicyTextErrorKind::Network(ErrorKind::InvalidNetwork),
             ),
             (
-                "none,allow_scope=unspecified",
+                "nothing,allow_scope=unspecified",
                 "allow_scope=unspecified",
                 PolicyTextErrorKind::WildcardScope
             ),
@@ -463,7 +426,10 @@ mod tests {
             assert_eq!((err.item(), err.kind()), (item, kind), "{text:?}");
             let shown = err.to_string();
             assert!(
-                shown.starts_with(&alloc::format!("policy item {item:?} ")),
+                shown.starts_with(&alloc::format!(
+                    "policy item \"{}\" ",
+                    crate::Escaped::new(item)
+                )),
                 "{shown}"
             );
         }
@@ -550,6 +516,14 @@ mod tests {
             proptest::prop_assert_eq!(&back, &policy, "{}", text);
             proptest::prop_assert_eq!(back.to_string(), text);
         }
+    }
+
+    #[test]
+    fn port_zero_options_apply_in_order() {
+        let back: Policy = "default,deny_port_zero,allow_port_zero".parse().unwrap();
+        assert!(back.allows_port_zero());
+        let off: Policy = "default,allow_port_zero,deny_port_zero".parse().unwrap();
+        assert!(!off.allows_port_zero());
     }
 
     #[test]

@@ -38,9 +38,13 @@ pub enum Scope {
     /// `0.0.0.0` and `::` (and `::ffff:0.0.0.0`): not a destination. Bound, it is the
     /// *wildcard*: the socket listens on every interface of the host.
     Unspecified,
-    /// `127.0.0.0/8` and `::1` (RFC 1122, RFC 4291): this host only; packets never leave it.
+    /// `127.0.0.0/8` and `::1` (RFC 1122, RFC 4291): this host only; the kernel drops
+    /// packets for them that arrive from a network (for IPv4, unless Linux's
+    /// `route_localnet` sysctl is on).
     Loopback,
-    /// `169.254.0.0/16` (RFC 3927) and `fe80::/10` (RFC 4291): one link, not routed.
+    /// `169.254.0.0/16` (RFC 3927) and `fe80::/10` (RFC 4291): link-local, not forwarded
+    /// by routers (a socket on one is still reached through any interface a packet for
+    /// it arrives on, except IPv6 ones, which their zone ties to one interface).
     LinkLocal,
     /// `10.0.0.0/8`, `172.16.0.0/12`, `192.168.0.0/16` (RFC 1918): private-use networks.
     Private,

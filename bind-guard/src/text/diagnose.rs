@@ -54,6 +54,23 @@ pub(crate) const fn diagnose(s: &[u8]) -> ErrorKind {
     if contains_seq(s, b"://") {
         return ErrorKind::Url;
     }
+    if let Some(comma) = find(s, b',') {
+        // One address never holds a comma (a list parser splits first). A whole address
+        // before it is a list given where one address is read; otherwise a typo.
+        let (first, rest) = split(s, comma);
+        let rest = skip_one(rest);
+        return if first.is_empty() || rest.is_empty() {
+            ErrorKind::EmptyItem
+        } else if parse::socket_addr(first).is_some() {
+            ErrorKind::List
+        } else {
+            ErrorKind::Comma
+        };
+    }
+    if is_port_number(s) {
+        // 8080 alone: a port that lost its host, not the inet_aton number 0.0.31.144.
+        return ErrorKind::PortWithoutHost;
+    }
     if let Some(slash) = find(s, b'/') {
         let (before, _) = split(s, slash);
         return if parse::ip_addr(before).is_some() {
@@ -74,6 +91,23 @@ pub(crate) const fn diagnose(s: &[u8]) -> ErrorKind {
         Some((b':', rest)) if !matches!(rest.first(), Some(b':')) => ErrorKind::EmptyHost,
         _ => unbracketed(s),
     }
+}
+
+/// Whether `s` is a decimal number from 0 to 65535 (what a port alone looks like).
+const fn is_port_number(s: &[u8]) -> bool {
+    if s.is_empty() || s.len() > 5 {
+        return false;
+    }
+    let mut value: u32 = 0;
+    let mut rest = s;
+    while let Some((&b, tail)) = rest.split_first() {
+        if !b.is_ascii_digit() {
+            return false;
+        }
+        value = value * 10 + (b - b'0') as u32;
+        rest = tail;
+    }
+    value <= 65535
 }
 
 /// Control characters, non-ASCII bytes and white space, in that order of concern.
@@ -200,7 +234,7 @@ const fn host_problem(host: &[u8]) -> ErrorKind {
         return dotted_decimal_problem(host);
     }
     // inet_aton also takes hexadecimal parts: 0x7f.0.0.1, 0x7f000001.
-    if only(host, Class::InetAton) && has_hex_prefix(host) {
+    if host_name::is_numeric_host(host) {
         return ErrorKind::Ipv4Shorthand;
     }
     if host_name::is_host_name(host) {
@@ -258,19 +292,6 @@ const fn port_problem(port: &[u8]) -> ErrorKind {
     }
 }
 
-const fn has_hex_prefix(host: &[u8]) -> bool {
-    let mut rest = host;
-    let mut at_part_start = true;
-    while let Some((&b, tail)) = rest.split_first() {
-        if at_part_start && b == b'0' && matches!(tail.first(), Some(b'x' | b'X')) {
-            return true;
-        }
-        at_part_start = b == b'.';
-        rest = tail;
-    }
-    false
-}
-
 const fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
@@ -297,8 +318,6 @@ enum Class {
     Digit,
     /// `0-9` and `.`.
     DottedDecimal,
-    /// What inet_aton reads: hex digits, `x`/`X` and `.`.
-    InetAton,
     /// What an IPv6 address with a zone is made of: hex digits, `:`, `.` and `%`.
     Ipv6Text,
 }
@@ -307,7 +326,6 @@ const fn in_class(b: u8, class: Class) -> bool {
     match class {
         Class::Digit => b.is_ascii_digit(),
         Class::DottedDecimal => b.is_ascii_digit() || b == b'.',
-        Class::InetAton => b.is_ascii_hexdigit() || matches!(b, b'x' | b'X' | b'.'),
         Class::Ipv6Text => b.is_ascii_hexdigit() || matches!(b, b':' | b'.' | b'%'),
     }
 }
@@ -396,6 +414,15 @@ mod tests {
             ("*", StarHost),
             ("127.1:80", Ipv4Shorthand),
             ("2130706433:80", Ipv4Shorthand),
+            ("2130706433", Ipv4Shorthand),
+            ("8080", PortWithoutHost),
+            ("0", PortWithoutHost),
+            ("65535", PortWithoutHost),
+            ("65536", Ipv4Shorthand),
+            ("127.0.0,1:8080", Comma),
+            ("127.0.0.1:8080,", EmptyItem),
+            (",127.0.0.1:8080", EmptyItem),
+            ("127.0.0.1:80,[::1]:80", List),
             ("0x7f.0.0.1:80", Ipv4Shorthand),
             ("0x7f000001:80", Ipv4Shorthand),
             ("0177.0.0.1:80", LeadingZero),

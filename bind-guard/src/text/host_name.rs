@@ -35,6 +35,71 @@ pub(crate) const fn is_label(label: &[u8]) -> bool {
     true
 }
 
+/// Whether `host` is a DNS name as a `Host` header may carry it: dot-separated labels
+/// of 1 to 63 letters, digits, hyphens and underscores, 253 bytes at most, no empty
+/// label (one trailing dot is the caller's to remove). RFC 1035, section 2.3.4 gives the
+/// lengths; it is looser than [`is_host_name`] (`_` is kept because service names use
+/// it, and a hyphen may start a label), which is what a request's host is matched
+/// against, while [`is_host_name`] decides what may be resolved.
+#[cfg_attr(not(feature = "std"), allow(dead_code))]
+pub(crate) const fn is_dns_name(host: &[u8]) -> bool {
+    if host.is_empty() || host.len() > MAX_NAME {
+        return false;
+    }
+    let mut rest = host;
+    loop {
+        let (label, more) = split_at_dot(rest);
+        if label.is_empty() || label.len() > MAX_LABEL || !all_dns_characters(label) {
+            return false;
+        }
+        match more {
+            Some(more) => rest = more,
+            None => return true,
+        }
+    }
+}
+
+const fn all_dns_characters(label: &[u8]) -> bool {
+    let mut rest = label;
+    while let Some((&b, tail)) = rest.split_first() {
+        if !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            return false;
+        }
+        rest = tail;
+    }
+    true
+}
+
+/// Whether `host` is written as a number, the way C resolvers and browsers read IPv4
+/// shorthands (`127.1`, `2130706433`, `0x7f.0.0.1`, `0177.0.0.1`): digits and dots only,
+/// or inet_aton's characters (hex digits, `x`, dots) with a `0x` part. Not a name, and
+/// not a canonical address either; wider than [`inet_aton`], which also checks the
+/// numbers' ranges (`1.2.3.4.5` is numeric but no address).
+pub(crate) const fn is_numeric_host(host: &[u8]) -> bool {
+    let (mut dotted, mut aton) = (true, true);
+    let mut rest = host;
+    while let Some((&b, tail)) = rest.split_first() {
+        dotted &= b.is_ascii_digit() || b == b'.';
+        aton &= b.is_ascii_hexdigit() || matches!(b, b'x' | b'X' | b'.');
+        rest = tail;
+    }
+    dotted || (aton && has_hex_prefix(host))
+}
+
+/// Whether a dot-separated part of `host` starts with `0x` or `0X`.
+const fn has_hex_prefix(host: &[u8]) -> bool {
+    let mut rest = host;
+    let mut at_part_start = true;
+    while let Some((&b, tail)) = rest.split_first() {
+        if at_part_start && b == b'0' && matches!(tail.first(), Some(b'x' | b'X')) {
+            return true;
+        }
+        at_part_start = b == b'.';
+        rest = tail;
+    }
+    false
+}
+
 /// `host` without one trailing dot (the root: `localhost.` is `localhost`).
 const fn without_root(host: &[u8]) -> &[u8] {
     match host.split_last() {
@@ -293,5 +358,44 @@ mod tests {
         assert_eq!(inet_aton(b"1.2.65536"), None);
         assert_eq!(inet_aton(b"1.16777215"), Some(0x01FF_FFFF));
         assert_eq!(inet_aton(b"1.16777216"), None);
+    }
+
+    #[test]
+    fn dns_names_and_numbers() {
+        for ok in [
+            "a",
+            "example.com",
+            "a-b.c_d.example",
+            "xn--bcher-kva.example",
+        ] {
+            assert!(is_dns_name(ok.as_bytes()), "{ok}");
+        }
+        let long_label = "a".repeat(64);
+        let long_name = ["abcdefghi"; 26].join(".");
+        for bad in [
+            "",
+            ".",
+            "a..b",
+            ".a",
+            "a.",
+            "a b",
+            "a@b",
+            &long_label,
+            &long_name,
+        ] {
+            assert!(!is_dns_name(bad.as_bytes()), "{bad}");
+        }
+        for num in [
+            "127.1",
+            "2130706433",
+            "0x7f.0.0.1",
+            "0X7F000001",
+            "1.2.3.4.5",
+        ] {
+            assert!(is_numeric_host(num.as_bytes()), "{num}");
+        }
+        for name in ["example.com", "0xfoo.example", "abc"] {
+            assert!(!is_numeric_host(name.as_bytes()), "{name}");
+        }
     }
 }

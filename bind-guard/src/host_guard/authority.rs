@@ -1,0 +1,283 @@
+//! Reading a `Host` value, a URI authority or an `Origin`: `uri-host [":" port]`, strictly.
+//!
+//! Browsers send these in one canonical form (lowercase names, dotted-quad IPv4,
+//! bracketed IPv6, a decimal port), so anything else is either a non-browser client or
+//! an attempt to confuse a comparison. Nothing here allocates: the host is a slice of
+//! the input or an address.
+
+use core::net::IpAddr;
+
+use super::Reason;
+use crate::text::{host_name, parse};
+
+/// The host part of an authority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Host<'a> {
+    /// A DNS name, without its one trailing dot, in the case it was sent in.
+    Name(&'a [u8]),
+    /// A dotted-quad IPv4 address or a bracketed IPv6 address (no zone).
+    Ip(IpAddr),
+    /// A number in a form C resolvers and browsers read as IPv4 (`127.1`,
+    /// `2130706433`, `0x7f.0.0.1`): never a canonical address.
+    Numeric(&'a [u8]),
+}
+
+/// `host [":" port]`, read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Authority<'a> {
+    pub(crate) host: Host<'a>,
+    pub(crate) port: Option<u16>,
+}
+
+impl Authority<'_> {
+    /// Whether `self` and `other` name the same host and port, ignoring case and
+    /// the trailing dot.
+    pub(crate) fn same_as(&self, other: &Authority<'_>) -> bool {
+        self.port == other.port
+            && match (self.host, other.host) {
+                (Host::Name(a), Host::Name(b)) | (Host::Numeric(a), Host::Numeric(b)) => {
+                    a.eq_ignore_ascii_case(b)
+                }
+                (Host::Ip(a), Host::Ip(b)) => a == b,
+                _ => false,
+            }
+    }
+}
+
+/// Reads `uri-host [":" port]`. Refuses userinfo (`user@host`), an empty host or port,
+/// a zone in an IPv6 address, and any byte outside the host-name, IP-literal and port
+/// characters (so non-UTF-8 and control bytes too).
+pub(crate) fn parse(s: &[u8]) -> Result<Authority<'_>, Reason> {
+    if s.contains(&b'@') {
+        return Err(Reason::HostUserinfo);
+    }
+    let (host, port) = match s.split_first() {
+        Some((b'[', inner)) => {
+            let close = inner
+                .iter()
+                .position(|&b| b == b']')
+                .ok_or(Reason::MalformedHost)?;
+            let (literal, after) = inner.split_at_checked(close).ok_or(Reason::MalformedHost)?;
+            let after = after.get(1..).unwrap_or_default();
+            let ip = match parse::ipv6(literal) {
+                Some((ip, [])) => ip,
+                _ => return Err(Reason::MalformedHost),
+            };
+            // Browsers send the RFC 5952 form (`[::1]`); `[0:0:0:0:0:0:0:1]` is some
+            // other client's spelling, refused like the IPv4 shorthands.
+            let host = if is_rfc5952(ip, literal) {
+                Host::Ip(IpAddr::V6(ip))
+            } else {
+                Host::Numeric(s.get(..close + 2).unwrap_or(s))
+            };
+            (host, port_suffix(after)?)
+        }
+        _ => {
+            let (host, after) = match s.iter().position(|&b| b == b':') {
+                Some(colon) => s.split_at_checked(colon).ok_or(Reason::MalformedHost)?,
+                None => (s, &[][..]),
+            };
+            (host_name_or_ipv4(host)?, port_suffix(after)?)
+        }
+    };
+    Ok(Authority { host, port })
+}
+
+/// Whether `text` is `ip` in the RFC 5952 form (what `Ipv6Addr`'s `Display` writes),
+/// in any case. Formats into a stack buffer: no allocation.
+fn is_rfc5952(ip: core::net::Ipv6Addr, text: &[u8]) -> bool {
+    /// The longest form, `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`, is 45 bytes.
+    struct Buf {
+        bytes: [u8; 45],
+        len: usize,
+    }
+    impl core::fmt::Write for Buf {
+        fn write_str(&mut self, s: &str) -> core::fmt::Result {
+            let end = self.len + s.len();
+            let dest = self.bytes.get_mut(self.len..end).ok_or(core::fmt::Error)?;
+            dest.copy_from_slice(s.as_bytes());
+            self.len = end;
+            Ok(())
+        }
+    }
+    let mut buf = Buf {
+        bytes: [0; 45],
+        len: 0,
+    };
+    core::fmt::Write::write_fmt(&mut buf, format_args!("{ip}")).is_ok()
+        && buf
+            .bytes
+            .get(..buf.len)
+            .is_some_and(|canonical| canonical.eq_ignore_ascii_case(text))
+}
+
+/// `""` (no port) or `":" 1*5DIGIT` up to 65535.
+fn port_suffix(after: &[u8]) -> Result<Option<u16>, Reason> {
+    match after.split_first() {
+        None => Ok(None),
+        Some((b':', digits)) if (1..=5).contains(&digits.len()) => {
+            parse::port(digits).map(Some).ok_or(Reason::MalformedHost)
+        }
+        Some(_) => Err(Reason::MalformedHost),
+    }
+}
+
+fn host_name_or_ipv4(host: &[u8]) -> Result<Host<'_>, Reason> {
+    let name = match host.split_last() {
+        Some((b'.', rest)) => rest,
+        _ => host,
+    };
+    if name.is_empty() {
+        return Err(Reason::MalformedHost);
+    }
+    if let Some((ip, [])) = parse::ipv4(host) {
+        return Ok(Host::Ip(IpAddr::V4(ip)));
+    }
+    // WHATWG URL reads a host whose last label is a number as IPv4; so do we, and
+    // refuse it unless it was the dotted quad read above.
+    if host_name::is_numeric_host(name) || ends_in_number(name) {
+        return Ok(Host::Numeric(host));
+    }
+    if host_name::is_dns_name(name) {
+        Ok(Host::Name(name))
+    } else {
+        Err(Reason::MalformedHost)
+    }
+}
+
+/// Whether the last label is all digits or `0x` and hex digits (WHATWG URL's "ends in a
+/// number"): `example.123`, `a.0x1`.
+pub(crate) fn ends_in_number(name: &[u8]) -> bool {
+    let last = name.rsplit(|&b| b == b'.').next().unwrap_or_default();
+    let hex = last
+        .strip_prefix(b"0x")
+        .or_else(|| last.strip_prefix(b"0X"));
+    match hex {
+        Some(digits) => digits.iter().all(u8::is_ascii_hexdigit),
+        None => !last.is_empty() && last.iter().all(u8::is_ascii_digit),
+    }
+}
+
+/// The parts of an `Origin` value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Origin<'a> {
+    pub(crate) https: bool,
+    pub(crate) authority: Authority<'a>,
+}
+
+impl Origin<'_> {
+    /// The port, the scheme's default when none is written.
+    pub(crate) fn port(&self) -> u16 {
+        self.authority
+            .port
+            .unwrap_or(if self.https { 443 } else { 80 })
+    }
+}
+
+/// Reads `("http" / "https") "://" host [":" port]`. `null` and other schemes are
+/// refused: a page that sends them is not one of this server's.
+pub(crate) fn parse_origin(s: &[u8]) -> Option<Origin<'_>> {
+    let split = s.windows(3).position(|w| w == b"://")?;
+    let (scheme, rest) = s.split_at_checked(split)?;
+    let https = if scheme.eq_ignore_ascii_case(b"https") {
+        true
+    } else if scheme.eq_ignore_ascii_case(b"http") {
+        false
+    } else {
+        return None;
+    };
+    let authority = parse(rest.get(3..)?).ok()?;
+    Some(Origin { https, authority })
+}
+
+/// `127.0.0.1` as the `Host` of a request for it; for tests and docs.
+#[cfg(test)]
+pub(crate) const LOOPBACK: Host<'static> = Host::Ip(IpAddr::V4(core::net::Ipv4Addr::LOCALHOST));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::net::Ipv6Addr;
+
+    fn host(s: &str) -> Result<Authority<'_>, Reason> {
+        parse(s.as_bytes())
+    }
+
+    #[test]
+    fn reads_the_canonical_forms() {
+        let a = host("127.0.0.1:8080").unwrap();
+        assert_eq!((a.host, a.port), (LOOPBACK, Some(8080)));
+        let a = host("[::1]").unwrap();
+        assert_eq!(a.host, Host::Ip(IpAddr::V6(Ipv6Addr::LOCALHOST)));
+        assert_eq!(
+            host("Example.COM.:1").unwrap().host,
+            Host::Name(b"Example.COM")
+        );
+        assert_eq!(host("127.1").unwrap().host, Host::Numeric(b"127.1"));
+        assert_eq!(
+            host("0x7f.0.0.1").unwrap().host,
+            Host::Numeric(b"0x7f.0.0.1")
+        );
+        assert_eq!(
+            host("0177.0.0.1").unwrap().host,
+            Host::Numeric(b"0177.0.0.1")
+        );
+        assert_eq!(host("a.123").unwrap().host, Host::Numeric(b"a.123"));
+        assert_eq!(
+            host("[::FFFF:127.0.0.1]").unwrap().host,
+            Host::Ip("::ffff:127.0.0.1".parse().unwrap())
+        );
+        assert_eq!(host("[0::1]:80").unwrap().host, Host::Numeric(b"[0::1]"));
+        assert_eq!(
+            host("[::ffff:7f00:1]").unwrap().host,
+            Host::Numeric(b"[::ffff:7f00:1]")
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_uri_host_port() {
+        for bad in [
+            "",
+            ":80",
+            "a:",
+            "a:80:90",
+            "a:080000",
+            "a:65536",
+            "a:-1",
+            "a b",
+            "a\tb",
+            "[::1",
+            "[::1]x",
+            "[fe80::1%25eth0]",
+            "[127.0.0.1]",
+            "a..b",
+            "a/b",
+            "a\\b",
+            "é.example",
+            "*.example",
+            "a%2eb",
+        ] {
+            assert_eq!(host(bad), Err(Reason::MalformedHost), "{bad:?}");
+        }
+        assert_eq!(host("u@127.0.0.1"), Err(Reason::HostUserinfo));
+        assert_eq!(parse(b"a\xff"), Err(Reason::MalformedHost));
+    }
+
+    #[test]
+    fn reads_origins() {
+        let o = parse_origin(b"https://app.example:8443").unwrap();
+        assert!(o.https);
+        assert_eq!(o.port(), 8443);
+        assert_eq!(parse_origin(b"http://localhost").unwrap().port(), 80);
+        for bad in [
+            "null",
+            "file://",
+            "ftp://a",
+            "http://",
+            "http://a/",
+            "http//a",
+        ] {
+            assert!(parse_origin(bad.as_bytes()).is_none(), "{bad}");
+        }
+    }
+}

@@ -343,7 +343,7 @@ struct Verdicts {
     loopback: Result<(), BindError>,
     local: Result<(), BindError>,
     default: Result<(), BindError>,
-    any: Result<(), BindError>,
+    default_allow_wildcard: Result<(), BindError>,
 }
 
 impl Verdicts {
@@ -357,7 +357,7 @@ impl Verdicts {
             loopback: verdict(PolicyName::Loopback),
             local: verdict(PolicyName::Local),
             default: verdict(PolicyName::Default),
-            any: verdict(PolicyName::Any),
+            default_allow_wildcard: verdict(PolicyName::DefaultAllowWildcard),
         }
     }
 
@@ -366,7 +366,7 @@ impl Verdicts {
             PolicyName::Loopback => &self.loopback,
             PolicyName::Local => &self.local,
             PolicyName::Default => &self.default,
-            PolicyName::Any => &self.any,
+            PolicyName::DefaultAllowWildcard => &self.default_allow_wildcard,
         }
     }
 

@@ -58,7 +58,7 @@ fn item02_mapped_entries_mean_their_ipv4_addresses() {
 #[test]
 fn item03_only_allow_wildcard_opens_the_wildcard() {
     for text in [
-        "none,allow_scope=unspecified",
+        "nothing,allow_scope=unspecified",
         "default,allow_scope=unspecified",
     ] {
         let err = text.parse::<Policy>().unwrap_err();

@@ -199,7 +199,14 @@ pub(crate) fn check_addr(addr: SocketAddr) {
         );
         let strict = policy.clone().deny_port_zero();
         if addr.port() == 0 {
-            assert_eq!(strict.decide(addr), Err(ErrorKind::PortZero), "{addr}");
+            // The wildcard without its opt-in is named as the wildcard before port 0.
+            let expected = if addr.ip().to_canonical().is_unspecified() && !policy.allows_wildcard()
+            {
+                ErrorKind::Wildcard
+            } else {
+                ErrorKind::PortZero
+            };
+            assert_eq!(strict.decide(addr), Err(expected), "{addr}");
         } else {
             assert_eq!(strict.decide(addr), policy.decide(addr), "{addr}");
         }

@@ -168,6 +168,10 @@ error_kinds! {
     /// An inet_aton shorthand: `127.1`, `0x7f.0.0.1`, `2130706433`.
     parse address Ipv4Shorthand as "ipv4_shorthand" => ("uses an IPv4 shorthand that C resolvers (inet_aton) expand to a full address, as they expand 127.1, 0x7f.0.0.1 and 2130706433 to 127.0.0.1",
         "write all four octets in decimal, such as 127.0.0.1:8080"),
+    /// A shorthand that C resolvers expand to `0.0.0.0`, the wildcard (`0:80`, `0.0:80`,
+    /// `0x0:80`).
+    parse address WildcardShorthand as "wildcard_shorthand" => ("is the wildcard 0.0.0.0 in shorthand: C resolvers (inet_aton) expand 0, 0.0 and 0x0 to 0.0.0.0, and a socket bound to it listens on every interface",
+        "to listen on this machine only, write 127.0.0.1:PORT; to listen everywhere on purpose, write 0.0.0.0:PORT in full and opt in to the wildcard"),
     /// An octet with a leading zero, which C reads as octal (`010.0.0.1` is 8.0.0.1 there).
     parse address LeadingZero as "leading_zero" => ("has an IPv4 octet with a leading zero, which C resolvers read as octal (010 is 8)",
         "write each octet in decimal without leading zeros, such as 10.0.0.1"),
@@ -194,6 +198,9 @@ error_kinds! {
     /// An IPv6 zone given by interface name (`%eth0`).
     parse address ZoneName as "zone_name" => ("names the IPv6 zone by interface (such as %eth0), but only numeric zone ids are accepted",
         "use the interface's index instead (ip link shows it), such as [fe80::1%2]:8080"),
+    /// An IPv6 zone marker with nothing after it (`[fe80::1%]:80`).
+    parse address EmptyZone as "empty_zone" => ("has an empty IPv6 zone: nothing follows the %",
+        "write the interface's index after the % (ip link shows it), such as [fe80::1%2]:8080, or drop the % for an address that needs no zone"),
     /// An IPv6 zone id larger than 4294967295.
     parse address InvalidScopeId as "invalid_scope_id" => ("has an IPv6 zone id larger than 4294967295",
         "use the interface's index (ip link shows it), such as [fe80::1%2]:8080"),
@@ -356,16 +363,28 @@ impl BindError {
         err
     }
 
-    /// An error about an address that was given as a value, not as text. The address is
-    /// formatted on the stack first, so this too costs a single allocation.
+    /// An error about an address that was given as a value, not as text. The text is
+    /// measured first and then written into a buffer of exactly that size, so this too
+    /// costs a single allocation.
     #[must_use]
     pub(crate) fn for_addr(addr: SocketAddr, kind: ErrorKind) -> Self {
         use core::fmt::Write;
-        let mut text = StackText::new();
-        // The longest socket address text is 55 bytes ("[ffff:…:ffff%4294967295]:65535"),
-        // within StackText's room; should that ever fail, the error keeps what was written.
+        let mut len = Measure(0);
+        // Neither writer ever fails (`Measure` only counts, `String` only grows), and
+        // `SocketAddr`'s `Display` fails only when its writer does.
+        let _ = write!(len, "{addr}");
+        let mut text = alloc::string::String::with_capacity(len.0);
         let _ = write!(text, "{addr}");
-        BindError::new(text.as_str(), kind)
+        BindError {
+            // At most 55 bytes ("[ffff:…:ffff%4294967295]:65535"): never cut.
+            input: Input {
+                text: text.into_boxed_str(),
+                cut: false,
+            },
+            extra: Extra(None),
+            kind,
+            origin: None,
+        }
     }
 
     /// The same error, said to whoever set the value at `source`: `Display` starts with
@@ -565,35 +584,29 @@ impl NetError {
     }
 }
 
-/// A small text buffer on the stack, for formatting an address without allocating.
-struct StackText {
-    bytes: [u8; 64],
-    len: usize,
-}
+/// Counts the bytes written to it.
+struct Measure(usize);
 
-impl StackText {
-    fn new() -> Self {
-        StackText {
-            bytes: [0; 64],
-            len: 0,
-        }
-    }
-
-    fn as_str(&self) -> &str {
-        self.bytes
-            .get(..self.len)
-            .and_then(|b| core::str::from_utf8(b).ok())
-            .unwrap_or_default()
-    }
-}
-
-impl fmt::Write for StackText {
+impl fmt::Write for Measure {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
-        let slot = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
-        slot.copy_from_slice(s.as_bytes());
-        self.len = end;
+        self.0 += s.len();
         Ok(())
+    }
+}
+
+/// `input` cut to [`MAX_KEPT_INPUT`] bytes at a character boundary, and whether it was
+/// cut: the one rule for how much of a hostile input an error keeps (bind addresses and
+/// policy items alike).
+pub(crate) fn kept(input: &str) -> (&str, bool) {
+    let mut end = input.len().min(MAX_KEPT_INPUT);
+    while !input.is_char_boundary(end) {
+        end -= 1;
+    }
+    match input.split_at_checked(end) {
+        Some((kept, rest)) => (kept, !rest.is_empty()),
+        // `end` is a character boundary within `input` (0 always is), so this is
+        // unreachable; keeping nothing and saying so is the safe answer.
+        None => ("", !input.is_empty()),
     }
 }
 
@@ -606,14 +619,10 @@ struct Input {
 
 impl Input {
     fn keep(input: &str) -> Self {
-        let mut end = input.len().min(MAX_KEPT_INPUT);
-        while !input.is_char_boundary(end) {
-            end -= 1;
-        }
-        let kept = input.get(..end).unwrap_or_default();
+        let (text, cut) = kept(input);
         Input {
-            text: kept.into(),
-            cut: end < input.len(),
+            text: text.into(),
+            cut,
         }
     }
 }

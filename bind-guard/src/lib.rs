@@ -234,7 +234,7 @@ pub use integrations::tokio;
 /// [`Policy::allow_net`] takes it; re-exported from `ipnet` so that a policy needs no
 /// direct dependency on it.
 pub use ipnet::IpNet;
-pub use policy::Policy;
+pub use policy::{Policy, WildcardScopeError};
 #[path = "policy/grammar.rs"]
 pub mod policy_text;
 pub use policy::text::{ParsePolicyError, PolicyTextErrorKind};

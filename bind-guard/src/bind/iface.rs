@@ -540,7 +540,9 @@ mod tests {
         assert_eq!(one, BindAddr::loopback(8080));
         // Every address still meets the policy: loopback is refused where only private
         // networks are allowed.
-        let policy = Policy::deny_all().allow_scope(crate::Scope::Private);
+        let policy = Policy::deny_all()
+            .allow_scope(crate::Scope::Private)
+            .unwrap();
         let err = spec("iface:lo/ipv4:8080").resolve(&policy).unwrap_err();
         assert_eq!(err.resolved_addr(), Some("127.0.0.1:8080".parse().unwrap()));
     }

@@ -8,7 +8,7 @@
 use core::net::IpAddr;
 
 use super::Reason;
-use crate::text::{diagnose, parse};
+use crate::text::{host_name, parse};
 
 /// The host part of an authority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,10 +135,10 @@ fn host_name_or_ipv4(host: &[u8]) -> Result<Host<'_>, Reason> {
     }
     // WHATWG URL reads a host whose last label is a number as IPv4; so do we, and
     // refuse it unless it was the dotted quad read above.
-    if diagnose::is_numeric_host(name) || ends_in_number(name) {
+    if host_name::is_numeric_host(name) || ends_in_number(name) {
         return Ok(Host::Numeric(host));
     }
-    if diagnose::is_dns_name(name) {
+    if host_name::is_dns_name(name) {
         Ok(Host::Name(name))
     } else {
         Err(Reason::MalformedHost)

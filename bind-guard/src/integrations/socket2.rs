@@ -449,7 +449,9 @@ mod tests {
             }
         }
         // lo's 127.0.0.1 is refused by a policy of private networks only: nothing binds.
-        let private = Policy::deny_all().allow_scope(crate::Scope::Private);
+        let private = Policy::deny_all()
+            .allow_scope(crate::Scope::Private)
+            .unwrap();
         let err = device_tcp_listeners(&spec, &private, &SocketOptions::new()).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
         assert!(

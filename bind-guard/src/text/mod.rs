@@ -2,5 +2,6 @@
 //! path, the diagnosis of what was wrong. Nothing here knows about scopes or policies.
 
 pub(crate) mod diagnose;
+pub(crate) mod host_name;
 pub(crate) mod net_literal;
 pub(crate) mod parse;

@@ -235,6 +235,25 @@ mod tests {
     }
 
     #[test]
+    fn same_as_compares_addresses_by_value_and_names_without_case() {
+        let same = |a: &str, b: &str| host(a).unwrap().same_as(&host(b).unwrap());
+        assert!(same("127.0.0.1:80", "127.0.0.1:80"));
+        assert!(!same("127.0.0.1:80", "127.0.0.2:80"));
+        assert!(!same("127.0.0.1:80", "[::1]:80"));
+        assert!(!same("127.0.0.1:80", "127.0.0.1:81"));
+        assert!(same("Example.COM.:1", "example.com:1"));
+        assert!(!same("localhost", "127.0.0.1"));
+    }
+
+    #[test]
+    fn a_port_has_one_to_five_digits() {
+        assert_eq!(host("localhost:00080").unwrap().port, Some(80));
+        assert_eq!(host("localhost:000080"), Err(Reason::MalformedHost));
+        assert_eq!(host("localhost:"), Err(Reason::MalformedHost));
+        assert_eq!(host("localhost:65536"), Err(Reason::MalformedHost));
+    }
+
+    #[test]
     fn refuses_what_is_not_uri_host_port() {
         for bad in [
             "",

@@ -18,7 +18,10 @@ use bind_guard::{BindAddr, BindError, ErrorKind, LocalAddr, LoopbackAddr, Policy
 /// A policy that allows every address (the default with every scope, the wildcard too),
 /// so parsing alone decides.
 fn open_policy() -> Policy {
-    Scope::all().fold(Policy::default().allow_wildcard(), Policy::allow_scope)
+    Scope::all()
+        .filter(|scope| *scope != Scope::Unspecified)
+        .try_fold(Policy::default().allow_wildcard(), Policy::allow_scope)
+        .expect("only the wildcard has an opt-in of its own")
 }
 
 /// Checks arbitrary bytes: UTF-8 as is, anything else after a lossy conversion (which
@@ -206,7 +209,14 @@ pub(crate) fn check_addr(addr: SocketAddr) {
         );
         let strict = policy.clone().deny_port_zero();
         if addr.port() == 0 {
-            assert_eq!(strict.decide(addr), Err(ErrorKind::PortZero), "{addr}");
+            // The wildcard without its opt-in is named as the wildcard before port 0.
+            let expected = if addr.ip().to_canonical().is_unspecified() && !policy.allows_wildcard()
+            {
+                ErrorKind::Wildcard
+            } else {
+                ErrorKind::PortZero
+            };
+            assert_eq!(strict.decide(addr), Err(expected), "{addr}");
         } else {
             assert_eq!(strict.decide(addr), policy.decide(addr), "{addr}");
         }

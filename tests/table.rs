@@ -65,7 +65,7 @@ const TABLE: &[(&str, Expected)] = &[
     ("0177.0.0.1:80",             Err(LeadingZero)),
     ("127.000.000.001:80",        Err(LeadingZero)),
     ("010.0.0.1:80",              Err(LeadingZero)),
-    ("0:80",                      Err(Ipv4Shorthand)),
+    ("0:80",                      Err(WildcardShorthand)),
     ("256.0.0.1:80",              Err(InvalidIpv4)),
     ("1.2.3.4.5:80",              Err(InvalidIpv4)),
     // ports
@@ -93,7 +93,7 @@ const TABLE: &[(&str, Expected)] = &[
     ("[12345::]:80",              Err(InvalidIpv6)),
     ("[127.0.0.1]:80",            Err(Ipv4InBrackets)),
     ("[fe80::1%eth0]:80",         Err(ZoneName)),
-    ("[fe80::1%]:80",             Err(ZoneName)),
+    ("[fe80::1%]:80",             Err(EmptyZone)),
     ("[fe80::1%4294967296]:80",   Err(InvalidScopeId)),
     // other mistakes
     ("",                          Err(Empty)),

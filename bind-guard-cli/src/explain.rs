@@ -32,9 +32,15 @@ struct Subject {
     reading: Option<&'static str>,
 }
 
-/// A policy that allows every address: the default, with the scopes it refuses.
+/// A policy that allows every address: the default, with the wildcard and the scopes it
+/// refuses. (`allow_scope` refuses only `Unspecified`, whose opt-in is `allow_wildcard`;
+/// were it to refuse another, the narrower policy stands, which refuses more.)
 fn every_address() -> Policy {
-    Scope::all().fold(Policy::new().allow_wildcard(), Policy::allow_scope)
+    let base = Policy::new().allow_wildcard();
+    Scope::all()
+        .filter(|scope| *scope != Scope::Unspecified)
+        .try_fold(base.clone(), Policy::allow_scope)
+        .unwrap_or(base)
 }
 
 impl Subject {
@@ -170,6 +176,11 @@ pub(crate) struct RouteLocalnetJson {
 }
 
 impl RouteLocalnetJson {
+    /// Whether 127.0.0.0/8 is reachable from some network; `None` when unreadable.
+    pub(crate) fn on(&self) -> Option<bool> {
+        self.on
+    }
+
     /// Off, as on a host without the setting: for tests of the report rules.
     #[cfg(test)]
     pub(crate) fn off() -> RouteLocalnetJson {
@@ -336,7 +347,48 @@ struct Facts {
     meaning: String,
     notes: Vec<String>,
     /// Each named policy's verdict, as the library's error for the input text.
-    verdicts: Vec<(PolicyName, Result<(), BindError>)>,
+    verdicts: Verdicts,
+}
+
+/// One verdict per named policy: a field each, so a verdict cannot be missing (and
+/// cannot be read as "allowed" for want of one).
+struct Verdicts {
+    loopback: Result<(), BindError>,
+    local: Result<(), BindError>,
+    default: Result<(), BindError>,
+    default_allow_wildcard: Result<(), BindError>,
+}
+
+impl Verdicts {
+    fn of(addr: SocketAddr, input: &str) -> Verdicts {
+        let verdict = |name: PolicyName| {
+            name.policy()
+                .decide(addr)
+                .map_err(|kind| BindError::new(input, kind))
+        };
+        Verdicts {
+            loopback: verdict(PolicyName::Loopback),
+            local: verdict(PolicyName::Local),
+            default: verdict(PolicyName::Default),
+            default_allow_wildcard: verdict(PolicyName::DefaultAllowWildcard),
+        }
+    }
+
+    fn get(&self, name: PolicyName) -> &Result<(), BindError> {
+        match name {
+            PolicyName::Loopback => &self.loopback,
+            PolicyName::Local => &self.local,
+            PolicyName::Default => &self.default,
+            PolicyName::DefaultAllowWildcard => &self.default_allow_wildcard,
+        }
+    }
+
+    /// The verdicts in the order `explain` shows them.
+    fn iter(&self) -> impl Iterator<Item = (PolicyName, &Result<(), BindError>)> {
+        PolicyName::ALL
+            .into_iter()
+            .map(|name| (name, self.get(name)))
+    }
 }
 
 impl Facts {
@@ -359,16 +411,7 @@ impl Facts {
         };
         let v4_loopback = scope == Scope::Loopback && (ip.is_ipv4() || mapped.is_some());
         let route_localnet = v4_loopback.then(RouteLocalnetJson::read);
-        let verdicts = PolicyName::ALL
-            .into_iter()
-            .map(|name| {
-                let verdict = name
-                    .policy()
-                    .decide(subject.addr)
-                    .map_err(|kind| BindError::new(input, kind));
-                (name, verdict)
-            })
-            .collect();
+        let verdicts = Verdicts::of(subject.addr, input);
         Facts {
             subject,
             scope,
@@ -383,18 +426,12 @@ impl Facts {
     }
 
     fn verdict(&self, name: PolicyName) -> VerdictJson {
-        let verdict = self
-            .verdicts
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, verdict)| verdict);
-        match verdict {
-            Some(Err(err)) => VerdictJson {
+        match self.verdicts.get(name) {
+            Err(err) => VerdictJson {
                 allowed: false,
                 error: Some(ErrorJson::new(err)),
             },
-            // Every name is in the list (built from `PolicyName::ALL`).
-            Some(Ok(())) | None => VerdictJson {
+            Ok(()) => VerdictJson {
                 allowed: true,
                 error: None,
             },
@@ -475,7 +512,7 @@ impl Facts {
             }
         }
         let _ = writeln!(out, "\npolicies:");
-        for (name, verdict) in &self.verdicts {
+        for (name, verdict) in self.verdicts.iter() {
             let _ = match verdict {
                 Ok(()) => writeln!(out, "  {:<22} allowed", name.name()),
                 Err(err) => writeln!(
@@ -486,12 +523,7 @@ impl Facts {
                 ),
             };
         }
-        let default_refusal = self
-            .verdicts
-            .iter()
-            .find(|(name, _)| *name == PolicyName::Default)
-            .and_then(|(_, verdict)| verdict.as_ref().err());
-        if let Some(err) = default_refusal {
+        if let Err(err) = self.verdicts.get(PolicyName::Default) {
             let _ = writeln!(out, "\nwhy the default policy refuses it: {err}");
         }
         out

@@ -40,6 +40,7 @@ mod audit_filter;
 mod check;
 mod explain;
 mod json;
+mod scan;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -75,10 +76,13 @@ enum Command {
             Prints the address in canonical form on stdout and exits 0 when the policy allows \
             it; prints why on stderr and exits 1 when the policy refuses it; exits 2 when the \
             text is not a socket address at all (such as 127.1:80, :8080 or localhost:80). \
-            Host names are not resolved.",
+            Host names are not resolved. iface:NAME:PORT, iface:NAME/ipv4:PORT and \
+            iface:NAME/ipv6:PORT stand for the addresses of a network interface, looked up \
+            now; an unknown interface exits 2.",
         after_help = "Examples:\n  \
             bind-guard check \"$BIND_ADDR\" || exit 1\n  \
             bind-guard check 0.0.0.0:8080 --allow-wildcard\n  \
+            bind-guard check iface:eth0/ipv4:8080 --policy local\n  \
             bind-guard check 10.0.0.5:5432 --policy local --json"
     )]
     Check(check::CheckArgs),
@@ -100,13 +104,33 @@ enum Command {
     #[command(
         long_about = "List every listening TCP socket and bound UDP socket on this host \
             (IPv4 and IPv6, this network namespace), with its owning process where readable, \
-            its scope and the policy's verdict. Exits 1 when any socket breaks the policy. \
-            Reads /proc: Linux only. Run as root to see the owners of every socket.",
+            the device it is restricted to, IPV6_V6ONLY, its scope and the policy's verdict, \
+            then the host settings that change exposure (route_localnet, bindv6only, \
+            ip_forward). Exits 1 when any socket breaks the policy. Reads the kernel's \
+            sock_diag netlink interface, or /proc/net where that is unavailable (it says \
+            which): Linux only. Run as root to see the owners of every socket.",
         after_help = "Examples:\n  \
             bind-guard audit\n  \
             bind-guard audit --policy loopback --json"
     )]
     Audit(audit::AuditArgs),
+    /// Find wildcard binds (0.0.0.0, [::]) in Rust source and config files
+    #[command(
+        long_about = "Find wildcard binds in Rust source (.rs) and the config files next to it \
+            (Rocket.toml address, .env HOST=, Docker Compose ports: without a host IP).\n\n\
+            A finding is high confidence when the value reaches a bind call (TcpListener::bind, \
+            actix .bind, axum/hyper Server::bind, warp .run, tonic .serve, tide .listen, clap \
+            default_value, ...) and low otherwise. Comparisons are not findings. Suppress one \
+            with a comment at the end of its line or alone on the line before: \
+            // bind-guard: allow-wildcard <reason>. Exits 0 with no finding, 1 with findings, \
+            2 on a usage error or unreadable input; a file that does not parse is reported \
+            and skipped.",
+        after_help = "Examples:\n  \
+            bind-guard scan\n  \
+            bind-guard scan src Rocket.toml --format json\n  \
+            bind-guard scan . --format sarif > bind-guard.sarif"
+    )]
+    Scan(scan::ScanArgs),
 }
 
 /// The policies `explain` shows a verdict for, named in the library's policy text.
@@ -131,11 +155,16 @@ impl PolicyName {
         PolicyName::DefaultAllowWildcard,
     ];
 
-    /// The library policy of this name, read from its text: one vocabulary.
+    /// The library policy of this name. Built, not parsed, so no fallback stands in for
+    /// a text that failed to parse; a test checks that each name's text reads back as
+    /// this policy (one vocabulary).
     pub(crate) fn policy(self) -> Policy {
-        self.name()
-            .parse()
-            .unwrap_or_else(|_| Policy::loopback_only())
+        match self {
+            PolicyName::Loopback => Policy::loopback_only(),
+            PolicyName::Local => Policy::local_network(),
+            PolicyName::Default => Policy::default(),
+            PolicyName::DefaultAllowWildcard => Policy::default().allow_wildcard(),
+        }
     }
 
     /// The policy's text form, as `--policy` takes it and JSON prints it.
@@ -247,6 +276,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Scan(args) => scan::run(args),
     };
     ExitCode::from(emit(outcome))
 }
@@ -303,6 +333,18 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn each_name_reads_back_as_its_policy() {
+        for name in PolicyName::ALL {
+            assert_eq!(
+                name.name().parse::<Policy>().unwrap(),
+                name.policy(),
+                "{name:?}"
+            );
+            assert_eq!(name.policy().to_string(), name.name(), "{name:?}");
+        }
     }
 
     #[test]

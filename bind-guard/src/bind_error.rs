@@ -10,6 +10,7 @@ use core::fmt;
 use core::net::SocketAddr;
 
 use crate::ErrorKind;
+
 /// The longest input an error keeps; longer input is cut (at a character boundary).
 const MAX_KEPT_INPUT: usize = 96;
 
@@ -39,8 +40,9 @@ const MAX_KEPT_INPUT: usize = 96;
 #[derive(Clone, PartialEq, Eq)]
 pub struct BindError {
     input: Input,
-    resolved: Resolved,
     kind: ErrorKind,
+    // Boxed: most errors have no resolved address or host detail.
+    extra: Extra,
     // Boxed: most errors have no source, and an error stays two words smaller.
     origin: Option<Box<Source>>,
 }
@@ -51,32 +53,62 @@ impl BindError {
     pub fn new(input: &str, kind: ErrorKind) -> Self {
         BindError {
             input: Input::keep(input),
-            resolved: Resolved(None),
             kind,
+            extra: Extra(None),
             origin: None,
         }
+    }
+
+    /// The same error with a sentence about this host appended (the interfaces found, the
+    /// addresses that matched). The caller escapes what it quotes.
+    #[must_use]
+    #[cfg_attr(not(feature = "std"), allow(dead_code))]
+    pub(crate) fn with_detail(mut self, detail: alloc::string::String) -> Self {
+        self.extra.parts().detail = Some(detail.into_boxed_str());
+        self
+    }
+
+    /// What the error found on this host, when that helps to fix it: for the `iface:`
+    /// forms, the interfaces and their addresses.
+    #[must_use]
+    pub fn detail(&self) -> Option<&str> {
+        self.extra
+            .0
+            .as_ref()
+            .and_then(|parts| parts.detail.as_deref())
     }
 
     /// An error about `addr`, which `input` (a host name) resolved to.
     #[must_use]
     #[cfg_attr(not(feature = "std"), allow(dead_code))]
     pub(crate) fn resolved(input: &str, addr: SocketAddr, kind: ErrorKind) -> Self {
-        BindError {
-            resolved: Resolved(Some(addr)),
-            ..BindError::new(input, kind)
-        }
+        let mut err = BindError::new(input, kind);
+        err.extra.parts().resolved = Some(addr);
+        err
     }
 
-    /// An error about an address that was given as a value, not as text. The address is
-    /// formatted on the stack first, so this too costs a single allocation.
+    /// An error about an address that was given as a value, not as text. The text is
+    /// measured first and then written into a buffer of exactly that size, so this too
+    /// costs a single allocation.
     #[must_use]
     pub(crate) fn for_addr(addr: SocketAddr, kind: ErrorKind) -> Self {
         use core::fmt::Write;
-        let mut text = StackText::new();
-        // The longest socket address text is 55 bytes ("[ffff:…:ffff%4294967295]:65535"),
-        // within StackText's room; should that ever fail, the error keeps what was written.
+        let mut len = Measure(0);
+        // Neither writer ever fails (`Measure` only counts, `String` only grows), and
+        // `SocketAddr`'s `Display` fails only when its writer does.
+        let _ = write!(len, "{addr}");
+        let mut text = alloc::string::String::with_capacity(len.0);
         let _ = write!(text, "{addr}");
-        BindError::new(text.as_str(), kind)
+        BindError {
+            // At most 55 bytes ("[ffff:…:ffff%4294967295]:65535"): never cut.
+            input: Input {
+                text: text.into_boxed_str(),
+                cut: false,
+            },
+            extra: Extra(None),
+            kind,
+            origin: None,
+        }
     }
 
     /// The same error, said to whoever set the value at `source`: `Display` starts with
@@ -102,7 +134,7 @@ impl BindError {
     /// For a host name, the resolved address that was refused.
     #[must_use]
     pub fn resolved_addr(&self) -> Option<SocketAddr> {
-        self.resolved.0
+        self.extra.0.as_ref().and_then(|parts| parts.resolved)
     }
 
     /// Who set the value, when the error was given a [`Source`].
@@ -124,7 +156,7 @@ impl fmt::Display for BindError {
         if let Some(source) = source {
             write!(f, "{}: ", source.label)?;
         }
-        write!(f, "bind address {}{} ", self.input, self.resolved)?;
+        write!(f, "bind address {}{} ", self.input, self.extra.resolved())?;
         match self.kind {
             ErrorKind::ScopeNotAllowed(scope) => {
                 write!(f, "has scope {scope}, which is not allowed here")?;
@@ -132,6 +164,7 @@ impl fmt::Display for BindError {
             kind => f.write_str(kind.problem())?,
         }
         write!(f, "; {}", self.kind.hint())?;
+        write!(f, "{}", self.extra.detail())?;
         let opt_in = source.and_then(|s| s.wildcard_opt_in.as_deref());
         if let (true, Some(opt_in)) = (self.kind.is_about_the_wildcard(), opt_in) {
             write!(f, "; to listen on every interface on purpose, {opt_in}")?;
@@ -275,35 +308,29 @@ impl NetError {
     }
 }
 
-/// A small text buffer on the stack, for formatting an address without allocating.
-struct StackText {
-    bytes: [u8; 64],
-    len: usize,
-}
+/// Counts the bytes written to it.
+struct Measure(usize);
 
-impl StackText {
-    fn new() -> Self {
-        StackText {
-            bytes: [0; 64],
-            len: 0,
-        }
-    }
-
-    fn as_str(&self) -> &str {
-        self.bytes
-            .get(..self.len)
-            .and_then(|b| core::str::from_utf8(b).ok())
-            .unwrap_or_default()
-    }
-}
-
-impl fmt::Write for StackText {
+impl fmt::Write for Measure {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
-        let slot = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
-        slot.copy_from_slice(s.as_bytes());
-        self.len = end;
+        self.0 += s.len();
         Ok(())
+    }
+}
+
+/// `input` cut to [`MAX_KEPT_INPUT`] bytes at a character boundary, and whether it was
+/// cut: the one rule for how much of a hostile input an error keeps (bind addresses and
+/// policy items alike).
+pub(crate) fn kept(input: &str) -> (&str, bool) {
+    let mut end = input.len().min(MAX_KEPT_INPUT);
+    while !input.is_char_boundary(end) {
+        end -= 1;
+    }
+    match input.split_at_checked(end) {
+        Some((kept, rest)) => (kept, !rest.is_empty()),
+        // `end` is a character boundary within `input` (0 always is), so this is
+        // unreachable; keeping nothing and saying so is the safe answer.
+        None => ("", !input.is_empty()),
     }
 }
 
@@ -316,14 +343,10 @@ struct Input {
 
 impl Input {
     fn keep(input: &str) -> Self {
-        let mut end = input.len().min(MAX_KEPT_INPUT);
-        while !input.is_char_boundary(end) {
-            end -= 1;
-        }
-        let kept = input.get(..end).unwrap_or_default();
+        let (text, cut) = kept(input);
         Input {
-            text: kept.into(),
-            cut: end < input.len(),
+            text: text.into(),
+            cut,
         }
     }
 }
@@ -339,14 +362,43 @@ impl fmt::Display for Input {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Resolved(Option<SocketAddr>);
+/// What only some errors carry, boxed so that every `Result<_, BindError>` stays small:
+/// the address a name resolved to, and a sentence about this host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Extra(Option<Box<ExtraParts>>);
 
-impl fmt::Display for Resolved {
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct ExtraParts {
+    resolved: Option<SocketAddr>,
+    detail: Option<Box<str>>,
+}
+
+impl Extra {
+    #[cfg_attr(not(feature = "std"), allow(dead_code))]
+    fn parts(&mut self) -> &mut ExtraParts {
+        self.0.get_or_insert_with(Box::default)
+    }
+
+    fn resolved(&self) -> ExtraText<'_> {
+        ExtraText::Resolved(self.0.as_ref().and_then(|p| p.resolved))
+    }
+
+    fn detail(&self) -> ExtraText<'_> {
+        ExtraText::Detail(self.0.as_ref().and_then(|p| p.detail.as_deref()))
+    }
+}
+
+enum ExtraText<'a> {
+    Resolved(Option<SocketAddr>),
+    Detail(Option<&'a str>),
+}
+
+impl fmt::Display for ExtraText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(addr) => write!(f, " (resolved to {addr})"),
-            None => Ok(()),
+        match self {
+            ExtraText::Resolved(Some(addr)) => write!(f, " (resolved to {addr})"),
+            ExtraText::Detail(Some(detail)) => write!(f, "; {detail}"),
+            ExtraText::Resolved(None) | ExtraText::Detail(None) => Ok(()),
         }
     }
 }

@@ -104,6 +104,16 @@
 //! }
 //! ```
 //!
+//! # Interfaces, inherited sockets and the kernel's view
+//!
+//! Where the address is not known when the config is written, name the interface:
+//! `iface:eth0:8080` in any list of bind addresses ([`iface`](mod@iface)); to accept
+//! only what arrives through one interface, bind it as a device
+//! (`socket2::bind_device`, `SO_BINDTODEVICE`). Sockets a service manager bound (systemd
+//! socket activation) are checked before use by `inherited::Activation` (`listenfd`
+//! feature). Both, and `bind-guard audit`, judge a socket as the kernel holds it, with
+//! its `IPV6_V6ONLY` and bound device: [`facts::SocketFacts::judge`].
+//!
 //! # Scopes
 //!
 //! Every address has a [`Scope`] (loopback, link-local, private, shared, unique-local,
@@ -142,9 +152,10 @@
 //! | `serde` | no | `Serialize`/`Deserialize` for `BindAddr<P>`, `Policy` and `BindSet`, as strings; deserializing checks ([`serde`]) |
 //! | `clap` | no | the types as `#[arg]` values, `checked_by(policy)`, and the `--bind`/`--expose` group `ListenArgs` ([`clap`]) |
 //! | `tokio` | no | `bind_guard::tokio::{bind_tcp, bind_udp, bind_tcp_all}`: async, tokio sockets, bound address re-checked ([`tokio`]) |
-//! | `socket2` | no | socket2 sockets with `SO_REUSEADDR` and an explicit dual-stack choice for `[::]` ([`socket2`]) |
-//! | `if-addrs` | no | `reachable`: the concrete addresses a wildcard listener is reachable on ([`reachable`]) |
+//! | `socket2` | no | socket2 sockets with `SO_REUSEADDR` and an explicit dual-stack choice for `[::]`; the wildcard restricted to one interface with `SO_BINDTODEVICE` ([`socket2`]) |
+//! | `if-addrs` | no | `reachable`: the concrete addresses a wildcard listener is reachable on ([`reachable`]); the `iface:NAME:PORT` forms looked up ([`iface`](mod@iface)) |
 //! | `tower` | no | `host_guard::HostGuardLayer`: the request-side Host/Origin guard ([`host_guard`]) as a `tower` layer for axum, tonic and hyper-util |
+//! | `listenfd` | no | sockets inherited from systemd socket activation, checked against a policy before use (`inherited`, Linux) |
 //! | `log` | no | [`env`](mod@env)'s wildcard warning through `log` |
 //! | `tracing` | no | [`env`](mod@env)'s wildcard warning through `tracing` |
 //!
@@ -192,6 +203,20 @@ mod text;
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use addr::set::BindSet;
 pub use addr::{BindAddr, LocalAddr, LoopbackAddr};
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+#[doc(inline)]
+pub use bind::facts;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+#[doc(inline)]
+pub use bind::iface;
+#[cfg(feature = "std")]
+pub use bind::iface::InterfaceSpec;
+#[cfg(all(feature = "listenfd", target_os = "linux"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "listenfd", target_os = "linux"))))]
+#[doc(inline)]
+pub use bind::inherited;
 #[cfg(feature = "if-addrs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "if-addrs")))]
 #[doc(inline)]
@@ -226,7 +251,7 @@ pub use integrations::tokio;
 /// [`Policy::allow_net`] takes it; re-exported from `ipnet` so that a policy needs no
 /// direct dependency on it.
 pub use ipnet::IpNet;
-pub use policy::Policy;
+pub use policy::{Policy, WildcardScopeError};
 #[path = "policy/grammar.rs"]
 pub mod policy_text;
 pub use policy::text::{ParsePolicyError, PolicyTextErrorKind};

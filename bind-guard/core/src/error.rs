@@ -181,6 +181,10 @@ error_kinds! {
     /// An inet_aton shorthand: `127.1`, `0x7f.0.0.1`, `2130706433`.
     parse address Ipv4Shorthand as "ipv4_shorthand" => ("uses an IPv4 shorthand that C resolvers (inet_aton) expand to a full address, as they expand 127.1, 0x7f.0.0.1 and 2130706433 to 127.0.0.1",
         "write all four octets in decimal, such as 127.0.0.1:8080"),
+    /// A shorthand that C resolvers expand to `0.0.0.0`, the wildcard (`0:80`, `0.0:80`,
+    /// `0x0:80`).
+    parse address WildcardShorthand as "wildcard_shorthand" => ("is the wildcard 0.0.0.0 in shorthand: C resolvers (inet_aton) expand 0, 0.0 and 0x0 to 0.0.0.0, and a socket bound to it listens on every interface",
+        "to listen on this machine only, write 127.0.0.1:PORT; to listen everywhere on purpose, write 0.0.0.0:PORT in full and opt in to the wildcard"),
     /// An octet with a leading zero, which C reads as octal (`010.0.0.1` is 8.0.0.1 there).
     parse address LeadingZero as "leading_zero" => ("has an IPv4 octet with a leading zero, which C resolvers read as octal (010 is 8)",
         "write each octet in decimal without leading zeros, such as 10.0.0.1"),
@@ -207,6 +211,9 @@ error_kinds! {
     /// An IPv6 zone given by interface name (`%eth0`).
     parse address ZoneName as "zone_name" => ("names the IPv6 zone by interface (such as %eth0), but only numeric zone ids are accepted",
         "use the interface's index instead (ip link shows it), such as [fe80::1%2]:8080"),
+    /// An IPv6 zone marker with nothing after it (`[fe80::1%]:80`).
+    parse address EmptyZone as "empty_zone" => ("has an empty IPv6 zone: nothing follows the %",
+        "write the interface's index after the % (ip link shows it), such as [fe80::1%2]:8080, or drop the % for an address that needs no zone"),
     /// An IPv6 zone id larger than 4294967295.
     parse address InvalidScopeId as "invalid_scope_id" => ("has an IPv6 zone id larger than 4294967295",
         "use the interface's index (ip link shows it), such as [fe80::1%2]:8080"),
@@ -225,6 +232,22 @@ error_kinds! {
     /// A host name that resolved to no address.
     parse address Unresolvable as "unresolvable" => ("is a host name that did not resolve to any address",
         "check the name, or write the IP address itself"),
+    /// An `iface:` form that is not `iface:NAME:PORT`, `iface:NAME/ipv4:PORT`,
+    /// `iface:NAME/ipv6:PORT` or `iface:NAME/link-local:PORT`.
+    parse address InvalidInterface as "invalid_interface" => ("is not a valid interface form",
+        "write iface:NAME:PORT, iface:NAME/ipv4:PORT, iface:NAME/ipv6:PORT or iface:NAME/link-local:PORT, with an interface name of 1 to 15 characters without '/', ':' or spaces, such as iface:eth0:8080"),
+    /// An `iface:` form naming an interface this host does not have.
+    parse address UnknownInterface as "unknown_interface" => ("names a network interface that this host does not have",
+        "use one of the interfaces listed (ip address shows them), or write the IP address itself"),
+    /// An `iface:` form naming an interface without an address of the family asked for.
+    parse address NoInterfaceAddress as "no_interface_address" => ("names a network interface that has no address of the family asked for",
+        "bring the address up first, ask for another family (/ipv4, /ipv6, /link-local), or write the IP address itself"),
+    /// An `iface:` form that matches several addresses where one is required.
+    parse address AmbiguousInterface as "ambiguous_interface" => ("names a network interface with several addresses, where one address is required",
+        "narrow it with iface:NAME/ipv4:PORT or iface:NAME/ipv6:PORT, or write one of the addresses listed"),
+    /// An `iface:` form in a program built without interface support.
+    parse address InterfaceUnsupported as "interface_unsupported" => ("names a network interface, and this program was built without interface lookup",
+        "write the IP address itself (for the program's authors: enable bind-guard's if-addrs feature)"),
 
     // ---- refusals ----
     /// The wildcard address (`0.0.0.0`, `::`, `::ffff:0.0.0.0`) without an opt-in.

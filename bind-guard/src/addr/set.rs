@@ -3,14 +3,14 @@
 
 use std::fmt;
 use std::io;
-use std::net::{TcpListener, UdpSocket};
+use std::net::{Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
 use std::str::FromStr;
 use std::vec::Vec;
 
 use crate::{BindAddr, BindError, ErrorKind, Policy};
 
 /// The addresses a server listens on: one or more [`BindAddr`]s that passed one
-/// [`Policy`], without repeats, in the order given.
+/// [`Policy`], each socket once, in the order given.
 ///
 /// A service that should answer on `127.0.0.1` *and* `[::1]` (what `localhost` means
 /// today) needs two sockets. `BindSet` reads such a list from one string, turns
@@ -32,6 +32,11 @@ use crate::{BindAddr, BindError, ErrorKind, Policy};
 /// ```
 ///
 /// Each address with port 0 gets its own free port from the system.
+///
+/// Two spellings of one socket are one entry (the first is kept): `127.0.0.1:8080` and
+/// `[::ffff:127.0.0.1]:8080`, or `[::1]:8080` and `[::1%3]:8080` (Linux ignores the zone
+/// of an address that is not link-local), would otherwise fail the second bind with
+/// "address in use". Building a set costs O(n log n) in its length.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BindSet {
     addrs: Vec<BindAddr>,
@@ -39,8 +44,10 @@ pub struct BindSet {
 
 impl BindSet {
     /// Parses a comma-separated list of addresses and checks each with `policy`. An
-    /// item is an address literal, or `localhost:PORT` (and names under `.localhost`),
-    /// which becomes `127.0.0.1:PORT` and `[::1]:PORT`. Other host names are refused,
+    /// item is an address literal, `localhost:PORT` (and names under `.localhost`),
+    /// which becomes `127.0.0.1:PORT` and `[::1]:PORT`, or an interface form
+    /// (`iface:eth0:8080`), which becomes the interface's addresses, read from the host
+    /// (see [`iface`](crate::iface)). Other host names are refused,
     /// as [`Policy::parse`] refuses them: this never asks DNS (see
     /// [`resolve`](BindSet::resolve)). One bad item refuses the whole list; the error
     /// names that item.
@@ -57,10 +64,10 @@ impl BindSet {
             return Err(BindError::new(list, ErrorKind::EmptyItem));
         }
         let mut items = list.split(',').peekable();
-        let mut addrs: Vec<BindAddr> = Vec::new();
+        let mut unique = Unique::default();
         while let Some(item) = items.next() {
             match Self::parse_items(policy, [item]) {
-                Ok(set) => extend_unique(&mut addrs, set.addrs),
+                Ok(set) => set.addrs.into_iter().for_each(|addr| unique.push(addr)),
                 Err(err) if err.kind().is_refusal() => return Err(err),
                 Err(err) => {
                     // `127.0.0,1:8080` splits into two bad halves; say what it really is.
@@ -75,7 +82,11 @@ impl BindSet {
                 }
             }
         }
-        Ok(BindSet { addrs })
+        // Every item gave at least one address, so this is not empty; were it, the
+        // list would be refused, not bound.
+        unique
+            .finish()
+            .ok_or_else(|| BindError::new(list, ErrorKind::Empty))
     }
 
     /// Like [`parse`](BindSet::parse), for items that are already separate (repeated
@@ -86,6 +97,8 @@ impl BindSet {
     ) -> Result<Self, BindError> {
         Self::collect(items, |item| match policy.parse(item) {
             Ok(addr) => Ok(std::vec![addr]),
+            // `Policy::resolve` reads an interface's addresses from the host.
+            Err(_) if crate::iface::is_interface_form(item) => policy.resolve(item),
             // `Policy::resolve` maps localhost to both loopback addresses without DNS.
             Err(err) if err.kind() == ErrorKind::Localhost => policy.resolve(item),
             Err(err) => Err(err),
@@ -103,14 +116,15 @@ impl BindSet {
         items: impl IntoIterator<Item = &'a str>,
         mut check: impl FnMut(&str) -> Result<Vec<BindAddr>, BindError>,
     ) -> Result<Self, BindError> {
-        let mut addrs: Vec<BindAddr> = Vec::new();
+        let mut unique = Unique::default();
         for item in items {
-            extend_unique(&mut addrs, check(item.trim())?);
+            for addr in check(item.trim())? {
+                unique.push(addr);
+            }
         }
-        if addrs.is_empty() {
-            return Err(BindError::new("", ErrorKind::Empty));
-        }
-        Ok(BindSet { addrs })
+        unique
+            .finish()
+            .ok_or_else(|| BindError::new("", ErrorKind::Empty))
     }
 
     /// A set of addresses that were checked already. Repeats are dropped; `None` if
@@ -123,13 +137,11 @@ impl BindSet {
     /// ```
     #[must_use]
     pub fn from_addrs(addrs: impl IntoIterator<Item = BindAddr>) -> Option<Self> {
-        let mut unique: Vec<BindAddr> = Vec::new();
+        let mut unique = Unique::default();
         for addr in addrs {
-            if !unique.contains(&addr) {
-                unique.push(addr);
-            }
+            unique.push(addr);
         }
-        (!unique.is_empty()).then_some(BindSet { addrs: unique })
+        unique.finish()
     }
 
     /// `127.0.0.1:PORT` and `[::1]:PORT`: what `localhost:PORT` means, as a value (a
@@ -241,14 +253,88 @@ impl BindSet {
     }
 }
 
-/// Appends the addresses not in `addrs` yet: `localhost:8080,127.0.0.1:8080` names one
-/// socket twice, and binding it twice would fail, so the first is kept.
-fn extend_unique(addrs: &mut Vec<BindAddr>, more: impl IntoIterator<Item = BindAddr>) {
-    for addr in more {
-        if !addrs.contains(&addr) {
-            addrs.push(addr);
+/// Addresses in order, each socket once: the first spelling of a socket is kept and
+/// later spellings of the same socket are dropped. O(n log n): the keys are sorted once
+/// at the end (a sort is several times faster than a search tree on long lists).
+#[derive(Default)]
+struct Unique {
+    addrs: Vec<BindAddr>,
+}
+
+impl Unique {
+    fn push(&mut self, addr: BindAddr) {
+        self.addrs.push(addr);
+    }
+
+    fn finish(self) -> Option<BindSet> {
+        // Sort positions by (socket, position): the first of each run of equal sockets
+        // is the one given first.
+        let mut order: Vec<(SocketKey, usize)> = self
+            .addrs
+            .iter()
+            .enumerate()
+            .map(|(i, addr)| (SocketKey::of(addr.as_socket_addr()), i))
+            .collect();
+        order.sort_unstable();
+        let mut keep = std::vec![false; self.addrs.len()];
+        let mut last: Option<SocketKey> = None;
+        for (key, i) in order {
+            if last != Some(key) {
+                if let Some(slot) = keep.get_mut(i) {
+                    *slot = true;
+                }
+                last = Some(key);
+            }
+        }
+        let addrs: Vec<BindAddr> = self
+            .addrs
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(addr, keep)| keep.then_some(addr))
+            .collect();
+        (!addrs.is_empty()).then_some(BindSet { addrs })
+    }
+}
+
+/// What the kernel binds for a socket address, so that two spellings of one socket
+/// compare equal: `localhost:8080,127.0.0.1:8080` names one socket twice, and so do
+/// `127.0.0.1:8080` and `[::ffff:127.0.0.1]:8080` (a dual-stack socket binds the IPv4
+/// address for a mapped one), or `[::1]:8080` and `[::1%3]:8080`. Binding both would
+/// fail with "address in use", so a set keeps one.
+///
+/// Linux reads the zone index only for addresses that need one (link-local unicast,
+/// and multicast of interface- or link-local scope; `__ipv6_addr_needs_scope_id`) and
+/// ignores it, like the flow label, for the others: `[fe80::1%2]` and `[fe80::1%3]` are
+/// two sockets (one per interface), `[2001:db8::1%2]` and `[2001:db8::1]` are one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct SocketKey {
+    ip: u128,
+    port: u16,
+    zone: u32,
+}
+
+impl SocketKey {
+    fn of(addr: &SocketAddr) -> Self {
+        let zone = match addr {
+            SocketAddr::V6(v6) if needs_zone(v6.ip()) => v6.scope_id(),
+            _ => 0,
+        };
+        SocketKey {
+            ip: crate::policy::net_set::key(addr.ip()),
+            port: addr.port(),
+            zone,
         }
     }
+}
+
+/// Whether the kernel reads the zone index of `ip`: link-local unicast (`fe80::/10`)
+/// and multicast of interface-local or link-local scope (`ff01::/16`, `ff02::/16` and
+/// the same scopes under other flags).
+fn needs_zone(ip: &Ipv6Addr) -> bool {
+    let [first, second, ..] = ip.octets();
+    let link_local = first == 0xfe && second & 0xc0 == 0x80;
+    let local_multicast = first == 0xff && matches!(second & 0x0f, 1 | 2);
+    link_local || local_multicast
 }
 
 /// The addresses, comma-separated: the form [`parse`](BindSet::parse) reads back.
@@ -311,7 +397,37 @@ impl AsRef<[BindAddr]> for BindSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::format;
     use std::string::ToString;
+
+    #[test]
+    fn one_key_per_socket() {
+        let key = |s: &str| SocketKey::of(&s.parse::<SocketAddr>().unwrap());
+        // IPv4 and its mapped form; a zone the kernel ignores; a flow label.
+        assert_eq!(key("127.0.0.1:80"), key("[::ffff:127.0.0.1]:80"));
+        assert_eq!(key("[::1]:80"), key("[::1%7]:80"));
+        assert_eq!(key("[2001:db8::1]:80"), key("[2001:db8::1%3]:80"));
+        // Zones the kernel reads: link-local unicast, and link- and interface-local
+        // multicast (any flags).
+        for ip in ["fe80::1", "febf::1", "ff02::1", "ff12::1", "ff01::1"] {
+            assert_ne!(
+                key(&format!("[{ip}%2]:80")),
+                key(&format!("[{ip}%3]:80")),
+                "{ip}"
+            );
+        }
+        // Not link-local: fec0::/10 (site-local), ff05:: (site multicast), fe00::.
+        for ip in [
+            "fec0::1", "ff05::1", "ff0e::1", "fe00::1", "ef80::1", "7f02::1",
+        ] {
+            assert_eq!(
+                key(&format!("[{ip}%2]:80")),
+                key(&format!("[{ip}%3]:80")),
+                "{ip}"
+            );
+        }
+        assert_ne!(key("127.0.0.1:80"), key("127.0.0.1:81"));
+    }
 
     #[test]
     fn lists_parse_all_or_nothing() {

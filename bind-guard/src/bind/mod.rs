@@ -7,6 +7,10 @@
 //!
 //! `[::]` follows one rule on every path: see [`BindAddr::bind_tcp`].
 
+pub mod facts;
+pub mod iface;
+#[cfg(all(feature = "listenfd", target_os = "linux"))]
+pub mod inherited;
 #[cfg(feature = "if-addrs")]
 pub mod reachable;
 pub(crate) mod resolve;

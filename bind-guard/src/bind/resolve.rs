@@ -10,11 +10,21 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
 use std::vec;
 use std::vec::Vec;
 
-use crate::text::{diagnose, parse};
+use super::iface;
+use crate::text::{diagnose, host_name};
 use crate::{BindAddr, BindError, ErrorKind, Policy};
 
 impl Policy {
     /// Resolves `HOST:PORT` (or takes an address literal) and checks every address.
+    /// An interface form (`iface:eth0:8080`, see [`iface`](crate::iface)) gives the
+    /// interface's addresses, each checked too.
+    ///
+    /// Only a host name goes to the system resolver: dot-separated labels of letters,
+    /// digits and hyphens (RFC 1123), with a valid port. What parsing refuses is refused
+    /// here the same way first, so a C resolver never turns a shorthand such as
+    /// `0x7f000001:80` or `127.1:80` into an address, and `localhost:http` names the port.
+    /// `localhost` and names under it (`api.localhost`, each label valid) are
+    /// `127.0.0.1` and `::1` without asking anyone.
     ///
     /// ```
     /// use bind_guard::Policy;
@@ -25,23 +35,30 @@ impl Policy {
     /// # Ok::<(), bind_guard::BindError>(())
     /// ```
     pub fn resolve(&self, s: &str) -> Result<Vec<BindAddr>, BindError> {
+        if iface::is_interface_form(s) {
+            return s.parse::<iface::InterfaceSpec>()?.resolve(self);
+        }
         resolve_with(s, |addr| {
             self.decide(addr).map(|()| BindAddr::trusted(addr))
         })
     }
 }
 
+/// Every address `s` stands for, each passed through `check`: the literal itself, both
+/// loopback addresses for a `localhost` name, or what the system resolver returns for
+/// another host name. Only inputs that the diagnosis calls a host name with a valid port
+/// reach a resolver: shorthands such as `0x7f000001:80`, which a C resolver would turn
+/// into an address, are refused as parsing refuses them.
 pub(crate) fn resolve_with<T>(
     s: &str,
     check: impl Fn(SocketAddr) -> Result<T, ErrorKind>,
 ) -> Result<Vec<T>, BindError> {
-    if let Some(addr) = parse::socket_addr(s.as_bytes()) {
-        return check(addr)
-            .map(|t| vec![t])
-            .map_err(|kind| BindError::new(s, kind));
-    }
-    let (host, port) = split_host_port(s)?;
-    let mut addrs: Vec<SocketAddr> = if diagnose::is_localhost(host.as_bytes()) {
+    let refuse = |kind| BindError::new(s, kind);
+    let (host, port) = match diagnose::read(s.as_bytes()) {
+        Ok(addr) => return check(addr).map(|t| vec![t]).map_err(refuse),
+        Err(_) => diagnose::host_and_port(s).map_err(refuse)?,
+    };
+    let mut addrs: Vec<SocketAddr> = if host_name::is_localhost(host.as_bytes()) {
         vec![
             SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port),
             SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port),
@@ -49,35 +66,19 @@ pub(crate) fn resolve_with<T>(
     } else {
         (host, port)
             .to_socket_addrs()
-            .map_err(|_| BindError::new(s, ErrorKind::Unresolvable))?
+            .map_err(|_| refuse(ErrorKind::Unresolvable))?
             .collect()
     };
     // Keep the resolver's order (it is the preference order) but drop repeats.
-    let mut seen = Vec::with_capacity(addrs.len());
-    addrs.retain(|addr| {
-        let new = !seen.contains(addr);
-        seen.push(*addr);
-        new
-    });
+    let mut seen = std::collections::BTreeSet::new();
+    addrs.retain(|addr| seen.insert(*addr));
     if addrs.is_empty() {
-        return Err(BindError::new(s, ErrorKind::Unresolvable));
+        return Err(refuse(ErrorKind::Unresolvable));
     }
     addrs
         .into_iter()
         .map(|addr| check(addr).map_err(|kind| BindError::resolved(s, addr, kind)))
         .collect()
-}
-
-/// `HOST:PORT` where HOST is a plausible host name; anything else gets the parser's
-/// diagnosis.
-fn split_host_port(s: &str) -> Result<(&str, u16), BindError> {
-    let refuse = || BindError::new(s, diagnose::diagnose(s.as_bytes()));
-    let (host, port) = s.rsplit_once(':').ok_or_else(refuse)?;
-    if !diagnose::is_resolvable_name(host.as_bytes()) {
-        return Err(refuse());
-    }
-    let port = parse::port(port.as_bytes()).ok_or_else(refuse)?;
-    Ok((host, port))
 }
 
 #[cfg(test)]
@@ -98,7 +99,12 @@ mod tests {
         let err = Policy::default().resolve("0.0.0.0:5").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Wildcard);
         let err = Policy::default().resolve("localhost:http").unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Localhost);
+        assert_eq!(err.kind(), ErrorKind::InvalidPort);
+        // A C resolver reads 0x7f000001 as 127.0.0.1; it never gets the chance.
+        let err = Policy::loopback_only()
+            .resolve("0x7f000001:80")
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Ipv4Shorthand);
         let err = Policy::default().resolve("bad host:80").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Whitespace);
     }

@@ -11,7 +11,10 @@
 //!   (CVE-2020-8558: kube-proxy sets it on every Kubernetes node). `::1` has no such
 //!   setting: IPv6 loopback packets from a network are always dropped.
 //!
-//! Both are proven in network namespaces (`tests/netns.rs`).
+//! - [`ip_forward`]: whether this host routes IPv4 between its networks
+//!   (`net.ipv4.ip_forward`).
+//!
+//! The first two are proven in network namespaces (`tests/netns.rs`).
 
 use std::io;
 use std::string::String;
@@ -46,6 +49,20 @@ pub fn ipv6_v6only_default() -> Option<bool> {
 }
 
 /// A boolean sysctl's text (`"0\n"`, `"1\n"`); anything else is not known.
+/// `net.ipv4.ip_forward` of the caller's network namespace: `Some(true)` when this host
+/// routes IPv4 packets between its networks (a router, a container host), so that a
+/// neighbour on one network reaches the addresses this host has on the others, and
+/// containers' published ports. `None` where it cannot be read (not Linux, no `/proc`).
+#[must_use]
+pub fn ip_forward() -> Option<bool> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    std::fs::read_to_string("/proc/sys/net/ipv4/ip_forward")
+        .ok()
+        .and_then(|text| switch(&text))
+}
+
 fn switch(text: &str) -> Option<bool> {
     match text.strip_suffix('\n').unwrap_or(text) {
         "0" => Some(false),

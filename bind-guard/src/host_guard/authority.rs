@@ -8,7 +8,7 @@
 use core::net::IpAddr;
 
 use super::Reason;
-use crate::text::{diagnose, parse};
+use crate::text::{host_name, parse};
 
 /// The host part of an authority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,10 +135,10 @@ fn host_name_or_ipv4(host: &[u8]) -> Result<Host<'_>, Reason> {
     }
     // WHATWG URL reads a host whose last label is a number as IPv4; so do we, and
     // refuse it unless it was the dotted quad read above.
-    if diagnose::is_numeric_host(name) || ends_in_number(name) {
+    if host_name::is_numeric_host(name) || ends_in_number(name) {
         return Ok(Host::Numeric(host));
     }
-    if diagnose::is_dns_name(name) {
+    if host_name::is_dns_name(name) {
         Ok(Host::Name(name))
     } else {
         Err(Reason::MalformedHost)
@@ -232,6 +232,25 @@ mod tests {
             host("[::ffff:7f00:1]").unwrap().host,
             Host::Numeric(b"[::ffff:7f00:1]")
         );
+    }
+
+    #[test]
+    fn same_as_compares_addresses_by_value_and_names_without_case() {
+        let same = |a: &str, b: &str| host(a).unwrap().same_as(&host(b).unwrap());
+        assert!(same("127.0.0.1:80", "127.0.0.1:80"));
+        assert!(!same("127.0.0.1:80", "127.0.0.2:80"));
+        assert!(!same("127.0.0.1:80", "[::1]:80"));
+        assert!(!same("127.0.0.1:80", "127.0.0.1:81"));
+        assert!(same("Example.COM.:1", "example.com:1"));
+        assert!(!same("localhost", "127.0.0.1"));
+    }
+
+    #[test]
+    fn a_port_has_one_to_five_digits() {
+        assert_eq!(host("localhost:00080").unwrap().port, Some(80));
+        assert_eq!(host("localhost:000080"), Err(Reason::MalformedHost));
+        assert_eq!(host("localhost:"), Err(Reason::MalformedHost));
+        assert_eq!(host("localhost:65536"), Err(Reason::MalformedHost));
     }
 
     #[test]

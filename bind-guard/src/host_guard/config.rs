@@ -12,7 +12,7 @@ use std::vec::Vec;
 use super::authority::ends_in_number;
 use super::warn::WarnOnce;
 use super::{DEFAULT_ENV_VAR, HostGuard};
-use crate::text::{diagnose, parse};
+use crate::text::{host_name, parse};
 use crate::{BindAddr, BindSet, Scope};
 
 /// A configured host name: `example.com` (that name) or `.example.com` (that name and
@@ -196,7 +196,8 @@ pub(crate) fn name_pattern(entry: &str, source: &str) -> Result<NamePattern, Hos
     {
         return Err(err(K::IpLiteral));
     }
-    if !diagnose::is_dns_name(bytes) || diagnose::is_numeric_host(bytes) || ends_in_number(bytes) {
+    if !host_name::is_dns_name(bytes) || host_name::is_numeric_host(bytes) || ends_in_number(bytes)
+    {
         return Err(err(K::NotAName));
     }
     if subdomains && !bytes.contains(&b'.') {

@@ -302,7 +302,7 @@ impl HostGuard {
         };
         match authority.host {
             Host::Name(name) => {
-                if !crate::text::diagnose::is_localhost(name)
+                if !crate::text::host_name::is_localhost(name)
                     && !self.names.iter().any(|p| p.matches(name))
                 {
                     return Err(self.refuse(not_allowed, name));
@@ -374,7 +374,7 @@ impl HostGuard {
                 let origin = authority::parse_origin(raw).ok_or(refused)?;
                 let host_ok = match origin.authority.host {
                     Host::Name(name) => {
-                        crate::text::diagnose::is_localhost(name)
+                        crate::text::host_name::is_localhost(name)
                             || self.names.iter().any(|p| p.matches(name))
                     }
                     Host::Ip(ip) => self.ips.contains(&ip),

@@ -23,6 +23,10 @@
 //! then bind, check the bound address with [`BindAddr::verify_bound`], and (for TCP)
 //! listen.
 //!
+//! [`bind_device`] and [`device_tcp_listeners`] bind to an interface as a *device*
+//! (`SO_BINDTODEVICE`, Linux): the wildcard, restricted to what arrives through one
+//! interface. See [`bind_device`].
+//!
 //! ```
 //! use bind_guard::socket2::{tcp_listener, SocketOptions};
 //! use bind_guard::{bind_addr, BindAddr, Policy};
@@ -41,11 +45,12 @@
 
 use std::io;
 use std::net::SocketAddr;
+use std::vec::Vec;
 
 use ::socket2::{Domain, Protocol, Socket, Type};
 
-use crate::BindAddr;
 use crate::marker::Rule;
+use crate::{BindAddr, InterfaceSpec, Policy};
 
 /// What an IPv6 socket accepts: IPv6 only, or IPv4 too (through IPv4-mapped
 /// addresses). Only meaningful for IPv6 addresses, and above all for `[::]`.
@@ -189,6 +194,150 @@ pub fn udp_socket<P: Rule>(addr: BindAddr<P>, options: &SocketOptions) -> io::Re
     bind_socket(addr, Type::DGRAM, Some(Protocol::UDP), options)
 }
 
+/// Binds the wildcard restricted to one interface (`SO_BINDTODEVICE`): one socket per
+/// address family the interface has (of those `spec` asks for: `iface:eth0/ipv4:PORT`
+/// gives `0.0.0.0` only, `iface:eth0:PORT` both `0.0.0.0` and `[::]`), all or none.
+/// IPv6 sockets are IPv6-only, whatever `options` say, so that the IPv4 socket is the
+/// only one taking IPv4. Not listening yet (see [`device_tcp_listeners`]).
+///
+/// Linux follows the weak host model: a socket bound to an *address* accepts packets
+/// for it from any interface. Binding to the *device* is the way to accept only what
+/// arrives through one interface; it is what `iface:NAME` means for a server that must
+/// not answer on another network. What the policy judges is every address the
+/// interface has now in those families, link-local ones included: all must be allowed
+/// (an `lo` device passes [`Policy::loopback_only`], an `eth0` with `10.0.0.5` needs a
+/// policy that allows `10.0.0.5`). The wildcard needs no opt-in here, because the
+/// device, not the wildcard, bounds who can connect. Know what the device still takes:
+/// packets that arrive through it for *any* address of this host, and (for `lo`)
+/// connections from this host to any of its own addresses.
+///
+/// Fails closed: if the device option cannot be set (no `CAP_NET_RAW` on kernels before
+/// 5.7, an interface that vanished, a system without `SO_BINDTODEVICE`), nothing is
+/// bound. The device is read back after binding and must be the one asked for.
+///
+/// ```
+/// # #[cfg(all(feature = "if-addrs", target_os = "linux"))] {
+/// use bind_guard::socket2::{device_tcp_listeners, SocketOptions};
+/// use bind_guard::{InterfaceSpec, Policy};
+///
+/// let spec: InterfaceSpec = "iface:lo/ipv4:0".parse()?;
+/// let sockets = device_tcp_listeners(&spec, &Policy::loopback_only(), &SocketOptions::new())?;
+/// assert_eq!(sockets[0].device()?.as_deref(), Some(&b"lo"[..]));
+/// assert!(sockets[0].local_addr()?.as_socket().unwrap().ip().is_unspecified());
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// The policy's refusal of one of the interface's addresses or the lookup's error
+/// (`InvalidInput`, with the [`BindError`](crate::BindError) as its source); the
+/// system's error of any step; `Unsupported` on systems without `SO_BINDTODEVICE`.
+pub fn bind_device(
+    spec: &InterfaceSpec,
+    policy: &Policy,
+    ty: Type,
+    protocol: Option<Protocol>,
+    options: &SocketOptions,
+) -> io::Result<Vec<Socket>> {
+    let addrs = spec
+        .device_addrs(policy)
+        .map_err(|err| io::Error::new(io::ErrorKind::InvalidInput, err))?;
+    let mut sockets = Vec::with_capacity(2);
+    // IPv4 first, then IPv6; each only if the interface has an address of that family.
+    for v6 in [false, true] {
+        if addrs.iter().any(|addr| addr.is_ipv6() == v6) {
+            // On error `sockets` is dropped, closing the sockets opened so far.
+            sockets.push(bind_one_device(spec, v6, ty, protocol, options)?);
+        }
+    }
+    Ok(sockets)
+}
+
+/// [`bind_device`] for TCP, each socket listening with `options`' backlog.
+///
+/// # Errors
+///
+/// As [`bind_device`], or the error of `listen`.
+pub fn device_tcp_listeners(
+    spec: &InterfaceSpec,
+    policy: &Policy,
+    options: &SocketOptions,
+) -> io::Result<Vec<Socket>> {
+    let sockets = bind_device(spec, policy, Type::STREAM, Some(Protocol::TCP), options)?;
+    for socket in &sockets {
+        socket.listen(options.backlog)?;
+    }
+    Ok(sockets)
+}
+
+#[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
+fn bind_one_device(
+    spec: &InterfaceSpec,
+    v6: bool,
+    ty: Type,
+    protocol: Option<Protocol>,
+    options: &SocketOptions,
+) -> io::Result<Socket> {
+    let wildcard = if v6 {
+        SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, spec.port()))
+    } else {
+        SocketAddr::from((std::net::Ipv4Addr::UNSPECIFIED, spec.port()))
+    };
+    let name = spec.name().as_bytes();
+    let socket = Socket::new(Domain::for_address(wildcard), ty, protocol)?;
+    // The same rule as `bind_socket`: on for TCP unless asked otherwise, never on Windows.
+    if options.reuse_address.unwrap_or(ty == Type::STREAM) && cfg!(not(windows)) {
+        socket.set_reuse_address(true)?;
+    }
+    if v6 {
+        socket.set_only_v6(true)?;
+    }
+    // Fail closed: without the device option this would be a plain wildcard socket.
+    socket.bind_device(Some(name)).map_err(|err| {
+        io::Error::new(
+            err.kind(),
+            std::format!(
+                "cannot restrict a socket to interface {} (SO_BINDTODEVICE): {err}; nothing                  was bound",
+                crate::Escaped::new(spec.name())
+            ),
+        )
+    })?;
+    if socket.device()?.as_deref() != Some(name) {
+        return Err(io::Error::other(std::format!(
+            "a socket restricted to interface {} reports another device; it was closed",
+            crate::Escaped::new(spec.name())
+        )));
+    }
+    socket.bind(&wildcard.into())?;
+    let local = socket.local_addr()?.as_socket();
+    let bound_right = local.is_some_and(|local| {
+        local.ip() == wildcard.ip() && (spec.port() == 0 || local.port() == spec.port())
+    });
+    if !bound_right {
+        return Err(io::Error::other(std::format!(
+            "socket asked to bind {wildcard} on {} was bound elsewhere; it was closed",
+            crate::Escaped::new(spec.name())
+        )));
+    }
+    Ok(socket)
+}
+
+#[cfg(not(any(target_os = "android", target_os = "fuchsia", target_os = "linux")))]
+fn bind_one_device(
+    _spec: &InterfaceSpec,
+    _v6: bool,
+    _ty: Type,
+    _protocol: Option<Protocol>,
+    _options: &SocketOptions,
+) -> io::Result<Socket> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "binding to an interface as a device (SO_BINDTODEVICE) needs Linux; bind the \
+         interface's addresses instead",
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +430,41 @@ mod tests {
         // IPv4 in between, which the error kind below would show).
         let err = TcpStream::connect_timeout(&target, Duration::from_secs(2)).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused);
+    }
+
+    #[cfg(all(feature = "if-addrs", target_os = "linux"))]
+    #[test]
+    fn device_binding_checks_the_device_addresses_and_reads_the_device_back() {
+        let spec: InterfaceSpec = "iface:lo:0".parse().unwrap();
+        let sockets =
+            device_tcp_listeners(&spec, &Policy::loopback_only(), &SocketOptions::new()).unwrap();
+        assert!(!sockets.is_empty());
+        for socket in &sockets {
+            assert_eq!(socket.device().unwrap().as_deref(), Some(&b"lo"[..]));
+            assert!(socket.is_listener().unwrap());
+            let local = socket.local_addr().unwrap().as_socket().unwrap();
+            assert!(local.ip().is_unspecified());
+            if local.is_ipv6() {
+                assert!(socket.only_v6().unwrap());
+            }
+        }
+        // lo's 127.0.0.1 is refused by a policy of private networks only: nothing binds.
+        let private = Policy::deny_all()
+            .allow_scope(crate::Scope::Private)
+            .unwrap();
+        let err = device_tcp_listeners(&spec, &private, &SocketOptions::new()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert!(
+            std::string::ToString::to_string(&err).contains("127.0.0.1:0"),
+            "{err}"
+        );
+        let missing: InterfaceSpec = "iface:nosuchif0:0".parse().unwrap();
+        let err =
+            device_tcp_listeners(&missing, &Policy::default(), &SocketOptions::new()).unwrap_err();
+        assert!(
+            std::string::ToString::to_string(&err).contains("interfaces on this host"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -18,7 +18,13 @@
 //! option is the builder method of the same name, applied left to right (`allow=` is
 //! [`allow_net`](crate::Policy::allow_net), `deny=` is [`deny_net`](crate::Policy::deny_net)). `SCOPE`
 //! is a [`Scope`](crate::Scope) name (`private`, `global`, …); `CIDR` is a network as `ip_net!` reads
-//! it, with no host bits (`10.0.0.0/8`, `fd00::/8`). Spaces around items are ignored.
+//! it, with no host bits (`10.0.0.0/8`, `fd00::/8`). ASCII white space around items and
+//! around `=` is ignored; any other character outside ASCII (a no-break space U+00A0, an
+//! ideographic space U+3000, NEL U+0085, a line separator U+2028) is an error, so what an
+//! operator sees is what the policy says. `allow_scope=unspecified` is an error too: the
+//! wildcard has one opt-in, `allow_wildcard`. A `deny=` entry wins over everything, the
+//! wildcard opt-in included, and an IPv4 network and its IPv4-mapped spelling
+//! (`127.0.0.0/8`, `::ffff:127.0.0.0/104`) mean the same addresses.
 //! Anything else is a [`ParsePolicyError`](crate::ParsePolicyError) naming the item.
 //!
 //! ```

@@ -3,30 +3,36 @@
 pub(crate) mod net_set;
 pub(crate) mod text;
 
-use core::net::{IpAddr, SocketAddr};
+use core::net::SocketAddr;
 
 use ipnet::IpNet;
 
 use crate::rule::ScopeRule;
-use crate::text::{diagnose, parse};
+use crate::text::diagnose;
 use crate::{BindAddr, BindError, ErrorKind, Scope};
 use net_set::NetSet;
 
 /// Which bind addresses an application accepts, decided at run time.
 ///
-/// A policy is a set of allowed [`Scope`]s, CIDR allow and deny lists, and a rule for
-/// port 0. It decides in this order, and the first step that decides wins:
+/// A policy is a base (one of the four constructors), a set of allowed [`Scope`]s, CIDR
+/// allow and deny lists, and a rule for port 0. It decides in this order, and the first
+/// step that decides wins:
 ///
-/// 1. port 0 is refused if [`deny_port_zero`](Policy::deny_port_zero) was set;
-/// 2. the wildcard (`0.0.0.0`, `::`, `::ffff:0.0.0.0`) is refused unless
-///    [`allow_wildcard`](Policy::allow_wildcard) was set, whatever the lists say (a
-///    `0.0.0.0/0` allow entry does not open it);
-/// 3. an address inside a [denied network](Policy::deny_net) is refused (deny wins);
-/// 4. an address inside an [allowed network](Policy::allow_net) is accepted;
-/// 5. otherwise its scope decides.
+/// 1. the wildcard (`0.0.0.0`, `::`, `::ffff:0.0.0.0`) is refused unless
+///    [`allow_wildcard`](Policy::allow_wildcard) was set: no list and no scope opens it
+///    (a `0.0.0.0/0` allow entry does not);
+/// 2. port 0 is refused if [`deny_port_zero`](Policy::deny_port_zero) was set;
+/// 3. an address inside a [denied network](Policy::deny_net) is refused: deny always
+///    wins, over the wildcard opt-in, the allow list and the scopes;
+/// 4. the wildcard, opted in, is accepted;
+/// 5. an address inside an [allowed network](Policy::allow_net) is accepted;
+/// 6. otherwise its scope decides.
 ///
-/// An IPv4-mapped IPv6 address is matched against the lists both as itself and as the
-/// IPv4 address it carries.
+/// An IPv4 address and its IPv4-mapped IPv6 form (`127.0.0.1` and `::ffff:127.0.0.1`)
+/// are one address to the lists, whichever spelling the entry or the address uses:
+/// `deny=::ffff:127.0.0.0/104` refuses `127.0.0.1`, `deny=127.0.0.0/8` refuses
+/// `[::ffff:127.0.0.1]`. So an IPv6 entry that contains `::ffff:0:0/96` (`::/0`) covers
+/// every IPv4 address too.
 ///
 /// Every opt-in is a method whose name says what it opens, so a reviewer finds them
 /// with one search (`allow_`):
@@ -49,62 +55,127 @@ use net_set::NetSet;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Policy {
+    base: Base,
     rule: ScopeRule,
     port_zero: bool,
     allow: NetSet,
     deny: NetSet,
 }
 
+/// The constructor a policy started from: its first word in the text form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Base {
+    /// [`Policy::new`]: `default`.
+    Default,
+    /// [`Policy::loopback_only`]: `loopback`.
+    Loopback,
+    /// [`Policy::local_network`]: `local`.
+    Local,
+    /// [`Policy::deny_all`]: `nothing`.
+    Nothing,
+}
+
+impl Base {
+    /// Every base, in the order the text form lists them.
+    pub(crate) const ALL: [Base; 4] = [Base::Default, Base::Loopback, Base::Local, Base::Nothing];
+
+    /// The name in the text form.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            Base::Default => "default",
+            Base::Loopback => "loopback",
+            Base::Local => "local",
+            Base::Nothing => "nothing",
+        }
+    }
+
+    /// The scope rule the base starts with.
+    pub(crate) const fn rule(self) -> ScopeRule {
+        match self {
+            Base::Default => ScopeRule::DEFAULT,
+            Base::Loopback => ScopeRule::LOOPBACK,
+            Base::Local => ScopeRule::LOCAL_NETWORK,
+            Base::Nothing => ScopeRule::NOTHING,
+        }
+    }
+
+    /// The policy of this base, with no changes.
+    pub(crate) const fn policy(self) -> Policy {
+        Policy {
+            base: self,
+            rule: self.rule(),
+            port_zero: true,
+            allow: NetSet::new(),
+            deny: NetSet::new(),
+        }
+    }
+}
+
+/// [`Policy::allow_scope`] was given [`Scope::Unspecified`], the wildcard, which only
+/// [`Policy::allow_wildcard`] opens.
+///
+/// ```
+/// use bind_guard::{Policy, Scope};
+///
+/// let err = Policy::deny_all().allow_scope(Scope::Unspecified).unwrap_err();
+/// assert!(err.to_string().contains("Policy::allow_wildcard"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[error(
+    "Scope::Unspecified is the wildcard, which has one opt-in of its own: call Policy::allow_wildcard instead of allow_scope"
+)]
+pub struct WildcardScopeError;
+
 impl Default for Policy {
     /// Every address except the wildcard, multicast and broadcast; port 0 allowed; no
-    /// lists. The policy of
-    /// `"…".parse::<BindAddr>()`.
+    /// lists. The policy of `"…".parse::<BindAddr>()`.
     fn default() -> Self {
         Policy::new()
     }
 }
 
 impl Policy {
-    const fn with_rule(rule: ScopeRule) -> Self {
-        Policy {
-            rule,
-            port_zero: true,
-            allow: NetSet::new(),
-            deny: NetSet::new(),
-        }
-    }
-
     /// The default policy: every address except the wildcard, multicast and broadcast
     /// (each receives from every network the host is attached to). The same as
     /// [`Policy::default()`], usable in `const` items.
     #[must_use]
     pub const fn new() -> Self {
-        Policy::with_rule(ScopeRule::DEFAULT)
+        Base::Default.policy()
     }
 
     /// Loopback only (`127.0.0.0/8`, `::1` and their IPv4-mapped forms): the service is
     /// reachable from this machine alone.
     #[must_use]
     pub const fn loopback_only() -> Self {
-        Policy::with_rule(ScopeRule::LOOPBACK)
+        Base::Loopback.policy()
     }
 
     /// Local networks only: loopback, link-local, private, shared and unique-local.
     #[must_use]
     pub const fn local_network() -> Self {
-        Policy::with_rule(ScopeRule::LOCAL_NETWORK)
+        Base::Local.policy()
     }
 
     /// Nothing at all: a start for a policy built from [`allow_net`](Policy::allow_net)
     /// and [`allow_scope`](Policy::allow_scope) alone.
     #[must_use]
     pub const fn deny_all() -> Self {
-        Policy::with_rule(ScopeRule::NOTHING)
+        Base::Nothing.policy()
+    }
+
+    /// The base this policy was built from, by its name in the text form (`default`,
+    /// `loopback`, `local` or `nothing`).
+    pub(crate) const fn base(&self) -> Base {
+        self.base
     }
 
     /// Opts in to the wildcard: `0.0.0.0`, `[::]` and `[::ffff:0.0.0.0]` are accepted,
     /// and a server bound to them listens on every interface. Meant for containers
     /// (where the published port is the boundary) and for deliberate public services.
+    ///
+    /// This is the only way to open the wildcard: no allow list does, and
+    /// [`allow_scope`](Policy::allow_scope) refuses [`Scope::Unspecified`]. A
+    /// [denied network](Policy::deny_net) that contains the wildcard still refuses it.
     ///
     /// It adds exactly the wildcard and nothing else: `Policy::loopback_only()
     /// .allow_wildcard()` still refuses `10.0.0.1` and `8.8.8.8`. This is the run-time
@@ -125,19 +196,32 @@ impl Policy {
         self
     }
 
-    /// Accepts addresses of `scope` too. [`Scope::Unspecified`] is the wildcard: use
-    /// [`allow_wildcard`](Policy::allow_wildcard) for it, which says so.
-    #[must_use]
-    pub const fn allow_scope(mut self, scope: Scope) -> Self {
+    /// Accepts addresses of `scope` too.
+    ///
+    /// [`Scope::Unspecified`] is the wildcard, and the wildcard has one opt-in:
+    /// [`allow_wildcard`](Policy::allow_wildcard), which a reviewer finds by its name.
+    /// So this returns a [`WildcardScopeError`] for it rather than opening the wildcard
+    /// under another name; every other scope gives `Ok`.
+    ///
+    /// ```
+    /// use bind_guard::{Policy, Scope};
+    ///
+    /// let lan = Policy::loopback_only().allow_scope(Scope::Private)?;
+    /// assert!(lan.parse("192.168.1.5:80").is_ok());
+    /// assert!(Policy::loopback_only().allow_scope(Scope::Unspecified).is_err());
+    /// # Ok::<(), bind_guard::WildcardScopeError>(())
+    /// ```
+    pub fn allow_scope(mut self, scope: Scope) -> Result<Self, WildcardScopeError> {
         if matches!(scope, Scope::Unspecified) {
-            return self.allow_wildcard();
+            return Err(WildcardScopeError);
         }
         self.rule = self.rule.allow(scope);
-        self
+        Ok(self)
     }
 
     /// Refuses addresses of `scope` (unless an [allowed network](Policy::allow_net)
-    /// contains them).
+    /// contains them). `deny_scope(Scope::Unspecified)` takes back
+    /// [`allow_wildcard`](Policy::allow_wildcard).
     #[must_use]
     pub const fn deny_scope(mut self, scope: Scope) -> Self {
         self.rule = self.rule.deny(scope);
@@ -159,10 +243,13 @@ impl Policy {
     }
 
     /// Accepts the addresses of `net` whatever their scope (but never the wildcard,
-    /// and never an address of a denied network).
+    /// and never an address of a denied network). An IPv4-mapped network
+    /// (`::ffff:10.0.0.0/104`) means its IPv4 addresses too, and an IPv4 network their
+    /// mapped forms. Costs O(log n) in the size of the list.
     #[must_use]
-    pub fn allow_net(self, net: IpNet) -> Self {
-        self.allow_nets([net])
+    pub fn allow_net(mut self, net: IpNet) -> Self {
+        self.allow.insert(net);
+        self
     }
 
     /// Accepts the addresses of each network (see [`allow_net`](Policy::allow_net)).
@@ -172,10 +259,13 @@ impl Policy {
         self
     }
 
-    /// Refuses the addresses of `net`, whatever else allows them.
+    /// Refuses the addresses of `net`, whatever else allows them, the wildcard
+    /// opt-in included (`deny_net(0.0.0.0/32)` refuses `0.0.0.0`). IPv4 and IPv4-mapped
+    /// spellings mean the same addresses, as for [`allow_net`](Policy::allow_net).
     #[must_use]
-    pub fn deny_net(self, net: IpNet) -> Self {
-        self.deny_nets([net])
+    pub fn deny_net(mut self, net: IpNet) -> Self {
+        self.deny.insert(net);
+        self
     }
 
     /// Refuses the addresses of each network (see [`deny_net`](Policy::deny_net)).
@@ -185,7 +275,7 @@ impl Policy {
         self
     }
 
-    /// Whether this policy accepts the wildcard.
+    /// Whether this policy accepts the wildcard (before the deny list).
     #[must_use]
     pub const fn allows_wildcard(&self) -> bool {
         self.rule.allows(Scope::Unspecified)
@@ -220,21 +310,25 @@ impl Policy {
         self.deny.nets()
     }
 
-    /// The decision for `addr`, without building an error value.
+    /// The decision for `addr`, without building an error value (the order is in the
+    /// type's documentation).
     pub fn decide(&self, addr: SocketAddr) -> Result<(), ErrorKind> {
+        let ip = addr.ip();
+        let scope = Scope::of(ip);
+        let wildcard = matches!(scope, Scope::Unspecified);
+        // Named first: the wildcard is the mistake this crate exists for, so `0.0.0.0:0`
+        // is refused as the wildcard, not as port 0.
+        if wildcard {
+            self.rule.check(scope)?;
+        }
         if addr.port() == 0 && !self.port_zero {
             return Err(ErrorKind::PortZero);
         }
-        let ip = addr.ip();
-        let scope = Scope::of(ip);
-        if matches!(scope, Scope::Unspecified) {
-            // Only the explicit opt-in opens the wildcard; the lists cannot.
-            return self.rule.check(scope);
-        }
-        if !self.deny.is_empty() && in_set(&self.deny, ip) {
+        if self.deny.contains(ip) {
             return Err(ErrorKind::DeniedNetwork);
         }
-        if !self.allow.is_empty() && in_set(&self.allow, ip) {
+        // The wildcard was opted in (checked above); the allow list cannot matter to it.
+        if wildcard || self.allow.contains(ip) {
             return Ok(());
         }
         self.rule.check(scope)
@@ -274,26 +368,9 @@ impl Policy {
     /// assert_eq!(loopback.parse(":8080").unwrap_err().kind(), ErrorKind::EmptyHost);
     /// ```
     pub fn parse(&self, s: &str) -> Result<BindAddr, BindError> {
-        let Some(addr) = parse::socket_addr(s.as_bytes()) else {
-            return Err(BindError::new(s, diagnose::diagnose(s.as_bytes())));
-        };
-        match self.decide(addr) {
-            Ok(()) => Ok(BindAddr::trusted(addr)),
-            Err(kind) => Err(BindError::new(s, kind)),
-        }
-    }
-}
-
-/// Whether `ip`, or the IPv4 address an IPv4-mapped `ip` carries, is in `set`.
-fn in_set(set: &NetSet, ip: IpAddr) -> bool {
-    if set.contains(ip) {
-        return true;
-    }
-    match ip {
-        IpAddr::V6(v6) => v6
-            .to_ipv4_mapped()
-            .is_some_and(|v4| set.contains(IpAddr::V4(v4))),
-        IpAddr::V4(_) => false,
+        diagnose::read(s.as_bytes())
+            .and_then(|addr| self.decide(addr).map(|()| BindAddr::trusted(addr)))
+            .map_err(|kind| BindError::new(s, kind))
     }
 }
 
@@ -318,7 +395,7 @@ mod tests {
         assert_eq!(kind(&p, "224.0.0.1:5"), Some(ErrorKind::Multicast));
         assert_eq!(kind(&p, "[ff02::1]:5"), Some(ErrorKind::Multicast));
         assert_eq!(kind(&p, "255.255.255.255:67"), Some(ErrorKind::Broadcast));
-        let opted_in = p.clone().allow_scope(Scope::Multicast);
+        let opted_in = p.clone().allow_scope(Scope::Multicast).unwrap();
         assert_eq!(kind(&opted_in, "224.0.0.1:5"), None);
         for s in [
             "0.0.0.0:1",
@@ -348,6 +425,55 @@ mod tests {
             .allow_net(net("0.0.0.0/0"))
             .allow_net(net("::/0"));
         assert_eq!(kind(&lists, "0.0.0.0:80"), Some(ErrorKind::Wildcard));
+        // But a deny entry closes it again, in either spelling.
+        for deny in ["0.0.0.0/32", "::ffff:0.0.0.0/128", "::/0"] {
+            let closed = p.clone().deny_net(net(deny));
+            assert_eq!(kind(&closed, "0.0.0.0:80"), Some(ErrorKind::DeniedNetwork));
+            assert_eq!(
+                kind(&closed, "[::ffff:0.0.0.0]:80"),
+                Some(ErrorKind::DeniedNetwork)
+            );
+        }
+        assert_eq!(kind(&p.clone().deny_net(net("::/128")), "0.0.0.0:80"), None);
+    }
+
+    #[test]
+    fn refusal_order() {
+        let strict = Policy::loopback_only()
+            .deny_port_zero()
+            .deny_net(net("127.0.0.0/8"));
+        // Wildcard first, then port 0, then the deny list, then the scope.
+        assert_eq!(kind(&strict, "0.0.0.0:0"), Some(ErrorKind::Wildcard));
+        assert_eq!(kind(&strict, "127.0.0.1:0"), Some(ErrorKind::PortZero));
+        assert_eq!(kind(&strict, "127.0.0.1:1"), Some(ErrorKind::DeniedNetwork));
+        assert_eq!(kind(&strict, "10.0.0.1:1"), Some(ErrorKind::NotLoopback));
+        let open = Policy::loopback_only().allow_wildcard().deny_port_zero();
+        assert_eq!(kind(&open, "0.0.0.0:0"), Some(ErrorKind::PortZero));
+        assert_eq!(kind(&open, "0.0.0.0:1"), None);
+        // An allow entry does not matter to the opted-in wildcard, nor open it.
+        let allow = Policy::default().allow_net(net("0.0.0.0/32"));
+        assert_eq!(kind(&allow, "0.0.0.0:1"), Some(ErrorKind::Wildcard));
+        // Taking the opt-in back refuses the wildcard again.
+        let back = Policy::default()
+            .allow_wildcard()
+            .deny_scope(Scope::Unspecified);
+        assert_eq!(kind(&back, "[::]:1"), Some(ErrorKind::Wildcard));
+    }
+
+    #[test]
+    fn bases_are_kept() {
+        assert_eq!(Policy::new().base(), Base::Default);
+        assert_eq!(Policy::loopback_only().base(), Base::Loopback);
+        assert_eq!(Policy::local_network().base(), Base::Local);
+        assert_eq!(Policy::deny_all().base(), Base::Nothing);
+        let changed = Policy::loopback_only()
+            .allow_wildcard()
+            .deny_scope(Scope::Loopback)
+            .allow_net(net("10.0.0.0/8"));
+        assert_eq!(changed.base(), Base::Loopback);
+        for base in Base::ALL {
+            assert_eq!(base.policy().rule, base.rule());
+        }
     }
 
     #[test]
@@ -361,18 +487,25 @@ mod tests {
         assert_eq!(kind(&p, "127.0.0.2:1"), Some(ErrorKind::DeniedNetwork));
         assert_eq!(kind(&p, "127.0.0.1:1"), None);
         assert_eq!(kind(&p, "11.0.0.1:1"), Some(ErrorKind::NotLoopback));
-        // Mapped addresses match the IPv4 lists.
+        // Mapped addresses match the IPv4 lists, and mapped entries IPv4 addresses.
         assert_eq!(
             kind(&p, "[::ffff:10.1.0.1]:1"),
             Some(ErrorKind::DeniedNetwork)
         );
         assert_eq!(kind(&p, "[::ffff:10.2.0.1]:1"), None);
+        let mapped = Policy::loopback_only()
+            .allow_net(net("::ffff:10.0.0.0/104"))
+            .deny_net(net("::ffff:10.1.0.0/112"));
+        assert_eq!(kind(&mapped, "10.2.3.4:1"), None);
+        assert_eq!(kind(&mapped, "10.1.3.4:1"), Some(ErrorKind::DeniedNetwork));
+        assert_eq!(kind(&mapped, "11.0.0.1:1"), Some(ErrorKind::NotLoopback));
     }
 
     #[test]
     fn scopes_and_port_zero() {
         let p = Policy::deny_all()
             .allow_scope(Scope::Private)
+            .unwrap()
             .deny_port_zero();
         assert_eq!(kind(&p, "10.0.0.1:80"), None);
         assert_eq!(kind(&p, "10.0.0.1:0"), Some(ErrorKind::PortZero));
@@ -381,10 +514,10 @@ mod tests {
             Some(ErrorKind::ScopeNotAllowed(Scope::Global))
         );
         assert_eq!(p.scopes().collect::<Vec<_>>(), [Scope::Private]);
-        assert!(
-            Policy::deny_all()
-                .allow_scope(Scope::Unspecified)
-                .allows_wildcard()
+        // The wildcard has one opt-in; allow_scope refuses to be another.
+        assert_eq!(
+            Policy::deny_all().allow_scope(Scope::Unspecified),
+            Err(WildcardScopeError)
         );
         assert!(p.allow_port_zero().allows_port_zero());
     }
@@ -407,6 +540,13 @@ mod tests {
     }
 
     #[test]
+    fn allows_is_decide_without_the_reason() {
+        let addr: SocketAddr = "127.0.0.1:80".parse().unwrap();
+        assert!(Policy::loopback_only().allows(addr));
+        assert!(!Policy::deny_all().allows(addr));
+    }
+
+    #[test]
     fn check_matches_parse() {
         let addr: SocketAddr = "0.0.0.0:1".parse().unwrap();
         assert_eq!(
@@ -414,5 +554,182 @@ mod tests {
             ErrorKind::Wildcard
         );
         assert_eq!(Policy::new().check(addr).unwrap_err().input(), "0.0.0.0:1");
+    }
+
+    mod properties {
+        use super::*;
+        use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+        use ipnet::{Ipv4Net, Ipv6Net};
+        use proptest::prelude::*;
+
+        /// IPv4 networks, half of them inside 10.0.0.0/16 so that lists and addresses
+        /// meet; and IPv6 networks, a third IPv4-mapped.
+        fn arb_net() -> impl Strategy<Value = IpNet> {
+            prop_oneof![
+                (any::<u32>(), 0u8..=32, any::<bool>()).prop_map(|(bits, len, near)| {
+                    let bits = if near {
+                        0x0A00_0000 | (bits & 0xFFFF)
+                    } else {
+                        bits
+                    };
+                    IpNet::V4(
+                        Ipv4Net::new(Ipv4Addr::from_bits(bits), len)
+                            .unwrap()
+                            .trunc(),
+                    )
+                }),
+                (any::<u128>(), 0u8..=128, 0u8..3).prop_map(|(bits, len, kind)| {
+                    let (bits, len) = match kind {
+                        0 => (0xFFFF_0A00_0000 | (bits & 0xFFFF), len.max(96)),
+                        1 => (0x2001_0db8_u128 << 96 | (bits & 0xFFFF), len),
+                        _ => (bits, len),
+                    };
+                    IpNet::V6(
+                        Ipv6Net::new(Ipv6Addr::from_bits(bits), len)
+                            .unwrap()
+                            .trunc(),
+                    )
+                }),
+            ]
+        }
+
+        /// Addresses of every scope: the wildcards, loopback, 10/16, random.
+        fn arb_ip() -> impl Strategy<Value = IpAddr> {
+            prop_oneof![
+                Just(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+                Just(IpAddr::V6(Ipv6Addr::UNSPECIFIED)),
+                Just(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+                Just(IpAddr::V6(Ipv6Addr::LOCALHOST)),
+                any::<u16>()
+                    .prop_map(|x| IpAddr::V4(Ipv4Addr::from_bits(0x0A00_0000 | u32::from(x)))),
+                any::<u32>().prop_map(|x| IpAddr::V4(Ipv4Addr::from_bits(x))),
+                any::<u128>().prop_map(|x| IpAddr::V6(Ipv6Addr::from_bits(x))),
+            ]
+        }
+
+        /// A policy from a base and a few builder steps (the wildcard opted in or not).
+        fn arb_policy() -> impl Strategy<Value = Policy> {
+            let scopes: Vec<Scope> = Scope::all().collect();
+            (
+                0..4usize,
+                any::<bool>(),
+                any::<bool>(),
+                proptest::collection::vec((0..scopes.len(), any::<bool>()), 0..4),
+                proptest::collection::vec(arb_net(), 0..6),
+                proptest::collection::vec(arb_net(), 0..6),
+            )
+                .prop_map(
+                    move |(base, wildcard, port_zero, scope_steps, allow, deny)| {
+                        let mut p = Base::ALL[base].policy();
+                        for (i, allow) in scope_steps {
+                            p = match (allow, scopes[i]) {
+                                (true, Scope::Unspecified) => p.allow_wildcard(),
+                                (true, s) => p.allow_scope(s).unwrap(),
+                                (false, s) => p.deny_scope(s),
+                            };
+                        }
+                        if wildcard {
+                            p = p.allow_wildcard();
+                        }
+                        if !port_zero {
+                            p = p.deny_port_zero();
+                        }
+                        p.allow_nets(allow).deny_nets(deny)
+                    },
+                )
+        }
+
+        /// `net` in the other spelling: IPv4 as IPv4-mapped, IPv4-mapped as IPv4.
+        fn respell(net: IpNet) -> IpNet {
+            match net {
+                IpNet::V4(n) => IpNet::V6(
+                    Ipv6Net::new(n.network().to_ipv6_mapped(), n.prefix_len() + 96).unwrap(),
+                ),
+                IpNet::V6(n) => match (n.network().to_ipv4_mapped(), n.prefix_len()) {
+                    (Some(v4), len) if len >= 96 => IpNet::V4(Ipv4Net::new(v4, len - 96).unwrap()),
+                    _ => net,
+                },
+            }
+        }
+
+        fn inside(net: IpNet, bits: u128) -> IpAddr {
+            match net {
+                IpNet::V4(n) => IpAddr::V4(Ipv4Addr::from_bits(
+                    n.network().to_bits() | (bits as u32 & n.hostmask().to_bits()),
+                )),
+                IpNet::V6(n) => IpAddr::V6(Ipv6Addr::from_bits(
+                    n.network().to_bits() | (bits & n.hostmask().to_bits()),
+                )),
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1024))]
+
+            /// Deny wins: whatever the policy (wildcard opted in, allow lists, scopes),
+            /// an address inside a denied network is refused, in either spelling.
+            #[test]
+            fn deny_wins_for_every_address(
+                policy in arb_policy(),
+                net in arb_net(),
+                bits in any::<u128>(),
+                port in any::<u16>(),
+                respelled in any::<bool>(),
+            ) {
+                let entry = if respelled { respell(net) } else { net };
+                let denied = policy.deny_net(entry);
+                let ip = inside(net, bits);
+                prop_assert!(!denied.allows(SocketAddr::new(ip, port)), "{} {}", denied, ip);
+            }
+
+            /// A policy decides the same whether its IPv4 entries are written as IPv4
+            /// or as IPv4-mapped networks, for every address.
+            #[test]
+            fn mapped_and_unmapped_entries_decide_identically(
+                policy in arb_policy(),
+                allow in proptest::collection::vec(arb_net(), 0..6),
+                deny in proptest::collection::vec(arb_net(), 0..6),
+                ips in proptest::collection::vec(arb_ip(), 1..16),
+                port in any::<u16>(),
+            ) {
+                let plain = policy.clone().allow_nets(allow.clone()).deny_nets(deny.clone());
+                let respelled = policy
+                    .allow_nets(allow.into_iter().map(respell))
+                    .deny_nets(deny.into_iter().map(respell));
+                for ip in ips {
+                    let addr = SocketAddr::new(ip, port);
+                    prop_assert_eq!(plain.decide(addr), respelled.decide(addr), "{}", ip);
+                }
+            }
+
+            /// An IPv4 address and its IPv4-mapped form get the same decision.
+            #[test]
+            fn an_address_and_its_mapped_form_decide_identically(
+                policy in arb_policy(),
+                ip in any::<u32>(),
+                near in any::<bool>(),
+                port in any::<u16>(),
+            ) {
+                let v4 = Ipv4Addr::from_bits(if near { 0x0A00_0000 | (ip & 0xFFFF) } else { ip });
+                let plain = SocketAddr::new(IpAddr::V4(v4), port);
+                let mapped = SocketAddr::new(IpAddr::V6(v4.to_ipv6_mapped()), port);
+                prop_assert_eq!(policy.decide(plain), policy.decide(mapped), "{}", v4);
+            }
+
+            /// Nothing but `allow_wildcard` opens the wildcard: no list, no scope step.
+            #[test]
+            fn only_the_opt_in_opens_the_wildcard(policy in arb_policy(), port in any::<u16>()) {
+                for ip in [
+                    IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+                    IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+                    IpAddr::V6(Ipv4Addr::UNSPECIFIED.to_ipv6_mapped()),
+                ] {
+                    let addr = SocketAddr::new(ip, port);
+                    if !policy.allows_wildcard() {
+                        prop_assert_eq!(policy.decide(addr), Err(ErrorKind::Wildcard));
+                    }
+                }
+            }
+        }
     }
 }

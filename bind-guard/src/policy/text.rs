@@ -5,18 +5,8 @@ use alloc::boxed::Box;
 use core::fmt;
 use core::str::FromStr;
 
+use super::Base;
 use crate::{ErrorKind, Policy, Scope};
-
-/// A base policy: its name in the text form and its constructor.
-type Base = (&'static str, fn() -> Policy);
-
-/// The base policies, by name, in the order `Display` prefers them.
-const BASES: [Base; 4] = [
-    ("default", Policy::new),
-    ("loopback", Policy::loopback_only),
-    ("local", Policy::local_network),
-    ("nothing", Policy::deny_all),
-];
 
 /// What was wrong with one item of a policy text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,6 +26,11 @@ pub enum PolicyTextErrorKind {
     UnknownScope,
     /// A network that `ip_net!` would refuse; the [`ErrorKind`] says why.
     Network(ErrorKind),
+    /// `allow_scope=unspecified`: the wildcard has one opt-in, `allow_wildcard`.
+    WildcardScope,
+    /// A character that is not ASCII, such as a no-break or ideographic space: the
+    /// text form is ASCII, and only ASCII white space is trimmed.
+    NonAscii,
 }
 
 impl fmt::Display for PolicyTextErrorKind {
@@ -66,6 +61,14 @@ impl fmt::Display for PolicyTextErrorKind {
                  broadcast, reserved, global",
             ),
             PolicyTextErrorKind::Network(kind) => write!(f, "{}; {}", kind.problem(), kind.hint()),
+            PolicyTextErrorKind::WildcardScope => f.write_str(
+                "names the wildcard (0.0.0.0, [::]), which has one opt-in of its own: \
+                 write allow_wildcard instead",
+            ),
+            PolicyTextErrorKind::NonAscii => f.write_str(
+                "contains a character that is not ASCII (such as a no-break or ideographic \
+                 space); a policy is written in plain ASCII, separated by commas",
+            ),
         }
     }
 }
@@ -89,13 +92,9 @@ pub struct ParsePolicyError {
 
 impl ParsePolicyError {
     fn new(item: &str, kind: PolicyTextErrorKind) -> Self {
-        // Items are short; a hostile multi-megabyte config line is cut like BindError cuts.
-        let mut end = item.len().min(96);
-        while !item.is_char_boundary(end) {
-            end -= 1;
-        }
+        // Items are short; a hostile multi-megabyte config line is cut as BindError cuts.
         ParsePolicyError {
-            item: item.get(..end).unwrap_or_default().into(),
+            item: crate::bind_error::kept(item).0.into(),
             kind,
         }
     }
@@ -119,32 +118,58 @@ impl FromStr for Policy {
     type Err = ParsePolicyError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let mut items = s.split(',').map(str::trim).peekable();
-        let first = items.peek().copied().unwrap_or_default();
-        let mut policy = match base(first) {
-            Some(make) => {
-                items.next();
-                make()
+        let mut items = s.split(',').map(trim_ascii);
+        let mut lists = Lists::default();
+        let mut policy = None;
+        for item in items.by_ref() {
+            match policy {
+                // The first item may be a base; without one, the base is `default`.
+                None => match base(checked(item)?) {
+                    Some(base) => policy = Some(base.policy()),
+                    None => policy = Some(apply(Policy::new(), item, &mut lists)?),
+                },
+                Some(built) => policy = Some(apply(built, item, &mut lists)?),
             }
-            None => Policy::new(),
-        };
-        for item in items {
-            policy = apply(policy, item)?;
         }
-        Ok(policy)
+        // `split` yields at least one item, so `policy` is set; an empty text was
+        // refused as an empty item above.
+        let policy = policy.ok_or_else(|| ParsePolicyError::new(s, PolicyTextErrorKind::Empty))?;
+        // The networks go in at once, sorted: a long list costs O(n log n).
+        Ok(policy.allow_nets(lists.allow).deny_nets(lists.deny))
     }
 }
 
-fn base(name: &str) -> Option<fn() -> Policy> {
-    BASES
-        .iter()
-        .find(|(base, _)| *base == name)
-        .map(|&(_, make)| make)
+/// The `allow=` and `deny=` networks of a text, in the order written.
+#[derive(Default)]
+struct Lists {
+    allow: alloc::vec::Vec<ipnet::IpNet>,
+    deny: alloc::vec::Vec<ipnet::IpNet>,
 }
 
-/// Applies one option.
-fn apply(policy: Policy, item: &str) -> Result<Policy, ParsePolicyError> {
+/// `s` without the ASCII white space around it (and only that: other Unicode spaces are
+/// refused by [`checked`], not silently removed).
+fn trim_ascii(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_ascii_whitespace())
+}
+
+/// The item, if it is ASCII.
+fn checked(item: &str) -> Result<&str, ParsePolicyError> {
+    if item.is_ascii() {
+        Ok(item)
+    } else {
+        Err(ParsePolicyError::new(item, PolicyTextErrorKind::NonAscii))
+    }
+}
+
+fn base(name: &str) -> Option<Base> {
+    Base::ALL.into_iter().find(|base| base.name() == name)
+}
+
+/// Applies one option; networks are collected in `lists`. Takes the policy by value,
+/// so a long text costs no copies.
+fn apply(policy: Policy, item: &str, lists: &mut Lists) -> Result<Policy, ParsePolicyError> {
     let err = |kind| ParsePolicyError::new(item, kind);
+    let item = checked(item)?;
     if item.is_empty() {
         return Err(err(PolicyTextErrorKind::Empty));
     }
@@ -152,11 +177,11 @@ fn apply(policy: Policy, item: &str) -> Result<Policy, ParsePolicyError> {
         return Err(err(PolicyTextErrorKind::MisplacedBase));
     }
     let (name, value) = match item.split_once('=') {
-        Some((name, value)) => (name.trim_end(), Some(value.trim_start())),
+        Some((name, value)) => (trim_ascii(name), Some(trim_ascii(value))),
         None => (item, None),
     };
-    let flag = |set: fn(Policy) -> Policy| match value {
-        None => Ok(set(policy.clone())),
+    let no_value = || match value {
+        None => Ok(()),
         Some(_) => Err(err(PolicyTextErrorKind::UnexpectedValue)),
     };
     let needs_value = || match value {
@@ -174,40 +199,49 @@ fn apply(policy: Policy, item: &str) -> Result<Policy, ParsePolicyError> {
             .map_err(|kind| err(PolicyTextErrorKind::Network(kind)))
     };
     match name {
-        "allow_wildcard" => flag(Policy::allow_wildcard),
-        "deny_port_zero" => flag(Policy::deny_port_zero),
-        "allow_port_zero" => flag(Policy::allow_port_zero),
-        "allow_scope" => Ok(policy.clone().allow_scope(scope()?)),
-        "deny_scope" => Ok(policy.clone().deny_scope(scope()?)),
-        "allow" => Ok(policy.clone().allow_net(net()?)),
-        "deny" => Ok(policy.clone().deny_net(net()?)),
+        "allow_wildcard" => no_value().map(|()| policy.allow_wildcard()),
+        "deny_port_zero" => no_value().map(|()| policy.deny_port_zero()),
+        "allow_port_zero" => no_value().map(|()| policy.allow_port_zero()),
+        "allow_scope" => policy
+            .allow_scope(scope()?)
+            .map_err(|_| err(PolicyTextErrorKind::WildcardScope)),
+        "deny_scope" => Ok(policy.deny_scope(scope()?)),
+        "allow" => {
+            lists.allow.push(net()?);
+            Ok(policy)
+        }
+        "deny" => {
+            lists.deny.push(net()?);
+            Ok(policy)
+        }
         _ => Err(err(PolicyTextErrorKind::UnknownItem)),
     }
 }
 
-/// Prints the canonical text form: the base that needs the fewest scope changes, then
-/// `allow_scope=`/`deny_scope=` in [`Scope`] order, `allow_wildcard`, `deny_port_zero`,
+/// Prints the canonical text form: the base the policy was built from, then the scope
+/// changes from that base as `allow_scope=`/`deny_scope=` in [`Scope`] order, `allow_wildcard`, `deny_port_zero`,
 /// and the networks in the order they were added. It parses back to an equal policy.
 ///
 /// ```
 /// use bind_guard::{Policy, Scope};
 ///
-/// let policy = Policy::loopback_only().allow_scope(Scope::Private).deny_port_zero();
+/// let policy = Policy::loopback_only().allow_scope(Scope::Private)?.deny_port_zero();
 /// assert_eq!(policy.to_string(), "loopback,allow_scope=private,deny_port_zero");
 /// assert_eq!(policy.to_string().parse::<Policy>()?, policy);
 /// assert_eq!(Policy::default().allow_wildcard().to_string(), "default,allow_wildcard");
-/// # Ok::<(), bind_guard::ParsePolicyError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 impl fmt::Display for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (name, base) = pick_base(self);
-        f.write_str(name)?;
+        let base = self.base();
+        f.write_str(base.name())?;
+        let start = base.rule();
         // The wildcard has its own option name; the scope list covers the rest.
         let scopes = || Scope::all().filter(|s| !matches!(s, Scope::Unspecified));
-        for scope in scopes().filter(|&s| self.allows_scope(s) && !base.allows_scope(s)) {
+        for scope in scopes().filter(|&s| self.allows_scope(s) && !start.allows(s)) {
             write!(f, ",allow_scope={scope}")?;
         }
-        for scope in scopes().filter(|&s| !self.allows_scope(s) && base.allows_scope(s)) {
+        for scope in scopes().filter(|&s| !self.allows_scope(s) && start.allows(s)) {
             write!(f, ",deny_scope={scope}")?;
         }
         if self.allows_wildcard() {
@@ -223,56 +257,6 @@ impl fmt::Display for Policy {
             write!(f, ",deny={net}")?;
         }
         Ok(())
-    }
-}
-
-/// The base `policy` was built from, and that base.
-///
-/// A `Policy` does not expose its base (it decides only how refusals are named: "not a
-/// loopback address" rather than "scope not allowed"), so each base is rebuilt into
-/// `policy`'s scopes, port rule and lists and compared with it; among the bases that
-/// give back an equal policy, the one that needs the fewest scope changes wins.
-fn pick_base(policy: &Policy) -> (&'static str, Policy) {
-    let mut best: Option<(bool, usize, &'static str, Policy)> = None;
-    for (name, make) in BASES {
-        let base = make();
-        let mut rebuilt = base.clone();
-        let mut changes = 0;
-        for scope in Scope::all() {
-            match (policy.allows_scope(scope), rebuilt.allows_scope(scope)) {
-                (true, false) => {
-                    rebuilt = rebuilt.allow_scope(scope);
-                    changes += 1;
-                }
-                (false, true) => {
-                    rebuilt = rebuilt.deny_scope(scope);
-                    changes += 1;
-                }
-                _ => {}
-            }
-        }
-        if !policy.allows_port_zero() {
-            rebuilt = rebuilt.deny_port_zero();
-        }
-        rebuilt = rebuilt
-            .allow_nets(policy.allowed_nets().iter().copied())
-            .deny_nets(policy.denied_nets().iter().copied());
-        let exact = rebuilt == *policy;
-        // Prefer an exact rebuild, then fewer changes; earlier bases win ties.
-        let better = match &best {
-            None => true,
-            Some((best_exact, best_changes, _, _)) => {
-                (exact, core::cmp::Reverse(changes))
-                    > (*best_exact, core::cmp::Reverse(*best_changes))
-            }
-        };
-        if better {
-            best = Some((exact, changes, name, base));
-        }
-    }
-    match best {
-        Some((_, _, name, base)) => (name, base),
-        None => ("default", Policy::new()),
     }
 }
 
@@ -307,16 +291,20 @@ mod tests {
         let policies = [
             Policy::default().allow_wildcard(),
             Policy::default().deny_scope(Scope::Global).deny_port_zero(),
-            Policy::loopback_only().allow_scope(Scope::Private),
+            Policy::loopback_only().allow_scope(Scope::Private).unwrap(),
             Policy::local_network()
                 .deny_net(net("10.99.0.0/16"))
                 .allow_net(net("203.0.113.0/24"))
                 .allow_net(net("2001:db8::/32")),
             Policy::deny_all()
                 .allow_scope(Scope::Loopback)
-                .allow_scope(Scope::Multicast),
+                .unwrap()
+                .allow_scope(Scope::Multicast)
+                .unwrap(),
             // Built with Expect::Any but with loopback's scopes: must not print "loopback".
-            Policy::deny_all().allow_scope(Scope::Loopback),
+            Policy::deny_all().allow_scope(Scope::Loopback).unwrap(),
+            // Every scope of `default` denied: still `default`, not `nothing`.
+            Scope::all().fold(Policy::default(), Policy::deny_scope),
             Policy::loopback_only()
                 .deny_scope(Scope::Loopback)
                 .allow_wildcard(),
@@ -328,7 +316,10 @@ mod tests {
             round_trip(policy);
         }
         assert_eq!(
-            Policy::deny_all().allow_scope(Scope::Loopback).to_string(),
+            Policy::deny_all()
+                .allow_scope(Scope::Loopback)
+                .unwrap()
+                .to_string(),
             "nothing,allow_scope=loopback"
         );
     }
@@ -349,8 +340,11 @@ mod tests {
             policy.to_string(),
             "default,allow_wildcard,deny_port_zero,allow=10.0.0.0/8"
         );
-        let wildcard_by_scope: Policy = "nothing,allow_scope=unspecified".parse().unwrap();
-        assert!(wildcard_by_scope.allows_wildcard());
+        let wildcard_by_scope = "nothing,allow_scope=unspecified".parse::<Policy>();
+        assert_eq!(
+            wildcard_by_scope.map_err(|e| e.kind()),
+            Err(PolicyTextErrorKind::WildcardScope)
+        );
     }
 
     #[test]
@@ -401,13 +395,41 @@ mod tests {
                 "allow=10.0.0.0",
                 PolicyTextErrorKind::Network(ErrorKind::InvalidNetwork),
             ),
+            (
+                "nothing,allow_scope=unspecified",
+                "allow_scope=unspecified",
+                PolicyTextErrorKind::WildcardScope
+            ),
+            (
+                "\u{3000}default",
+                "\u{3000}default",
+                PolicyTextErrorKind::NonAscii
+            ),
+            (
+                "loopback\u{a0}",
+                "loopback\u{a0}",
+                PolicyTextErrorKind::NonAscii
+            ),
+            (
+                "default,allow_scope=\u{85}private",
+                "allow_scope=\u{85}private",
+                PolicyTextErrorKind::NonAscii
+            ),
+            (
+                "allow=\u{2028}10.0.0.0/8",
+                "allow=\u{2028}10.0.0.0/8",
+                PolicyTextErrorKind::NonAscii
+            ),
         ];
         for (text, item, kind) in cases {
             let err = text.parse::<Policy>().unwrap_err();
             assert_eq!((err.item(), err.kind()), (item, kind), "{text:?}");
             let shown = err.to_string();
             assert!(
-                shown.starts_with(&alloc::format!("policy item {item:?} ")),
+                shown.starts_with(&alloc::format!(
+                    "policy item \"{}\" ",
+                    crate::Escaped::new(item)
+                )),
                 "{shown}"
             );
         }
@@ -474,10 +496,13 @@ mod tests {
             steps in proptest::collection::vec(arb_step(), 0..8),
         ) {
             let scopes: Vec<Scope> = Scope::all().collect();
-            let mut policy = BASES[base].1();
+            let mut policy = Base::ALL[base].policy();
             for step in steps {
                 policy = match step {
-                    Step::AllowScope(i) => policy.allow_scope(scopes[i]),
+                    Step::AllowScope(i) if scopes[i] == Scope::Unspecified => {
+                        policy.allow_wildcard()
+                    }
+                    Step::AllowScope(i) => policy.allow_scope(scopes[i]).unwrap(),
                     Step::DenyScope(i) => policy.deny_scope(scopes[i]),
                     Step::AllowWildcard => policy.allow_wildcard(),
                     Step::DenyPortZero => policy.deny_port_zero(),
@@ -491,6 +516,14 @@ mod tests {
             proptest::prop_assert_eq!(&back, &policy, "{}", text);
             proptest::prop_assert_eq!(back.to_string(), text);
         }
+    }
+
+    #[test]
+    fn port_zero_options_apply_in_order() {
+        let back: Policy = "default,deny_port_zero,allow_port_zero".parse().unwrap();
+        assert!(back.allows_port_zero());
+        let off: Policy = "default,allow_port_zero,deny_port_zero".parse().unwrap();
+        assert!(!off.allows_port_zero());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use ipnet::IpNet;
 
-pub(crate) use bind_guard_core::text::{diagnose, net_literal, parse};
+pub(crate) use bind_guard_core::text::{diagnose, host_name, net_literal, parse};
 
 use crate::NetError;
 

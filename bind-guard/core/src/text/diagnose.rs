@@ -6,8 +6,40 @@
 //! error can say how to fix it. It is a `const fn` because `bind_addr!` reports the same
 //! reasons at compile time.
 
+use core::net::SocketAddr;
+
 use crate::error::ErrorKind;
-use crate::text::parse;
+use crate::text::{host_name, parse};
+
+/// The socket address `s` spells, or why it is none: the parser's answer, and the
+/// diagnosis when it says no. Every entry point that reads text calls this.
+#[must_use]
+pub const fn read(s: &[u8]) -> Result<SocketAddr, ErrorKind> {
+    match parse::socket_addr(s) {
+        Some(addr) => Ok(addr),
+        None => Err(diagnose(s)),
+    }
+}
+
+/// `HOST:PORT` where HOST is a host name (see [`host_name`]) and PORT a valid port:
+/// what `Policy::resolve` may hand to a resolver. Anything else, including the
+/// shorthands a C resolver would read as an address (`0x7f000001:80`), is refused with
+/// the same diagnosis that parsing gives.
+pub fn host_and_port(s: &str) -> Result<(&str, u16), ErrorKind> {
+    let kind = diagnose(s.as_bytes());
+    if !matches!(kind, ErrorKind::Localhost | ErrorKind::Hostname) {
+        return Err(kind);
+    }
+    let Some((host, port)) = s.rsplit_once(':') else {
+        return Err(ErrorKind::MissingPort);
+    };
+    match parse::port(port.as_bytes()) {
+        Some(port) => Ok((host, port)),
+        // The diagnosis names a bad port before the name, so this is not reached; if it
+        // were, the input is refused all the same.
+        None => Err(kind),
+    }
+}
 
 /// The reason `s` is not a socket address. Only meaningful when [`parse::socket_addr`]
 /// refused `s`.
@@ -127,7 +159,10 @@ const fn bracketed(inner: &[u8]) -> ErrorKind {
         };
     }
     if let Some(zone) = zone {
-        if zone.is_empty() || !all_digits(zone) {
+        if zone.is_empty() {
+            return ErrorKind::EmptyZone;
+        }
+        if !all_digits(zone) {
             return ErrorKind::ZoneName;
         }
         if parse::decimal(zone, u32::MAX).is_none() {
@@ -168,7 +203,17 @@ const fn unbracketed(s: &[u8]) -> ErrorKind {
         None => (s, None),
     };
     if !matches!(parse::ipv4(host), Some((_, rest)) if rest.is_empty()) {
-        return host_problem(host);
+        let problem = host_problem(host);
+        // A name with a bad port (`localhost:99999`, `localhost:http`): the port is
+        // what to fix, since resolving the name would not help.
+        return match (problem, port) {
+            (ErrorKind::Localhost | ErrorKind::Hostname, Some(port))
+                if parse::port(port).is_none() =>
+            {
+                port_problem(port)
+            }
+            _ => problem,
+        };
     }
     match port {
         None => ErrorKind::MissingPort,
@@ -178,77 +223,24 @@ const fn unbracketed(s: &[u8]) -> ErrorKind {
 
 /// What is wrong with a host that is not a dotted-quad IPv4 address.
 const fn host_problem(host: &[u8]) -> ErrorKind {
-    if is_localhost(host) {
+    // `0`, `0.0`, `0x0`: the wildcard in disguise, the most important thing to say.
+    if matches!(host_name::inet_aton(host), Some(0)) {
+        return ErrorKind::WildcardShorthand;
+    }
+    if host_name::is_localhost(host) {
         return ErrorKind::Localhost;
     }
     if only(host, Class::DottedDecimal) {
         return dotted_decimal_problem(host);
     }
     // inet_aton also takes hexadecimal parts: 0x7f.0.0.1, 0x7f000001.
-    if is_numeric_host(host) {
+    if host_name::is_numeric_host(host) {
         return ErrorKind::Ipv4Shorthand;
     }
-    if has_host_name_chars(host) {
+    if host_name::is_host_name(host) {
         return ErrorKind::Hostname;
     }
     ErrorKind::Invalid
-}
-
-/// Whether `host` is made only of the characters of DNS names: letters, digits, `.`,
-/// `-` and `_`. What the error path calls a host name.
-pub const fn has_host_name_chars(host: &[u8]) -> bool {
-    only(host, Class::HostName)
-}
-
-/// Whether `host` is a DNS host name: host-name characters in dot-separated labels of
-/// 1 to 63 bytes, 253 bytes at most, no empty label (one trailing dot is the caller's
-/// to remove). RFC 1035 section 2.3.4 gives the lengths; `_` is kept because
-/// service names use it.
-pub const fn is_dns_name(host: &[u8]) -> bool {
-    if host.is_empty() || host.len() > 253 || !has_host_name_chars(host) {
-        return false;
-    }
-    let mut label = 0usize;
-    let mut rest = host;
-    while let Some((&b, tail)) = rest.split_first() {
-        if b == b'.' {
-            if label == 0 {
-                return false;
-            }
-            label = 0;
-        } else {
-            label += 1;
-            if label > 63 {
-                return false;
-            }
-        }
-        rest = tail;
-    }
-    label > 0
-}
-
-/// Whether `host` is written as a number, the way C resolvers and browsers read IPv4
-/// shorthands (`127.1`, `2130706433`, `0x7f.0.0.1`, `0177.0.0.1`): digits and dots
-/// only, or inet_aton's hexadecimal parts. Not a name, and not a canonical address
-/// either, whatever [`parse::ipv4`] says about it.
-pub const fn is_numeric_host(host: &[u8]) -> bool {
-    only(host, Class::DottedDecimal) || (only(host, Class::InetAton) && has_hex_prefix(host))
-}
-
-/// Whether `host` is a name worth asking a resolver about: host-name characters, 1 to
-/// 253 of them, with at least one letter (all digits and dots is an IPv4 form).
-pub const fn is_resolvable_name(host: &[u8]) -> bool {
-    if host.is_empty() || host.len() > 253 || !has_host_name_chars(host) {
-        return false;
-    }
-    let mut rest = host;
-    while let Some((&b, tail)) = rest.split_first() {
-        if b.is_ascii_alphabetic() {
-            return true;
-        }
-        rest = tail;
-    }
-    false
 }
 
 /// Digits and dots that are not a valid dotted quad.
@@ -300,41 +292,6 @@ const fn port_problem(port: &[u8]) -> ErrorKind {
     }
 }
 
-/// `localhost`, `localhost.`, and names under `.localhost` (RFC 6761), in any case.
-pub const fn is_localhost(host: &[u8]) -> bool {
-    let host = match host.split_last() {
-        Some((b'.', rest)) => rest,
-        _ => host,
-    };
-    const NAME: &[u8] = b"localhost";
-    if host.len() < NAME.len() {
-        return false;
-    }
-    let (start, tail) = split(host, host.len() - NAME.len());
-    if !eq_ignore_case(tail, NAME) {
-        return false;
-    }
-    // Either exactly `localhost`, or `….localhost` with a non-empty label before it.
-    match start.split_last() {
-        None => true,
-        Some((b'.', label)) => !label.is_empty(),
-        Some(_) => false,
-    }
-}
-
-const fn has_hex_prefix(host: &[u8]) -> bool {
-    let mut rest = host;
-    let mut at_part_start = true;
-    while let Some((&b, tail)) = rest.split_first() {
-        if at_part_start && b == b'0' && matches!(tail.first(), Some(b'x' | b'X')) {
-            return true;
-        }
-        at_part_start = b == b'.';
-        rest = tail;
-    }
-    false
-}
-
 const fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
@@ -361,21 +318,15 @@ enum Class {
     Digit,
     /// `0-9` and `.`.
     DottedDecimal,
-    /// What inet_aton reads: hex digits, `x`/`X` and `.`.
-    InetAton,
     /// What an IPv6 address with a zone is made of: hex digits, `:`, `.` and `%`.
     Ipv6Text,
-    /// Letters, digits, `.`, `-` and `_`.
-    HostName,
 }
 
 const fn in_class(b: u8, class: Class) -> bool {
     match class {
         Class::Digit => b.is_ascii_digit(),
         Class::DottedDecimal => b.is_ascii_digit() || b == b'.',
-        Class::InetAton => b.is_ascii_hexdigit() || matches!(b, b'x' | b'X' | b'.'),
         Class::Ipv6Text => b.is_ascii_hexdigit() || matches!(b, b':' | b'.' | b'%'),
-        Class::HostName => b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'),
     }
 }
 
@@ -498,6 +449,15 @@ mod tests {
             ("[::1:80", InvalidIpv6),
             ("[127.0.0.1]:80", Ipv4InBrackets),
             ("[fe80::1%eth0]:80", ZoneName),
+            ("[fe80::1%]:80", EmptyZone),
+            ("0:80", WildcardShorthand),
+            ("0.0:80", WildcardShorthand),
+            ("0x0:80", WildcardShorthand),
+            ("00.0.0.0:80", WildcardShorthand),
+            ("-.localhost:80", Invalid),
+            ("a..localhost:80", Invalid),
+            ("_x.localhost:80", Invalid),
+            ("under_score:80", Invalid),
             ("[fe80::1%99999999999]:80", InvalidScopeId),
             ("http://127.0.0.1:80", Url),
             ("10.0.0.0/8", Cidr),
@@ -513,50 +473,34 @@ mod tests {
     }
 
     #[test]
-    fn dns_names_and_numbers() {
-        for ok in [
-            "a",
-            "example.com",
-            "a-b.c_d.example",
-            "xn--bcher-kva.example",
-        ] {
-            assert!(is_dns_name(ok.as_bytes()), "{ok}");
-        }
-        let long_label = "a".repeat(64);
-        let long_name = ["abcdefghi"; 26].join(".");
-        for bad in [
-            "",
-            ".",
-            "a..b",
-            ".a",
-            "a.",
-            "a b",
-            "a@b",
-            &long_label,
-            &long_name,
-        ] {
-            assert!(!is_dns_name(bad.as_bytes()), "{bad}");
-        }
-        for num in [
-            "127.1",
-            "2130706433",
-            "0x7f.0.0.1",
-            "0X7F000001",
-            "1.2.3.4.5",
-        ] {
-            assert!(is_numeric_host(num.as_bytes()), "{num}");
-        }
-        for name in ["example.com", "0xfoo.example", "abc"] {
-            assert!(!is_numeric_host(name.as_bytes()), "{name}");
+    fn names_with_bad_ports_name_the_port() {
+        use ErrorKind::*;
+        let table = [
+            ("localhost:99999", PortOutOfRange),
+            ("localhost:", MissingPort),
+            ("localhost:http", InvalidPort),
+            ("example.com:-1", InvalidPort),
+            ("localhost", Localhost),
+            ("example.com", Hostname),
+        ];
+        for (input, kind) in table {
+            assert_eq!(why(input), kind, "{input:?}");
         }
     }
 
     #[test]
-    fn localhost_names() {
-        assert!(is_localhost(b"localhost"));
-        assert!(is_localhost(b"a.b.LOCALHOST."));
-        assert!(!is_localhost(b".localhost"));
-        assert!(!is_localhost(b"xlocalhost"));
-        assert!(!is_localhost(b"localhost.com"));
+    fn host_and_port_only_for_names() {
+        assert_eq!(host_and_port("localhost:80"), Ok(("localhost", 80)));
+        assert_eq!(host_and_port("db.example:5432"), Ok(("db.example", 5432)));
+        for (input, kind) in [
+            ("0x7f000001:80", ErrorKind::Ipv4Shorthand),
+            ("127.1:80", ErrorKind::Ipv4Shorthand),
+            ("0:80", ErrorKind::WildcardShorthand),
+            ("-.localhost:80", ErrorKind::Invalid),
+            ("example.com", ErrorKind::MissingPort),
+            ("example.com:http", ErrorKind::InvalidPort),
+        ] {
+            assert_eq!(host_and_port(input), Err(kind), "{input:?}");
+        }
     }
 }

@@ -2,5 +2,6 @@
 //! path, the diagnosis of what was wrong. Nothing here knows about scopes or policies.
 
 pub mod diagnose;
+pub mod host_name;
 pub mod net_literal;
 pub mod parse;

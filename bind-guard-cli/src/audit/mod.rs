@@ -1,15 +1,31 @@
 //! `bind-guard audit`: this host's listening sockets, checked against a policy (Linux).
 //!
-//! The socket tables come from `/proc/net/{tcp,tcp6,udp,udp6}` and the owners from
-//! `/proc/PID/fd`, both read with the `procfs` crate. The tables are those of the
-//! network namespace `bind-guard` runs in.
+//! The sockets come from the kernel's `sock_diag` netlink interface ([`sock_diag`]),
+//! which also reports the device a socket is restricted to and `IPV6_V6ONLY`; where
+//! netlink is unavailable, from `/proc/net/{tcp,tcp6,udp,udp6}` ([`proc`]), which
+//! shows neither (both are then unknown, and judged at their widest). The report says
+//! which source it used. Owners come from `/proc/PID/fd`. The [`host`] section reports
+//! the sysctls that change exposure. All of it is the network namespace `bind-guard`
+//! runs in.
+//!
+//! The policy's verdict on each socket is the library's `SocketFacts::judge`: a
+//! wildcard restricted to a device is judged by that device's addresses.
+
+mod host;
+#[cfg(target_os = "linux")]
+mod proc;
+#[cfg(target_os = "linux")]
+mod sock_diag;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 
-use bind_guard::{ErrorKind, Escaped, Policy, Scope};
+use bind_guard::facts::{SocketFacts, SocketRefusal};
+use bind_guard::{BindError, ErrorKind, Escaped, Policy, Scope};
 use serde::Serialize;
+
+use self::host::HostJson;
 
 use crate::audit_filter::{AuditFilter, running_as_root};
 use crate::explain::RouteLocalnetJson;
@@ -37,6 +53,35 @@ pub(crate) struct Socket {
     pub(crate) addr: SocketAddr,
     pub(crate) uid: u32,
     pub(crate) inode: u64,
+    /// `IPV6_V6ONLY` of an IPv6 socket, when the source shows it.
+    pub(crate) v6only: Option<bool>,
+    /// The device the socket is restricted to (`SO_BINDTODEVICE`), when the source
+    /// shows it.
+    pub(crate) device: Option<String>,
+}
+
+impl Socket {
+    /// The library's verdict on this socket, as the kernel holds it.
+    fn verdict(&self, policy: &Policy) -> Result<(), BindError> {
+        // Only listening TCP sockets and bound UDP sockets are listed.
+        let listening = (self.proto == Proto::Tcp).then_some(true);
+        let facts = SocketFacts::new(self.addr, self.v6only, self.device.clone(), listening);
+        match facts.judge(policy) {
+            Ok(()) => Ok(()),
+            Err(SocketRefusal::Policy(err)) => Err(err),
+            // Not reachable for a listed socket; refused, never allowed by accident.
+            Err(_) => Err(BindError::new(&self.addr.to_string(), ErrorKind::Wildcard)),
+        }
+    }
+}
+
+/// Where the socket tables came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// The kernel's sock_diag netlink interface.
+    SockDiag,
+    /// `/proc/net/*`, with why netlink was not used.
+    Proc(String),
 }
 
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
@@ -75,6 +120,8 @@ struct RowJson {
     port: u16,
     scope: &'static str,
     wildcard: bool,
+    device: Option<String>,
+    v6only: Option<bool>,
     allowed: bool,
     allowed_by: Option<String>,
     error: Option<ErrorJson>,
@@ -93,22 +140,52 @@ struct AuditJson {
     refused: usize,
     owners_complete: bool,
     route_localnet: RouteLocalnetJson,
+    source: &'static str,
+    source_note: Option<String>,
+    host: HostJson,
 }
 
 pub(crate) fn run(args: &AuditArgs) -> Outcome {
-    match host::listening_sockets() {
-        Ok((sockets, owners)) => report(args, sockets, &owners, RouteLocalnetJson::read()),
+    match read_sockets() {
+        Ok((sockets, owners, source)) => {
+            let route_localnet = RouteLocalnetJson::read();
+            let host = HostJson::read(route_localnet.clone());
+            report(args, sockets, &owners, &source, route_localnet, host)
+        }
         Err(err) => Outcome::error(err),
     }
 }
 
-/// Judges every socket and prints the report. Separate from the `/proc` reading so the
-/// rules of the report can be tested with made-up sockets.
+/// The sockets from sock_diag, or from `/proc` where netlink fails; their owners.
+#[cfg(target_os = "linux")]
+fn read_sockets() -> Result<(Vec<Socket>, Owners, Source), String> {
+    let (sockets, source) = match sock_diag::listening_sockets() {
+        Ok(sockets) => (sockets, Source::SockDiag),
+        Err(why) => (proc::listening_sockets()?, Source::Proc(why)),
+    };
+    let inodes = sockets.iter().map(|socket| socket.inode).collect();
+    Ok((sockets, proc::owners(&inodes), source))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn read_sockets() -> Result<(Vec<Socket>, Owners, Source), String> {
+    Err(
+        "'bind-guard audit' reads Linux's socket tables and is not available on this system; \
+         use 'bind-guard check' on each address instead (for example from the output of \
+         'netstat -an' or 'lsof -i')"
+            .to_owned(),
+    )
+}
+
+/// Judges every socket and prints the report. Separate from the reading so the rules
+/// of the report can be tested with made-up sockets.
 fn report(
     args: &AuditArgs,
     mut sockets: Vec<Socket>,
     owners: &Owners,
+    source: &Source,
     route_localnet: RouteLocalnetJson,
+    host: HostJson,
 ) -> Outcome {
     sockets.retain(|s| args.filter.includes(s.proto));
     sockets.sort_by_key(|s| (s.proto, s.addr.port(), s.addr.ip(), s.inode));
@@ -126,6 +203,15 @@ fn report(
         refused,
         sockets: rows,
         route_localnet,
+        source: match source {
+            Source::SockDiag => "sock_diag",
+            Source::Proc(_) => "proc",
+        },
+        source_note: match source {
+            Source::SockDiag => None,
+            Source::Proc(why) => Some(why.clone()),
+        },
+        host,
     };
     if args.json {
         return Outcome::json(code, &doc);
@@ -145,7 +231,7 @@ fn row(
 ) -> RowJson {
     let ip = socket.addr.ip();
     let scope = Scope::of(ip);
-    let mut verdict = policy.check(socket.addr).map(|_| ());
+    let mut verdict = socket.verdict(policy);
     let mut allowed_by = None;
     if verdict.is_err() {
         allowed_by = filter.accepts(socket.proto, socket.addr, owners);
@@ -161,6 +247,8 @@ fn row(
         port: socket.addr.port(),
         scope: scope.name(),
         wildcard: scope == Scope::Unspecified,
+        device: socket.device.clone(),
+        v6only: socket.v6only,
         allowed: verdict.is_ok(),
         allowed_by,
         error: verdict.as_ref().err().map(ErrorJson::new),
@@ -177,6 +265,22 @@ fn row(
 /// The table, then each refusal and the library's hint for each kind of refusal.
 fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy, root: Option<bool>) -> String {
     let mut out = String::new();
+    match &doc.source_note {
+        None => {
+            let _ = writeln!(
+                out,
+                "source: sock_diag (netlink): devices and IPV6_V6ONLY as the kernel holds them"
+            );
+        }
+        Some(why) => {
+            let _ = writeln!(
+                out,
+                "source: /proc/net ({}): devices and IPV6_V6ONLY unknown, [::] judged as \
+                 dual-stack",
+                Escaped::new(why)
+            );
+        }
+    }
     // Sockets on 127.0.0.0/8 count as "this machine only" in every policy, which is
     // false while route_localnet is on: said first, whatever the sockets and the policy.
     if let Some(warning) = doc.route_localnet.warning() {
@@ -184,6 +288,8 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy, root: Option<bool>
     }
     if doc.sockets.is_empty() {
         let _ = writeln!(out, "no listening TCP or bound UDP sockets");
+        out.push('\n');
+        out.push_str(&doc.host.text());
         return out;
     }
     // A process name is chosen by whoever started the process, any local user: printed
@@ -193,14 +299,28 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy, root: Option<bool>
         (Some(pid), None) => pid.to_string(),
         (None, _) => "-".to_owned(),
     };
+    // A device name is the host's, but printed in a table all the same: escaped.
+    let device = |row: &RowJson| {
+        row.device
+            .as_deref()
+            .map_or_else(|| "-".to_owned(), |name| Escaped::new(name).to_string())
+    };
+    let v6only = |row: &RowJson| match (row.family, row.v6only) {
+        ("ipv4", _) => "-",
+        (_, Some(true)) => "yes",
+        (_, Some(false)) => "no",
+        (_, None) => "?",
+    };
     let addrs: Vec<String> = sockets.iter().map(|s| s.addr.to_string()).collect();
     let addr_width = addrs.iter().map(String::len).max().unwrap_or(0).max(13);
+    let devices: Vec<String> = doc.sockets.iter().map(device).collect();
+    let device_width = devices.iter().map(String::len).max().unwrap_or(0).max(6);
     let _ = writeln!(
         out,
-        "{:<5}  {:<addr_width$}  {:<13}  {:<7}  PROCESS",
-        "PROTO", "LOCAL ADDRESS", "SCOPE", "VERDICT"
+        "{:<5}  {:<addr_width$}  {:<device_width$}  {:<6}  {:<13}  {:<7}  PROCESS",
+        "PROTO", "LOCAL ADDRESS", "DEVICE", "V6ONLY", "SCOPE", "VERDICT"
     );
-    for (row, addr) in doc.sockets.iter().zip(&addrs) {
+    for ((row, addr), device) in doc.sockets.iter().zip(&addrs).zip(&devices) {
         let verdict = match (row.allowed, &row.allowed_by) {
             (true, None) => "ok",
             (true, Some(_)) => "listed",
@@ -208,8 +328,9 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy, root: Option<bool>
         };
         let _ = writeln!(
             out,
-            "{:<5}  {addr:<addr_width$}  {:<13}  {verdict:<7}  {}",
+            "{:<5}  {addr:<addr_width$}  {device:<device_width$}  {:<6}  {:<13}  {verdict:<7}  {}",
             row.proto,
+            v6only(row),
             row.scope,
             owner(row)
         );
@@ -240,10 +361,21 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy, root: Option<bool>
             if row.allowed {
                 continue;
             }
-            if let Err(kind) = policy.decide(socket.addr) {
+            if let Err(err) = socket.verdict(policy) {
+                let kind = err.kind();
+                let on = row
+                    .device
+                    .as_deref()
+                    .map(|name| format!(" on {}", Escaped::new(name)))
+                    .unwrap_or_default();
+                // For a device-bound wildcard, the device's address that was refused.
+                let which = err
+                    .resolved_addr()
+                    .map(|addr| format!("its address {addr} "))
+                    .unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "  {} {} ({}): {}",
+                    "  {} {}{on} ({}): {which}{}",
                     row.proto,
                     socket.addr,
                     owner(row),
@@ -289,118 +421,9 @@ fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy, root: Option<bool>
              PID namespace (a container sharing this network), or a socket the kernel holds"
         );
     }
+    out.push('\n');
+    out.push_str(&doc.host.text());
     out
-}
-
-#[cfg(target_os = "linux")]
-mod host {
-    use std::collections::BTreeSet;
-
-    use procfs::ProcError;
-    use procfs::net::{TcpState, UdpState};
-    use procfs::process::FDTarget;
-
-    use super::{Owner, Owners, Proto, Socket};
-
-    /// Every listening TCP socket and bound, unconnected UDP socket, with the
-    /// processes holding each (by inode).
-    pub(super) fn listening_sockets() -> Result<(Vec<Socket>, Owners), String> {
-        let mut sockets = Vec::new();
-        for (table, entries) in [
-            ("/proc/net/tcp", procfs::net::tcp()),
-            ("/proc/net/tcp6", procfs::net::tcp6()),
-        ] {
-            for entry in optional_table(table, entries)? {
-                if entry.state == TcpState::Listen {
-                    sockets.push(Socket {
-                        proto: Proto::Tcp,
-                        addr: entry.local_address,
-                        uid: entry.uid,
-                        inode: entry.inode,
-                    });
-                }
-            }
-        }
-        for (table, entries) in [
-            ("/proc/net/udp", procfs::net::udp()),
-            ("/proc/net/udp6", procfs::net::udp6()),
-        ] {
-            for entry in optional_table(table, entries)? {
-                // A connected UDP socket only hears its peer, and port 0 is not bound yet:
-                // neither listens for the network.
-                if entry.state == UdpState::Close && entry.local_address.port() != 0 {
-                    sockets.push(Socket {
-                        proto: Proto::Udp,
-                        addr: entry.local_address,
-                        uid: entry.uid,
-                        inode: entry.inode,
-                    });
-                }
-            }
-        }
-        let inodes = sockets.iter().map(|socket| socket.inode).collect();
-        Ok((sockets, owners(&inodes)))
-    }
-
-    /// A table that may be missing (the IPv6 ones, when IPv6 is disabled) reads as empty.
-    fn optional_table<T>(path: &str, entries: Result<Vec<T>, ProcError>) -> Result<Vec<T>, String> {
-        match entries {
-            Ok(entries) => Ok(entries),
-            Err(ProcError::NotFound(_)) if path.ends_with('6') => Ok(Vec::new()),
-            Err(err) => Err(format!("cannot read {path}: {err}")),
-        }
-    }
-
-    /// The processes holding each of `inodes`, lowest pid first. Processes whose file
-    /// descriptors cannot be read (another user's, without root) or that exit during the
-    /// scan are skipped: their sockets show no owner.
-    fn owners(inodes: &BTreeSet<u64>) -> Owners {
-        let mut owners = Owners::new();
-        let Ok(processes) = procfs::process::all_processes() else {
-            return owners;
-        };
-        for process in processes.flatten() {
-            let Ok(fds) = process.fd() else { continue };
-            let mut name = None;
-            for fd in fds.flatten() {
-                let FDTarget::Socket(inode) = fd.target else {
-                    continue;
-                };
-                if !inodes.contains(&inode) {
-                    continue;
-                }
-                let name = name
-                    .get_or_insert_with(|| process.stat().ok().map(|stat| stat.comm))
-                    .clone();
-                let holders = owners.entry(inode).or_default();
-                // One process may hold the same socket in several descriptors.
-                if !holders.iter().any(|owner| owner.pid == process.pid()) {
-                    holders.push(Owner {
-                        pid: process.pid(),
-                        name,
-                    });
-                }
-            }
-        }
-        for holders in owners.values_mut() {
-            holders.sort_by_key(|owner| owner.pid);
-        }
-        owners
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-mod host {
-    use super::{Owners, Socket};
-
-    pub(super) fn listening_sockets() -> Result<(Vec<Socket>, Owners), String> {
-        Err(
-            "'bind-guard audit' reads Linux's /proc and is not available on this system; \
-             use 'bind-guard check' on each address instead (for example from the output of \
-             'netstat -an' or 'lsof -i')"
-                .to_owned(),
-        )
-    }
 }
 
 /// Whether `--allow-wildcard` widened the policy named `name`.
@@ -414,6 +437,25 @@ fn args_widened(policy: &Policy, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `report` for made-up sockets read through sock_diag, on a host whose settings
+    /// are all off.
+    fn report_for_test(
+        args: &AuditArgs,
+        sockets: Vec<Socket>,
+        owners: &Owners,
+        route_localnet: RouteLocalnetJson,
+    ) -> Outcome {
+        let host = HostJson::from_values(route_localnet.clone(), Some(false), Some(false));
+        report(
+            args,
+            sockets,
+            owners,
+            &Source::SockDiag,
+            route_localnet,
+            host,
+        )
+    }
     use crate::PolicyName;
 
     fn args(policy: PolicyName, json: bool) -> AuditArgs {
@@ -433,6 +475,8 @@ mod tests {
             addr: addr.parse().unwrap(),
             uid: 1000,
             inode,
+            v6only: None,
+            device: None,
         }
     }
 
@@ -451,7 +495,7 @@ mod tests {
                 name: Some("sshd".to_owned()),
             }],
         );
-        let outcome = report(
+        let outcome = report_for_test(
             &args(PolicyName::Default, true),
             sockets.clone(),
             &owners,
@@ -474,7 +518,7 @@ mod tests {
         assert_eq!(rows[2]["proto"], "udp");
         assert_eq!(rows[2]["allowed"], true);
 
-        let text = report(
+        let text = report_for_test(
             &args(PolicyName::Default, false),
             sockets.clone(),
             &owners,
@@ -489,7 +533,7 @@ mod tests {
                 .contains("tcp [::]:22 (7/sshd): is the wildcard address")
         );
 
-        let any = report(
+        let any = report_for_test(
             &args(PolicyName::DefaultAllowWildcard, false),
             sockets,
             &owners,
@@ -524,7 +568,7 @@ mod tests {
         let mut args = args(PolicyName::Default, true);
         args.filter.ports = vec!["5353/udp".parse().unwrap()];
         args.filter.processes = vec!["sshd".to_owned()];
-        let outcome = report(&args, sockets.clone(), &owners, RouteLocalnetJson::off());
+        let outcome = report_for_test(&args, sockets.clone(), &owners, RouteLocalnetJson::off());
         assert_eq!(outcome.code, EXIT_REFUSED, "node on 8080 is not listed");
         let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
         assert_eq!(json["refused"], 1);
@@ -537,26 +581,65 @@ mod tests {
 
         args.filter.ports.push("8080/tcp".parse().unwrap());
         assert_eq!(
-            report(&args, sockets.clone(), &owners, RouteLocalnetJson::off()).code,
+            report_for_test(&args, sockets.clone(), &owners, RouteLocalnetJson::off()).code,
             EXIT_OK
         );
         // --udp audits UDP alone.
         args.filter.ports.clear();
         args.filter.udp = true;
-        let outcome = report(&args, sockets.clone(), &owners, RouteLocalnetJson::off());
+        let outcome = report_for_test(&args, sockets.clone(), &owners, RouteLocalnetJson::off());
         let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
         assert_eq!(json["sockets"].as_array().unwrap().len(), 1);
         assert_eq!(outcome.code, EXIT_REFUSED);
 
         let mut text_args = self::args(PolicyName::Default, false);
         text_args.filter.processes = vec!["sshd".to_owned()];
-        let text = report(&text_args, sockets, &owners, RouteLocalnetJson::off()).stdout;
+        let text = report_for_test(&text_args, sockets, &owners, RouteLocalnetJson::off()).stdout;
         assert!(text.contains("listed"), "{text}");
         assert!(
             text.contains("hint: to accept a listener you expect, pass --allow PORT/PROTO"),
             "{text}"
         );
         assert!(!text.contains("Policy::"), "{text}");
+    }
+
+    #[test]
+    fn device_and_v6only_are_shown_and_a_device_bound_wildcard_is_judged_by_its_device() {
+        let mut on_lo = socket(Proto::Tcp, "0.0.0.0:8080", 1);
+        on_lo.device = Some("lo".to_owned());
+        let mut v6only = socket(Proto::Tcp, "[::]:8081", 2);
+        v6only.v6only = Some(true);
+        let plain = socket(Proto::Tcp, "0.0.0.0:8082", 3);
+        let sockets = vec![on_lo, v6only, plain];
+        let outcome = report_for_test(
+            &args(PolicyName::Loopback, true),
+            sockets.clone(),
+            &BTreeMap::new(),
+            RouteLocalnetJson::off(),
+        );
+        let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+        let rows = json["sockets"].as_array().unwrap();
+        assert_eq!(
+            (&rows[0]["device"], &rows[0]["v6only"]),
+            (&"lo".into(), &serde_json::Value::Null)
+        );
+        // lo's addresses are loopback (read from this host): allowed where the plain
+        // wildcard is not.
+        assert_eq!(rows[0]["allowed"], cfg!(target_os = "linux"));
+        assert_eq!(rows[1]["v6only"], true);
+        assert_eq!(rows[2]["allowed"], false);
+        assert_eq!(json["source"], "sock_diag");
+        assert!(json["host"]["ip_forward"]["meaning"].is_string());
+        let text = report_for_test(
+            &args(PolicyName::Loopback, false),
+            sockets,
+            &BTreeMap::new(),
+            RouteLocalnetJson::off(),
+        )
+        .stdout;
+        assert!(text.starts_with("source: sock_diag"), "{text}");
+        assert!(text.contains("DEVICE  V6ONLY"), "{text}");
+        assert!(text.contains("\nhost:\n  route_localnet 0"), "{text}");
     }
 
     #[test]
@@ -572,6 +655,9 @@ mod tests {
             owners_complete: false,
             sockets: rows,
             route_localnet: RouteLocalnetJson::off(),
+            source: "sock_diag",
+            source_note: None,
+            host: HostJson::from_values(RouteLocalnetJson::off(), Some(false), Some(false)),
         };
         let as_root = text(&doc, &sockets, &policy, Some(true));
         assert!(!as_root.contains("run as root"), "{as_root}");
@@ -586,7 +672,7 @@ mod tests {
             socket(Proto::Tcp, "0.0.0.0:80", 1),
             socket(Proto::Tcp, "10.0.0.1:81", 2),
         ];
-        let outcome = report(
+        let outcome = report_for_test(
             &args(PolicyName::Loopback, false),
             sockets,
             &BTreeMap::new(),
@@ -603,7 +689,7 @@ mod tests {
 
     #[test]
     fn no_sockets_is_not_an_error() {
-        let outcome = report(
+        let outcome = report_for_test(
             &args(PolicyName::Loopback, false),
             Vec::new(),
             &BTreeMap::new(),

@@ -1,0 +1,527 @@
+//! Sockets inherited from a service manager, checked against a [`Policy`] before use
+//! (`listenfd` feature, Linux): systemd socket activation and the `LISTEN_FDS`
+//! protocol.
+//!
+//! With socket activation the service manager binds, and the service only receives
+//! file descriptors. The address is in the `.socket` unit, not in the service's
+//! config, and no check of the service sees it. The easy spelling is also the widest:
+//! `ListenStream=8080` (a bare port) is `[::]:8080` with `IPV6_V6ONLY` off, the
+//! wildcard of both IPv4 and IPv6. [`Activation`] takes the inherited sockets and
+//! checks each one as the kernel holds it before handing out a `TcpListener` or
+//! `UdpSocket`:
+//!
+//! - its **local address**, through the policy like any bind address;
+//! - **`IPV6_V6ONLY`**: an IPv6 wildcard without it also takes IPv4, so `0.0.0.0` is
+//!   judged too;
+//! - its **bound device** (`SO_BINDTODEVICE`, `BindToDevice=` in the unit): a wildcard
+//!   restricted to a device is judged by that device's addresses (with the `if-addrs`
+//!   feature; without it, as the wildcard it is);
+//! - its **state**: a TCP socket must be listening.
+//!
+//! A refused socket is an [`InheritedError`] naming the file descriptor, its name
+//! (`FileDescriptorName=`), what it is bound to and the rule; the socket is closed, so
+//! nothing is served on it. [`Activation::tcp_listeners`] takes every inherited socket
+//! or none.
+//!
+//! ```no_run
+//! use bind_guard::inherited::Activation;
+//! use bind_guard::Policy;
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     // First thing in main, before any thread starts (see "The environment" below).
+//!     let mut activation = Activation::from_env()?;
+//!     let listeners = activation.tcp_listeners(&Policy::loopback_only())?;
+//!     for listener in listeners {
+//!         // serve on `listener`: it is bound to loopback, and listening
+//! #       drop(listener);
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # Taking ownership without `unsafe`
+//!
+//! An inherited socket is a bare number; turning it into a `TcpListener` asserts that
+//! the number is an open socket nobody else owns, which Rust can only express with
+//! `unsafe` (`FromRawFd`). This crate forbids `unsafe` code, so it leaves that step to
+//! the [`listenfd`](https://docs.rs/listenfd) crate, which does only that: it checks
+//! that the descriptor is a socket of the expected type and family, sets close-on-exec
+//! and takes it over once. The alternatives were worse: opening `/proc/self/fd/N`
+//! gives a new open file, not the socket; `sd-notify` does not hand out sockets. What
+//! `listenfd` does not do, this module does: it honours `LISTEN_PID` strictly, as
+//! `sd_listen_fds(3)` does (no `LISTEN_PID`, or another process's pid, means the
+//! sockets are not ours: none are taken), reads `LISTEN_FDNAMES`, bounds
+//! `LISTEN_FDS`, and checks what the kernel says about each socket through `socket2`
+//! (`getsockname`, `IPV6_V6ONLY`, `SO_BINDTODEVICE`, `SO_ACCEPTCONN`), which needs no
+//! ownership at all.
+//!
+//! # The environment
+//!
+//! `sd_listen_fds(1)` removes `LISTEN_PID` and `LISTEN_FDS` so that child processes do
+//! not take sockets meant for the parent. `listenfd` does that too, with
+//! `std::env::remove_var`. Changing the environment races with any other thread that
+//! reads it (in C as in Rust; the reason edition 2024 made `remove_var` unsafe), so
+//! [`Activation::from_env`] must run before the program starts threads, first thing in
+//! `main`, like `sd_listen_fds`. It is meant to be called once: a second call finds
+//! nothing. `LISTEN_FDNAMES` is read and left in place: without `LISTEN_FDS` it means
+//! nothing to a child, and the descriptors themselves are close-on-exec.
+
+use std::boxed::Box;
+use std::fmt;
+use std::io;
+use std::net::{TcpListener, UdpSocket};
+use std::os::fd::AsFd;
+use std::string::{String, ToString};
+use std::vec::Vec;
+
+use ::socket2::SockRef;
+use listenfd::ListenFd;
+
+use super::facts::{SocketFacts, SocketRefusal};
+use crate::{BindError, Escaped, Policy};
+
+/// The first inherited descriptor (`SD_LISTEN_FDS_START`).
+const FIRST_FD: i32 = 3;
+
+/// More inherited sockets than this is not a service manager talking: the variable is
+/// refused rather than trusted with an allocation of its size.
+const MAX_FDS: usize = 4096;
+
+/// The sockets a service manager passed to this process, not taken yet.
+pub struct Activation {
+    fds: ListenFd,
+    names: Vec<String>,
+    count: usize,
+}
+
+impl fmt::Debug for Activation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Activation")
+            .field("count", &self.count)
+            .field("names", &self.names)
+            .finish_non_exhaustive()
+    }
+}
+
+impl From<SocketRefusal> for Refusal {
+    fn from(refusal: SocketRefusal) -> Self {
+        match refusal {
+            SocketRefusal::Policy(err) => Refusal::Policy(err),
+            SocketRefusal::NotListening => Refusal::NotListening,
+        }
+    }
+}
+
+/// Why an inherited socket is not handed out.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The policy refuses an address the socket is reachable on.
+    Policy(BindError),
+    /// A TCP socket that is not listening (connected, or never `listen`ed).
+    NotListening,
+    /// There is no inherited socket at this index, or it was taken already.
+    Missing,
+    /// Not a socket of the type asked for, or its state cannot be read (then it is
+    /// refused: what cannot be checked is not served).
+    Io(io::Error),
+    /// `LISTEN_FDS` or `LISTEN_PID` is not a number, or too large.
+    Environment(&'static str),
+}
+
+/// An inherited socket that was refused, or an environment that cannot be trusted.
+#[derive(Debug)]
+pub struct InheritedError(Box<ErrorParts>);
+
+#[derive(Debug)]
+struct ErrorParts {
+    fd: i32,
+    name: Option<String>,
+    facts: Option<SocketFacts>,
+    refusal: Refusal,
+}
+
+impl InheritedError {
+    fn new(fd: i32, name: Option<String>, facts: Option<SocketFacts>, refusal: Refusal) -> Self {
+        InheritedError(Box::new(ErrorParts {
+            fd,
+            name,
+            facts,
+            refusal,
+        }))
+    }
+
+    /// The file descriptor (3 for the first inherited socket).
+    #[must_use]
+    pub fn fd(&self) -> i32 {
+        self.0.fd
+    }
+
+    /// The socket's name (`FileDescriptorName=` in the unit), if it has one.
+    #[must_use]
+    pub fn name(&self) -> Option<&str> {
+        self.0.name.as_deref()
+    }
+
+    /// What the kernel said about the socket, when it could be read.
+    #[must_use]
+    pub fn facts(&self) -> Option<&SocketFacts> {
+        self.0.facts.as_ref()
+    }
+
+    /// Why it was refused.
+    #[must_use]
+    pub fn refusal(&self) -> &Refusal {
+        &self.0.refusal
+    }
+}
+
+impl fmt::Display for InheritedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Refusal::Environment(what) = self.0.refusal {
+            return write!(
+                f,
+                "the socket-activation environment is not usable: {what}; start the service \
+                 from its .socket unit, or without LISTEN_FDS"
+            );
+        }
+        write!(f, "inherited socket fd {}", self.fd())?;
+        if let Some(name) = &self.0.name {
+            write!(f, " (\"{}\")", Escaped::new(name))?;
+        }
+        if let Some(facts) = &self.0.facts {
+            write!(f, " bound to {}", facts.local)?;
+            if let Some(device) = &facts.device {
+                write!(f, " on device {}", Escaped::new(device))?;
+            }
+            if facts.local.is_ipv6() && facts.local.ip().is_unspecified() {
+                match facts.v6only {
+                    Some(false) => f.write_str(" (IPv6 and IPv4: IPV6_V6ONLY is off)")?,
+                    Some(true) => f.write_str(" (IPv6 only)")?,
+                    None => {}
+                }
+            }
+        }
+        f.write_str(" is refused: ")?;
+        match &self.0.refusal {
+            // The problem without the library's hint, which names its API: the person
+            // reading this fixes a unit file or a policy flag.
+            Refusal::Policy(err) => {
+                let addr = err.resolved_addr().map(|a| a.to_string());
+                let addr = addr.as_deref().unwrap_or(err.input());
+                write!(f, "{addr} {}", err.kind().problem())?;
+                if let Some(detail) = err.detail() {
+                    write!(f, " ({detail})")?;
+                }
+            }
+            Refusal::NotListening => f.write_str("it is a TCP socket that is not listening")?,
+            Refusal::Missing => f.write_str("there is no such inherited socket")?,
+            Refusal::Io(err) => write!(f, "{err}")?,
+            Refusal::Environment(_) => {}
+        }
+        f.write_str(
+            "; change what the service manager binds (ListenStream=, ListenDatagram=, \
+             BindIPv6Only=, BindToDevice= in the .socket unit) or the service's policy",
+        )
+    }
+}
+
+impl std::error::Error for InheritedError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.0.refusal {
+            Refusal::Policy(err) => Some(err),
+            Refusal::Io(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+impl Activation {
+    /// The sockets passed to this process: none unless `LISTEN_PID` is this process's
+    /// id and `LISTEN_FDS` is set. Removes `LISTEN_PID` and `LISTEN_FDS` when they were
+    /// for this process. **Call it before starting threads** (see the
+    /// [module docs](self#the-environment)).
+    ///
+    /// # Errors
+    ///
+    /// `LISTEN_FDS` or `LISTEN_PID` that is not a number, or more than 4096 sockets.
+    pub fn from_env() -> Result<Activation, InheritedError> {
+        let env_error =
+            |what| InheritedError::new(FIRST_FD, None, None, Refusal::Environment(what));
+        let Ok(count) = std::env::var("LISTEN_FDS") else {
+            return Ok(Activation::empty());
+        };
+        let Ok(pid) = std::env::var("LISTEN_PID") else {
+            return Ok(Activation::empty());
+        };
+        let pid: u32 = pid
+            .parse()
+            .map_err(|_| env_error("LISTEN_PID is not a process id"))?;
+        if pid != std::process::id() {
+            // Meant for another process (a parent that did not clear them).
+            return Ok(Activation::empty());
+        }
+        let count: usize = count
+            .parse()
+            .map_err(|_| env_error("LISTEN_FDS is not a number"))?;
+        if count > MAX_FDS {
+            return Err(env_error("LISTEN_FDS is larger than 4096"));
+        }
+        let names = std::env::var("LISTEN_FDNAMES")
+            .map(|names| {
+                names
+                    .split(':')
+                    .take(count)
+                    .map(String::from)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        let fds = ListenFd::from_env();
+        Ok(Activation {
+            count: count.min(fds.len()),
+            fds,
+            names,
+        })
+    }
+
+    /// No inherited sockets.
+    #[must_use]
+    pub fn empty() -> Activation {
+        Activation {
+            fds: ListenFd::empty(),
+            names: Vec::new(),
+            count: 0,
+        }
+    }
+
+    /// How many sockets were passed (taken or not).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether none were passed.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The name of the socket at `index` (`FileDescriptorName=`), if the manager gave
+    /// one.
+    #[must_use]
+    pub fn name(&self, index: usize) -> Option<&str> {
+        self.names
+            .get(index)
+            .map(String::as_str)
+            .filter(|name| !name.is_empty())
+    }
+
+    /// Takes the TCP listener at `index` (fd `3 + index`) if the policy allows it.
+    ///
+    /// # Errors
+    ///
+    /// An [`InheritedError`] naming the socket; a refused socket is closed.
+    pub fn take_tcp(
+        &mut self,
+        index: usize,
+        policy: &Policy,
+    ) -> Result<TcpListener, InheritedError> {
+        let taken = self.fds.take_tcp_listener(index);
+        let listener = self.present(index, taken)?;
+        self.judged(index, listener, policy, true)
+    }
+
+    /// Takes the UDP socket at `index` if the policy allows it.
+    ///
+    /// # Errors
+    ///
+    /// As [`take_tcp`](Activation::take_tcp).
+    pub fn take_udp(&mut self, index: usize, policy: &Policy) -> Result<UdpSocket, InheritedError> {
+        let taken = self.fds.take_udp_socket(index);
+        let socket = self.present(index, taken)?;
+        self.judged(index, socket, policy, false)
+    }
+
+    /// Every inherited socket as a TCP listener, in fd order, or none: the first
+    /// refusal closes them all. An empty list when nothing was inherited.
+    ///
+    /// # Errors
+    ///
+    /// The first socket refused.
+    pub fn tcp_listeners(&mut self, policy: &Policy) -> Result<Vec<TcpListener>, InheritedError> {
+        (0..self.count)
+            .map(|index| self.take_tcp(index, policy))
+            .collect()
+    }
+
+    fn present<S>(&self, index: usize, taken: io::Result<Option<S>>) -> Result<S, InheritedError> {
+        match taken {
+            Ok(Some(socket)) => Ok(socket),
+            Ok(None) => Err(self.error(index, None, Refusal::Missing)),
+            Err(err) => Err(self.error(index, None, Refusal::Io(err))),
+        }
+    }
+
+    fn judged<S: AsFd>(
+        &self,
+        index: usize,
+        socket: S,
+        policy: &Policy,
+        tcp: bool,
+    ) -> Result<S, InheritedError> {
+        let facts = facts(&socket, tcp).map_err(|err| self.error(index, None, Refusal::Io(err)))?;
+        match facts.judge(policy) {
+            Ok(()) => Ok(socket),
+            // `socket` is dropped here: the descriptor is closed, nothing is served on it.
+            Err(refusal) => Err(self.error(index, Some(facts), refusal.into())),
+        }
+    }
+
+    fn error(&self, index: usize, facts: Option<SocketFacts>, refusal: Refusal) -> InheritedError {
+        // Descriptors follow the manager's order from fd 3 (`SD_LISTEN_FDS_START`).
+        let fd = i32::try_from(index).map_or(i32::MAX, |i| FIRST_FD.saturating_add(i));
+        InheritedError::new(fd, self.name(index).map(String::from), facts, refusal)
+    }
+}
+
+/// Reads what the kernel holds for `socket`. For TCP, `listening` is filled in.
+///
+/// # Errors
+///
+/// The system's error reading an option or the address, or an address that is not IP.
+pub fn facts(socket: &impl AsFd, tcp: bool) -> io::Result<SocketFacts> {
+    let sock = SockRef::from(socket);
+    let local = sock
+        .local_addr()?
+        .as_socket()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not an IPv4 or IPv6 socket"))?;
+    let v6only = if local.is_ipv6() {
+        Some(sock.only_v6()?)
+    } else {
+        None
+    };
+    let device = sock
+        .device()?
+        .map(|name| String::from_utf8_lossy(&name).into_owned());
+    let listening = if tcp { Some(sock.is_listener()?) } else { None };
+    Ok(SocketFacts::new(local, v6only, device, listening))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ::socket2::{Domain, Socket, Type};
+    use std::net::SocketAddr;
+
+    fn try_tcp(
+        addr: &str,
+        v6only: Option<bool>,
+        device: Option<&str>,
+        listen: bool,
+    ) -> io::Result<Socket> {
+        let addr: SocketAddr = addr.parse().unwrap();
+        let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+        if let Some(v6only) = v6only {
+            socket.set_only_v6(v6only)?;
+        }
+        if let Some(device) = device {
+            socket.bind_device(Some(device.as_bytes()))?;
+        }
+        socket.bind(&addr.into())?;
+        if listen {
+            socket.listen(8)?;
+        }
+        Ok(socket)
+    }
+
+    fn tcp(addr: &str, v6only: Option<bool>, device: Option<&str>, listen: bool) -> Socket {
+        try_tcp(addr, v6only, device, listen).unwrap()
+    }
+
+    fn verdict(socket: &Socket, policy: &Policy) -> Result<(), SocketRefusal> {
+        facts(socket, true).unwrap().judge(policy)
+    }
+
+    #[test]
+    fn facts_are_what_the_kernel_holds() {
+        let socket = tcp("127.0.0.1:0", None, None, true);
+        let facts = facts(&socket, true).unwrap();
+        assert!(facts.local.ip().is_loopback());
+        assert_eq!(
+            (facts.v6only, facts.device, facts.listening),
+            (None, None, Some(true))
+        );
+        assert!(verdict(&socket, &Policy::loopback_only()).is_ok());
+    }
+
+    #[cfg(feature = "if-addrs")]
+    #[test]
+    fn a_dual_stack_wildcard_on_a_device_is_judged_for_ipv4_too() {
+        let Ok(dual) = try_tcp("[::]:0", Some(false), Some("lo"), true) else {
+            return; // no IPv6 here
+        };
+        let v6only = tcp("[::]:0", Some(true), Some("lo"), true);
+        let facts = facts(&dual, true).unwrap();
+        assert_eq!(
+            (facts.v6only, facts.device.as_deref()),
+            (Some(false), Some("lo"))
+        );
+        // A policy that takes ::1 but not 127.0.0.0/8: the dual-stack socket also takes
+        // lo's 127.0.0.1, the IPv6-only one does not.
+        let policy = Policy::loopback_only().deny_net("127.0.0.0/8".parse().unwrap());
+        let Err(SocketRefusal::Policy(err)) = facts.judge(&policy) else {
+            panic!("lo's IPv4 address must be judged");
+        };
+        assert_eq!(
+            err.resolved_addr().map(|a| a.ip()),
+            Some([127, 0, 0, 1].into())
+        );
+        assert!(verdict(&v6only, &policy).is_ok());
+    }
+
+    #[test]
+    fn a_socket_that_is_not_listening_is_refused() {
+        let socket = tcp("127.0.0.1:0", None, None, false);
+        assert!(matches!(
+            verdict(&socket, &Policy::loopback_only()),
+            Err(SocketRefusal::NotListening)
+        ));
+    }
+
+    #[cfg(feature = "if-addrs")]
+    #[test]
+    fn a_wildcard_bound_to_lo_is_judged_by_lo_addresses() {
+        let socket = tcp("0.0.0.0:0", None, Some("lo"), true);
+        let facts = facts(&socket, true).unwrap();
+        assert_eq!(facts.device.as_deref(), Some("lo"));
+        assert!(verdict(&socket, &Policy::loopback_only()).is_ok());
+        let plain = tcp("0.0.0.0:0", None, None, true);
+        assert!(matches!(
+            verdict(&plain, &Policy::loopback_only()),
+            Err(SocketRefusal::Policy(_))
+        ));
+    }
+
+    #[test]
+    fn errors_name_the_fd_the_address_and_the_unit_setting() {
+        let err = InheritedError::new(
+            4,
+            Some("web\u{1b}".into()),
+            Some(SocketFacts::new(
+                "[::]:8080".parse().unwrap(),
+                Some(false),
+                None,
+                Some(true),
+            )),
+            Refusal::Policy(BindError::for_addr(
+                "[::]:8080".parse().unwrap(),
+                crate::ErrorKind::Wildcard,
+            )),
+        );
+        let text = err.to_string();
+        assert!(text.starts_with("inherited socket fd 4 (\"web\\u{1b}\") bound to [::]:8080 (IPv6 and IPv4: IPV6_V6ONLY is off) is refused: [::]:8080 is the wildcard address"), "{text}");
+        assert!(text.contains("ListenStream="), "{text}");
+        assert!(!text.chars().any(char::is_control));
+        assert_eq!(err.fd(), 4);
+    }
+}

@@ -6,7 +6,9 @@
 
 use ipnet::IpNet;
 
-pub(crate) use bind_guard_core::text::{diagnose, host_name, net_literal, parse};
+#[cfg(feature = "std")]
+pub(crate) use bind_guard_core::text::host_name;
+pub(crate) use bind_guard_core::text::{diagnose, net_literal, parse};
 
 use crate::NetError;
 

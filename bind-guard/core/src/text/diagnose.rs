@@ -13,7 +13,6 @@ use crate::text::{host_name, parse};
 
 /// The socket address `s` spells, or why it is none: the parser's answer, and the
 /// diagnosis when it says no. Every entry point that reads text calls this.
-#[must_use]
 pub const fn read(s: &[u8]) -> Result<SocketAddr, ErrorKind> {
     match parse::socket_addr(s) {
         Some(addr) => Ok(addr),

@@ -32,6 +32,8 @@ impl NamePattern {
             return host.eq_ignore_ascii_case(name);
         }
         // `.example.com` also takes `a.b.example.com`: a dot right before the name.
+        // (`>=` would do as well: equal lengths returned above. A mutant that makes it
+        // `>=` survives for that reason.)
         self.subdomains
             && host.len() > name.len()
             && host

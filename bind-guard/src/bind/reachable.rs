@@ -27,31 +27,7 @@ use std::vec::Vec;
 
 use crate::Scope;
 
-/// Whether an IPv6 wildcard socket also accepts IPv4 connections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DualStack {
-    /// It does (`IPV6_V6ONLY` off).
-    Yes,
-    /// It does not (`IPV6_V6ONLY` on).
-    No,
-    /// What a socket gets when nobody set `IPV6_V6ONLY`, as every bind path of this
-    /// crate leaves it unless told (see the [`bind` rule](crate::BindAddr::bind_tcp)):
-    /// [`sysctl::ipv6_v6only_default`](crate::sysctl::ipv6_v6only_default), read at the
-    /// call. Where that is not known, [`reachable`] says so instead of guessing.
-    SystemDefault,
-}
-
-impl DualStack {
-    /// Whether `[::]` takes IPv4 too; `None` when the system default is not known.
-    fn resolve(self) -> Option<bool> {
-        match self {
-            DualStack::Yes => Some(true),
-            DualStack::No => Some(false),
-            DualStack::SystemDefault => super::sysctl::ipv6_v6only_default().map(|v6only| !v6only),
-        }
-    }
-}
+pub use super::sysctl::DualStack;
 
 /// The addresses a socket bound to `bound` can be reached on: `bound` itself unless it
 /// is the wildcard, else the addresses of the host's interfaces in its family (see the

@@ -20,6 +20,34 @@ use std::io;
 use std::string::String;
 use std::vec::Vec;
 
+/// Whether an IPv6 wildcard socket also accepts IPv4 connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DualStack {
+    /// It does (`IPV6_V6ONLY` off).
+    Yes,
+    /// It does not (`IPV6_V6ONLY` on).
+    No,
+    /// What a socket gets when nobody set `IPV6_V6ONLY`, as every bind path of this
+    /// crate leaves it unless told (see the [`bind` rule](crate::BindAddr::bind_tcp)):
+    /// [`ipv6_v6only_default`], read at the
+    /// call. Where that is not known, [`resolve`](DualStack::resolve) says so
+    /// instead of guessing.
+    SystemDefault,
+}
+
+impl DualStack {
+    /// Whether `[::]` takes IPv4 too; `None` when the system default is not known.
+    #[must_use]
+    pub fn resolve(self) -> Option<bool> {
+        match self {
+            DualStack::Yes => Some(true),
+            DualStack::No => Some(false),
+            DualStack::SystemDefault => ipv6_v6only_default().map(|v6only| !v6only),
+        }
+    }
+}
+
 /// The system's default for `IPV6_V6ONLY` on new IPv6 sockets: `Some(false)` means a
 /// socket bound to `[::]` also accepts IPv4 connections (dual-stack) unless the program
 /// sets the option itself, `Some(true)` IPv6 only.

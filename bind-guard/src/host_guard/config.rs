@@ -222,23 +222,7 @@ pub(crate) fn name_list(list: &str, source: &str) -> Result<Vec<NamePattern>, Ho
         .collect()
 }
 
-/// Whether an IPv6 wildcard socket also takes IPv4, when the `if-addrs` feature cannot
-/// say (re-exported from `reachable` when it is on).
-#[cfg(feature = "if-addrs")]
-pub use crate::reachable::DualStack;
-
-/// Whether an IPv6 wildcard socket also takes IPv4 connections.
-#[cfg(not(feature = "if-addrs"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DualStack {
-    /// It does (`IPV6_V6ONLY` off).
-    Yes,
-    /// It does not (`IPV6_V6ONLY` on).
-    No,
-    /// The system default (`net.ipv6.bindv6only` on Linux).
-    SystemDefault,
-}
+pub use crate::sysctl::DualStack;
 
 /// Builds a [`HostGuard`]; see [`HostGuard::builder`].
 #[derive(Debug, Clone)]
@@ -509,11 +493,7 @@ fn reachable_ips(
 fn dual(addr: SocketAddr, dual_stack: DualStack) -> bool {
     match addr.ip() {
         IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some() => true,
-        IpAddr::V6(_) => match dual_stack {
-            DualStack::Yes => true,
-            DualStack::No => false,
-            _ => crate::sysctl::ipv6_v6only_default().is_none_or(|v6only| !v6only),
-        },
+        IpAddr::V6(_) => dual_stack.resolve().unwrap_or(true),
         IpAddr::V4(_) => true,
     }
 }

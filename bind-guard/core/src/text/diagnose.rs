@@ -291,21 +291,6 @@ const fn port_problem(port: &[u8]) -> ErrorKind {
     }
 }
 
-const fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let (mut a, mut b) = (a, b);
-    while let (Some((x, a_rest)), Some((y, b_rest))) = (a.split_first(), b.split_first()) {
-        if !x.eq_ignore_ascii_case(y) {
-            return false;
-        }
-        a = a_rest;
-        b = b_rest;
-    }
-    true
-}
-
 const fn all_digits(s: &[u8]) -> bool {
     only(s, Class::Digit)
 }
@@ -370,7 +355,7 @@ const fn contains_seq(s: &[u8], needle: &[u8]) -> bool {
     let mut rest = s;
     while rest.len() >= needle.len() {
         let (head, _) = split(rest, needle.len());
-        if eq_ignore_case(head, needle) {
+        if super::host_name::eq_ignore_case(head, needle) {
             return true;
         }
         rest = skip_one(rest);

@@ -258,7 +258,9 @@ const fn all_digits(s: &[u8]) -> bool {
     true
 }
 
-const fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
+/// ASCII case-insensitive equality, in a `const fn` (`[u8]::eq_ignore_ascii_case` is not
+/// `const`).
+pub(crate) const fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

@@ -15,7 +15,7 @@
 //! an error differently, refresh the snapshots with
 //!
 //! ```text
-//! TRYBUILD=overwrite cargo +stable test -p bind-guard-tests --test ui
+//! TRYBUILD=overwrite cargo +stable test -p bind-guard-ui-tests
 //! ```
 //!
 //! and read every changed `.stderr` in the diff before committing it: each error must
@@ -29,7 +29,7 @@ use std::process::Command;
 #[test]
 fn ui_pass() {
     let t = trybuild::TestCases::new();
-    t.pass("ui/pass/*.rs");
+    t.pass("pass/*.rs");
 }
 
 // Before `#[test]`, so that the `ignore` it may add is there when `#[test]` expands.
@@ -40,7 +40,7 @@ fn ui_pass() {
 #[test]
 fn ui_fail_snapshots() {
     let t = trybuild::TestCases::new();
-    t.compile_fail("ui/fail/*.rs");
+    t.compile_fail("fail/*.rs");
 }
 
 /// Builds and runs `tests/ui/renamed/main.rs` in a crate whose manifest says
@@ -53,7 +53,7 @@ fn ui_fail_snapshots() {
 /// builds with the same dependency versions.
 #[test]
 fn renamed_dependency() {
-    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("renamed-dependency");
     std::fs::create_dir_all(dir.join("src")).unwrap();
     let manifest = format!(

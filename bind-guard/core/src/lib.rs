@@ -15,6 +15,14 @@
 //! parses is a `const fn`.
 #![no_std]
 #![forbid(unsafe_code)]
+// Library code never panics on input: no unwrap, expect, panic or indexing (tests may:
+// see clippy.toml), as in bind-guard and bind-guard-macros.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -316,6 +316,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn operator_hints_name_no_rust_api() {
+        // `hint` is what a run-time error shows whoever set the value; Rust names belong
+        // in `code_hint` (compile errors and rustdoc) only.
+        for kind in ErrorKind::ALL {
+            let hint = kind.hint();
+            for api in [
+                "Policy::",
+                "BindAddr",
+                "bind_addr!",
+                "ip_net!",
+                "Scope::",
+                "std feature",
+                "()",
+            ] {
+                assert!(!hint.contains(api), "{}: {hint}", kind.name());
+            }
+        }
+        assert!(ErrorKind::Wildcard.code_hint().contains("allow_wildcard"));
+    }
+
+    #[test]
     fn every_kind_has_a_unique_name_and_a_whole_message() {
         let mut names: alloc::vec::Vec<&str> = ErrorKind::ALL.iter().map(ErrorKind::name).collect();
         let count = names.len();

@@ -722,6 +722,27 @@ fn netns_opted_in_wildcard_v4_is_reachable_from_host_b() {
     assert_eq!(lab.connect(&lab.b, with_port(A_V6, port)), Outcome::Refused);
 }
 
+/// `[::ffff:0.0.0.0]` looks like an IPv6 address but binds the IPv4 wildcard: the
+/// "wildcard in disguise" the scope table and the README name.
+#[test]
+fn netns_mapped_wildcard_is_the_ipv4_wildcard() {
+    let Some(lab) = lab_or_skip("netns_mapped_wildcard_is_the_ipv4_wildcard") else {
+        return;
+    };
+    let (_server, bound) = lab.serve("[::ffff:0.0.0.0]:0", "wildcard", "plain");
+    let port = bound.port();
+    assert_eq!(
+        lab.connect(&lab.b, with_port(A_V4, port)),
+        Outcome::Connected
+    );
+    assert_eq!(
+        lab.connect(&lab.a, with_port("127.0.0.1", port)),
+        Outcome::Connected
+    );
+    // It takes no IPv6 connection: it is the IPv4 wildcard, not `[::]`.
+    assert_eq!(lab.connect(&lab.b, with_port(A_V6, port)), Outcome::Refused);
+}
+
 #[test]
 fn netns_dual_stack_wildcard_is_reachable_over_ipv6_and_ipv4() {
     let Some(lab) = lab_or_skip("netns_dual_stack_wildcard_is_reachable_over_ipv6_and_ipv4") else {

@@ -60,15 +60,9 @@ pub(crate) fn check_str(s: &str) {
             // Every other text entry point names the same parse error.
             let others = [
                 ("Policy::default", Policy::default().parse(s).map(|_| ())),
-                (
-                    "Policy::loopback_only",
-                    Policy::loopback_only().parse(s).map(|_| ()),
-                ),
-                (
-                    "Policy::local_network",
-                    Policy::local_network().parse(s).map(|_| ()),
-                ),
-                ("Policy::deny_all", Policy::deny_all().parse(s).map(|_| ())),
+                ("Policy::loopback", Policy::loopback().parse(s).map(|_| ())),
+                ("Policy::local", Policy::local().parse(s).map(|_| ())),
+                ("Policy::nothing", Policy::nothing().parse(s).map(|_| ())),
                 ("BindAddr", s.parse::<BindAddr>().map(|_| ())),
                 ("LoopbackAddr", s.parse::<LoopbackAddr>().map(|_| ())),
                 ("LocalAddr", s.parse::<LocalAddr>().map(|_| ())),
@@ -163,7 +157,7 @@ pub(crate) fn check_addr(addr: SocketAddr) {
         "{addr}"
     );
     assert_eq!(
-        kind(Policy::loopback_only().check(addr).map(|_| ())),
+        kind(Policy::loopback().check(addr).map(|_| ())),
         loopback,
         "{addr}"
     );
@@ -178,7 +172,7 @@ pub(crate) fn check_addr(addr: SocketAddr) {
         "{addr}"
     );
     assert_eq!(
-        kind(Policy::local_network().check(addr).map(|_| ())),
+        kind(Policy::local().check(addr).map(|_| ())),
         local,
         "{addr}"
     );
@@ -197,9 +191,9 @@ pub(crate) fn check_addr(addr: SocketAddr) {
     let policies = [
         Policy::default(),
         Policy::default().allow_wildcard(),
-        Policy::loopback_only(),
-        Policy::local_network(),
-        Policy::deny_all(),
+        Policy::loopback(),
+        Policy::local(),
+        Policy::nothing(),
     ];
     for policy in &policies {
         assert_eq!(

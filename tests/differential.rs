@@ -460,7 +460,7 @@ fn property_all_of_127_slash_8_is_loopback() {
             prop_assert_eq!(Scope::of(ip.into()), Scope::Loopback);
             let text = format!("{ip}:{port}");
             prop_assert!(text.parse::<LoopbackAddr>().is_ok(), "{}", text);
-            prop_assert!(Policy::loopback_only().parse(&text).is_ok(), "{}", text);
+            prop_assert!(Policy::loopback().parse(&text).is_ok(), "{}", text);
             let mapped = format!("[{}]:{port}", ip.to_ipv6_mapped());
             prop_assert!(mapped.parse::<LoopbackAddr>().is_ok(), "{}", mapped);
             Ok(())
@@ -524,19 +524,19 @@ fn policies() -> Vec<Policy> {
     vec![
         Policy::default(),
         Policy::default().allow_wildcard(),
-        Policy::loopback_only(),
-        Policy::local_network(),
-        Policy::deny_all(),
-        Policy::deny_all()
+        Policy::loopback(),
+        Policy::local(),
+        Policy::nothing(),
+        Policy::nothing()
             .allow_scope(Scope::Global)
             .and_then(|p| p.allow_scope(Scope::Documentation))
             .expect("not the wildcard scope"),
-        Policy::local_network()
+        Policy::local()
             .deny_net(net("10.99.0.0/16"))
             .deny_net(net("fd00::/16"))
             .allow_net(net("192.0.2.0/24"))
             .allow_net(net("2001:db8::/32")),
-        Policy::loopback_only()
+        Policy::loopback()
             .allow_net(net("0.0.0.0/0"))
             .deny_net(net("127.0.0.2/32")),
         Policy::default().deny_scope(Scope::Global).allow_wildcard(),

@@ -372,15 +372,11 @@ fn hostile_inputs_through_every_text_entry_point() {
         type Path = fn(&str) -> Result<(), BindError>;
         let paths: [(&str, Path); 7] = [
             ("Policy::default", |s| Policy::default().parse(s).map(drop)),
-            ("Policy::loopback_only", |s| {
-                Policy::loopback_only().parse(s).map(drop)
+            ("Policy::loopback", |s| {
+                Policy::loopback().parse(s).map(drop)
             }),
-            ("Policy::local_network", |s| {
-                Policy::local_network().parse(s).map(drop)
-            }),
-            ("Policy::deny_all", |s| {
-                Policy::deny_all().parse(s).map(drop)
-            }),
+            ("Policy::local", |s| Policy::local().parse(s).map(drop)),
+            ("Policy::nothing", |s| Policy::nothing().parse(s).map(drop)),
             ("BindAddr", |s| s.parse::<BindAddr>().map(drop)),
             ("LoopbackAddr", |s| s.parse::<LoopbackAddr>().map(drop)),
             ("LocalAddr", |s| s.parse::<LocalAddr>().map(drop)),

@@ -41,7 +41,7 @@ fn toml_config_reads_checks_and_writes_back() {
     assert_eq!(config.admin.port(), 9000);
     assert_eq!(
         config.policy,
-        Policy::local_network()
+        Policy::local()
             .deny_net("10.99.0.0/16".parse().unwrap())
             .deny_port_zero()
     );
@@ -141,7 +141,7 @@ struct Cli {
     admin: LoopbackAddr,
     #[arg(long, default_value = "default")]
     policy: Policy,
-    #[arg(long, value_parser = checked_by(Policy::local_network()))]
+    #[arg(long, value_parser = checked_by(Policy::local()))]
     metrics: Option<BindAddr>,
     #[command(flatten)]
     listen: ListenArgs,
@@ -164,7 +164,7 @@ fn clap_takes_the_types_as_values() {
         parsed.admin,
         "127.0.0.1:9000".parse::<LoopbackAddr>().unwrap()
     );
-    assert_eq!(parsed.policy, Policy::loopback_only().deny_port_zero());
+    assert_eq!(parsed.policy, Policy::loopback().deny_port_zero());
     assert_eq!(parsed.metrics.unwrap().scope(), Scope::Private);
 
     let err = cli(&["--admin", "10.0.0.1:9000"]).unwrap_err();
@@ -233,7 +233,7 @@ fn bind_and_expose() {
     let local = cli(&["--expose", "--bind", "8.8.8.8:80"])
         .unwrap()
         .listen
-        .bind_set_with(&Policy::local_network(), BindAddr::loopback(80))
+        .bind_set_with(&Policy::local(), BindAddr::loopback(80))
         .unwrap_err();
     assert!(
         local.to_string().contains("is not on a local network"),
@@ -244,7 +244,7 @@ fn bind_and_expose() {
         .unwrap()
         .listen
         .bind_set_with(
-            &Policy::loopback_only(),
+            &Policy::loopback(),
             "10.0.0.1:1".parse::<BindAddr>().unwrap(),
         )
         .unwrap_err();
@@ -364,7 +364,7 @@ fn tokio_tcp_and_udp_on_loopback() {
 #[test]
 fn tokio_binds_a_set_all_or_none() {
     runtime().block_on(async {
-        let set = BindSet::parse(&Policy::loopback_only(), "localhost:0").unwrap();
+        let set = BindSet::parse(&Policy::loopback(), "localhost:0").unwrap();
         let listeners = bind_guard::tokio::bind_tcp_all(&set).await.unwrap();
         let ips: Vec<_> = listeners
             .iter()

@@ -1,5 +1,5 @@
 //! The parsing and policy table: what `"…".parse::<BindAddr>()` (the default policy) and
-//! `Policy::loopback_only()` say about inputs people put in configs.
+//! `Policy::loopback()` say about inputs people put in configs.
 
 use bind_guard::{BindAddr, ErrorKind, LoopbackAddr, Policy, Scope};
 
@@ -144,7 +144,7 @@ fn default_policy() {
 #[test]
 fn loopback_policy_and_type_agree() {
     for &(input, expected) in TABLE {
-        let policy = Policy::loopback_only().parse(input).map_err(|e| e.kind());
+        let policy = Policy::loopback().parse(input).map_err(|e| e.kind());
         let typed = input.parse::<LoopbackAddr>().map_err(|e| e.kind());
         assert_eq!(
             policy.map(|a| a.to_string()),

@@ -46,11 +46,11 @@ fn item02_mapped_entries_mean_their_ipv4_addresses() {
         Some(ErrorKind::DeniedNetwork)
     );
     assert_eq!(kind(&deny_all_v4, "[2001:db8::1]:53"), None);
-    let allow = Policy::loopback_only().allow_net(net("::ffff:10.0.0.0/104"));
+    let allow = Policy::loopback().allow_net(net("::ffff:10.0.0.0/104"));
     assert_eq!(kind(&allow, "10.1.2.3:80"), None);
     assert_eq!(kind(&allow, "11.1.2.3:80"), Some(ErrorKind::NotLoopback));
     // And the other direction, as before.
-    let v4 = Policy::loopback_only().allow_net(net("10.0.0.0/8"));
+    let v4 = Policy::loopback().allow_net(net("10.0.0.0/8"));
     assert_eq!(kind(&v4, "[::ffff:10.1.2.3]:80"), None);
 }
 
@@ -65,12 +65,12 @@ fn item03_only_allow_wildcard_opens_the_wildcard() {
         assert_eq!(err.item(), "allow_scope=unspecified");
         assert!(err.to_string().contains("allow_wildcard"), "{err}");
     }
-    let err = Policy::deny_all()
+    let err = Policy::nothing()
         .allow_scope(Scope::Unspecified)
         .unwrap_err();
     assert!(err.to_string().contains("allow_wildcard"), "{err}");
     assert!(
-        Policy::deny_all()
+        Policy::nothing()
             .allow_scope(Scope::Private)
             .unwrap()
             .allows_scope(Scope::Private)
@@ -90,7 +90,7 @@ fn item03_policy_text_trims_ascii_white_space_only() {
         assert!(text.parse::<Policy>().is_err(), "{text:?}");
     }
     let ok: Policy = " loopback ,\tallow = 10.0.0.0/8\n".parse().unwrap();
-    assert_eq!(ok, Policy::loopback_only().allow_net(net("10.0.0.0/8")));
+    assert_eq!(ok, Policy::loopback().allow_net(net("10.0.0.0/8")));
 }
 
 /// Item 12: a bad port after `localhost` is named as a port problem.
@@ -122,8 +122,8 @@ fn item13_resolve_refuses_shorthands() {
         ("0177.0.0.1:80", ErrorKind::LeadingZero),
     ];
     for (text, expected) in cases {
-        let parsed = Policy::loopback_only().parse(text).unwrap_err().kind();
-        let resolved = Policy::loopback_only().resolve(text).map_err(|e| e.kind());
+        let parsed = Policy::loopback().parse(text).unwrap_err().kind();
+        let resolved = Policy::loopback().resolve(text).map_err(|e| e.kind());
         assert_eq!(resolved, Err(parsed), "{text}");
         assert_eq!(parsed, expected, "{text}");
     }

@@ -36,7 +36,6 @@
 #![allow(rustdoc::broken_intra_doc_links)]
 
 mod audit;
-mod audit_filter;
 mod check;
 mod explain;
 mod json;
@@ -131,51 +130,6 @@ enum Command {
             bind-guard scan . --format sarif > bind-guard.sarif"
     )]
     Scan(scan::ScanArgs),
-}
-
-/// The policies `explain` shows a verdict for, named in the library's policy text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PolicyName {
-    /// Loopback only: 127.0.0.0/8 and ::1, this machine
-    Loopback,
-    /// Loopback, link-local, private, shared (CGNAT) and unique-local networks
-    Local,
-    /// Every address except the wildcard, multicast and broadcast
-    Default,
-    /// Every address, the wildcard included
-    DefaultAllowWildcard,
-}
-
-impl PolicyName {
-    /// Every named policy, in the order `explain` shows them.
-    pub(crate) const ALL: [PolicyName; 4] = [
-        PolicyName::Loopback,
-        PolicyName::Local,
-        PolicyName::Default,
-        PolicyName::DefaultAllowWildcard,
-    ];
-
-    /// The library policy of this name. Built, not parsed, so no fallback stands in for
-    /// a text that failed to parse; a test checks that each name's text reads back as
-    /// this policy (one vocabulary).
-    pub(crate) fn policy(self) -> Policy {
-        match self {
-            PolicyName::Loopback => Policy::loopback_only(),
-            PolicyName::Local => Policy::local_network(),
-            PolicyName::Default => Policy::default(),
-            PolicyName::DefaultAllowWildcard => Policy::default().allow_wildcard(),
-        }
-    }
-
-    /// The policy's text form, as `--policy` takes it and JSON prints it.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            PolicyName::Loopback => "loopback",
-            PolicyName::Local => "local",
-            PolicyName::Default => "default",
-            PolicyName::DefaultAllowWildcard => "default,allow_wildcard",
-        }
-    }
 }
 
 /// `--policy` and `--allow-wildcard`, shared by `check` and `audit`.
@@ -336,33 +290,11 @@ mod tests {
     }
 
     #[test]
-    fn each_name_reads_back_as_its_policy() {
-        for name in PolicyName::ALL {
-            assert_eq!(
-                name.name().parse::<Policy>().unwrap(),
-                name.policy(),
-                "{name:?}"
-            );
-            assert_eq!(name.policy().to_string(), name.name(), "{name:?}");
-        }
-    }
-
-    #[test]
-    fn named_policies_match_the_library() {
+    fn allow_wildcard_widens_the_policy_by_the_wildcard_alone() {
         let wildcard = "0.0.0.0:80".parse().unwrap();
         let private = "10.0.0.1:80".parse().unwrap();
-        let global = "8.8.8.8:80".parse().unwrap();
-        let allows = |name: PolicyName, addr| name.policy().allows(addr);
-        assert!(!allows(PolicyName::Default, wildcard));
-        assert!(allows(PolicyName::DefaultAllowWildcard, wildcard));
-        assert!(allows(PolicyName::Local, private));
-        assert!(!allows(PolicyName::Local, global));
-        assert!(!allows(PolicyName::Loopback, private));
-        for name in PolicyName::ALL {
-            assert_eq!(name.policy().to_string(), name.name());
-        }
         let widened = PolicyArgs {
-            policy: Policy::loopback_only(),
+            policy: Policy::loopback(),
             allow_wildcard: true,
         };
         assert!(widened.policy().allows(wildcard));

@@ -92,7 +92,7 @@ fn case(n: usize, lookups: usize, seed: u64) -> Case {
     let nets: Vec<IpNet> = (0..n).map(|_| random_net(&mut rng)).collect();
     let deny = nets.iter().step_by(2).copied();
     let allow = nets.iter().skip(1).step_by(2).copied();
-    let policy = Policy::loopback_only().deny_nets(deny).allow_nets(allow);
+    let policy = Policy::loopback().deny_nets(deny).allow_nets(allow);
     let addrs = (0..lookups)
         .map(|i| {
             let ip = if i % 3 == 0 {
@@ -137,7 +137,7 @@ fn ratio_table(lookups: usize) {
         .map(|&n| case(n, lookups, 7 + n as u64))
         .collect();
     let one = &cases[0];
-    let empty = Policy::loopback_only();
+    let empty = Policy::loopback();
     let bare = common::alone(lookups, budget, || decide_no_lists(&empty, &one.addrs));
     println!();
     println!(

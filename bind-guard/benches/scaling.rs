@@ -70,7 +70,7 @@ fn parse_text(text: &str) {
 }
 
 fn one_by_one(nets: &[IpNet]) {
-    let mut policy = Policy::local_network();
+    let mut policy = Policy::local();
     for &net in nets {
         policy = policy.allow_net(net);
     }

@@ -88,7 +88,7 @@ fn parse_allocates_nothing_on_success_and_at_most_once_on_error() {
         assert!(n <= 1, "{s:?}: {n} allocations");
         let n = allocations(|| s.parse::<LoopbackAddr>());
         assert!(n <= 1, "{s:?} as LoopbackAddr: {n} allocations");
-        let n = allocations(|| Policy::loopback_only().parse(s));
+        let n = allocations(|| Policy::loopback().parse(s));
         assert!(n <= 1, "{s:?} through a Policy: {n} allocations");
     }
     // Refusals by a narrower rule, of valid addresses.
@@ -107,7 +107,7 @@ fn parse_allocates_nothing_on_success_and_at_most_once_on_error() {
         "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff%4294967295]:65535",
     ] {
         let addr: SocketAddr = s.parse().unwrap();
-        let n = allocations(|| Policy::loopback_only().check(addr));
+        let n = allocations(|| Policy::loopback().check(addr));
         assert_eq!(n, 1, "{s:?} through Policy::check");
         let n = allocations(|| LoopbackAddr::try_from(addr));
         assert_eq!(n, 1, "{s:?} through TryFrom");

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::explain::RouteLocalnetJson;
+use crate::json::RouteLocalnetJson;
 
 /// The `host` section of `audit` (schema in `JSON.md`).
 #[derive(Debug, Clone, Serialize)]

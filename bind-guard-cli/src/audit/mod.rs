@@ -11,6 +11,7 @@
 //! The policy's verdict on each socket is the library's `SocketFacts::judge`: a
 //! wildcard restricted to a device is judged by that device's addresses.
 
+mod filter;
 mod host;
 #[cfg(target_os = "linux")]
 mod proc;
@@ -27,8 +28,8 @@ use serde::Serialize;
 
 use self::host::HostJson;
 
-use crate::audit_filter::{AuditFilter, running_as_root};
-use crate::explain::RouteLocalnetJson;
+use self::filter::{AuditFilter, running_as_root};
+use crate::json::RouteLocalnetJson;
 use crate::json::{ErrorJson, family};
 use crate::{EXIT_OK, EXIT_REFUSED, Outcome, PolicyArgs};
 
@@ -456,12 +457,12 @@ mod tests {
             host,
         )
     }
-    use crate::PolicyName;
+    use bind_guard::Policy;
 
-    fn args(policy: PolicyName, json: bool) -> AuditArgs {
+    fn args(policy: Policy, json: bool) -> AuditArgs {
         AuditArgs {
             policy: PolicyArgs {
-                policy: policy.policy(),
+                policy,
                 allow_wildcard: false,
             },
             filter: AuditFilter::default(),
@@ -496,7 +497,7 @@ mod tests {
             }],
         );
         let outcome = report_for_test(
-            &args(PolicyName::Default, true),
+            &args(Policy::default(), true),
             sockets.clone(),
             &owners,
             RouteLocalnetJson::off(),
@@ -519,7 +520,7 @@ mod tests {
         assert_eq!(rows[2]["allowed"], true);
 
         let text = report_for_test(
-            &args(PolicyName::Default, false),
+            &args(Policy::default(), false),
             sockets.clone(),
             &owners,
             RouteLocalnetJson::off(),
@@ -534,7 +535,7 @@ mod tests {
         );
 
         let any = report_for_test(
-            &args(PolicyName::DefaultAllowWildcard, false),
+            &args(Policy::default().allow_wildcard(), false),
             sockets,
             &owners,
             RouteLocalnetJson::off(),
@@ -565,7 +566,7 @@ mod tests {
                 name: Some("node".to_owned()),
             }],
         );
-        let mut args = args(PolicyName::Default, true);
+        let mut args = args(Policy::default(), true);
         args.filter.ports = vec!["5353/udp".parse().unwrap()];
         args.filter.processes = vec!["sshd".to_owned()];
         let outcome = report_for_test(&args, sockets.clone(), &owners, RouteLocalnetJson::off());
@@ -592,7 +593,7 @@ mod tests {
         assert_eq!(json["sockets"].as_array().unwrap().len(), 1);
         assert_eq!(outcome.code, EXIT_REFUSED);
 
-        let mut text_args = self::args(PolicyName::Default, false);
+        let mut text_args = self::args(Policy::default(), false);
         text_args.filter.processes = vec!["sshd".to_owned()];
         let text = report_for_test(&text_args, sockets, &owners, RouteLocalnetJson::off()).stdout;
         assert!(text.contains("listed"), "{text}");
@@ -612,7 +613,7 @@ mod tests {
         let plain = socket(Proto::Tcp, "0.0.0.0:8082", 3);
         let sockets = vec![on_lo, v6only, plain];
         let outcome = report_for_test(
-            &args(PolicyName::Loopback, true),
+            &args(Policy::loopback(), true),
             sockets.clone(),
             &BTreeMap::new(),
             RouteLocalnetJson::off(),
@@ -631,7 +632,7 @@ mod tests {
         assert_eq!(json["source"], "sock_diag");
         assert!(json["host"]["ip_forward"]["meaning"].is_string());
         let text = report_for_test(
-            &args(PolicyName::Loopback, false),
+            &args(Policy::loopback(), false),
             sockets,
             &BTreeMap::new(),
             RouteLocalnetJson::off(),
@@ -645,7 +646,7 @@ mod tests {
     #[test]
     fn the_note_on_unknown_owners_is_true_for_root() {
         let sockets = vec![socket(Proto::Tcp, "0.0.0.0:1", 1)];
-        let doc_args = args(PolicyName::Default, false);
+        let doc_args = args(Policy::default(), false);
         let policy = doc_args.policy.policy();
         let rows = vec![row(&sockets[0], &policy, &doc_args.filter, None)];
         let doc = AuditJson {
@@ -673,7 +674,7 @@ mod tests {
             socket(Proto::Tcp, "10.0.0.1:81", 2),
         ];
         let outcome = report_for_test(
-            &args(PolicyName::Loopback, false),
+            &args(Policy::loopback(), false),
             sockets,
             &BTreeMap::new(),
             RouteLocalnetJson::off(),
@@ -690,7 +691,7 @@ mod tests {
     #[test]
     fn no_sockets_is_not_an_error() {
         let outcome = report_for_test(
-            &args(PolicyName::Loopback, false),
+            &args(Policy::loopback(), false),
             Vec::new(),
             &BTreeMap::new(),
             RouteLocalnetJson::off(),

@@ -255,11 +255,11 @@ error_kinds! {
         "to listen on this machine only, use 127.0.0.1 or [::1]",
         code: "to listen on this machine only, use 127.0.0.1 or [::1]; to listen everywhere on purpose, opt in to the wildcard with Policy::allow_wildcard() or bind_addr!(\"…\", allow_wildcard) into a BindAddr"),
     /// A non-loopback address where only loopback is accepted (`LoopbackAddr`,
-    /// `Policy::loopback_only`).
+    /// `Policy::loopback`).
     refusal address NotLoopback as "not_loopback" => ("is not a loopback address, and only 127.0.0.0/8 and ::1 (this machine) are accepted here",
         "use 127.0.0.1:PORT or [::1]:PORT"),
     /// An address outside the local networks where only those are accepted (`LocalAddr`,
-    /// `Policy::local_network`).
+    /// `Policy::local`).
     refusal address NotLocalNetwork as "not_local_network" => ("is not on a local network, and only loopback, link-local, private, shared (CGNAT) and unique-local addresses are accepted here",
         "use an address of this machine (127.0.0.1) or of a private network (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7)"),
     /// A multicast group address (`224.0.0.0/4`, `ff00::/8`) where the multicast scope is

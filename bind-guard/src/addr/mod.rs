@@ -1,8 +1,5 @@
 //! [`BindAddr`]: a socket address that passed a policy.
 
-#[cfg(feature = "std")]
-pub(crate) mod set;
-
 use core::cmp::Ordering;
 use core::fmt;
 use core::hash::{Hash, Hasher};

@@ -70,10 +70,10 @@ impl SocketFacts {
     /// use bind_guard::Policy;
     ///
     /// let any = SocketFacts::new("0.0.0.0:80".parse()?, None, None, Some(true));
-    /// assert!(any.judge(&Policy::loopback_only()).is_err());
+    /// assert!(any.judge(&Policy::loopback()).is_err());
     /// # #[cfg(all(feature = "if-addrs", target_os = "linux"))] {
     /// let on_lo = SocketFacts::new("0.0.0.0:80".parse()?, None, Some("lo".into()), Some(true));
-    /// assert!(on_lo.judge(&Policy::loopback_only()).is_ok());
+    /// assert!(on_lo.judge(&Policy::loopback()).is_ok());
     /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

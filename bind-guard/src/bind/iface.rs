@@ -36,7 +36,7 @@
 //! assert_eq!(set.to_string(), "127.0.0.1:8080");
 //!
 //! let spec: InterfaceSpec = "iface:lo/ipv4:8080".parse()?;
-//! assert_eq!(spec.resolve_one(&Policy::loopback_only())?.to_string(), "127.0.0.1:8080");
+//! assert_eq!(spec.resolve_one(&Policy::loopback())?.to_string(), "127.0.0.1:8080");
 //!
 //! let err = "iface:no-such-if:8080".parse::<BindSet>().unwrap_err();
 //! assert_eq!(err.kind(), bind_guard::ErrorKind::UnknownInterface);
@@ -531,7 +531,7 @@ mod tests {
     #[test]
     fn loopback_resolves_through_the_policy() {
         let addrs = spec("iface:lo/ipv4:8080")
-            .resolve(&Policy::loopback_only())
+            .resolve(&Policy::loopback())
             .unwrap();
         assert_eq!(addrs, [BindAddr::loopback(8080)]);
         let one = spec("iface:lo/ipv4:8080")
@@ -540,7 +540,7 @@ mod tests {
         assert_eq!(one, BindAddr::loopback(8080));
         // Every address still meets the policy: loopback is refused where only private
         // networks are allowed.
-        let policy = Policy::deny_all()
+        let policy = Policy::nothing()
             .allow_scope(crate::Scope::Private)
             .unwrap();
         let err = spec("iface:lo/ipv4:8080").resolve(&policy).unwrap_err();

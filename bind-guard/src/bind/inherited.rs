@@ -30,7 +30,7 @@
 //! fn main() -> Result<(), Box<dyn std::error::Error>> {
 //!     // First thing in main, before any thread starts (see "The environment" below).
 //!     let mut activation = Activation::from_env()?;
-//!     let listeners = activation.tcp_listeners(&Policy::loopback_only())?;
+//!     let listeners = activation.tcp_listeners(&Policy::loopback())?;
 //!     for listener in listeners {
 //!         // serve on `listener`: it is bound to loopback, and listening
 //! #       drop(listener);
@@ -451,7 +451,7 @@ mod tests {
             (facts.v6only, facts.device, facts.listening),
             (None, None, Some(true))
         );
-        assert!(verdict(&socket, &Policy::loopback_only()).is_ok());
+        assert!(verdict(&socket, &Policy::loopback()).is_ok());
     }
 
     #[cfg(feature = "if-addrs")]
@@ -468,7 +468,7 @@ mod tests {
         );
         // A policy that takes ::1 but not 127.0.0.0/8: the dual-stack socket also takes
         // lo's 127.0.0.1, the IPv6-only one does not.
-        let policy = Policy::loopback_only().deny_net("127.0.0.0/8".parse().unwrap());
+        let policy = Policy::loopback().deny_net("127.0.0.0/8".parse().unwrap());
         let Err(SocketRefusal::Policy(err)) = facts.judge(&policy) else {
             panic!("lo's IPv4 address must be judged");
         };
@@ -483,7 +483,7 @@ mod tests {
     fn a_socket_that_is_not_listening_is_refused() {
         let socket = tcp("127.0.0.1:0", None, None, false);
         assert!(matches!(
-            verdict(&socket, &Policy::loopback_only()),
+            verdict(&socket, &Policy::loopback()),
             Err(SocketRefusal::NotListening)
         ));
     }
@@ -494,10 +494,10 @@ mod tests {
         let socket = tcp("0.0.0.0:0", None, Some("lo"), true);
         let facts = facts(&socket, true).unwrap();
         assert_eq!(facts.device.as_deref(), Some("lo"));
-        assert!(verdict(&socket, &Policy::loopback_only()).is_ok());
+        assert!(verdict(&socket, &Policy::loopback()).is_ok());
         let plain = tcp("0.0.0.0:0", None, None, true);
         assert!(matches!(
-            verdict(&plain, &Policy::loopback_only()),
+            verdict(&plain, &Policy::loopback()),
             Err(SocketRefusal::Policy(_))
         ));
     }

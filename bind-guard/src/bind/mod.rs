@@ -14,6 +14,7 @@ pub mod inherited;
 #[cfg(feature = "if-addrs")]
 pub mod reachable;
 pub(crate) mod resolve;
+pub(crate) mod set;
 pub mod sysctl;
 
 use std::format;

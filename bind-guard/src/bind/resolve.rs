@@ -29,7 +29,7 @@ impl Policy {
     /// ```
     /// use bind_guard::Policy;
     ///
-    /// let addrs = Policy::loopback_only().resolve("localhost:8080")?;
+    /// let addrs = Policy::loopback().resolve("localhost:8080")?;
     /// let shown: Vec<String> = addrs.iter().map(|a| a.to_string()).collect();
     /// assert_eq!(shown, ["127.0.0.1:8080", "[::1]:8080"]);
     /// # Ok::<(), bind_guard::BindError>(())
@@ -88,7 +88,7 @@ mod tests {
     #[test]
     fn localhost_never_asks_a_resolver() {
         for name in ["localhost:1", "LOCALHOST.:1", "a.b.localhost:1"] {
-            let addrs = Policy::loopback_only().resolve(name).unwrap();
+            let addrs = Policy::loopback().resolve(name).unwrap();
             assert_eq!(addrs, [BindAddr::loopback(1), BindAddr::loopback_v6(1)]);
         }
     }
@@ -101,9 +101,7 @@ mod tests {
         let err = Policy::default().resolve("localhost:http").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidPort);
         // A C resolver reads 0x7f000001 as 127.0.0.1; it never gets the chance.
-        let err = Policy::loopback_only()
-            .resolve("0x7f000001:80")
-            .unwrap_err();
+        let err = Policy::loopback().resolve("0x7f000001:80").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Ipv4Shorthand);
         let err = Policy::default().resolve("bad host:80").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Whitespace);

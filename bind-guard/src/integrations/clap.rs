@@ -18,7 +18,7 @@
 //!     admin: LoopbackAddr,
 //!     /// Metrics endpoint: any local network, never 10.99.0.0/16.
 //!     #[arg(long, value_parser = bind_guard::clap::checked_by(
-//!         Policy::local_network().deny_net("10.99.0.0/16".parse().unwrap())))]
+//!         Policy::local().deny_net("10.99.0.0/16".parse().unwrap())))]
 //!     metrics: Option<BindAddr>,
 //! }
 //!
@@ -107,7 +107,7 @@ pub struct ListenArgs {
     /// Whether `--expose` was given: the opt-in that lets a wildcard `--bind` through.
     /// It adds exactly the wildcard ([`Policy::allow_wildcard`]) to the application's
     /// policy and nothing else: under [`bind_set_with`](ListenArgs::bind_set_with) and
-    /// [`Policy::loopback_only`], `--expose` accepts `0.0.0.0` and still refuses
+    /// [`Policy::loopback`], `--expose` accepts `0.0.0.0` and still refuses
     /// `10.0.0.1`.
     pub expose: bool,
     bind_from: Option<ValueSource>,

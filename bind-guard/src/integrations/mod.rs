@@ -1,15 +1,9 @@
 //! Connections to other crates, one module per crate and feature (`serde`, `clap`,
-//! `tokio`, `socket2`), plus `env` (addresses from environment variables).
+//! `tokio`, `socket2`).
 
 #[cfg(feature = "clap")]
 #[cfg_attr(docsrs, doc(cfg(feature = "clap")))]
 pub mod clap;
-#[cfg(feature = "std")]
-#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub mod env;
-#[cfg(feature = "std")]
-#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub mod listen;
 #[cfg(feature = "serde")]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub mod serde;

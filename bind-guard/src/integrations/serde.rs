@@ -17,7 +17,7 @@
 //! let admin = LoopbackAddr::deserialize("[::1]:9000".into_deserializer())?;
 //! assert_eq!(admin.port(), 9000);
 //! let policy = Policy::deserialize("local,deny_port_zero".into_deserializer())?;
-//! assert_eq!(policy, Policy::local_network().deny_port_zero());
+//! assert_eq!(policy, Policy::local().deny_port_zero());
 //!
 //! let err: Error = LoopbackAddr::deserialize("0.0.0.0:9000".into_deserializer()).unwrap_err();
 //! assert!(err.to_string().starts_with("bind address \"0.0.0.0:9000\" is the wildcard address"));

@@ -205,7 +205,7 @@ pub fn udp_socket<P: Rule>(addr: BindAddr<P>, options: &SocketOptions) -> io::Re
 /// arrives through one interface; it is what `iface:NAME` means for a server that must
 /// not answer on another network. What the policy judges is every address the
 /// interface has now in those families, link-local ones included: all must be allowed
-/// (an `lo` device passes [`Policy::loopback_only`], an `eth0` with `10.0.0.5` needs a
+/// (an `lo` device passes [`Policy::loopback`], an `eth0` with `10.0.0.5` needs a
 /// policy that allows `10.0.0.5`). The wildcard needs no opt-in here, because the
 /// device, not the wildcard, bounds who can connect. Know what the device still takes:
 /// packets that arrive through it for *any* address of this host, and (for `lo`)
@@ -221,7 +221,7 @@ pub fn udp_socket<P: Rule>(addr: BindAddr<P>, options: &SocketOptions) -> io::Re
 /// use bind_guard::{InterfaceSpec, Policy};
 ///
 /// let spec: InterfaceSpec = "iface:lo/ipv4:0".parse()?;
-/// let sockets = device_tcp_listeners(&spec, &Policy::loopback_only(), &SocketOptions::new())?;
+/// let sockets = device_tcp_listeners(&spec, &Policy::loopback(), &SocketOptions::new())?;
 /// assert_eq!(sockets[0].device()?.as_deref(), Some(&b"lo"[..]));
 /// assert!(sockets[0].local_addr()?.as_socket().unwrap().ip().is_unspecified());
 /// # }
@@ -437,7 +437,7 @@ mod tests {
     fn device_binding_checks_the_device_addresses_and_reads_the_device_back() {
         let spec: InterfaceSpec = "iface:lo:0".parse().unwrap();
         let sockets =
-            device_tcp_listeners(&spec, &Policy::loopback_only(), &SocketOptions::new()).unwrap();
+            device_tcp_listeners(&spec, &Policy::loopback(), &SocketOptions::new()).unwrap();
         assert!(!sockets.is_empty());
         for socket in &sockets {
             assert_eq!(socket.device().unwrap().as_deref(), Some(&b"lo"[..]));
@@ -449,7 +449,7 @@ mod tests {
             }
         }
         // lo's 127.0.0.1 is refused by a policy of private networks only: nothing binds.
-        let private = Policy::deny_all()
+        let private = Policy::nothing()
             .allow_scope(crate::Scope::Private)
             .unwrap();
         let err = device_tcp_listeners(&spec, &private, &SocketOptions::new()).unwrap_err();

@@ -61,7 +61,7 @@ pub async fn bind_udp<P: Rule>(addr: BindAddr<P>) -> io::Result<UdpSocket> {
 /// use bind_guard::{BindSet, Policy};
 ///
 /// async fn listen() -> Result<(), Box<dyn std::error::Error>> {
-///     let set = BindSet::parse(&Policy::loopback_only(), "localhost:8080")?;
+///     let set = BindSet::parse(&Policy::loopback(), "localhost:8080")?;
 ///     let listeners = bind_guard::tokio::bind_tcp_all(&set).await?; // 127.0.0.1 and [::1]
 ///     # drop(listeners);
 ///     Ok(())

@@ -40,7 +40,7 @@ use net_set::NetSet;
 /// ```
 /// use bind_guard::{ErrorKind, Policy, Scope};
 ///
-/// let policy = Policy::local_network()
+/// let policy = Policy::local()
 ///     .deny_net("10.99.0.0/16".parse().unwrap())
 ///     .allow_net("203.0.113.0/24".parse().unwrap());
 ///
@@ -67,11 +67,11 @@ pub struct Policy {
 pub(crate) enum Base {
     /// [`Policy::new`]: `default`.
     Default,
-    /// [`Policy::loopback_only`]: `loopback`.
+    /// [`Policy::loopback`]: `loopback`.
     Loopback,
-    /// [`Policy::local_network`]: `local`.
+    /// [`Policy::local`]: `local`.
     Local,
-    /// [`Policy::deny_all`]: `nothing`.
+    /// [`Policy::nothing`]: `nothing`.
     Nothing,
 }
 
@@ -117,7 +117,7 @@ impl Base {
 /// ```
 /// use bind_guard::{Policy, Scope};
 ///
-/// let err = Policy::deny_all().allow_scope(Scope::Unspecified).unwrap_err();
+/// let err = Policy::nothing().allow_scope(Scope::Unspecified).unwrap_err();
 /// assert!(err.to_string().contains("Policy::allow_wildcard"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
@@ -146,20 +146,20 @@ impl Policy {
     /// Loopback only (`127.0.0.0/8`, `::1` and their IPv4-mapped forms): the service is
     /// reachable from this machine alone.
     #[must_use]
-    pub const fn loopback_only() -> Self {
+    pub const fn loopback() -> Self {
         Base::Loopback.policy()
     }
 
     /// Local networks only: loopback, link-local, private, shared and unique-local.
     #[must_use]
-    pub const fn local_network() -> Self {
+    pub const fn local() -> Self {
         Base::Local.policy()
     }
 
     /// Nothing at all: a start for a policy built from [`allow_net`](Policy::allow_net)
     /// and [`allow_scope`](Policy::allow_scope) alone.
     #[must_use]
-    pub const fn deny_all() -> Self {
+    pub const fn nothing() -> Self {
         Base::Nothing.policy()
     }
 
@@ -177,7 +177,7 @@ impl Policy {
     /// [`allow_scope`](Policy::allow_scope) refuses [`Scope::Unspecified`]. A
     /// [denied network](Policy::deny_net) that contains the wildcard still refuses it.
     ///
-    /// It adds exactly the wildcard and nothing else: `Policy::loopback_only()
+    /// It adds exactly the wildcard and nothing else: `Policy::loopback()
     /// .allow_wildcard()` still refuses `10.0.0.1` and `8.8.8.8`. This is the run-time
     /// side of a rule the types enforce at compile time: a `LoopbackAddr` can never hold
     /// the wildcard (`bind_addr!` refuses `allow_wildcard` into one), and a policy that
@@ -206,9 +206,9 @@ impl Policy {
     /// ```
     /// use bind_guard::{Policy, Scope};
     ///
-    /// let lan = Policy::loopback_only().allow_scope(Scope::Private)?;
+    /// let lan = Policy::loopback().allow_scope(Scope::Private)?;
     /// assert!(lan.parse("192.168.1.5:80").is_ok());
-    /// assert!(Policy::loopback_only().allow_scope(Scope::Unspecified).is_err());
+    /// assert!(Policy::loopback().allow_scope(Scope::Unspecified).is_err());
     /// # Ok::<(), bind_guard::WildcardScopeError>(())
     /// ```
     pub fn allow_scope(mut self, scope: Scope) -> Result<Self, WildcardScopeError> {
@@ -347,8 +347,8 @@ impl Policy {
     /// use std::net::SocketAddr;
     ///
     /// let addr: SocketAddr = "10.0.0.5:5432".parse().unwrap();
-    /// assert!(Policy::local_network().check(addr).is_ok());
-    /// assert!(Policy::loopback_only().check(addr).is_err());
+    /// assert!(Policy::local().check(addr).is_ok());
+    /// assert!(Policy::loopback().check(addr).is_err());
     /// ```
     pub fn check(&self, addr: SocketAddr) -> Result<BindAddr, BindError> {
         match self.decide(addr) {
@@ -362,7 +362,7 @@ impl Policy {
     /// ```
     /// use bind_guard::{ErrorKind, Policy};
     ///
-    /// let loopback = Policy::loopback_only();
+    /// let loopback = Policy::loopback();
     /// assert!(loopback.parse("[::1]:8080").is_ok());
     /// assert_eq!(loopback.parse("192.168.0.10:8080").unwrap_err().kind(), ErrorKind::NotLoopback);
     /// assert_eq!(loopback.parse(":8080").unwrap_err().kind(), ErrorKind::EmptyHost);
@@ -439,7 +439,7 @@ mod tests {
 
     #[test]
     fn refusal_order() {
-        let strict = Policy::loopback_only()
+        let strict = Policy::loopback()
             .deny_port_zero()
             .deny_net(net("127.0.0.0/8"));
         // Wildcard first, then port 0, then the deny list, then the scope.
@@ -447,7 +447,7 @@ mod tests {
         assert_eq!(kind(&strict, "127.0.0.1:0"), Some(ErrorKind::PortZero));
         assert_eq!(kind(&strict, "127.0.0.1:1"), Some(ErrorKind::DeniedNetwork));
         assert_eq!(kind(&strict, "10.0.0.1:1"), Some(ErrorKind::NotLoopback));
-        let open = Policy::loopback_only().allow_wildcard().deny_port_zero();
+        let open = Policy::loopback().allow_wildcard().deny_port_zero();
         assert_eq!(kind(&open, "0.0.0.0:0"), Some(ErrorKind::PortZero));
         assert_eq!(kind(&open, "0.0.0.0:1"), None);
         // An allow entry does not matter to the opted-in wildcard, nor open it.
@@ -463,10 +463,10 @@ mod tests {
     #[test]
     fn bases_are_kept() {
         assert_eq!(Policy::new().base(), Base::Default);
-        assert_eq!(Policy::loopback_only().base(), Base::Loopback);
-        assert_eq!(Policy::local_network().base(), Base::Local);
-        assert_eq!(Policy::deny_all().base(), Base::Nothing);
-        let changed = Policy::loopback_only()
+        assert_eq!(Policy::loopback().base(), Base::Loopback);
+        assert_eq!(Policy::local().base(), Base::Local);
+        assert_eq!(Policy::nothing().base(), Base::Nothing);
+        let changed = Policy::loopback()
             .allow_wildcard()
             .deny_scope(Scope::Loopback)
             .allow_net(net("10.0.0.0/8"));
@@ -478,7 +478,7 @@ mod tests {
 
     #[test]
     fn deny_wins_over_allow_and_scope() {
-        let p = Policy::loopback_only()
+        let p = Policy::loopback()
             .allow_net(net("10.0.0.0/8"))
             .deny_net(net("10.1.0.0/16"))
             .deny_net(net("127.0.0.2/32"));
@@ -493,7 +493,7 @@ mod tests {
             Some(ErrorKind::DeniedNetwork)
         );
         assert_eq!(kind(&p, "[::ffff:10.2.0.1]:1"), None);
-        let mapped = Policy::loopback_only()
+        let mapped = Policy::loopback()
             .allow_net(net("::ffff:10.0.0.0/104"))
             .deny_net(net("::ffff:10.1.0.0/112"));
         assert_eq!(kind(&mapped, "10.2.3.4:1"), None);
@@ -503,7 +503,7 @@ mod tests {
 
     #[test]
     fn scopes_and_port_zero() {
-        let p = Policy::deny_all()
+        let p = Policy::nothing()
             .allow_scope(Scope::Private)
             .unwrap()
             .deny_port_zero();
@@ -516,15 +516,15 @@ mod tests {
         assert_eq!(p.scopes().collect::<Vec<_>>(), [Scope::Private]);
         // The wildcard has one opt-in; allow_scope refuses to be another.
         assert_eq!(
-            Policy::deny_all().allow_scope(Scope::Unspecified),
+            Policy::nothing().allow_scope(Scope::Unspecified),
             Err(WildcardScopeError)
         );
         assert!(p.allow_port_zero().allows_port_zero());
     }
 
     #[test]
-    fn local_network() {
-        let p = Policy::local_network();
+    fn local() {
+        let p = Policy::local();
         for s in [
             "127.0.0.1:1",
             "169.254.1.1:1",
@@ -542,8 +542,8 @@ mod tests {
     #[test]
     fn allows_is_decide_without_the_reason() {
         let addr: SocketAddr = "127.0.0.1:80".parse().unwrap();
-        assert!(Policy::loopback_only().allows(addr));
-        assert!(!Policy::deny_all().allows(addr));
+        assert!(Policy::loopback().allows(addr));
+        assert!(!Policy::nothing().allows(addr));
     }
 
     #[test]

@@ -225,7 +225,7 @@ fn apply(policy: Policy, item: &str, lists: &mut Lists) -> Result<Policy, ParseP
 /// ```
 /// use bind_guard::{Policy, Scope};
 ///
-/// let policy = Policy::loopback_only().allow_scope(Scope::Private)?.deny_port_zero();
+/// let policy = Policy::loopback().allow_scope(Scope::Private)?.deny_port_zero();
 /// assert_eq!(policy.to_string(), "loopback,allow_scope=private,deny_port_zero");
 /// assert_eq!(policy.to_string().parse::<Policy>()?, policy);
 /// assert_eq!(Policy::default().allow_wildcard().to_string(), "default,allow_wildcard");
@@ -281,9 +281,9 @@ mod tests {
     #[test]
     fn bases_print_their_name() {
         assert_eq!(round_trip(&Policy::default()), "default");
-        assert_eq!(round_trip(&Policy::loopback_only()), "loopback");
-        assert_eq!(round_trip(&Policy::local_network()), "local");
-        assert_eq!(round_trip(&Policy::deny_all()), "nothing");
+        assert_eq!(round_trip(&Policy::loopback()), "loopback");
+        assert_eq!(round_trip(&Policy::local()), "local");
+        assert_eq!(round_trip(&Policy::nothing()), "nothing");
     }
 
     #[test]
@@ -291,21 +291,21 @@ mod tests {
         let policies = [
             Policy::default().allow_wildcard(),
             Policy::default().deny_scope(Scope::Global).deny_port_zero(),
-            Policy::loopback_only().allow_scope(Scope::Private).unwrap(),
-            Policy::local_network()
+            Policy::loopback().allow_scope(Scope::Private).unwrap(),
+            Policy::local()
                 .deny_net(net("10.99.0.0/16"))
                 .allow_net(net("203.0.113.0/24"))
                 .allow_net(net("2001:db8::/32")),
-            Policy::deny_all()
+            Policy::nothing()
                 .allow_scope(Scope::Loopback)
                 .unwrap()
                 .allow_scope(Scope::Multicast)
                 .unwrap(),
             // Built with Expect::Any but with loopback's scopes: must not print "loopback".
-            Policy::deny_all().allow_scope(Scope::Loopback).unwrap(),
+            Policy::nothing().allow_scope(Scope::Loopback).unwrap(),
             // Every scope of `default` denied: still `default`, not `nothing`.
             Scope::all().fold(Policy::default(), Policy::deny_scope),
-            Policy::loopback_only()
+            Policy::loopback()
                 .deny_scope(Scope::Loopback)
                 .allow_wildcard(),
             Policy::default()
@@ -316,7 +316,7 @@ mod tests {
             round_trip(policy);
         }
         assert_eq!(
-            Policy::deny_all()
+            Policy::nothing()
                 .allow_scope(Scope::Loopback)
                 .unwrap()
                 .to_string(),

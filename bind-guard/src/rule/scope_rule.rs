@@ -5,7 +5,7 @@
 //! The type-level markers ([`crate::marker`]) each carry one as an associated `const`,
 //! and the run-time [`Policy`](crate::Policy) holds one as its scope part. Both call
 //! [`ScopeRule::check`], so `"…".parse::<LoopbackAddr>()`, `bind_addr!` and
-//! `Policy::loopback_only()` decide with the same code.
+//! `Policy::loopback()` decide with the same code.
 
 use crate::{ErrorKind, Scope};
 

@@ -263,7 +263,7 @@ impl Scope {
     }
 
     /// Whether this scope belongs to a local network: loopback, link-local, private,
-    /// shared (CGNAT) or unique-local. This is the set `Policy::local_network` allows.
+    /// shared (CGNAT) or unique-local. This is the set `Policy::local` allows.
     #[must_use]
     pub const fn is_local_network(self) -> bool {
         matches!(

@@ -83,7 +83,7 @@ impl EnvConfig {
     ///
     /// The opt-in adds exactly the wildcard ([`Policy::allow_wildcard`]) to the
     /// [`policy`](EnvConfig::policy) and nothing else: under
-    /// [`Policy::loopback_only`] it lets `0.0.0.0:8080` through and still refuses
+    /// [`Policy::loopback`] it lets `0.0.0.0:8080` through and still refuses
     /// `10.0.0.1:8080`. (At compile time the types say the same: `bind_addr!` refuses
     /// `allow_wildcard` into a `LoopbackAddr`.)
     #[must_use]
@@ -384,7 +384,7 @@ mod tests {
         );
         let err = EnvConfig::new("X")
             .fallback(crate::bind_addr!("10.0.0.1:1"))
-            .policy(Policy::loopback_only())
+            .policy(Policy::loopback())
             .load_from(env(&[]))
             .unwrap_err();
         assert!(
@@ -393,7 +393,7 @@ mod tests {
         );
         // The hint offers the opt-in as what it is: the wildcard and nothing more.
         let err = config()
-            .policy(Policy::loopback_only())
+            .policy(Policy::loopback())
             .load_from(env(&[("APP_BIND", "0.0.0.0:80")]))
             .unwrap_err();
         assert!(
@@ -403,7 +403,7 @@ mod tests {
         );
         // A narrower policy applies to the variable; the opt-in only adds the wildcard.
         let err = config()
-            .policy(Policy::loopback_only())
+            .policy(Policy::loopback())
             .load_from(env(&[("APP_BIND", "10.0.0.1:80"), ("APP_EXPOSE", "1")]))
             .unwrap_err();
         assert!(

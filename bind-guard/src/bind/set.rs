@@ -448,18 +448,15 @@ mod tests {
 
     #[test]
     fn localhost_becomes_both_loopback_addresses_and_repeats_go() {
-        let set = BindSet::parse(
-            &Policy::loopback_only(),
-            "localhost:80, 127.0.0.1:80,[::1]:81",
-        )
-        .unwrap();
+        let set =
+            BindSet::parse(&Policy::loopback(), "localhost:80, 127.0.0.1:80,[::1]:81").unwrap();
         assert_eq!(set.to_string(), "127.0.0.1:80,[::1]:80,[::1]:81");
         assert_eq!(set.to_string().parse::<BindSet>().unwrap(), set);
     }
 
     #[test]
     fn one_bad_item_refuses_the_list_and_is_named() {
-        let err = BindSet::parse(&Policy::loopback_only(), "127.0.0.1:80,10.0.0.1:80").unwrap_err();
+        let err = BindSet::parse(&Policy::loopback(), "127.0.0.1:80,10.0.0.1:80").unwrap_err();
         assert_eq!(
             (err.input(), err.kind()),
             ("10.0.0.1:80", ErrorKind::NotLoopback)

@@ -626,13 +626,13 @@ mod tests {
 
     #[test]
     fn the_policy_applies_to_every_source() {
-        let listen = listen().policy(Policy::loopback_only());
+        let listen = listen().policy(Policy::loopback());
         let err = listen
             .load_from(env(&[("APP_BIND", "10.0.0.1:80"), ("APP_EXPOSE", "1")]))
             .unwrap_err();
         assert_eq!(err.bind_error().unwrap().kind(), ErrorKind::NotLoopback);
         let err = Listen::new(bind_addr!("10.0.0.1:80"))
-            .policy(Policy::loopback_only())
+            .policy(Policy::loopback())
             .load_from(env(&[]))
             .unwrap_err();
         assert!(err.to_string().starts_with("the default: "), "{err}");

@@ -13,8 +13,8 @@
 //!        | "allow=" CIDR | "deny=" CIDR
 //! ```
 //!
-//! The base is one of the four constructors ([`Policy::new`](crate::Policy::new), [`Policy::loopback_only`](crate::Policy::loopback_only),
-//! [`Policy::local_network`](crate::Policy::local_network), [`Policy::deny_all`](crate::Policy::deny_all)); left out, it is `default`. Each
+//! The base is one of the four constructors ([`Policy::new`](crate::Policy::new), [`Policy::loopback`](crate::Policy::loopback),
+//! [`Policy::local`](crate::Policy::local), [`Policy::nothing`](crate::Policy::nothing)); left out, it is `default`. Each
 //! option is the builder method of the same name, applied left to right (`allow=` is
 //! [`allow_net`](crate::Policy::allow_net), `deny=` is [`deny_net`](crate::Policy::deny_net)). `SCOPE`
 //! is a [`Scope`](crate::Scope) name (`private`, `global`, …); `CIDR` is a network as `ip_net!` reads
@@ -33,7 +33,7 @@
 //! let policy: Policy = "local, deny=10.99.0.0/16, allow=203.0.113.0/24, deny_port_zero".parse()?;
 //! assert_eq!(
 //!     policy,
-//!     Policy::local_network()
+//!     Policy::local()
 //!         .deny_net("10.99.0.0/16".parse()?)
 //!         .allow_net("203.0.113.0/24".parse()?)
 //!         .deny_port_zero()

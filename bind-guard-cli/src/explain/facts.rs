@@ -1,0 +1,218 @@
+//! Everything `explain` says about one address, and the named policies it judges by.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use bind_guard::registry::{self, RegistryEntry};
+use bind_guard::{BindError, Policy, Scope};
+
+use super::json::{DualStackJson, ExplainJson, PoliciesJson, RegistryJson, VerdictJson};
+use super::render::{bindv6only, meaning, notes};
+use super::subject::Subject;
+use crate::json::{ErrorJson, RouteLocalnetJson, family};
+
+/// The policies `explain` shows a verdict for, named in the library's policy text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PolicyName {
+    /// Loopback only: 127.0.0.0/8 and ::1, this machine
+    Loopback,
+    /// Loopback, link-local, private, shared (CGNAT) and unique-local networks
+    Local,
+    /// Every address except the wildcard, multicast and broadcast
+    Default,
+    /// Every address, the wildcard included
+    DefaultAllowWildcard,
+}
+
+impl PolicyName {
+    /// Every named policy, in the order `explain` shows them.
+    pub(super) const ALL: [PolicyName; 4] = [
+        PolicyName::Loopback,
+        PolicyName::Local,
+        PolicyName::Default,
+        PolicyName::DefaultAllowWildcard,
+    ];
+
+    /// The library policy of this name. Built, not parsed, so no fallback stands in for
+    /// a text that failed to parse; a test checks that each name's text reads back as
+    /// this policy (one vocabulary).
+    pub(super) fn policy(self) -> Policy {
+        match self {
+            PolicyName::Loopback => Policy::loopback(),
+            PolicyName::Local => Policy::local(),
+            PolicyName::Default => Policy::default(),
+            PolicyName::DefaultAllowWildcard => Policy::default().allow_wildcard(),
+        }
+    }
+
+    /// The policy's text form, as `--policy` takes it and JSON prints it.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            PolicyName::Loopback => "loopback",
+            PolicyName::Local => "local",
+            PolicyName::Default => "default",
+            PolicyName::DefaultAllowWildcard => "default,allow_wildcard",
+        }
+    }
+}
+
+/// Everything `explain` says about one address, worked out once for both outputs.
+pub(super) struct Facts {
+    pub(super) subject: Subject,
+    pub(super) scope: Scope,
+    pub(super) mapped: Option<Ipv4Addr>,
+    pub(super) registry: Option<RegistryEntry>,
+    pub(super) dual_stack: Option<DualStackJson>,
+    /// For IPv4 loopback (and its IPv4-mapped form): this host's route_localnet.
+    pub(super) route_localnet: Option<RouteLocalnetJson>,
+    pub(super) meaning: String,
+    pub(super) notes: Vec<String>,
+    /// Each named policy's verdict, as the library's error for the input text.
+    pub(super) verdicts: Verdicts,
+}
+
+/// One verdict per named policy: a field each, so a verdict cannot be missing (and
+/// cannot be read as "allowed" for want of one).
+pub(super) struct Verdicts {
+    loopback: Result<(), BindError>,
+    local: Result<(), BindError>,
+    default: Result<(), BindError>,
+    default_allow_wildcard: Result<(), BindError>,
+}
+
+impl Verdicts {
+    fn of(addr: SocketAddr, input: &str) -> Verdicts {
+        let verdict = |name: PolicyName| {
+            name.policy()
+                .decide(addr)
+                .map_err(|kind| BindError::new(input, kind))
+        };
+        Verdicts {
+            loopback: verdict(PolicyName::Loopback),
+            local: verdict(PolicyName::Local),
+            default: verdict(PolicyName::Default),
+            default_allow_wildcard: verdict(PolicyName::DefaultAllowWildcard),
+        }
+    }
+
+    pub(super) fn get(&self, name: PolicyName) -> &Result<(), BindError> {
+        match name {
+            PolicyName::Loopback => &self.loopback,
+            PolicyName::Local => &self.local,
+            PolicyName::Default => &self.default,
+            PolicyName::DefaultAllowWildcard => &self.default_allow_wildcard,
+        }
+    }
+
+    /// The verdicts in the order `explain` shows them.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (PolicyName, &Result<(), BindError>)> {
+        PolicyName::ALL
+            .into_iter()
+            .map(|name| (name, self.get(name)))
+    }
+}
+
+impl Facts {
+    pub(super) fn of(subject: Subject, input: &str) -> Facts {
+        let ip = subject.ip();
+        let scope = Scope::of(ip);
+        let mapped = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped(),
+            IpAddr::V4(_) => None,
+        };
+        let dual_stack = match ip {
+            IpAddr::V6(v6) if v6.is_unspecified() => {
+                let bindv6only = bindv6only();
+                Some(DualStackJson {
+                    bindv6only,
+                    also_ipv4: bindv6only.map(|v| v == 0),
+                })
+            }
+            _ => None,
+        };
+        let v4_loopback = scope == Scope::Loopback && (ip.is_ipv4() || mapped.is_some());
+        let route_localnet = v4_loopback.then(RouteLocalnetJson::read);
+        let verdicts = Verdicts::of(subject.addr, input);
+        Facts {
+            subject,
+            scope,
+            mapped,
+            registry: registry::entry_for(ip),
+            dual_stack,
+            meaning: meaning(&subject.display(), scope),
+            notes: notes(subject, scope, mapped, dual_stack, route_localnet.as_ref()),
+            route_localnet,
+            verdicts,
+        }
+    }
+
+    fn verdict(&self, name: PolicyName) -> VerdictJson {
+        match self.verdicts.get(name) {
+            Err(err) => VerdictJson {
+                allowed: false,
+                error: Some(ErrorJson::new(err)),
+            },
+            Ok(()) => VerdictJson {
+                allowed: true,
+                error: None,
+            },
+        }
+    }
+
+    pub(super) fn to_json<'a>(&self, input: &'a str) -> ExplainJson<'a> {
+        let ip = self.subject.ip();
+        ExplainJson {
+            input,
+            valid: true,
+            address: self.subject.display(),
+            ip: ip.to_string(),
+            port: self.subject.port,
+            family: family(ip),
+            scope: self.scope.name(),
+            wildcard: self.scope == Scope::Unspecified,
+            loopback: self.scope.is_loopback(),
+            local_network: self.scope.is_local_network(),
+            ipv4_mapped: self.mapped.map(|v4| v4.to_string()),
+            registry: self.registry.as_ref().map(RegistryJson::new),
+            dual_stack: self.dual_stack,
+            route_localnet: self.route_localnet.clone(),
+            meaning: self.meaning.clone(),
+            notes: self.notes.clone(),
+            policies: PoliciesJson {
+                loopback: self.verdict(PolicyName::Loopback),
+                local: self.verdict(PolicyName::Local),
+                default: self.verdict(PolicyName::Default),
+                default_allow_wildcard: self.verdict(PolicyName::DefaultAllowWildcard),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_name_reads_back_as_its_policy() {
+        for name in PolicyName::ALL {
+            assert_eq!(
+                name.name().parse::<Policy>().unwrap(),
+                name.policy(),
+                "{name:?}"
+            );
+            assert_eq!(name.policy().to_string(), name.name(), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn named_policies_match_the_library() {
+        let wildcard = "0.0.0.0:80".parse().unwrap();
+        let private = "10.0.0.1:80".parse().unwrap();
+        let global = "8.8.8.8:80".parse().unwrap();
+        let allows = |name: PolicyName, addr| name.policy().allows(addr);
+        assert!(!allows(PolicyName::Default, wildcard));
+        assert!(allows(PolicyName::DefaultAllowWildcard, wildcard));
+        assert!(allows(PolicyName::Local, private));
+        assert!(!allows(PolicyName::Local, global));
+        assert!(!allows(PolicyName::Loopback, private));
+    }
+}

@@ -1,14 +1,5 @@
-//! Rust source: a `syn` syntax tree walked with the way each value is used.
-//!
-//! Every expression is visited with a [`Flow`]: where its value goes. A wildcard found
-//! in an argument of a bind-like call (directly or through address constructors,
-//! `.into()`, `.parse()`, `format!`, tuples, references) is a high-confidence finding;
-//! one stored in a `let` or a `const` is high when that name later reaches a bind-like
-//! call in the same function (or file, for items); so is one set as a struct field
-//! (`Settings { host: … }`) whose field is read into a bind call (`s.host`), and one
-//! returned by a function whose call is (`bind(default_addr())`), both matched by name
-//! within the file. One compared (`==`, `assert_eq!`, `.contains`, match patterns) is
-//! no finding; anything else is low.
+//! The walk: every expression visited with a [`Flow`], where its value goes, and the
+//! names followed to bind-like calls when the file is done.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -18,145 +9,20 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, ExprCall, ExprMethodCall, ExprStruct, Lit, LitStr, Macro, Member, Meta, Pat};
 
-use super::classify::{self, Spelling};
-use super::{Confidence, Finding, Position, RuleId, shorten};
-
-/// Deepest bracket nesting accepted. Parsing recurses once per level, so a file of a
-/// million `(` must be refused before `syn` sees it; real code stays far below this.
-const MAX_NESTING: usize = 256;
+use super::MAX_NESTING;
+use super::syntax::{
+    binding_name, int_value, is_zero, last_two, path_segments, position, receiver_calls,
+};
+use super::vocabulary::{
+    ADDRESS_TYPES, CLAP_ATTRIBUTES, CLAP_DEFAULTS, COMPARE_MACROS, COMPARE_METHODS, FORMAT_MACROS,
+    PASS_METHODS, SINK_FUNCTIONS, SINK_METHODS, VALUE_MACROS,
+};
+use crate::scan::classify::{self, Spelling};
+use crate::scan::{Confidence, Finding, Position, RuleId, shorten};
 
 /// Deepest expression nesting the walk descends into (long operator chains such as
 /// `a + a + … + a` nest without brackets).
 const MAX_EXPR_DEPTH: usize = 512;
-
-/// The scanned result of one Rust file.
-pub(crate) fn scan(source: &str) -> Result<Vec<Finding>, String> {
-    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let blanked;
-    let source = match shebang_len(source) {
-        // Keep the line (as spaces) so that every position stays where it was.
-        Some(len) => {
-            blanked = format!("{}{}", " ".repeat(len), source.get(len..).unwrap_or(""));
-            blanked.as_str()
-        }
-        None => source,
-    };
-    let tokens: TokenStream = source
-        .parse()
-        .map_err(|err: proc_macro2::LexError| format!("{}: {err}", at(err.span())))?;
-    let survey = survey(&tokens);
-    if survey.deepest > MAX_NESTING {
-        return Err(format!(
-            "brackets nested more than {MAX_NESTING} deep; not scanned"
-        ));
-    }
-    if !survey.candidate {
-        // Nothing the walk reports can come from these tokens: skip the syntax tree,
-        // which costs most of the time of a scan.
-        return Ok(Vec::new());
-    }
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|err| format!("{}: {err}", at(err.span())))?;
-    let mut walker = Walker::default();
-    walker.visit_file(&file);
-    Ok(walker.finish())
-}
-
-/// `line:column` of a span, for parse errors.
-fn at(span: Span) -> String {
-    let start = span.start();
-    format!("{}:{}", start.line, start.column + 1)
-}
-
-/// The length of a `#!…` first line that is a shebang (`#![attr]` is not one).
-fn shebang_len(source: &str) -> Option<usize> {
-    let rest = source.strip_prefix("#!")?;
-    if rest.trim_start().starts_with('[') {
-        return None;
-    }
-    Some(source.find('\n').unwrap_or(source.len()))
-}
-
-/// What a look at the tokens alone tells.
-#[derive(Debug, Default)]
-struct Survey {
-    /// The deepest bracket nesting.
-    deepest: usize,
-    /// Whether any token can start a finding: a string literal that spells the
-    /// wildcard, a name of the wildcard constants or of `Ipv4Addr`/`Ipv6Addr`, or an
-    /// array that starts with `0`. Every finding of the walk needs one of these, so a
-    /// file without any has no finding.
-    candidate: bool,
-}
-
-/// Idents without which no constant or constructor finding exists.
-const CANDIDATE_IDENTS: &[&str] = &[
-    "UNSPECIFIED",
-    "INADDR_ANY",
-    "IN6ADDR_ANY_INIT",
-    "in6addr_any",
-    "Ipv4Addr",
-    "Ipv6Addr",
-];
-
-/// Surveys a token stream without recursion.
-fn survey(tokens: &TokenStream) -> Survey {
-    let mut survey = Survey::default();
-    let mut stack: Vec<(proc_macro2::token_stream::IntoIter, usize)> =
-        vec![(tokens.clone().into_iter(), 0)];
-    while let Some((mut iter, depth)) = stack.pop() {
-        survey.deepest = survey.deepest.max(depth);
-        if survey.deepest > MAX_NESTING {
-            break;
-        }
-        let Some(tree) = iter.next() else { continue };
-        stack.push((iter, depth));
-        match tree {
-            TokenTree::Group(group) => {
-                let stream = group.stream();
-                if group.delimiter() == Delimiter::Bracket && starts_with_zero(&stream) {
-                    survey.candidate = true;
-                }
-                stack.push((stream.into_iter(), depth + 1));
-            }
-            TokenTree::Ident(ident) => {
-                if !survey.candidate && CANDIDATE_IDENTS.iter().any(|c| ident == c) {
-                    survey.candidate = true;
-                }
-            }
-            TokenTree::Literal(literal) => {
-                if !survey.candidate && is_wildcard_literal(literal) {
-                    survey.candidate = true;
-                }
-            }
-            TokenTree::Punct(_) => {}
-        }
-    }
-    survey
-}
-
-fn starts_with_zero(stream: &TokenStream) -> bool {
-    match stream.clone().into_iter().next() {
-        Some(TokenTree::Literal(literal)) => {
-            syn::parse2::<syn::LitInt>(TokenTree::Literal(literal).into())
-                .is_ok_and(|int| int.base10_digits() == "0")
-        }
-        _ => false,
-    }
-}
-
-/// A string literal token whose value is the wildcard, alone or as a format string.
-fn is_wildcard_literal(literal: proc_macro2::Literal) -> bool {
-    let text = literal.to_string();
-    // Only string literals (`"…"`, `r"…"`, `r#"…"#`) can hold an address.
-    if !(text.starts_with('"') || text.starts_with('r')) {
-        return false;
-    }
-    syn::parse2::<LitStr>(TokenTree::Literal(literal).into()).is_ok_and(|lit| {
-        let value = lit.value();
-        classify::literal(&value).is_some() || classify::format_string(&value).is_some()
-    })
-}
 
 /// Where the value of the expression being visited goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,7 +53,7 @@ struct Seen {
 const ITEM_SCOPE: usize = 0;
 
 #[derive(Debug, Default)]
-struct Walker {
+pub(super) struct Walker {
     flow: Option<Flow>,
     /// Inside `SocketAddr::from(…)`, a two-element tuple or an address constructor:
     /// where `[0, 0, 0, 0]` is an IPv4 address rather than any array of zeros.
@@ -202,178 +68,6 @@ struct Walker {
     sinks: HashMap<(usize, String), String>,
     /// Where the current function's (or closure's) `return` values go.
     returns: Option<Flow>,
-}
-
-/// Types whose constructors and `From` conversions pass an address through.
-const ADDRESS_TYPES: &[&str] = &[
-    "SocketAddr",
-    "SocketAddrV4",
-    "SocketAddrV6",
-    "IpAddr",
-    "Ipv4Addr",
-    "Ipv6Addr",
-    "SockAddr",
-    "BindAddr",
-];
-
-/// Path calls that bind their argument (`TcpListener::bind`, `Server::bind`,
-/// `axum_server::bind`, `socket2::Socket::bind(&s, …)`).
-const SINK_FUNCTIONS: &[&str] = &["bind", "try_bind", "bind_with_graceful_shutdown"];
-
-/// Methods that bind their argument: actix `HttpServer::bind*`, tokio `TcpSocket::bind`,
-/// socket2 `Socket::bind`, warp `Server::bind*`, tide `Server::listen`, clap's builder
-/// `Arg::default_value`.
-const SINK_METHODS: &[&str] = &[
-    "bind",
-    "try_bind",
-    "bind_ephemeral",
-    "try_bind_ephemeral",
-    "bind_with_graceful_shutdown",
-    "try_bind_with_graceful_shutdown",
-    "bind_rustls",
-    "bind_rustls_021",
-    "bind_rustls_0_22",
-    "bind_rustls_0_23",
-    "bind_openssl",
-    "bind_auto_h2c",
-    "listen",
-    "default_value",
-    "default_missing_value",
-];
-
-/// Methods whose result carries their receiver's or argument's value.
-const PASS_METHODS: &[&str] = &[
-    "into",
-    "try_into",
-    "parse",
-    "unwrap",
-    "expect",
-    "unwrap_or",
-    "unwrap_or_else",
-    "unwrap_or_default",
-    "or",
-    "or_else",
-    "ok",
-    "to_string",
-    "to_owned",
-    "as_str",
-    "as_ref",
-    "clone",
-    "to_socket_addrs",
-    "context",
-    "with_context",
-    "map_err",
-];
-
-/// Methods that compare their receiver with their argument.
-/// String searches are here too: their argument is a pattern, not an address.
-const COMPARE_METHODS: &[&str] = &[
-    "eq",
-    "ne",
-    "cmp",
-    "partial_cmp",
-    "contains",
-    "starts_with",
-    "ends_with",
-    "strip_prefix",
-    "strip_suffix",
-    "split",
-    "rsplit",
-    "splitn",
-    "rsplitn",
-    "split_once",
-    "rsplit_once",
-    "find",
-    "rfind",
-    "matches",
-    "replace",
-];
-
-/// Macros that compare their arguments.
-const COMPARE_MACROS: &[&str] = &[
-    "assert",
-    "assert_eq",
-    "assert_ne",
-    "debug_assert",
-    "debug_assert_eq",
-    "debug_assert_ne",
-    "matches",
-    "assert_matches",
-];
-
-/// Macros whose result is built from their arguments (`format!("0.0.0.0:{port}")`).
-const VALUE_MACROS: &[&str] = &["format", "format_args", "concat", "vec"];
-
-/// Macros whose first argument is a format string (the value ones above, and those
-/// that print or log it).
-const FORMAT_MACROS: &[&str] = &[
-    "format",
-    "format_args",
-    "print",
-    "println",
-    "eprint",
-    "eprintln",
-    "write",
-    "writeln",
-    "panic",
-    "trace",
-    "debug",
-    "info",
-    "warn",
-    "error",
-];
-
-/// Attributes of clap and structopt derives, whose `default_value` becomes the value.
-const CLAP_ATTRIBUTES: &[&str] = &["arg", "clap", "structopt"];
-const CLAP_DEFAULTS: &[&str] = &[
-    "default_value",
-    "default_value_t",
-    "default_values",
-    "default_values_t",
-    "default_missing_value",
-];
-
-fn path_segments(path: &syn::Path) -> Vec<String> {
-    path.segments.iter().map(|s| s.ident.to_string()).collect()
-}
-
-/// The last two segments, `(type, name)` (the type empty for a one-segment path).
-fn last_two(segments: &[String]) -> (&str, &str) {
-    match segments {
-        [.., ty, name] => (ty.as_str(), name.as_str()),
-        [name] => ("", name.as_str()),
-        [] => ("", ""),
-    }
-}
-
-fn is_zero(expr: &Expr) -> bool {
-    match expr {
-        Expr::Lit(lit) => matches!(&lit.lit, Lit::Int(int) if int.base10_digits() == "0"),
-        Expr::Paren(inner) => is_zero(&inner.expr),
-        Expr::Group(inner) => is_zero(&inner.expr),
-        Expr::Cast(cast) => is_zero(&cast.expr),
-        _ => false,
-    }
-}
-
-fn int_value(expr: &Expr) -> Option<u64> {
-    match expr {
-        Expr::Lit(lit) => match &lit.lit {
-            Lit::Int(int) => int.base10_parse().ok(),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-fn position(span: Span) -> Position {
-    let (start, end) = (span.start(), span.end());
-    Position {
-        line: start.line,
-        column: start.column + 1,
-        end_line: end.line,
-        end_column: end.column + 1,
-    }
 }
 
 impl Walker {
@@ -813,7 +507,7 @@ impl Walker {
     }
 
     /// Follows names to bind-like calls and turns what was seen into findings.
-    fn finish(self) -> Vec<Finding> {
+    pub(super) fn finish(self) -> Vec<Finding> {
         let Walker {
             seen, edges, sinks, ..
         } = self;
@@ -842,27 +536,6 @@ impl Walker {
         }
         findings
     }
-}
-
-/// Whether a method chain's receiver contains a call to a path or method named `name`
-/// (`warp::serve(routes)` before `.run(addr)`, `Server::builder()` before `.serve(addr)`).
-fn receiver_calls(mut expr: &Expr, name: &str) -> bool {
-    for _ in 0..64 {
-        match expr {
-            Expr::MethodCall(m) => {
-                if m.method == name {
-                    return true;
-                }
-                expr = &m.receiver;
-            }
-            Expr::Call(c) => {
-                return matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name));
-            }
-            Expr::Paren(p) => expr = &p.expr,
-            _ => return false,
-        }
-    }
-    false
 }
 
 /// The bind-like call a name's value reaches, following `let b = a;` links.
@@ -1004,78 +677,5 @@ impl Walker {
         self.within(value, |w| w.block(body));
         self.returns = saved_returns;
         self.scope = saved_scope;
-    }
-}
-
-/// The name a `let` pattern binds, when it binds one name (`addr`, `mut addr`, `addr: T`).
-fn binding_name(pat: &Pat) -> Option<String> {
-    match pat {
-        Pat::Ident(p) => Some(p.ident.to_string()),
-        Pat::Type(p) => binding_name(&p.pat),
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rules(source: &str) -> Vec<(usize, &'static str, Confidence)> {
-        scan(source)
-            .unwrap()
-            .iter()
-            .map(|f| (f.position.line, f.rule.name(), f.confidence))
-            .collect()
-    }
-
-    #[test]
-    fn a_file_without_candidates_is_not_parsed() {
-        // Not valid Rust past the tokens, but nothing in it can be a finding: the
-        // survey answers without building the tree (so no parse error either).
-        assert_eq!(scan("fn f() -> { let = 1; }").map(|f| f.len()), Ok(0));
-        // With a candidate, the tree is built and the parse error reported.
-        assert!(scan("fn f() -> { let = \"0.0.0.0\"; }").is_err());
-    }
-
-    #[test]
-    fn shebang_and_bom_keep_positions() {
-        let found = rules(
-            "#!/usr/bin/env run-cargo-script\nfn main() { TcpListener::bind(\"0.0.0.0:1\"); }\n",
-        );
-        assert_eq!(found, [(2, "wildcard-string", Confidence::High)]);
-        let found = rules("\u{feff}fn main() { TcpListener::bind(\"[::]:1\"); }");
-        assert_eq!(found, [(1, "wildcard-string", Confidence::High)]);
-        assert_eq!(
-            rules("#![allow(dead_code)]\nconst A: &str = \"0.0.0.0\";"),
-            [(2, "wildcard-string", Confidence::Low)]
-        );
-    }
-
-    #[test]
-    fn names_are_followed_across_lets_only_within_their_function() {
-        let source = "fn a() { let addr = \"0.0.0.0:1\"; }\nfn b() { TcpListener::bind(addr); }\n";
-        assert_eq!(rules(source), [(1, "wildcard-string", Confidence::Low)]);
-        let source = "fn a() { let ip = Ipv4Addr::UNSPECIFIED; let sa = SocketAddr::new(ip.into(), 1); let l = TcpListener::bind(sa); }";
-        assert_eq!(rules(source), [(1, "wildcard-constant", Confidence::High)]);
-    }
-
-    proptest::proptest! {
-        /// Any text, Rust or not: findings or an error, never a panic.
-        #[test]
-        fn any_source_gets_an_answer(source in "[ -~\n]{0,200}") {
-            let _ = scan(&source);
-            proc_macro2::extra::invalidate_current_thread_spans();
-        }
-
-        /// Fragments of real Rust around wildcard spellings, shuffled together.
-        #[test]
-        fn rust_like_sources_get_an_answer(parts in proptest::collection::vec(proptest::sample::select(vec![
-            "fn f() {", "}", "let a = ", "TcpListener::bind(", ")", "(", "\"0.0.0.0:1\"", "\"::\"",
-            "Ipv4Addr::UNSPECIFIED", "[0, 0, 0, 0]", "[0; 4]", ", ", ";", "format!(", "json!({", "== ",
-            "Ipv4Addr::new(0, 0, 0, 0)", "#[arg(default_value = ", "]", "match x { ", " => ", "|| ",
-        ]), 0..40)) {
-            let _ = scan(&parts.concat());
-            proc_macro2::extra::invalidate_current_thread_spans();
-        }
     }
 }

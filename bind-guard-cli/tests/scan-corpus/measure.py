@@ -66,14 +66,21 @@ def main():
     parser.add_argument("--bin", default=os.path.join(HERE, "../../../target/release/bind-guard"))
     parser.add_argument("--set", choices=["tune", "measure"], action="append")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--kind", choices=["all", "rust", "config"], default="all",
+                        help="count only Rust lines or only config lines")
     args = parser.parse_args()
     sets = args.set or ["tune", "measure"]
     repos = load_tsv(os.path.join(HERE, "repos.tsv"))
     failed = False
     for name in sets:
         labels = collections.defaultdict(dict)
+        def wanted(path):
+            rust = path.endswith(".rs")
+            return args.kind == "all" or (args.kind == "rust") == rust
+
         for repo, path, line, label, *note in load_tsv(os.path.join(HERE, "labels", f"{name}.tsv")):
-            labels[repo][(path, int(line))] = label
+            if wanted(path):
+                labels[repo][(path, int(line))] = label
         totals = {lvl: collections.Counter() for lvl in ("high", "all")}
         misses, false = [], []
         files = 0
@@ -86,6 +93,7 @@ def main():
                 failed = True
                 continue
             found, summary = scan(args.bin, repo_dir)
+            found = {k: v for k, v in found.items() if wanted(k[0])}
             files += summary["files"]
             repo_labels = labels[repo]
             for level, ok in (("high", {"high"}), ("all", {"high", "low"})):
@@ -103,7 +111,7 @@ def main():
                     if conf in ok and key not in repo_labels:
                         c["fp"] += 1
                         false.append((level, repo, key, "unlabelled"))
-        print(f"== {name} set: {sum(1 for r in repos if r[0] == name)} repositories, {files} files")
+        print(f"== {name} set ({args.kind} lines): {sum(1 for r in repos if r[0] == name)} repositories, {files} files")
         for level in ("high", "all"):
             c = totals[level]
             tp, fp, fn = c["tp"], c["fp"], c["fn"]

@@ -16,6 +16,7 @@
 //! [`syntax`] holds small readers of syntax nodes.
 
 mod prefilter;
+mod prepass;
 mod syntax;
 mod vocabulary;
 mod walker;
@@ -59,7 +60,7 @@ pub(crate) fn scan(source: &str) -> Result<Vec<Finding>, String> {
     }
     let file: syn::File =
         syn::parse2(tokens).map_err(|err| format!("{}: {err}", at(err.span())))?;
-    let mut walker = Walker::default();
+    let mut walker = Walker::new(prepass::Prepass::of(&file));
     walker.visit_file(&file);
     Ok(walker.finish())
 }

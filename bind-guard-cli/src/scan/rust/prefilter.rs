@@ -31,6 +31,9 @@ const CANDIDATE_IDENTS: &[&str] = &[
     "Ipv6Addr",
 ];
 
+/// Pieces of text that can make a string hold a wildcard inside a config or code.
+const EMBEDDED: &[&str] = &["0.0.0.0", "[::]", "\"::\"", "UNSPECIFIED"];
+
 /// Surveys a token stream without recursion.
 pub(super) fn survey(tokens: &TokenStream) -> Survey {
     let mut survey = Survey::default();
@@ -86,6 +89,10 @@ fn is_wildcard_literal(literal: proc_macro2::Literal) -> bool {
     }
     syn::parse2::<LitStr>(TokenTree::Literal(literal).into()).is_ok_and(|lit| {
         let value = lit.value();
-        classify::literal(&value).is_some() || classify::format_string(&value).is_some()
+        classify::literal(&value).is_some()
+            || classify::format_string(&value).is_some()
+            // A config or code held in a string (`"bind: 0.0.0.0\n…"`,
+            // `r#"String::from("::")"#`).
+            || EMBEDDED.iter().any(|piece| value.contains(piece))
     })
 }

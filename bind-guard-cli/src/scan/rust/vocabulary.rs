@@ -60,6 +60,8 @@ pub(super) const PASS_METHODS: &[&str] = &[
     "context",
     "with_context",
     "map_err",
+    "with",
+    "get_or_init",
 ];
 
 /// Methods that compare their receiver with their argument.
@@ -129,3 +131,199 @@ pub(super) const CLAP_DEFAULTS: &[&str] = &[
     "default_values_t",
     "default_missing_value",
 ];
+
+/// What a name (of a call, method, type, field, function or item) says about the
+/// address that goes into it. The scanner judges by these words, not by a list of
+/// known listener APIs: a framework's own `add_tcp`, `listen_on`, `bind_addr` or
+/// `DualListenAddr` says what it does in its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    /// The name says listen, bind, serve or a (listening) address.
+    Bind,
+    /// The name says the address is somebody else's or is data: a peer, a client, a
+    /// connection's target, a mock, a multicast interface, a protocol field.
+    NotBind,
+    /// The name says neither.
+    Neutral,
+}
+
+/// Words that make a name a bind: `bind`, `listen_on`, `add_tcp`, `serve`,
+/// `bind_addr`, `ListenAddr`, `Listeners::tcp`, `proxy_service`, `http_host`.
+const BIND_WORDS: &[&str] = &[
+    "bind",
+    "listen",
+    "listens",
+    "listener",
+    "listeners",
+    "listening",
+    "serve",
+    "server",
+    "service",
+    "add",
+    "addr",
+    "addrs",
+    "address",
+    "addresses",
+    "host",
+    "interface",
+    "interfaces",
+    "local",
+    "socket",
+];
+
+/// Words that make a name a non-bind: the value is where something connects to, a
+/// peer's address, test scaffolding, or protocol data. They win over the bind words
+/// (`peer_addr`, `ClientAddr`, `connect_addr`, `MockConnectInfo`, `remote_host`).
+const NOT_BIND_WORDS: &[&str] = &[
+    "connect",
+    "connection",
+    "dial",
+    "peer",
+    "peers",
+    "remote",
+    "client",
+    "mock",
+    "fake",
+    "dummy",
+    "stub",
+    "target",
+    "upstream",
+    "upstreams",
+    "backend",
+    "backends",
+    "destination",
+    "dest",
+    "dst",
+    "src",
+    "source",
+    "send",
+    "request",
+    "uri",
+    "url",
+    "agent",
+    "collector",
+    "endpoint",
+    "gateway",
+    "route",
+    "multicast",
+    "ciaddr",
+    "yiaddr",
+    "siaddr",
+    "giaddr",
+    "rdata",
+    "record",
+    "resolve",
+    "resolver",
+    "nameserver",
+    "dns",
+    "dhcp",
+    "public",
+    "advertise",
+    "advertised",
+    "external",
+    "proxy_to",
+    "sni",
+    "name",
+];
+
+/// The words of an identifier: `snake_case`, `camelCase` and `CamelCase` split and
+/// lowercased (`DualListenAddr` → dual, listen, addr).
+pub(super) fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c == '_' || c == '-' || c == '.' || c == ':' {
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !word.is_empty() {
+            out.push(std::mem::take(&mut word));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        word.extend(c.to_lowercase());
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// What `name` says about an address that goes into it.
+pub(super) fn role_of(name: &str) -> Role {
+    let words = words(name);
+    if words.iter().any(|w| NOT_BIND_WORDS.contains(&w.as_str())) {
+        Role::NotBind
+    } else if words.iter().any(|w| BIND_WORDS.contains(&w.as_str())) {
+        Role::Bind
+    } else {
+        Role::Neutral
+    }
+}
+
+/// Methods and macros whose argument is used only to be printed or reported: a log
+/// line or an error message is not a bind.
+pub(super) const LOG_MACROS: &[&str] = &[
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "panic",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+    "event",
+    "bail",
+    "anyhow",
+    "ensure",
+];
+
+/// Attributes whose arguments are test cases (`#[case(…)]` of rstest, `#[test_case(…)]`):
+/// values handed to the code under test, walked as expressions.
+pub(super) const CASE_ATTRIBUTES: &[&str] = &["case", "test_case", "values"];
+
+/// Wrappers built from a closure or a value that they hand back unchanged.
+pub(super) const LAZY_TYPES: &[&str] = &["LazyLock", "LazyCell", "Lazy", "OnceLock", "OnceCell"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_say_what_they_do_with_an_address() {
+        assert_eq!(words("DualListenAddr"), ["dual", "listen", "addr"]);
+        assert_eq!(words("HTTPServer_bind"), ["httpserver", "bind"]);
+        for name in [
+            "add_tcp",
+            "listen_on",
+            "bind_addr",
+            "Listeners",
+            "proxy_service",
+            "http_host",
+        ] {
+            assert_eq!(role_of(name), Role::Bind, "{name}");
+        }
+        for name in [
+            "peer_addr",
+            "ClientAddr",
+            "MockConnectInfo",
+            "connect",
+            "BasicPeer",
+            "join_multicast_v4",
+            "agent_host",
+        ] {
+            assert_eq!(role_of(name), Role::NotBind, "{name}");
+        }
+        for name in ["from", "new", "parse", "Some"] {
+            assert_eq!(role_of(name), Role::Neutral, "{name}");
+        }
+    }
+}

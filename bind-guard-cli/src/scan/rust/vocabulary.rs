@@ -69,6 +69,7 @@ pub(super) const PASS_METHODS: &[&str] = &[
 pub(super) const COMPARE_METHODS: &[&str] = &[
     "eq",
     "ne",
+    "eq_ignore_ascii_case",
     "cmp",
     "partial_cmp",
     "contains",

@@ -249,10 +249,14 @@ impl Walker {
 
     /// The path's segments, with `use … as` aliases of this file resolved.
     fn segments(&self, path: &syn::Path) -> Vec<String> {
-        path_segments(path)
-            .into_iter()
-            .map(|s| self.prepass.aliases.get(&s).cloned().unwrap_or(s))
-            .collect()
+        // An alias is a name in scope: only a path's first segment can be one.
+        let mut segments = path_segments(path);
+        if let Some(first) = segments.first_mut()
+            && let Some(original) = self.prepass.aliases.get(first.as_str())
+        {
+            first.clone_from(original);
+        }
+        segments
     }
 
     /// Whether `expr` is the integer zero, or a constant of this file that is.
@@ -386,8 +390,12 @@ impl Walker {
         };
         match (passes, role) {
             (Some(address_context), _) => {
+                // `SocketAddr::new(IpAddr::V4(ip), port)`: the port reaches `ip` through
+                // the conversions around it.
+                let inherited = self.port_context && address_context;
                 for (i, arg) in args.iter().enumerate() {
-                    self.with_port(flow.clone(), address_context, with_port && i == 0, arg);
+                    let port = (with_port && i == 0) || inherited;
+                    self.with_port(flow.clone(), address_context, port, arg);
                 }
             }
             (None, Some(role)) => {
@@ -413,11 +421,13 @@ impl Walker {
         let (receiver_flow, arg_flow) = if COMPARE_METHODS.contains(&method) {
             (Flow::Compare, Flow::Compare)
         } else if PASS_METHODS.contains(&method) {
-            // `([0, 0, 0, 0], port).into()`: a tuple converted is an address.
+            // `([0, 0, 0, 0], port).into()`: a tuple converted is an address; so is
+            // `[0, 0, 0, 0].into()` where an address is expected (`SocketAddr::new`).
             if matches!(method, "into" | "try_into")
-                && matches!(strip_parens(&call.receiver), Expr::Tuple(_))
+                && (self.address_context || matches!(strip_parens(&call.receiver), Expr::Tuple(_)))
             {
-                self.with(flow, true, &call.receiver);
+                let port = self.port_context;
+                self.with_port(flow, true, port, &call.receiver);
                 return;
             }
             (flow.clone(), flow)
@@ -461,8 +471,16 @@ impl Walker {
     }
 
     fn struct_expr(&mut self, expr: &ExprStruct) {
+        // `Route { addr: … }`, `PeerInfo { addr: … }`: the struct's name says whose
+        // address its fields hold.
+        let whose = expr
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| role_of(&s.ident.to_string()) == Role::NotBind);
         for field in &expr.fields {
             let flow = match &field.member {
+                _ if whose => Flow::Compare,
                 // A field whose name says listen, bind or address (`bind_addr`,
                 // `listen`, rocket's `address`), or a peer's (`peer_addr`).
                 Member::Named(name) => {

@@ -76,6 +76,22 @@ impl<L: BoundListener + ?Sized> BoundListener for &L {
     }
 }
 
+/// An address already read from a socket (`local_addr()`), or an entry of a
+/// [`BindSet`] that was bound.
+impl BoundListener for SocketAddr {
+    fn bound_addr(&self) -> io::Result<SocketAddr> {
+        Ok(*self)
+    }
+}
+
+/// An address of a [`BindSet`] that was bound (with port 0 it is not the real port:
+/// pass the listeners instead).
+impl<P: crate::marker::Rule> BoundListener for BindAddr<P> {
+    fn bound_addr(&self) -> io::Result<SocketAddr> {
+        Ok(*self.as_socket_addr())
+    }
+}
+
 /// Why a [`HostGuard`] could not be built. The message names the entry and where it
 /// came from (the environment variable, or the application's configuration).
 #[derive(Debug)]
@@ -271,6 +287,22 @@ impl HostGuardBuilder {
         })?;
         self.bound.push(addr);
         Ok(self)
+    }
+
+    /// Adds the addresses of several listeners: a slice or `Vec` of `std` or tokio
+    /// `TcpListener`s (what `bind_guard::tokio::bind_tcp_all` returns), of
+    /// `SocketAddr`s, or a [`BindSet`].
+    ///
+    /// # Errors
+    ///
+    /// The error of reading an address.
+    pub fn listeners<L: BoundListener>(
+        self,
+        listeners: impl IntoIterator<Item = L>,
+    ) -> Result<Self, HostGuardError> {
+        listeners
+            .into_iter()
+            .try_fold(self, |builder, listener| builder.listener(&listener))
     }
 
     /// Adds a bound address. Pass what the socket reports (`local_addr()`), not a
@@ -514,6 +546,35 @@ impl HostGuard {
     pub fn from_listener(listener: &impl BoundListener) -> Result<Self, HostGuardError> {
         Self::builder()
             .listener(listener)?
+            .allowed_hosts_from_env(DEFAULT_ENV_VAR)?
+            .build()
+    }
+
+    /// The guard for every listener of a server in one call, with the names of
+    /// [`DEFAULT_ENV_VAR`], as [`from_listener`](Self::from_listener): `&listeners` for the `Vec` that
+    /// `bind_guard::tokio::bind_tcp_all` returns, `&set` for a bound [`BindSet`],
+    /// `[addr_a, addr_b]` for addresses read from the sockets.
+    ///
+    /// ```
+    /// use bind_guard::host_guard::HostGuard;
+    ///
+    /// let listeners = [
+    ///     std::net::TcpListener::bind("127.0.0.1:0")?,
+    ///     std::net::TcpListener::bind("[::1]:0")?,
+    /// ];
+    /// let guard = HostGuard::from_listeners(&listeners)?;
+    /// # drop(guard);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// No listener, reading an address, or a bad entry in a variable.
+    pub fn from_listeners<L: BoundListener>(
+        listeners: impl IntoIterator<Item = L>,
+    ) -> Result<Self, HostGuardError> {
+        Self::builder()
+            .listeners(listeners)?
             .allowed_hosts_from_env(DEFAULT_ENV_VAR)?
             .build()
     }

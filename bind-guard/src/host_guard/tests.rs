@@ -855,3 +855,47 @@ fn a_guard_from_a_listener_or_a_set_accepts_its_addresses() {
         Some(R::IpNotReachable)
     );
 }
+
+#[test]
+fn one_guard_for_every_listener() {
+    let listeners = [
+        std::net::TcpListener::bind("127.0.0.5:0").unwrap(),
+        std::net::TcpListener::bind("127.0.0.6:0").unwrap(),
+    ];
+    let ports: std::vec::Vec<u16> = listeners
+        .iter()
+        .map(|l| l.local_addr().unwrap().port())
+        .collect();
+    let g = HostGuard::builder()
+        .listeners(&listeners)
+        .unwrap()
+        .match_port(true)
+        .build()
+        .unwrap();
+    for (ip, port) in ["127.0.0.5", "127.0.0.6"].iter().zip(&ports) {
+        let host = std::format!("{ip}:{port}");
+        let req = RequestHead {
+            host: Field::One(host.as_bytes()),
+            ..RequestHead::default()
+        };
+        assert_eq!(verdict(&g, &req), OK, "{host}");
+    }
+    assert_eq!(
+        verdict(&g, &with_host("127.0.0.7")),
+        Some(R::IpNotReachable)
+    );
+    // The environment variable is read, as by `from_listener`; the bound set and
+    // plain addresses work too.
+    let g = HostGuard::from_listeners(&listeners).unwrap();
+    assert_eq!(verdict(&g, &with_host("127.0.0.6")), OK);
+    let set: crate::BindSet = "127.0.0.8:8080,[::1]:8080".parse().unwrap();
+    let g = HostGuard::from_listeners(&set).unwrap();
+    assert_eq!(verdict(&g, &with_host("[::1]:8080")), OK);
+    let g = HostGuard::from_listeners([addr("127.0.0.9:1")]).unwrap();
+    assert_eq!(verdict(&g, &with_host("127.0.0.9")), OK);
+    let none: [SocketAddr; 0] = [];
+    assert_eq!(
+        HostGuard::from_listeners(none).unwrap_err().kind(),
+        HostGuardErrorKind::NoBoundAddress
+    );
+}

@@ -86,6 +86,19 @@ impl HostGuardLayer {
     pub fn from_listener(listener: &impl BoundListener) -> Result<Self, HostGuardError> {
         HostGuard::from_listener(listener).map(Self::new)
     }
+
+    /// The layer for every listener of a server ([`HostGuard::from_listeners`]): a
+    /// slice or `Vec` of listeners (what `bind_guard::tokio::bind_tcp_all` returns), a
+    /// bound `BindSet`, or `SocketAddr`s read from the sockets.
+    ///
+    /// # Errors
+    ///
+    /// No listener, reading an address, or a bad entry in the variable.
+    pub fn from_listeners<L: BoundListener>(
+        listeners: impl IntoIterator<Item = L>,
+    ) -> Result<Self, HostGuardError> {
+        HostGuard::from_listeners(listeners).map(Self::new)
+    }
 }
 
 impl<M> HostGuardLayer<M> {

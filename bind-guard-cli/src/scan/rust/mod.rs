@@ -118,10 +118,52 @@ mod tests {
 
     #[test]
     fn names_are_followed_across_lets_only_within_their_function() {
-        let source = "fn a() { let addr = \"0.0.0.0:1\"; }\nfn b() { TcpListener::bind(addr); }\n";
+        // A host without a port: only its use can make it high.
+        let source = "fn a() { let addr = \"0.0.0.0\"; }\nfn b() { TcpListener::bind(addr); }\n";
         assert_eq!(rules(source), [(1, "wildcard-string", Confidence::Low)]);
         let source = "fn a() { let ip = Ipv4Addr::UNSPECIFIED; let sa = SocketAddr::new(ip.into(), 1); let l = TcpListener::bind(sa); }";
         assert_eq!(rules(source), [(1, "wildcard-constant", Confidence::High)]);
+    }
+
+    #[test]
+    fn the_port_makes_a_wildcard_high_and_a_not_bind_use_drops_it() {
+        assert_eq!(
+            rules("fn f() { let a = \"0.0.0.0\"; let b = \"0.0.0.0:9\"; }"),
+            [
+                (1, "wildcard-string", Confidence::Low),
+                (1, "wildcard-string", Confidence::High)
+            ]
+        );
+        // Passed through conversions, the port still counts.
+        assert_eq!(
+            rules(
+                "fn f(p: u16) { let a = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), p); }"
+            ),
+            [(1, "wildcard-constant", Confidence::High)]
+        );
+        // Not-bind names win, also over bind words in the same path.
+        assert_eq!(rules("fn f() { connect(\"0.0.0.0:9\"); }"), []);
+        assert_eq!(
+            rules("fn f() { ServerName::IpAddress(Ipv4Addr::UNSPECIFIED); }"),
+            []
+        );
+        assert_eq!(rules("fn f() { Remote(ServerAddr(\"0.0.0.0:9\")); }"), []);
+        // An explicit bind call binds whatever its result is for.
+        assert_eq!(
+            rules("fn f() { let send_socket = UdpSocket::bind(\"0.0.0.0\"); }"),
+            [(1, "wildcard-string", Confidence::High)]
+        );
+        // A name used only in checks is no finding; used anywhere else, it is.
+        assert_eq!(
+            rules("const Z: IpAddr = Ipv4Addr::UNSPECIFIED; fn f(i: IpAddr) -> bool { i == Z }"),
+            []
+        );
+        assert_eq!(
+            rules(
+                "const Z: IpAddr = Ipv4Addr::UNSPECIFIED; fn f(i: IpAddr) -> bool { g(Z); i == Z }"
+            ),
+            [(1, "wildcard-constant", Confidence::Low)]
+        );
     }
 
     proptest::proptest! {

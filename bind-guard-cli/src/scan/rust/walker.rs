@@ -1141,3 +1141,28 @@ fn config_setting(line: &str) -> Option<(&str, &str)> {
         .unwrap_or(value);
     Some((key, value))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_captures() {
+        assert_eq!(captures("{host}:{port:>5}"), ["host", "port"]);
+        assert_eq!(captures("{}:{0}:{{host}}:{_x}"), ["_x"]);
+        assert_eq!(captures("{"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn config_settings() {
+        assert_eq!(
+            config_setting("  bind_addr = \"[::]:3901\" # rpc"),
+            Some(("bind_addr", "[::]:3901"))
+        );
+        assert_eq!(config_setting("bind: 0.0.0.0"), Some(("bind", "0.0.0.0")));
+        assert_eq!(config_setting("\"host\": '::',"), Some(("host", "::")));
+        assert_eq!(config_setting("a b = 1"), None);
+        assert_eq!(config_setting("= 1"), None);
+        assert_eq!(config_setting("no separator"), None);
+    }
+}

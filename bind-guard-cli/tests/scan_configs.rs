@@ -53,7 +53,11 @@ fn every_config_class_matches_its_annotations_exactly() {
         .iter()
         .map(|f| f["uri"].as_str().unwrap())
         .collect();
-    assert!(!uris.iter().any(|u| u.contains("package.json") || u.contains(".github")));
+    assert!(
+        !uris
+            .iter()
+            .any(|u| u.contains("package.json") || u.contains(".github"))
+    );
 }
 
 #[test]
@@ -63,7 +67,10 @@ fn json_configs_are_read_by_key_with_exact_lines() {
         "config.json",
         "{\n  \"server\": {\n    \"host\": \"0.0.0.0\",\n    \"port\": 8080\n  },\n  \"database\": {\"host\": \"0.0.0.0\"},\n  \"listen\": [\"127.0.0.1:1\", \"[::]:2\"]\n}\n",
     );
-    dir.file("package.json", "{\"config\": {\"listen\": \"0.0.0.0:1\"}}\n");
+    dir.file(
+        "package.json",
+        "{\"config\": {\"listen\": \"0.0.0.0:1\"}}\n",
+    );
     dir.file("appsettings.json", "{\"Kestrel\": {\"bind\": \"::\"}}");
     let (code, json) = scan_json(&[dir.path()]);
     assert_eq!(code, 1);

@@ -76,7 +76,13 @@ fn sarif_is_valid_sarif_2_1_0_for_code_scanning() {
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     for rule in rules {
-        for key in ["id", "shortDescription", "fullDescription", "help", "helpUri"] {
+        for key in [
+            "id",
+            "shortDescription",
+            "fullDescription",
+            "help",
+            "helpUri",
+        ] {
             assert!(!rule[key].is_null(), "{key} in {rule}");
         }
         let name = rule["name"].as_str().unwrap();
@@ -91,7 +97,10 @@ fn sarif_is_valid_sarif_2_1_0_for_code_scanning() {
         let readme =
             std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
                 .unwrap();
-        assert!(readme.contains(&format!("\n#### `{name}`\n")), "README section for {name}");
+        assert!(
+            readme.contains(&format!("\n#### `{name}`\n")),
+            "README section for {name}"
+        );
     }
     let results = run["results"].as_array().unwrap();
     let (_, json) = scan_json(&[fixtures().to_str().unwrap()]);
@@ -123,7 +132,9 @@ fn uris_are_relative_to_the_repository_root_and_the_text_prints_the_same() {
     // tests/scan-fixtures` would.
     let (_, sarif) = scan_sarif(&[fixtures().to_str().unwrap()]);
     let run = &sarif["runs"][0];
-    let base = run["originalUriBaseIds"]["SRCROOT"]["uri"].as_str().unwrap();
+    let base = run["originalUriBaseIds"]["SRCROOT"]["uri"]
+        .as_str()
+        .unwrap();
     assert_eq!(
         base,
         format!("file://{}/", repository.display()),
@@ -180,8 +191,14 @@ fn suppressions_and_severity_follow_the_finding() {
             .parse()
             .unwrap()
     };
-    assert!(severity("wildcard-string") >= 7.0, "high: GitHub's high band");
-    assert!(severity("wildcard-string/low") < 4.0, "low: GitHub's low band");
+    assert!(
+        severity("wildcard-string") >= 7.0,
+        "high: GitHub's high band"
+    );
+    assert!(
+        severity("wildcard-string/low") < 4.0,
+        "low: GitHub's low band"
+    );
     let results = run["results"].as_array().unwrap();
     let summary: Vec<(u64, &str, &str, Option<&str>)> = results
         .iter()
@@ -241,7 +258,11 @@ fn a_baseline_reports_only_new_findings_even_after_lines_move() {
         assert_eq!(lines, [5], "only the new finding");
         let (_, sarif) = scan_sarif(&[dir.path(), "--baseline", file]);
         assert_eq!(sarif["runs"][0]["results"][0]["baselineState"], "new");
-        std::fs::write(&src, "fn main() {\n    TcpListener::bind(\"0.0.0.0:80\");\n}\n").unwrap();
+        std::fs::write(
+            &src,
+            "fn main() {\n    TcpListener::bind(\"0.0.0.0:80\");\n}\n",
+        )
+        .unwrap();
     }
     // A baseline that is not one is an error, not an empty baseline.
     let bad = baseline.file("bad.json", "{\"results\": []}");
@@ -267,12 +288,19 @@ fn sarif_columns_point_at_the_value() {
 #[test]
 fn cargo_bind_guard_runs_scan_as_a_cargo_subcommand() {
     let dir = TempDir::new();
-    dir.file("main.rs", "fn main() { TcpListener::bind(\"0.0.0.0:1\"); }\n");
+    dir.file(
+        "main.rs",
+        "fn main() { TcpListener::bind(\"0.0.0.0:1\"); }\n",
+    );
     let cargo = env!("CARGO_BIN_EXE_cargo-bind-guard");
     // What cargo runs for `cargo bind-guard scan DIR`.
     let run = scan_support::run(cargo, &["bind-guard", "scan"], &[dir.path()]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stdout.contains("main.rs:1:31: high wildcard-string"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("main.rs:1:31: high wildcard-string"),
+        "{}",
+        run.stdout
+    );
     // Run directly, it is the same command.
     let direct = scan_support::run(cargo, &["scan"], &[dir.path()]);
     assert_eq!(direct.stdout, run.stdout);

@@ -167,7 +167,10 @@ pub(crate) fn differences(expected: &Lines, found: &Lines) -> Vec<String> {
     for key in expected.keys().chain(found.keys()) {
         let (want, got) = (expected.get(key), found.get(key));
         if want != got {
-            wrong.push(format!("{}:{}: expected {want:?}, found {got:?}", key.0, key.1));
+            wrong.push(format!(
+                "{}:{}: expected {want:?}, found {got:?}",
+                key.0, key.1
+            ));
         }
     }
     wrong.sort();

@@ -74,7 +74,8 @@ impl BindSet {
                     // `127.0.0,1:8080` splits into two bad halves; say what it really is.
                     if let Some(next) = items.peek() {
                         let joined = std::format!("{item}.{next}");
-                        if crate::text::parse::socket_addr(joined.trim_ascii().as_bytes()).is_some() {
+                        if crate::text::parse::socket_addr(joined.trim_ascii().as_bytes()).is_some()
+                        {
                             let typed = std::format!("{},{}", item.trim_ascii(), next.trim_ascii());
                             return Err(BindError::new(&typed, ErrorKind::Comma));
                         }

@@ -197,6 +197,16 @@ impl CommandFactory for ListenArgs {
 impl ::clap::Parser for ListenArgs {}
 
 impl Listen {
+    /// Reads `--bind` and `--expose` from the process's arguments, for a service whose
+    /// only flags they are: [`parse_args`](Listen::parse_args) into [`ListenArgs`],
+    /// then [`args`](Listen::args). Call it last, so that `--help` names every source
+    /// configured before it. On a mistake or `--help`, prints and exits, as clap does.
+    #[must_use]
+    pub fn command_line(self) -> Self {
+        let args: ListenArgs = self.parse_args();
+        self.args(&args)
+    }
+
     /// Parses the process's arguments into `C` (a `#[derive(Parser)]` type that
     /// flattens [`ListenArgs`], or `ListenArgs` itself), like `C::parse()`, with
     /// `--help` naming what this loader reads (see [`annotate`](Listen::annotate)).
@@ -217,25 +227,25 @@ impl Listen {
         let help = self.help();
         let has = |cmd: &Command, id: &str| cmd.get_arguments().any(|arg| arg.get_id() == id);
         if has(&cmd, BIND) {
-            let text = std::format!(
-                "{BIND_HELP}. Without --bind: {}",
-                help.bind_fallbacks()
-            );
+            let text = std::format!("{BIND_HELP}. Without --bind: {}", help.bind_fallbacks());
             cmd = cmd.mut_arg(BIND, |arg| arg.help(text));
         }
         let vars = help.variables();
         if has(&cmd, EXPOSE) {
             let mut text = String::from(EXPOSE_HELP);
             if let Some(expose) = help.expose_var() {
-                text.push_str(&std::format!(". {expose}=1 does the same for the environment"));
+                text.push_str(&std::format!(
+                    ". {expose}=1 does the same for the environment"
+                ));
             }
             cmd = cmd.mut_arg(EXPOSE, |arg| arg.help(text));
         }
         let mut section = String::new();
         if !vars.is_empty() {
             section.push_str("Environment:");
+            let width = vars.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
             for (name, what) in &vars {
-                section.push_str(&std::format!("\n  {name}  {what}"));
+                section.push_str(&std::format!("\n  {name:width$}  {what}"));
             }
         }
         if let Some(keys) = help.config_keys() {

@@ -113,7 +113,7 @@ where
 }
 
 #[cfg(feature = "std")]
-pub use crate::listen::ListenSection;
+pub use crate::listen::{ConfigDocument, ListenSection};
 
 #[cfg(feature = "std")]
 mod set {

@@ -13,6 +13,11 @@ pub(super) fn quoted(value: &str) -> String {
     Escaped::cut(value, MAX_QUOTED).to_string()
 }
 
+/// A system's message (which may quote an interface name), escaped, not cut.
+pub(super) fn quoted_long(value: &str) -> String {
+    Escaped::new(value).to_string()
+}
+
 /// Why [`Listen::load`](super::Listen::load) found no address to listen on. `Display`
 /// (and `Debug`, which `main` prints) is one sentence for whoever set the value.
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
@@ -68,6 +73,14 @@ pub enum ListenError {
         label: String,
         /// What is wrong with it.
         error: ParsePolicyError,
+    },
+    /// An address could not be bound ([`Listen::bind_tcp`](super::Listen::bind_tcp)).
+    #[error("{message}")]
+    Bind {
+        /// The system's reason (`AddrInUse`, `PermissionDenied`, …).
+        kind: std::io::ErrorKind,
+        /// The address and the system's message.
+        message: String,
     },
     /// A config file cannot be read or parsed.
     #[error("{file}: {message}")]

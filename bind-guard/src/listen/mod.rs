@@ -86,7 +86,7 @@ pub use error::ListenError;
 pub use report::Reachability;
 #[cfg(feature = "serde")]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
-pub use section::{ConfigFile, ListenSection};
+pub use section::{ConfigDocument, ConfigFile, ListenSection};
 #[cfg(feature = "serve")]
 #[cfg_attr(docsrs, doc(cfg(feature = "serve")))]
 pub use serve::serve_all;
@@ -103,7 +103,8 @@ pub struct Listen {
     env: Option<EnvVars>,
     platform: bool,
     config_key: Option<String>,
-    config: Option<Config>,
+    /// The config section, or why its file could not be read or parsed.
+    config: Option<Result<Config, ListenError>>,
     host_guard: bool,
 }
 
@@ -259,40 +260,91 @@ impl Listen {
 
     /// Reads a config section (after the environment), as written: it is judged only
     /// if it decides. `label` names its `listen` value in errors, such as
-    /// `"server.listen in app.toml"`; [`config_file`](Listen::config_file) names the
-    /// file and line instead.
+    /// `"server.listen in app.toml"`; [`config_section`](Listen::config_section) names
+    /// the file and line instead.
     #[cfg(feature = "serde")]
     #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
     #[must_use]
     pub fn config(mut self, section: Option<&ListenSection>, label: &str) -> Self {
-        self.config = section.map(|section| Config {
-            listen: section.listen().map(<[String]>::to_vec),
-            policy: section.policy().map(Into::into),
-            listen_label: label.into(),
-            policy_label: std::format!("the policy beside {label}"),
+        self.config = section.map(|section| {
+            Ok(Config {
+                listen: section.listen().map(<[String]>::to_vec),
+                policy: section.policy().map(Into::into),
+                listen_label: label.into(),
+                policy_label: std::format!("the policy beside {label}"),
+            })
         });
         self
     }
 
-    /// Reads a config section of `file` (after the environment), as written: it is
-    /// judged only if it decides, and errors say where it is: `app.toml:2:
-    /// server.listen: …` (the key from [`config_key`](Listen::config_key), the line
-    /// where the format gives one, as TOML does).
+    /// Reads the section `key` (such as `"server"` for `[server] listen = …`) of a
+    /// config file the application parsed itself, after the environment, as written:
+    /// it is judged only if it decides, and errors say where it is: `app.toml:2:
+    /// server.listen: …` (the line where the format gives one, as TOML does).
     #[cfg(feature = "serde")]
     #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
     #[must_use]
-    pub fn config_file(mut self, file: &ConfigFile, section: Option<&ListenSection>) -> Self {
-        let key = |name: &str| match &self.config_key {
-            Some(key) => std::format!("{key}.{name}"),
-            None => name.into(),
-        };
-        self.config = section.map(|section| Config {
-            listen: section.listen().map(<[String]>::to_vec),
-            policy: section.policy().map(Into::into),
-            listen_label: file.place(section.listen_span(), &key("listen")),
-            policy_label: file.place(section.policy_span(), &key("policy")),
+    pub fn config_section(
+        mut self,
+        file: &ConfigFile,
+        key: &str,
+        section: Option<&ListenSection>,
+    ) -> Self {
+        let place = |name: &str| std::format!("{key}.{name}");
+        self.config_key = Some(key.into());
+        self.config = section.map(|section| {
+            Ok(Config {
+                listen: section.listen().map(<[String]>::to_vec),
+                policy: section.policy().map(Into::into),
+                listen_label: file.place(section.listen_span(), &place("listen")),
+                policy_label: file.place(section.policy_span(), &place("policy")),
+            })
         });
         self
+    }
+
+    /// Reads the config file at `path` (none if it does not exist), parses it with
+    /// `parse` (such as `|text| toml::from_str(text)`) and reads its section `key` (such as
+    /// `"server"` for `[server] listen = …`; see [`ConfigDocument`]) as
+    /// [`config_section`](Listen::config_section) does:
+    ///
+    /// ```
+    /// use bind_guard::{bind_addr, listen::Listen};
+    ///
+    /// let listen = Listen::new(bind_addr!("127.0.0.1:8080"))
+    ///     .config_file("app.toml", "server", |text| toml::from_str(text));
+    /// # let _ = listen;
+    /// ```
+    ///
+    /// A file that cannot be read or parsed, or whose `listen` is not text, is this
+    /// source's mistake: an error if the config would decide (no flag or variable
+    /// names an address), a warning if not.
+    #[cfg(feature = "serde")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+    #[must_use]
+    pub fn config_file<E: core::fmt::Display>(
+        self,
+        path: impl AsRef<std::path::Path>,
+        key: &str,
+        parse: impl FnOnce(&str) -> Result<ConfigDocument, E>,
+    ) -> Self {
+        let read = ConfigFile::read_if_present(path).and_then(|file| {
+            let section = match file.parse(parse)?.section(key) {
+                Some(Ok(section)) => Some(section),
+                Some(Err(message)) => return Err(file.error(message)),
+                None => None,
+            };
+            Ok((file, section))
+        });
+        match read {
+            Ok((file, section)) => self.config_section(&file, key, section.as_ref()),
+            Err(err) => {
+                let mut listen = self;
+                listen.config_key = Some(key.into());
+                listen.config = Some(Err(err));
+                listen
+            }
+        }
     }
 
     /// Reads the process environment; see [`load_from`](Listen::load_from).
@@ -302,6 +354,25 @@ impl Listen {
     /// As [`load_from`](Listen::load_from).
     pub fn load(&self) -> Result<BindSet, ListenError> {
         self.load_from(|name| std::env::var_os(name))
+    }
+
+    /// Loads the addresses ([`load`](Listen::load)) and binds a tokio TCP listener to
+    /// each ([`bind_tcp_all`](crate::tokio::bind_tcp_all)): all or none.
+    ///
+    /// # Errors
+    ///
+    /// As [`load`](Listen::load), or [`ListenError::Bind`] naming the address that
+    /// could not be bound.
+    #[cfg(feature = "tokio")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+    pub async fn bind_tcp(&self) -> Result<Vec<::tokio::net::TcpListener>, ListenError> {
+        let set = self.load()?;
+        crate::tokio::bind_tcp_all(&set)
+            .await
+            .map_err(|err| ListenError::Bind {
+                kind: err.kind(),
+                message: error::quoted_long(&err.to_string()),
+            })
     }
 
     /// Picks the source that decides (see the [module docs](self)), checks its value,
@@ -363,7 +434,12 @@ impl Listen {
 
     /// Checks a source's value, opened by its opt-in if `opted`; `hint` is the opt-in's
     /// instruction for a refused wildcard.
-    fn judge(&self, named: &Named, opted: bool, hint: Option<&str>) -> Result<BindSet, ListenError> {
+    fn judge(
+        &self,
+        named: &Named,
+        opted: bool,
+        hint: Option<&str>,
+    ) -> Result<BindSet, ListenError> {
         let mut source = Source::new(&named.label);
         if let (false, Some(hint)) = (opted, hint) {
             source = source.with_wildcard_opt_in(hint);
@@ -387,10 +463,14 @@ impl Listen {
         }
         let (base, source) = match self.platform_port(env)? {
             Some(port) => {
-                let moved: Vec<BindAddr> = self.default.iter().map(|a| with_port(a, port)).collect();
+                let moved: Vec<BindAddr> =
+                    self.default.iter().map(|a| with_port(a, port)).collect();
                 (moved, Source::env("PORT"))
             }
-            None => (self.default.iter().copied().collect(), Source::default_value()),
+            None => (
+                self.default.iter().copied().collect(),
+                Source::default_value(),
+            ),
         };
         match opt_in {
             Some(name) => self.exposed(&base, name),
@@ -457,14 +537,22 @@ impl Listen {
                 ),
             };
         }
-        Reading::naming(Level::Flag, Named::text(flags.bind.clone(), "--bind"), expose)
+        Reading::naming(
+            Level::Flag,
+            Named::text(flags.bind.clone(), "--bind"),
+            expose,
+        )
     }
 
     fn read_env(&self, env: &Env<'_>) -> Reading {
         let Some(vars) = &self.env else {
             return Reading::silent(Level::Env);
         };
-        if self.flags.as_ref().is_some_and(|f| f.bind_from_env && !f.bind.is_empty()) {
+        if self
+            .flags
+            .as_ref()
+            .is_some_and(|f| f.bind_from_env && !f.bind.is_empty())
+        {
             // Read already, as the flag's value.
             return Reading::silent(Level::Env);
         }
@@ -549,8 +637,12 @@ impl Listen {
     }
 
     fn read_config(&self) -> Reading {
-        let Some(config) = &self.config else {
-            return Reading::silent(Level::Config);
+        let config = match &self.config {
+            Some(Ok(config)) => config,
+            Some(Err(err)) => {
+                return Reading::failed(Level::Config, err.clone(), (Ok(false), None, None));
+            }
+            None => return Reading::silent(Level::Config),
         };
         let Some(listen) = &config.listen else {
             return Reading::silent(Level::Config);
@@ -570,7 +662,11 @@ impl Listen {
         };
         let shown = own.clone().unwrap_or_else(|| self.policy.clone());
         let opted = shown.allows_wildcard();
-        let verb = if own.is_some() { "change policy to" } else { "set policy =" };
+        let verb = if own.is_some() {
+            "change policy to"
+        } else {
+            "set policy ="
+        };
         let hint = std::format!("{verb} \"{shown},allow_wildcard\" beside it");
         let mut named = Named::text(listen.clone(), &config.listen_label);
         named.own_policy = own;
@@ -595,7 +691,11 @@ impl Listen {
             }
             addrs.push(unchecked(SocketAddr::from((Ipv6Addr::UNSPECIFIED, port))));
         }
-        check_addrs(&addrs, &self.policy.clone().allow_wildcard(), &Source::new(opt_in))
+        check_addrs(
+            &addrs,
+            &self.policy.clone().allow_wildcard(),
+            &Source::new(opt_in),
+        )
     }
 
     /// The sources this loader reads, for `--help`: the variables, the config key and
@@ -681,7 +781,10 @@ impl Help<'_> {
 
     /// The environment's opt-in variable, if there is one.
     pub(crate) fn expose_var(&self) -> Option<&str> {
-        self.listen.env.as_ref().and_then(|env| env.expose.as_deref())
+        self.listen
+            .env
+            .as_ref()
+            .and_then(|env| env.expose.as_deref())
     }
 
     /// The environment variables an operator may set, each with what it does.
@@ -696,7 +799,10 @@ impl Help<'_> {
             if let Some(expose) = &env.expose {
                 vars.push((
                     expose.clone(),
-                    std::format!("=1 allows a wildcard {}, or alone listens on every interface", env.bind),
+                    std::format!(
+                        "set to 1 to allow a wildcard {}, or alone, to listen on every interface",
+                        env.bind
+                    ),
                 ));
             }
         }
@@ -741,7 +847,11 @@ fn check_texts(items: &[String], policy: &Policy, source: &Source) -> Result<Bin
 }
 
 /// Checks addresses that are already values (the default, the exposed wildcard).
-fn check_addrs(addrs: &[BindAddr], policy: &Policy, source: &Source) -> Result<BindSet, ListenError> {
+fn check_addrs(
+    addrs: &[BindAddr],
+    policy: &Policy,
+    source: &Source,
+) -> Result<BindSet, ListenError> {
     let mut checked: Vec<BindAddr> = Vec::with_capacity(addrs.len());
     for addr in addrs {
         let addr = policy

@@ -79,12 +79,18 @@ impl Reachability {
 
     /// The URLs for this machine (loopback addresses).
     pub fn local(&self) -> impl Iterator<Item = &str> {
-        self.lines.iter().filter(|l| l.local).map(|l| l.text.as_str())
+        self.lines
+            .iter()
+            .filter(|l| l.local)
+            .map(|l| l.text.as_str())
     }
 
     /// The URLs for other machines (every other address).
     pub fn network(&self) -> impl Iterator<Item = &str> {
-        self.lines.iter().filter(|l| !l.local).map(|l| l.text.as_str())
+        self.lines
+            .iter()
+            .filter(|l| !l.local)
+            .map(|l| l.text.as_str())
     }
 }
 
@@ -266,7 +272,10 @@ mod tests {
             "Local: http://127.0.0.1:80/\nLocal: http://[::1]:81/\nNetwork: http://192.0.2.2:80/"
         );
         assert_eq!(report.local().count(), 2);
-        assert_eq!(report.network().collect::<Vec<_>>(), ["http://192.0.2.2:80/"]);
+        assert_eq!(
+            report.network().collect::<Vec<_>>(),
+            ["http://192.0.2.2:80/"]
+        );
         let mapped = Reachability::from_addrs([addr("[::ffff:127.0.0.1]:9")]);
         assert_eq!(mapped.to_string(), "Local: http://127.0.0.1:9/");
     }
@@ -294,11 +303,19 @@ mod tests {
         let local: Vec<&str> = report.local().collect();
         assert!(local.contains(&"http://127.0.0.1:4321/"), "{report}");
         let all = if_addrs::get_if_addrs().unwrap();
-        let mut v4: Vec<IpAddr> = all.iter().map(if_addrs::Interface::ip).filter(IpAddr::is_ipv4).collect();
+        let mut v4: Vec<IpAddr> = all
+            .iter()
+            .map(if_addrs::Interface::ip)
+            .filter(IpAddr::is_ipv4)
+            .collect();
         v4.sort();
         v4.dedup();
         let v4 = v4.len();
-        assert_eq!(report.local().count() + report.network().count(), v4, "{report}");
+        assert_eq!(
+            report.local().count() + report.network().count(),
+            v4,
+            "{report}"
+        );
         assert!(!report.to_string().contains("0.0.0.0"), "{report}");
     }
 }

@@ -6,14 +6,20 @@ use std::task::Poll;
 
 /// Runs `serve(listener)` for each listener, each on its own task, until the first
 /// ends (its error is returned; a panic becomes an error) or the process gets Ctrl-C
-/// (`SIGINT`; then `Ok`). The other tasks are aborted when it returns. With axum:
+/// (`SIGINT`; then `Ok`). The other tasks are aborted when it returns. With axum,
+/// `serve_all(listeners, |l| axum::serve(l, app.clone()).into_future())`; with a
+/// server of one's own:
 ///
 /// ```no_run
-/// # async fn run(set: bind_guard::BindSet, app: axum::Router) -> std::io::Result<()> {
-/// use std::future::IntoFuture;
-///
+/// # async fn run(set: bind_guard::BindSet) -> std::io::Result<()> {
 /// let listeners = bind_guard::tokio::bind_tcp_all(&set).await?;
-/// bind_guard::listen::serve_all(listeners, |l| axum::serve(l, app.clone()).into_future()).await
+/// bind_guard::listen::serve_all(listeners, |listener| async move {
+///     loop {
+///         let (connection, _) = listener.accept().await?;
+///         drop(connection); // answer it here
+///     }
+/// })
+/// .await
 /// # }
 /// ```
 ///
@@ -49,7 +55,9 @@ where
             return Poll::Ready(signal);
         }
         match servers.poll_join_next(cx) {
-            Poll::Ready(Some(ended)) => Poll::Ready(ended.map_err(io::Error::other).and_then(|r| r)),
+            Poll::Ready(Some(ended)) => {
+                Poll::Ready(ended.map_err(io::Error::other).and_then(|r| r))
+            }
             // Not empty when this started, and nothing is taken out but here.
             Poll::Ready(None) => Poll::Ready(Ok(())),
             Poll::Pending => Poll::Pending,

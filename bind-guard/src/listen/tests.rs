@@ -24,12 +24,12 @@ fn flags(mut listen: Listen, bind: &[&str], expose: bool) -> Listen {
 }
 
 fn config(mut listen: Listen, items: Option<&[&str]>, policy: Option<&str>) -> Listen {
-    listen.config = Some(Config {
+    listen.config = Some(Ok(Config {
         listen: items.map(|items| items.iter().map(|s| (*s).into()).collect()),
         policy: policy.map(Into::into),
         listen_label: "app.toml:2: server.listen".into(),
         policy_label: "app.toml:3: server.policy".into(),
-    });
+    }));
     listen
 }
 
@@ -74,7 +74,10 @@ fn env_vars_of_any_name() {
         .load_from(env(&[("SVC_ADDR", "0.0.0.0:1")]))
         .unwrap_err();
     // No opt-in variable: the error offers none.
-    assert!(!err.to_string().contains("every interface on purpose"), "{err}");
+    assert!(
+        !err.to_string().contains("every interface on purpose"),
+        "{err}"
+    );
     assert!(err.to_string().starts_with("SVC_ADDR: "), "{err}");
 }
 
@@ -113,9 +116,8 @@ fn empty_values_and_stray_commas_are_named() {
         .load_from(env(&[("APP_BIND", "8080")]))
         .unwrap_err();
     assert!(
-        err.to_string().contains(
-            "is a port without a host; write the host before it, such as 127.0.0.1:8080"
-        ),
+        err.to_string()
+            .contains("is a port without a host; write the host before it, such as 127.0.0.1:8080"),
         "{err}"
     );
 }
@@ -143,7 +145,8 @@ fn platform_port_and_host() {
     for bad in ["http", "+1", "08080", "65536", "", "-1", "1 2"] {
         let err = listen.load_from(env(&[("PORT", bad)])).unwrap_err();
         assert!(
-            err.to_string().starts_with(&std::format!("PORT=\"{bad}\" is not a port")),
+            err.to_string()
+                .starts_with(&std::format!("PORT=\"{bad}\" is not a port")),
             "{err}"
         );
     }
@@ -197,7 +200,10 @@ fn only_ascii_white_space_is_trimmed() {
     assert_eq!(set.to_string(), "127.0.0.1:9000");
     for space in ["\u{a0}", "\u{3000}", "\u{2003}"] {
         let text = std::format!("{space}127.0.0.1:9000{space}");
-        assert!(listen().load_from(env(&[("APP_BIND", &text)])).is_err(), "{text:?}");
+        assert!(
+            listen().load_from(env(&[("APP_BIND", &text)])).is_err(),
+            "{text:?}"
+        );
         let switch_text = std::format!("{space}1");
         let err = listen()
             .load_from(env(&[("APP_EXPOSE", &switch_text)]))
@@ -240,7 +246,8 @@ fn a_wildcard_default_is_its_own_opt_in() {
 #[test]
 fn only_the_deciding_source_is_judged() {
     let bad_config = config(listen(), Some(&["*:80"]), None);
-    let (set, warnings) = decide(&flags(bad_config.clone(), &["127.0.0.1:9001"], false), &[]).unwrap();
+    let (set, warnings) =
+        decide(&flags(bad_config.clone(), &["127.0.0.1:9001"], false), &[]).unwrap();
     assert_eq!(set, "127.0.0.1:9001");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
@@ -251,26 +258,62 @@ fn only_the_deciding_source_is_judged() {
     );
     // Without the flag, the config decides and its mistake is the error.
     let err = decide(&bad_config, &[]).unwrap_err();
-    assert!(err.starts_with("app.toml:2: server.listen: bind address \"*:80\""), "{err}");
+    assert!(
+        err.starts_with("app.toml:2: server.listen: bind address \"*:80\""),
+        "{err}"
+    );
     // A bad switch, a bad HOST or a bad policy under a deciding flag: warnings too.
     let all_bad = flags(
-        config(listen().platform_env(), Some(&["127.0.0.1:1"]), Some("nope")),
+        config(
+            listen().platform_env(),
+            Some(&["127.0.0.1:1"]),
+            Some("nope"),
+        ),
         &["127.0.0.1:9001"],
         false,
     );
     let (set, warnings) = decide(
         &all_bad,
-        &[("APP_EXPOSE", "maybe"), ("HOST", "x"), ("PORT", "1"), ("APP_BIND", "\u{1b}")],
+        &[
+            ("APP_EXPOSE", "maybe"),
+            ("HOST", "x"),
+            ("PORT", "1"),
+            ("APP_BIND", "\u{1b}"),
+        ],
     )
     .unwrap();
     assert_eq!(set, "127.0.0.1:9001");
     assert_eq!(warnings.len(), 4, "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("APP_EXPOSE=\"maybe\" is not a switch")), "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("APP_BIND: bind address \"\\u{1b}\"")), "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("HOST=\"x\" is not an IP address")), "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("app.toml:3: server.policy: ")), "{warnings:?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("APP_EXPOSE=\"maybe\" is not a switch")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("APP_BIND: bind address \"\\u{1b}\"")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("HOST=\"x\" is not an IP address")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("app.toml:3: server.policy: ")),
+        "{warnings:?}"
+    );
     // Nothing to say when the others are fine.
-    let (_, warnings) = decide(&flags(listen(), &["127.0.0.1:1"], false), &[("APP_BIND", "127.0.0.1:2")]).unwrap();
+    let (_, warnings) = decide(
+        &flags(listen(), &["127.0.0.1:1"], false),
+        &[("APP_BIND", "127.0.0.1:2")],
+    )
+    .unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
 }
 
@@ -284,11 +327,16 @@ fn an_opt_in_opens_its_own_source_and_never_replaces_a_named_address() {
     assert_eq!(set, "127.0.0.1:8080");
     assert_eq!(
         warnings,
-        ["--expose is ignored: it opens only its own source's address, and HOST and PORT \
-          names the address to listen on"]
+        [
+            "--expose is ignored: it opens only its own source's address, and HOST and PORT \
+          names the address to listen on"
+        ]
     );
     let in_config = config(listen.clone(), Some(&["198.18.0.1:7000"]), None);
-    assert_eq!(decide(&in_config, &[("APP_EXPOSE", "1")]).unwrap().0, "198.18.0.1:7000");
+    assert_eq!(
+        decide(&in_config, &[("APP_EXPOSE", "1")]).unwrap().0,
+        "198.18.0.1:7000"
+    );
     let loopback = config(listen, Some(&["198.18.0.1:7000"]), Some("loopback"));
     let err = decide(&loopback, &[("APP_EXPOSE", "1")]).unwrap_err();
     assert!(err.contains("is not a loopback address"), "{err}");
@@ -323,7 +371,11 @@ fn the_policy_applies_to_every_source() {
         .unwrap_err();
     assert!(err.to_string().starts_with("the default: "), "{err}");
     // A config's policy can open the wildcard, not widen the application's.
-    let open = config(listen.clone(), Some(&["10.0.0.1:80"]), Some("local,allow_wildcard"));
+    let open = config(
+        listen.clone(),
+        Some(&["10.0.0.1:80"]),
+        Some("local,allow_wildcard"),
+    );
     let err = decide(&open, &[]).unwrap_err();
     assert!(err.contains("is not a loopback address"), "{err}");
     let open = config(listen, Some(&["0.0.0.0:80"]), Some("local,allow_wildcard"));
@@ -333,13 +385,27 @@ fn the_policy_applies_to_every_source() {
 #[test]
 fn a_config_names_its_own_opt_in() {
     let err = decide(&config(listen(), Some(&["0.0.0.0:80"]), None), &[]).unwrap_err();
-    assert!(err.ends_with("set policy = \"default,allow_wildcard\" beside it"), "{err}");
+    assert!(
+        err.ends_with("set policy = \"default,allow_wildcard\" beside it"),
+        "{err}"
+    );
     let err = decide(&config(listen(), Some(&["0.0.0.0:80"]), Some("local")), &[]).unwrap_err();
-    assert!(err.ends_with("change policy to \"local,allow_wildcard\" beside it"), "{err}");
+    assert!(
+        err.ends_with("change policy to \"local,allow_wildcard\" beside it"),
+        "{err}"
+    );
     let err = decide(&config(listen(), Some(&[]), None), &[]).unwrap_err();
-    assert!(err.starts_with("app.toml:2: server.listen: bind address \"\" is empty"), "{err}");
+    assert!(
+        err.starts_with("app.toml:2: server.listen: bind address \"\" is empty"),
+        "{err}"
+    );
     // A section without listen says nothing.
-    assert_eq!(decide(&config(listen(), None, Some("loopback")), &[]).unwrap().0, "127.0.0.1:8080");
+    assert_eq!(
+        decide(&config(listen(), None, Some("loopback")), &[])
+            .unwrap()
+            .0,
+        "127.0.0.1:8080"
+    );
 }
 
 #[cfg(unix)]
@@ -382,16 +448,18 @@ fn cases() -> impl Strategy<Value = Case> {
         prop_oneof![Just(None), Just(Some("3"))],
         (value("127.0.0.4:4"), any::<bool>()),
     )
-        .prop_map(|((flag, expose, app_bind), app_expose, host, port, (config, config_opt_in))| Case {
-            flag,
-            expose,
-            app_bind,
-            app_expose,
-            host,
-            port,
-            config,
-            config_opt_in,
-        })
+        .prop_map(
+            |((flag, expose, app_bind), app_expose, host, port, (config, config_opt_in))| Case {
+                flag,
+                expose,
+                app_bind,
+                app_expose,
+                host,
+                port,
+                config,
+                config_opt_in,
+            },
+        )
 }
 
 /// The table of the module docs, written out as an oracle: `Ok(addresses)` or
@@ -406,7 +474,11 @@ fn oracle(case: &Case) -> Result<Vec<String>, String> {
         (case.flag.map(Into::into), case.expose, "--bind"),
         (case.app_bind.map(Into::into), app_expose, "APP_BIND"),
         (host_port, app_expose, "HOST and PORT"),
-        (case.config.map(Into::into), case.config_opt_in, "app.toml:2: server.listen"),
+        (
+            case.config.map(Into::into),
+            case.config_opt_in,
+            "app.toml:2: server.listen",
+        ),
     ];
     for (value, opted, label) in named {
         if let Some(value) = value {

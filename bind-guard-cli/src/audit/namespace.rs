@@ -80,12 +80,6 @@ fn link_inode(path: &Path) -> Option<u64> {
     text.strip_prefix("net:[")?.strip_suffix(']')?.parse().ok()
 }
 
-/// The inode of a `/run/netns` file (a bind mount of the namespace).
-fn file_inode(path: &Path) -> Option<u64> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).ok().map(|meta| meta.ino())
-}
-
 /// The host's own namespace (the kernel's first, `init_net`): PID 1's, or, where that
 /// cannot be read, that of `kthreadd` (PID 2), which kernel threads never leave.
 fn host_inode() -> Option<u64> {
@@ -114,22 +108,7 @@ pub(crate) fn all() -> Vec<Namespace> {
             }
         }
     }
-    let mut netns_files: BTreeMap<u64, Vec<PathBuf>> = BTreeMap::new();
-    for dir in ["/run/netns", "/var/run/netns"] {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if let Some(inode) = file_inode(&path) {
-                let files = netns_files.entry(inode).or_default();
-                // /var/run is usually a link to /run: one name each.
-                if !files.iter().any(|f| f.file_name() == path.file_name()) {
-                    files.push(path);
-                }
-            }
-        }
-    }
+    let mut netns_files = netns_names();
     for inode in netns_files.keys() {
         by_inode.entry(*inode).or_default();
     }
@@ -153,16 +132,49 @@ pub(crate) fn all() -> Vec<Namespace> {
         .collect()
 }
 
+/// The `ip netns` names by namespace inode (`/run/netns`, and `/var/run/netns` where
+/// it is not a link to it).
+fn netns_names() -> BTreeMap<u64, Vec<PathBuf>> {
+    use std::os::unix::fs::MetadataExt;
+    let mut netns_files: BTreeMap<u64, Vec<PathBuf>> = BTreeMap::new();
+    // A name whose mount is gone (a failed `ip netns del`) is an empty file of /run:
+    // only files on the namespace file system (nsfs) are namespaces.
+    let Ok(nsfs) = std::fs::metadata("/proc/self/ns/net").map(|meta| meta.dev()) else {
+        return netns_files;
+    };
+    for dir in ["/run/netns", "/var/run/netns"] {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(meta) = std::fs::metadata(&path) else {
+                continue;
+            };
+            if meta.dev() == nsfs {
+                let inode = meta.ino();
+                let files = netns_files.entry(inode).or_default();
+                // /var/run is usually a link to /run: one name each.
+                if !files.iter().any(|f| f.file_name() == path.file_name()) {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    netns_files
+}
+
 /// The audit's own namespace alone (`--this-namespace`, or not root).
 pub(crate) fn own() -> Namespace {
     let inode = own_inode().unwrap_or(0);
     let pid1 = host_inode();
     let pid = i32::try_from(std::process::id()).unwrap_or(0);
+    let files = netns_names().remove(&inode).unwrap_or_default();
     Namespace {
         inode,
-        name: name_of(inode, pid1, &[], &[]),
+        name: name_of(inode, pid1, &files, &[]),
         pids: vec![pid],
-        netns_files: Vec::new(),
+        netns_files: files,
         own: true,
     }
 }

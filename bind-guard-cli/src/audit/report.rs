@@ -135,6 +135,8 @@ pub(crate) struct PublishedJson {
     pub(crate) source: &'static str,
     pub(crate) loopback_dropped: Option<bool>,
     pub(crate) judged_as: String,
+    /// Why it is judged as another address than its host address.
+    pub(crate) note: Option<&'static str>,
     pub(crate) allowed: bool,
     pub(crate) allowed_by: Option<String>,
     pub(crate) error: Option<ErrorJson>,
@@ -544,6 +546,13 @@ fn published_row(p: &Published, policy: &Policy, args: &AuditArgs, namespace: St
         source: p.source,
         loopback_dropped: p.loopback_dropped,
         judged_as: judged.to_string(),
+        note: (judged.ip() != p.host).then_some(
+            "published on IPv4 loopback, but no rule drops packets for it that arrive on \
+             other interfaces before DNAT (as Docker 28 adds in the raw table): DNAT runs \
+             before the routing check that drops 127.0.0.0/8 from the network, so a \
+             neighbour that sends to this host's MAC address reaches the target \
+             (moby#45610); judged as the wildcard",
+        ),
         allowed: verdict.is_ok(),
         allowed_by,
         error: verdict.as_ref().err().map(ErrorJson::new),

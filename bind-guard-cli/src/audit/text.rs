@@ -300,6 +300,9 @@ fn summary(out: &mut String, doc: &AuditJson, policy: &Policy, total: usize) {
             row.judged_as,
             problem(err)
         );
+        if let Some(note) = row.note {
+            let _ = writeln!(out, "    ({note})");
+        }
         {
             let kind = err.kind();
             if !kinds.contains(&kind) {

@@ -88,7 +88,13 @@ pub(crate) fn scan(words: &[Word], context: &str, findings: &mut Vec<Finding>) {
             }
             let confidence = match (flag_class(name), spelling) {
                 (KeyClass::Listen | KeyClass::Host, _)
-                | (_, Spelling::SocketAddr | Spelling::Prefix) => Confidence::High,
+                | (
+                    _,
+                    Spelling::SocketAddr
+                    | Spelling::Prefix
+                    | Spelling::Multiaddr
+                    | Spelling::Argument,
+                ) => Confidence::High,
                 (KeyClass::Other, Spelling::Host) => Confidence::Low,
             };
             // The column of the value: after `--name=` when it is in the same word.
@@ -109,7 +115,10 @@ pub(crate) fn scan(words: &[Word], context: &str, findings: &mut Vec<Finding>) {
             ));
         } else if let Some(spelling) = value::wildcard(text, true) {
             let confidence = match spelling {
-                Spelling::SocketAddr | Spelling::Prefix => Confidence::High,
+                Spelling::SocketAddr
+                | Spelling::Prefix
+                | Spelling::Multiaddr
+                | Spelling::Argument => Confidence::High,
                 Spelling::Host => Confidence::Low,
             };
             findings.push(argument(

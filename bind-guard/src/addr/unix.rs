@@ -396,4 +396,24 @@ mod tests {
         );
         assert!(is_unix_form("UNIX:/a") && !is_unix_form("uni"));
     }
+
+    #[cfg(all(feature = "serde", feature = "std"))]
+    #[test]
+    fn serde_keeps_unix_entries() {
+        use crate::BindSet;
+        let set: BindSet = serde_json::from_str(r#"["127.0.0.1:80", "unix:/run/a.sock"]"#).unwrap();
+        assert_eq!(set.unix().count(), 1);
+        assert_eq!(
+            serde_json::to_string(&set).unwrap(),
+            r#"["127.0.0.1:80","unix:/run/a.sock"]"#
+        );
+        let one: ListenAddr = serde_json::from_str(r#""unix:/run/a.sock""#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&one).unwrap(),
+            r#""unix:/run/a.sock""#
+        );
+        let err = serde_json::from_str::<UnixAddr>(r#""unix:@a""#).unwrap_err();
+        assert!(err.to_string().contains("abstract Unix socket"), "{err}");
+        assert!(serde_json::from_str::<BindSet>(r#""unix:@a,127.0.0.1:1""#).is_err());
+    }
 }

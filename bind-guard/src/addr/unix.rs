@@ -81,6 +81,13 @@ impl UnixAddr {
     pub fn is_abstract(&self) -> bool {
         matches!(self.kind, Kind::Abstract(_))
     }
+
+    /// Whether `text` is meant as a Unix socket (it starts with `unix:`, in any case),
+    /// well formed or not: how a list reader chooses between this and an IP address.
+    #[must_use]
+    pub fn is_unix_form(text: &str) -> bool {
+        is_unix_form(text)
+    }
 }
 
 /// Whether `s` is meant as a Unix socket (`unix:…`), well formed or not.

@@ -267,8 +267,10 @@ impl BindSet {
     }
 }
 
-/// The effective user and group of this process: whose the socket file will be.
-fn me() -> (u32, u32) {
+/// The effective user and group id of this process: whose a socket file it makes will
+/// be, and the user and group [`judge_directory`] and [`judge_socket_file`] judge for.
+#[must_use]
+pub fn effective_user() -> (u32, u32) {
     (
         rustix::process::geteuid().as_raw(),
         rustix::process::getegid().as_raw(),
@@ -277,7 +279,7 @@ fn me() -> (u32, u32) {
 
 fn bind_path(addr: &UnixAddr, path: &Path, options: &UnixOptions) -> io::Result<UnixListener> {
     let refuse = |problem| io::Error::from(UnixError::new(&addr.to_string(), problem));
-    let (uid, gid) = me();
+    let (uid, gid) = effective_user();
     // 1. The directory, followed if it is a link (`/var/run` → `/run`).
     let parent = path.parent().unwrap_or(Path::new("/"));
     judge_directory(&FileFacts::stat(parent)?, uid, gid).map_err(refuse)?;

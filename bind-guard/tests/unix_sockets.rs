@@ -196,7 +196,8 @@ fn an_abstract_socket_admits_any_local_user() {
     assert_eq!(connect_as_nobody(&format!("@{name}"), 0), Seen::Connected);
 }
 
-/// The mode is never looser: with umask 0 the kernel makes the socket file 0777, and
+/// The mode is never looser (the argument from the order of the system calls is on
+/// `UnixAddr::bind_with`; this tries it): with umask 0 the kernel makes a socket file 0777, and
 /// `nobody` tries to connect in a loop while the socket is bound again and again. A
 /// plain `UnixListener::bind` under the same umask is the control: `nobody` connects to
 /// it, so a test that saw no connection saw the window closed, not a broken probe.
@@ -218,6 +219,30 @@ fn no_moment_lets_another_user_connect_while_binding() {
     if control_seen != Seen::Connected {
         restore();
         panic!("control: nobody could not connect to a 0777 socket: {control_seen:?}");
+    }
+    // The kernel fact the order rests on: a socket's own mode, set before bind(), is
+    // the mode its file is born with (here under umask 0, which would give 0777).
+    {
+        use rustix::net::{AddressFamily, SocketAddrUnix, SocketFlags, SocketType};
+        let raw = rustix::net::socket_with(
+            AddressFamily::UNIX,
+            SocketType::STREAM,
+            SocketFlags::CLOEXEC,
+            None,
+        )
+        .unwrap();
+        rustix::fs::fchmod(&raw, rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR).unwrap();
+        rustix::net::bind(&raw, &SocketAddrUnix::new(&path).unwrap()).unwrap();
+        let born = std::fs::symlink_metadata(&path)
+            .unwrap()
+            .permissions()
+            .mode();
+        drop(raw);
+        std::fs::remove_file(&path).unwrap();
+        if born & 0o777 != 0o600 {
+            restore();
+            panic!("a socket fchmod'ed to 0600 made a file of mode {born:o}");
+        }
     }
     // The child tries for 3 s; meanwhile bind, close, unlink, over and over.
     let target = path.to_str().unwrap().to_owned();
@@ -369,4 +394,46 @@ fn a_set_binds_tcp_and_unix_together_or_nothing() {
         err.to_string().starts_with("cannot listen on unix:"),
         "{err}"
     );
+}
+
+/// What `inherited::Activation::take_unix` applies to a socket a service manager bound.
+#[test]
+fn a_socket_bound_elsewhere_is_judged_by_its_file_and_name() {
+    use bind_guard::unix::judge_listening;
+    let _lock = lock();
+    let dir = Dir::new("inherited");
+    let path = dir.join("app.sock");
+    let listener = UnixListener::bind(&path).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let text = judge_listening(&listener, &Policy::default()).unwrap();
+    assert_eq!(text, format!("unix:{}", path.display()));
+    // Every user may connect: refused, and the error says so.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let err = judge_listening(&listener, &Policy::default()).unwrap_err();
+    assert!(
+        err.to_string().contains("lets every local user connect"),
+        "{err}"
+    );
+    // Owned by another user (not root): refused.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::chown(&path, Some(NOBODY), None).unwrap();
+    let err = judge_listening(&listener, &Policy::default()).unwrap_err();
+    assert!(err.to_string().contains("belongs to user 65534"), "{err}");
+    // An abstract name: refused by default, accepted with the opt-in.
+    use std::os::linux::net::SocketAddrExt;
+    let name = format!("bg-inherited-{}", std::process::id());
+    let addr = std::os::unix::net::SocketAddr::from_abstract_name(&name).unwrap();
+    let named = UnixListener::bind_addr(&addr).unwrap();
+    let err = judge_listening(&named, &Policy::default()).unwrap_err();
+    assert!(err.to_string().contains("abstract"), "{err}");
+    let policy = Policy::default().allow_abstract();
+    assert_eq!(
+        judge_listening(&named, &policy).unwrap(),
+        format!("unix:@{name}")
+    );
+    // Not a listening Unix socket: refused.
+    let (a, _b) = UnixStream::pair().unwrap();
+    assert!(judge_listening(&a, &policy).is_err());
+    let tcp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    assert!(judge_listening(&tcp, &policy).is_err());
 }

@@ -11,9 +11,10 @@
 //!
 //! - **A looser window.** A socket made with the umask's mode and tightened later lets
 //!   anyone connect in between. Here the file gets its mode (`0600`, or `0660` and a
-//!   group with [`UnixOptions::group`]) *before the socket listens*, so no peer can
-//!   connect before (see [`UnixAddr::bind_with`] for the order of the system calls),
-//!   and the mode is read back after binding, as `local_addr()` is for TCP.
+//!   group with [`UnixOptions::group`]) from its birth: the socket's own mode is set
+//!   before `bind()` makes the file, so no peer can ever connect through a looser
+//!   mode (see [`UnixAddr::bind_with`] for the order of the system calls), and the
+//!   mode is read back after binding, as `local_addr()` is for TCP.
 //! - **A directory others can write.** Whoever may delete or rename a file in the
 //!   socket's directory may put their own socket in its place; such a directory is
 //!   refused ([`judge_directory`]).
@@ -43,6 +44,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! A socket a service manager bound (`ListenStream=/run/app.sock`) is judged by
+//! [`judge_listening`] (`inherited::Activation::take_unix` with the `listenfd` feature),
+//! and `bind-guard audit` judges the Unix sockets it finds with [`judge_socket_file`]
+//! and [`judge_abstract`].
+//!
 //! A [`BindSet`](crate::BindSet) with Unix sockets binds with `BindSet::bind`, which
 //! returns a [`Listener`] per entry; `bind_guard::tokio::bind_unix` and
 //! `bind_guard::tokio::bind_all` do the same for tokio.
@@ -61,6 +67,7 @@ use std::fmt;
 use std::io;
 use std::net::TcpListener;
 use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::Path;
 use std::string::{String, ToString};
@@ -189,20 +196,25 @@ impl UnixAddr {
     ///    on; a socket file is connected to, and if nobody listens and it is this
     ///    user's, it is removed (a stale socket); anything else is refused and left as
     ///    it is ([`UnixProblem`]);
-    /// 3. `socket()`, then `bind()`: the kernel makes the file, with the umask's mode.
-    ///    The socket does not listen yet, and a `connect()` to a stream socket that does
-    ///    not listen fails with `ECONNREFUSED` whatever the file's mode, so the mode of
-    ///    this moment lets nobody in;
+    /// 3. `socket()`, `fchmod(socket, 0600)`, then `bind()`: Linux makes the file with
+    ///    the socket's own mode less the umask (`unix_bind`: `SOCK_INODE(sock)->i_mode &
+    ///    ~current_umask()`), so it is born `0600` or tighter, never with the umask's
+    ///    looser default. (Not listening yet is *not* enough on its own: `connect()`
+    ///    checks the file's permission first and the listening state later, so a
+    ///    connect that passed the check on a `0777` file could still reach the socket
+    ///    once it listens; `tests/unix_sockets.rs` catches exactly that under umask 0.)
     /// 4. `chown()` to the group if one was asked for, then `chmod()` to the mode (the
     ///    group first, so the `0660` bits never apply to the wrong group); these go by
     ///    path, which only this user or root can change, since step 1 refused a
     ///    directory others may write;
     /// 5. the file is read back (`lstat`): a socket, the exact mode, this user, the
     ///    group; anything else closes the socket and removes the file;
-    /// 6. `listen()`: from here peers can connect, and the mode has been final since
-    ///    step 4.
+    /// 6. `listen()`: from here peers can connect.
     ///
-    /// So the file is never connectable with a looser mode than asked. (Binding in a
+    /// So the file never has a looser mode than asked: `0600` or tighter from its
+    /// birth, then exactly `0600`, or `0600` and then `0660` for the group asked for.
+    /// Other systems make the file from the umask alone, so this is Linux only:
+    /// elsewhere binding a path is `Unsupported` rather than racy. (Binding in a
     /// private directory and renaming the file into place would close the window too,
     /// but the socket would keep the private path as its own address, which
     /// `local_addr()`, audits and peers then report.)
@@ -267,6 +279,50 @@ impl BindSet {
     }
 }
 
+/// The verdict on a listening Unix socket this process did not bind itself (one a
+/// service manager passed, `ListenStream=/run/app.sock`): its address read from the
+/// kernel, then, for a path, its file and directory judged for this process's user
+/// ([`judge_socket_file`]: a socket file, not writable by every user, owned by this
+/// user or root, in a directory others cannot replace it in), and for an abstract name
+/// the policy's opt-in ([`judge_abstract`]). Returns the socket's address as text
+/// (`unix:/run/app.sock`, `unix:@name`).
+///
+/// # Errors
+///
+/// A [`UnixError`] (as an [`io::Error`]) for a refused socket; an `InvalidInput` error for a
+/// socket that is not a listening Unix stream socket; or the error reading it.
+pub fn judge_listening(socket: &impl AsFd, policy: &crate::Policy) -> io::Result<String> {
+    let fd = socket.as_fd();
+    let addr = SocketAddrUnix::try_from(rustix::net::getsockname(fd)?)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "not a Unix socket"))?;
+    if !rustix::net::sockopt::socket_acceptconn(fd)? {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a Unix socket that is not listening",
+        ));
+    }
+    if let Some(name) = addr.abstract_name() {
+        let text = std::format!("unix:@{}", String::from_utf8_lossy(name));
+        judge_abstract(policy).map_err(|problem| UnixError::new(&text, problem))?;
+        return Ok(text);
+    }
+    let path = match addr.path_bytes() {
+        Some(bytes) => Path::new(std::ffi::OsStr::from_bytes(bytes)),
+        None => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "an unnamed Unix socket",
+            ));
+        }
+    };
+    let text = std::format!("unix:{}", path.display());
+    let (uid, gid) = effective_user();
+    let file = FileFacts::lstat(path)?;
+    let dir = FileFacts::stat(path.parent().unwrap_or(Path::new("/")))?;
+    judge_socket_file(&file, &dir, uid, gid).map_err(|problem| UnixError::new(&text, problem))?;
+    Ok(text)
+}
+
 /// The effective user and group id of this process: whose a socket file it makes will
 /// be, and the user and group [`judge_directory`] and [`judge_socket_file`] judge for.
 #[must_use]
@@ -277,6 +333,16 @@ pub fn effective_user() -> (u32, u32) {
     )
 }
 
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn bind_path(_: &UnixAddr, _: &Path, _: &UnixOptions) -> io::Result<UnixListener> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "binding a Unix socket file with its mode set before anyone can connect is \
+         implemented for Linux only",
+    ))
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
 fn bind_path(addr: &UnixAddr, path: &Path, options: &UnixOptions) -> io::Result<UnixListener> {
     let refuse = |problem| io::Error::from(UnixError::new(&addr.to_string(), problem));
     let (uid, gid) = effective_user();
@@ -292,13 +358,14 @@ fn bind_path(addr: &UnixAddr, path: &Path, options: &UnixOptions) -> io::Result<
             std::fs::remove_file(path)?;
         }
     }
-    // 3. Made, not listening: nobody can connect yet.
+    // 3. The socket's own mode first, then `bind()`: the file is born owner-only.
     let socket = rustix::net::socket_with(
         AddressFamily::UNIX,
         SocketType::STREAM,
         SocketFlags::CLOEXEC,
         None,
     )?;
+    rustix::fs::fchmod(&socket, rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR)?;
     rustix::net::bind(&socket, &SocketAddrUnix::new(path)?)?;
     // From here the file is ours: on any failure, close the socket and remove it.
     finish(&socket, path, options, uid).inspect_err(|_| {
@@ -310,6 +377,7 @@ fn bind_path(addr: &UnixAddr, path: &Path, options: &UnixOptions) -> io::Result<
     Ok(UnixListener::from(OwnedFd::from(socket)))
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 /// Steps 4 and 5 of [`UnixAddr::bind_with`]: the group and mode, then the check.
 fn finish(socket: &OwnedFd, path: &Path, options: &UnixOptions, uid: u32) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
@@ -336,6 +404,7 @@ fn finish(socket: &OwnedFd, path: &Path, options: &UnixOptions, uid: u32) -> io:
 }
 
 /// Whether a server listens on the socket file at `path`: connecting says.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 fn probe(path: &Path) -> Probe {
     match UnixStream::connect(path) {
         Ok(_) => Probe::Listening,

@@ -580,6 +580,13 @@ fn a_rebinding_host_gets_403_on_every_listener() {
         .serving();
     let response = request(running.addrs()[0], "svc.example");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    // A guard that would accept every name stops the service, in a sentence.
+    let stderr = Setup::with(Src::Flag, "127.0.0.1:0")
+        .var("BIND_GUARD_ALLOWED_HOSTS", "*")
+        .refused();
+    assert!(stderr.starts_with("Error: "), "{stderr}");
+    assert!(stderr.contains("BIND_GUARD_ALLOWED_HOSTS"), "{stderr}");
+    assert!(!stderr.contains("HostGuardError"), "{stderr}");
 }
 
 #[test]

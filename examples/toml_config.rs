@@ -1,9 +1,9 @@
 //! A service that reads its listen addresses from a TOML config through serde.
 //!
 //! ```text
-//! cargo run --example toml_config                      # the embedded config below
-//! cargo run --example toml_config -- my-config.toml    # a config file
-//! cargo run --example toml_config -- --check my.toml   # only check the config
+//! cargo run --example toml_config --features toml                     # the embedded config below
+//! cargo run --example toml_config --features toml -- my-config.toml   # a config file
+//! cargo run --example toml_config --features toml -- --check my.toml  # only check the config
 //! ```
 //!
 //! Both sections are checked with the same rules as everywhere else in bind-guard:

@@ -580,6 +580,13 @@ fn a_rebinding_host_gets_403_on_every_listener() {
         .serving();
     let response = request(running.addrs()[0], "svc.example");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    // A guard that would accept every name stops the service, in a sentence.
+    let stderr = Setup::with(Src::Flag, "127.0.0.1:0")
+        .var("BIND_GUARD_ALLOWED_HOSTS", "*")
+        .refused();
+    assert!(stderr.starts_with("Error: "), "{stderr}");
+    assert!(stderr.contains("BIND_GUARD_ALLOWED_HOSTS"), "{stderr}");
+    assert!(!stderr.contains("HostGuardError"), "{stderr}");
 }
 
 #[test]
@@ -759,4 +766,51 @@ fn misbehaving_clients_do_not_stop_the_service_and_sigint_does() {
         std::thread::sleep(Duration::from_millis(10));
     };
     assert!(status.success(), "{status}");
+}
+
+/// The lines of glue of `examples/service.rs`: every line that is not blank, a comment,
+/// part of a `use` or the handler (`async fn hello` to its closing brace).
+fn glue_lines(source: &str) -> Vec<&str> {
+    let mut glue = Vec::new();
+    let (mut in_use, mut in_handler) = (false, false);
+    for line in source.lines() {
+        let trimmed = line.trim();
+        if in_handler {
+            in_handler = line != "}";
+            continue;
+        }
+        if in_use {
+            in_use = !trimmed.ends_with(';');
+            continue;
+        }
+        if trimmed.is_empty() || trimmed.starts_with("//") {
+            continue;
+        }
+        if trimmed.starts_with("use ") {
+            in_use = !trimmed.ends_with(';');
+            continue;
+        }
+        if line.starts_with("async fn hello") {
+            in_handler = true;
+            continue;
+        }
+        glue.push(line);
+    }
+    glue
+}
+
+/// Issue 21: at most 20 lines of glue, and the README says how many.
+#[test]
+fn the_service_is_at_most_twenty_lines_of_glue_as_the_readme_says() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let source = std::fs::read_to_string(root.join("examples/service.rs")).unwrap();
+    let glue = glue_lines(&source);
+    assert!(glue.len() <= 20, "{} lines: {glue:#?}", glue.len());
+    assert!(glue.iter().any(|l| l.contains("Listen::new")), "{glue:#?}");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let claim = format!("**{} lines of glue**", glue.len());
+    assert!(readme.contains(&claim), "the README should say {claim}");
+    // The counter counts: a use group, a comment and the handler are not glue.
+    let sample = "use a::{\n    b,\n};\n// c\nfn main() {\n    x();\n}\n\nasync fn hello() -> u8 {\n    1\n}\n";
+    assert_eq!(glue_lines(sample), ["fn main() {", "    x();", "}"]);
 }

@@ -65,8 +65,8 @@ impl<P: crate::marker::Rule> BoundListener for BindAddr<P> {
 }
 
 /// Why a [`HostGuard`] could not be built. The message names the entry and where it
-/// came from (the environment variable, or the application's configuration).
-#[derive(Debug)]
+/// came from (the environment variable, or the application's configuration). `Debug`
+/// is the sentence too: what `main` returning this error prints.
 pub struct HostGuardError {
     kind: HostGuardErrorKind,
     entry: String,
@@ -134,6 +134,12 @@ impl HostGuardError {
 
 fn diagnose_escape(entry: &str) -> String {
     super::reason::Shown(entry.as_bytes()).to_string()
+}
+
+impl fmt::Debug for HostGuardError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
 }
 
 impl fmt::Display for HostGuardError {

@@ -818,7 +818,7 @@ impl Help<'_> {
                 "more host names requests may use (a proxy's or tunnel's), comma-separated".into(),
             ));
             vars.push((
-                "BIND_GUARD_ALLOWED_ORIGINS".into(),
+                crate::host_guard::DEFAULT_ORIGINS_ENV_VAR.into(),
                 "more origins (scheme://host:port) allowed to send state-changing requests".into(),
             ));
         }

@@ -870,3 +870,45 @@ fn nsenter_audit_names_the_device_and_reads_its_addresses_in_the_sockets_namespa
     );
     assert_eq!(code, 0, "{text}");
 }
+
+/// The cost of a whole-host audit, measured (not asserted: timings on a shared machine
+/// are no test): `namespaces` namespaces with `per` loopback listeners each, then one
+/// `audit --format json` from the host. Run with
+/// `cargo test -p bind-guard-cli --test audit_netns --release -- --ignored --nocapture scale`.
+fn audit_cost(namespaces: usize, per: usize) -> (Duration, usize) {
+    let spec = "tcp 127.0.0.1:0;".repeat(per);
+    let mut held = Vec::new();
+    for i in 0..namespaces {
+        let ns = Namespace::new(&format!("scale{i}"));
+        let (holder, ports) = ns.holder(&spec);
+        assert_eq!(ports.len(), per);
+        held.push((holder, ns));
+    }
+    let start = std::time::Instant::now();
+    let (_, text) = audit_host(&["--format", "json", "--tcp"]);
+    let took = start.elapsed();
+    let doc = json(&text);
+    let ours = doc["sockets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["namespace"].as_str().unwrap().starts_with("netns:bga-scale"))
+        .count();
+    assert_eq!(ours, namespaces * per, "every listener of every namespace is listed");
+    drop(held);
+    (took, ours)
+}
+
+#[test]
+#[ignore = "a measurement: 10,000 sockets across 100 namespaces, against 1,000 across 10"]
+fn scale_10000_sockets_across_100_namespaces() {
+    if !can_run() {
+        return;
+    }
+    let (small, small_n) = audit_cost(10, 100);
+    let (large, large_n) = audit_cost(100, 100);
+    println!(
+        "audit of {small_n} sockets in 10 namespaces: {small:?}; {large_n} sockets in 100 namespaces: {large:?}; ratio {:.2} for 10x the sockets and namespaces",
+        large.as_secs_f64() / small.as_secs_f64()
+    );
+}

@@ -52,15 +52,16 @@ impl BindSet {
     /// [`resolve`](BindSet::resolve)). One bad item refuses the whole list; the error
     /// names that item.
     ///
-    /// Items are trimmed of white space. An empty list is [`ErrorKind::Empty`]; an empty
+    /// Items are trimmed of ASCII white space (as a policy text is; a no-break space
+    /// is an error, not trimmed). An empty list is [`ErrorKind::Empty`]; an empty
     /// item among others (a stray comma) is [`ErrorKind::EmptyItem`], naming the list;
     /// a comma typed for a dot (`127.0.0,1:8080`) is [`ErrorKind::Comma`], naming the
     /// address, not its two halves.
     pub fn parse(policy: &Policy, list: &str) -> Result<Self, BindError> {
-        if list.trim().is_empty() {
+        if list.trim_ascii().is_empty() {
             return Err(BindError::new(list, ErrorKind::Empty));
         }
-        if list.split(',').any(|item| item.trim().is_empty()) {
+        if list.split(',').any(|item| item.trim_ascii().is_empty()) {
             return Err(BindError::new(list, ErrorKind::EmptyItem));
         }
         let mut items = list.split(',').peekable();
@@ -73,8 +74,9 @@ impl BindSet {
                     // `127.0.0,1:8080` splits into two bad halves; say what it really is.
                     if let Some(next) = items.peek() {
                         let joined = std::format!("{item}.{next}");
-                        if crate::text::parse::socket_addr(joined.trim().as_bytes()).is_some() {
-                            let typed = std::format!("{},{}", item.trim(), next.trim());
+                        if crate::text::parse::socket_addr(joined.trim_ascii().as_bytes()).is_some()
+                        {
+                            let typed = std::format!("{},{}", item.trim_ascii(), next.trim_ascii());
                             return Err(BindError::new(&typed, ErrorKind::Comma));
                         }
                     }
@@ -118,7 +120,7 @@ impl BindSet {
     ) -> Result<Self, BindError> {
         let mut unique = Unique::default();
         for item in items {
-            for addr in check(item.trim())? {
+            for addr in check(item.trim_ascii())? {
                 unique.push(addr);
             }
         }

@@ -183,7 +183,7 @@ impl Policy {
     /// the wildcard (`bind_addr!` refuses `allow_wildcard` into one), and a policy that
     /// only loopback passed stays loopback-plus-wildcard. The opt-ins built on it, clap's
     /// `--expose` ([`ListenArgs`](crate::clap::ListenArgs)) and the environment
-    /// switch ([`EnvConfig::wildcard_opt_in`](crate::env::EnvConfig::wildcard_opt_in)),
+    /// switch ([`Listen::env_vars`](crate::listen::Listen::env_vars)),
     /// add the same and no more.
     ///
     /// `[::]` takes IPv4 connections too unless `IPV6_V6ONLY` is on, which the system's

@@ -518,7 +518,7 @@ mod tests {
             let err = policy.parse("[::]:80").unwrap_err();
             assert_eq!(err.kind(), ErrorKind::DeniedNetwork);
             assert!(
-                err.to_string().contains("judged as 0.0.0.0:80 too"),
+                alloc::string::ToString::to_string(&err).contains("judged as 0.0.0.0:80 too"),
                 "{err}"
             );
         }

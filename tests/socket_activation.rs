@@ -444,12 +444,12 @@ fn a_refusal_closes_every_inherited_socket_while_the_service_runs_on() {
     let verdict = service.verdict();
     assert!(verdict.starts_with("REFUSED fd 3: "), "{verdict}");
     assert!(verdict.contains("is the wildcard address"), "{verdict}");
-    assert!(!service.holds(3) && !service.holds(4));
-    assert!(!answers(first_addr.port()));
     assert!(
         !answers(second_addr.port()),
         "fd 4 still completes handshakes"
     );
+    assert!(!answers(first_addr.port()));
+    assert!(!service.holds(3) && !service.holds(4));
 }
 
 #[test]
@@ -463,9 +463,9 @@ fn a_refusal_closes_the_sockets_taken_before_it_and_names_its_own_fd() {
         verdict.starts_with("REFUSED fd 4: inherited socket fd 4 "),
         "{verdict}"
     );
-    assert!(!service.holds(3) && !service.holds(4) && !service.holds(5));
     assert!(!answers(first_addr.port()));
     assert!(!answers(third_addr.port()));
+    assert!(!service.holds(3) && !service.holds(4) && !service.holds(5));
 }
 
 #[test]

@@ -201,10 +201,24 @@ impl Net {
         }
         // The classic alias: listed by getifaddrs under "a0:1", not "a0".
         ip(&[
-            "-n", &s, "addr", "add", "198.18.1.1/24", "dev", "a0", "label", "a0:1",
+            "-n",
+            &s,
+            "addr",
+            "add",
+            "198.18.1.1/24",
+            "dev",
+            "a0",
+            "label",
+            "a0:1",
         ]);
         ip(&["-n", &c, "addr", "add", "198.18.1.2/24", "dev", "a1"]);
         ip(&["-n", &s, "link", "set", "a0", "up"]);
+        // An interface that is up with no address at all (no IPv6, so no link-local).
+        ip(&[
+            "-n", &s, "link", "add", "e0", "type", "veth", "peer", "name", "e1",
+        ]);
+        sysctl(&s, "net.ipv6.conf.e0.disable_ipv6", "1");
+        ip(&["-n", &s, "link", "set", "e0", "up"]);
         ip(&["-n", &c, "link", "set", "a1", "up"]);
         net.link_local = net.wait_for_link_local();
         net
@@ -413,7 +427,8 @@ fn netns_a_labelled_alias_is_judged_as_an_address_of_its_device() {
     assert!(line.contains("198.18.1.1"), "{line}");
     let port = ports(&line)[0];
     assert_eq!(net.connect(&format!("198.18.1.1:{port}")), CONNECTED);
-    let (_server, line) = net.serve("judge|nothing,allow=198.18.0.0/23,allow=fe80::/10,allow=2001:2::/48|a0");
+    let (_server, line) =
+        net.serve("judge|nothing,allow=198.18.0.0/23,allow=fe80::/10,allow=2001:2::/48|a0");
     assert!(line.starts_with("ALLOWED "), "{line}");
 
     // The address forms count the alias too: iface:a0 is both of a0's addresses.
@@ -447,6 +462,10 @@ fn netns_a_device_is_judged_by_its_link_local_address() {
         assert!(line.starts_with("REFUSED "), "{spec}: {line}");
         assert!(line.contains("fe80::"), "{spec}: {line}");
     }
+    // An interface that is up without any address is not "unknown": it has no address.
+    let (_server, line) = net.serve("device|default|iface:e0:0");
+    assert!(line.contains("e0 has no address"), "{line}");
+    assert!(!line.contains("does not have"), "{line}");
     // IPv4 alone binds no IPv6 socket: no link-local address is reachable through it.
     let (_server, line) = net.serve(&format!("device|{closed}|iface:a0/ipv4:0"));
     let bound = ports(&line);
@@ -473,7 +492,10 @@ fn netns_a_dual_stack_wildcard_meets_the_ipv4_deny_list() {
     assert!(line.contains("judged as 0.0.0.0:0 too"), "{line}");
     let (_server, line) = net.serve(&format!("judge6|{deny_v4}|false"));
     assert!(line.starts_with("REFUSED "), "{line}");
-    assert_eq!(net.connect(&format!("198.18.0.1:{}", ports(&line)[0])), CONNECTED);
+    assert_eq!(
+        net.connect(&format!("198.18.0.1:{}", ports(&line)[0])),
+        CONNECTED
+    );
     // IPv6-only, by the socket's own option or by the namespace's default: IPv4 cannot
     // reach it, and the IPv4 deny list has nothing to refuse.
     let (_server, line) = net.serve(&format!("judge6|{deny_v4}|true"));

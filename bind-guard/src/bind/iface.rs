@@ -9,24 +9,33 @@
 //! ([`BindSet`](crate::BindSet)'s `FromStr` and [`parse`](crate::BindSet::parse),
 //! [`Policy::resolve`], the [`env`](crate::env) loader, the clap `--bind` flag, serde):
 //!
-//! | text | addresses |
-//! | --- | --- |
-//! | `iface:eth0:8080` | every IPv4 and IPv6 address of `eth0`, except IPv6 link-local ones |
-//! | `iface:eth0/ipv4:8080` | its IPv4 addresses |
-//! | `iface:eth0/ipv6:8080` | its IPv6 addresses, except link-local ones |
-//! | `iface:eth0/link-local:8080` | its IPv6 link-local addresses (`fe80::/10`), with the interface as their zone (`[fe80::1%2]:8080`) |
+//! | text | addresses bound | judged when bound as a device ([`bind_device`](crate::socket2::bind_device)) |
+//! | --- | --- | --- |
+//! | `iface:eth0:8080` | every IPv4 and IPv6 address of `eth0`, except IPv6 link-local ones | every address of `eth0`, link-local ones included |
+//! | `iface:eth0/ipv4:8080` | its IPv4 addresses | the same |
+//! | `iface:eth0/ipv6:8080` | its IPv6 addresses, except link-local ones | its IPv6 addresses, link-local ones included |
+//! | `iface:eth0/link-local:8080` | its IPv6 link-local addresses (`fe80::/10`), with the interface as their zone (`[fe80::1%2]:8080`) | its IPv6 addresses, link-local ones included |
 //!
-//! The interface's addresses are read when the text is resolved (with the `if-addrs`
-//! crate), and each goes through the [`Policy`] like any address written out: a policy
-//! that refuses `10.0.0.0/8` refuses `iface:eth0:8080` when `eth0` has `10.0.0.5`.
-//! IPv6 link-local addresses are left out unless asked for, because they are useless
-//! without their zone and rarely what a service means.
+//! The interface's addresses are read when the text is resolved ([`interfaces`]), and
+//! each goes through the [`Policy`] like any address written out: a policy that refuses
+//! `10.0.0.0/8` refuses `iface:eth0:8080` when `eth0` has `10.0.0.5`. Where addresses
+//! are bound, IPv6 link-local ones are left out unless asked for, because they are
+//! useless without their zone and rarely what a service means; a socket bound to the
+//! *device* takes them anyway, so there they are judged (last column).
+//!
+//! **Labelled aliases.** An IPv4 address added with a label (`ip addr add 10.0.1.5/24
+//! dev eth0 label eth0:1`) is an address of `eth0`: addresses are matched to devices by
+//! interface index, not by the name `getifaddrs` shows for them, so `iface:eth0:8080`
+//! includes it (and a device binding of `eth0` is judged by it). A label is not a
+//! device and not a form of its own: `iface:eth0:1:8080` is refused with a message that
+//! says so; to bind the alias's address alone, write the address.
 //!
 //! Where a list is read, an interface gives all its matching addresses; where one
 //! address is needed ([`InterfaceSpec::resolve_one`]), several
 //! matches are an error that lists them and says how to narrow the form. An interface
-//! that does not exist, or has no matching address, is an error that lists the
-//! interfaces this host has and their addresses.
+//! that does not exist is an error that lists the interfaces this host has and their
+//! addresses; one that exists without a matching address says what it has (or that it
+//! has no address at all).
 //!
 //! ```
 //! # #[cfg(all(feature = "if-addrs", target_os = "linux"))] {

@@ -892,9 +892,18 @@ fn audit_cost(namespaces: usize, per: usize) -> (Duration, usize) {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|row| row["namespace"].as_str().unwrap().starts_with("netns:bga-scale"))
+        .filter(|row| {
+            row["namespace"]
+                .as_str()
+                .unwrap()
+                .starts_with("netns:bga-scale")
+        })
         .count();
-    assert_eq!(ours, namespaces * per, "every listener of every namespace is listed");
+    assert_eq!(
+        ours,
+        namespaces * per,
+        "every listener of every namespace is listed"
+    );
     drop(held);
     (took, ours)
 }

@@ -416,7 +416,8 @@ impl Unique {
             .addrs
             .iter()
             .zip(keep)
-            .filter_map(|(addr, keep)| keep.then(|| addr.clone()))
+            .filter(|(_, keep)| *keep)
+            .map(|(addr, _)| addr.clone())
             .collect();
         (!addrs.is_empty()).then(|| BindSet::of(addrs))
     }

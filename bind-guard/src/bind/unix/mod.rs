@@ -374,7 +374,7 @@ fn bind_path(addr: &UnixAddr, path: &Path, options: &UnixOptions) -> io::Result<
     })?;
     // 6. Listening, with the mode final.
     rustix::net::listen(&socket, BACKLOG)?;
-    Ok(UnixListener::from(OwnedFd::from(socket)))
+    Ok(UnixListener::from(socket))
 }
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -426,7 +426,7 @@ fn bind_abstract(name: &str) -> io::Result<UnixListener> {
         &SocketAddrUnix::new_abstract_name(name.as_bytes())?,
     )?;
     rustix::net::listen(&socket, BACKLOG)?;
-    Ok(UnixListener::from(OwnedFd::from(socket)))
+    Ok(UnixListener::from(socket))
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "android")))]

@@ -839,8 +839,19 @@ impl Help<'_> {
 fn check_texts(items: &[String], policy: &Policy, source: &Source) -> Result<BindSet, ListenError> {
     let mut addrs: Vec<BindAddr> = Vec::new();
     for item in items {
-        let set = BindSet::parse(policy, item)
-            .map_err(|err| ListenError::Address(err.with_source(source.clone())))?;
+        let set = BindSet::parse(policy, item).map_err(|err| {
+            // Every source here reads `localhost:PORT` as both loopback addresses.
+            let err = if err.kind() == crate::ErrorKind::MissingPort
+                && err.input().eq_ignore_ascii_case("localhost")
+            {
+                err.with_detail(
+                    "localhost:PORT is both loopback addresses, such as localhost:8080".into(),
+                )
+            } else {
+                err
+            };
+            ListenError::Address(err.with_source(source.clone()))
+        })?;
         addrs.extend(set);
     }
     BindSet::from_addrs(addrs).ok_or_else(|| empty(source))

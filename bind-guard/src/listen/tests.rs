@@ -530,3 +530,42 @@ proptest! {
         }
     }
 }
+
+/// Issue 21 item 8: a refusal offers the wildcard once, written in full with the opt-in;
+/// `localhost` without a port is offered `localhost:8080`.
+#[test]
+fn hints_for_the_usual_mistakes() {
+    let err = flags(listen(), &[":8080"], false)
+        .load_from(env(&[]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.ends_with(
+            "write 127.0.0.1:PORT to listen on this machine only; to listen on every interface \
+             on purpose, write 0.0.0.0:PORT and add --expose"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("0.0.0.0").count(), 1, "{err}");
+    let err = listen()
+        .load_from(env(&[("APP_BIND", "*:80")]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.ends_with("write 0.0.0.0:PORT and set APP_EXPOSE=1"),
+        "{err}"
+    );
+    let err = listen()
+        .load_from(env(&[("APP_BIND", "0.0.0.0:80")]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.ends_with("on purpose, set APP_EXPOSE=1"), "{err}");
+    let err = flags(listen(), &["localhost"], false)
+        .load_from(env(&[]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.ends_with("; localhost:PORT is both loopback addresses, such as localhost:8080"),
+        "{err}"
+    );
+}

@@ -74,7 +74,8 @@ fn audit_netns_holder() {
                 } else {
                     let listener = std::os::unix::net::UnixListener::bind(words[1]).unwrap();
                     let mode = u32::from_str_radix(words[2], 8).unwrap();
-                    std::fs::set_permissions(words[1], std::fs::Permissions::from_mode(mode)).unwrap();
+                    std::fs::set_permissions(words[1], std::fs::Permissions::from_mode(mode))
+                        .unwrap();
                     listener
                 };
                 unix.push(listener);
@@ -104,8 +105,10 @@ fn can_run() -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
-        && std::fs::read_to_string("/proc/self/status")
-            .is_ok_and(|s| s.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0")));
+        && std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"))
+        });
     if !ok {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
@@ -139,8 +142,14 @@ struct Namespace(String);
 impl Namespace {
     fn new(tag: &str) -> Namespace {
         let name = format!("bga-{tag}-{}", std::process::id());
-        let _ = Command::new("ip").args(["netns", "del", &name]).stderr(Stdio::null()).status();
-        let made = Command::new("ip").args(["netns", "add", &name]).status().unwrap();
+        let _ = Command::new("ip")
+            .args(["netns", "del", &name])
+            .stderr(Stdio::null())
+            .status();
+        let made = Command::new("ip")
+            .args(["netns", "add", &name])
+            .status()
+            .unwrap();
         assert!(made.success(), "ip netns add {name}");
         let ns = Namespace(name);
         ns.ip(&["link", "set", "lo", "up"]);
@@ -149,7 +158,12 @@ impl Namespace {
 
     /// `ip -n NS ARGS`, which must succeed.
     fn ip(&self, args: &[&str]) {
-        let status = Command::new("ip").arg("-n").arg(&self.0).args(args).status().unwrap();
+        let status = Command::new("ip")
+            .arg("-n")
+            .arg(&self.0)
+            .args(args)
+            .status()
+            .unwrap();
         assert!(status.success(), "ip -n {} {args:?}", self.0);
     }
 
@@ -174,7 +188,13 @@ impl Namespace {
             Command::new("ip")
                 .args(["netns", "exec", &self.0])
                 .arg(std::env::current_exe().unwrap())
-                .args(["--exact", HOLDER_TEST, "--ignored", "--nocapture", "--test-threads=1"])
+                .args([
+                    "--exact",
+                    HOLDER_TEST,
+                    "--ignored",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
                 .env(ROLE_ENV, spec)
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
@@ -189,10 +209,15 @@ impl Namespace {
             }
         });
         let ports = loop {
-            let line = rx.recv_timeout(TIMEOUT).expect("the holder reports its ports");
+            let line = rx
+                .recv_timeout(TIMEOUT)
+                .expect("the holder reports its ports");
             // The harness's "test NAME ... " may precede it on the same line.
             if let Some((_, ports)) = line.split_once("READY") {
-                break ports.split_whitespace().map(|p| p.parse().unwrap()).collect();
+                break ports
+                    .split_whitespace()
+                    .map(|p| p.parse().unwrap())
+                    .collect();
             }
         };
         (child, ports)
@@ -200,7 +225,11 @@ impl Namespace {
 
     /// `bind-guard audit ARGS` run inside the namespace: exit code and stdout.
     fn audit(&self, args: &[&str]) -> (i32, String) {
-        output(Command::new("ip").args(["netns", "exec", &self.0, BIN, "audit"]).args(args))
+        output(
+            Command::new("ip")
+                .args(["netns", "exec", &self.0, BIN, "audit"])
+                .args(args),
+        )
     }
 }
 
@@ -252,7 +281,8 @@ fn netns_audit_shows_the_device_and_v6only_the_kernel_holds() {
         return;
     }
     let ns = Namespace::new("dev");
-    let (_holder, ports) = ns.holder("tcp 0.0.0.0:0 dev=lo;tcp [::]:0 v6only=1;tcp [::]:0 v6only=0");
+    let (_holder, ports) =
+        ns.holder("tcp 0.0.0.0:0 dev=lo;tcp [::]:0 v6only=1;tcp [::]:0 v6only=0");
     let (on_lo, v6only, dual) = (ports[0], ports[1], ports[2]);
 
     let (code, text) = ns.audit(&["--json", "--this-namespace", "--policy", "loopback"]);
@@ -297,7 +327,10 @@ fn netns_audit_shows_the_device_and_v6only_the_kernel_holds() {
     assert_eq!(columns(v6only)[3..5], ["-", "yes"], "{text}");
     assert_eq!(columns(dual)[3..5], ["-", "no"], "{text}");
     assert!(text.starts_with("source: sock_diag"), "{text}");
-    assert!(text.contains("read in each socket's own namespace"), "{text}");
+    assert!(
+        text.contains("read in each socket's own namespace"),
+        "{text}"
+    );
     assert!(text.contains("\nhost:\n  route_localnet "), "{text}");
 }
 
@@ -326,7 +359,12 @@ fn a_wildcard_listener_in_another_namespace_is_named_and_refused() {
     assert_eq!(wildcard[0]["allowed"], false);
     assert_eq!(wildcard[0]["error"]["kind"], "wildcard");
     // The process holding it, found from the host.
-    let pids: Vec<i64> = wildcard[0]["pids"].as_array().unwrap().iter().map(|p| p.as_i64().unwrap()).collect();
+    let pids: Vec<i64> = wildcard[0]["pids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_i64().unwrap())
+        .collect();
     assert!(!pids.is_empty(), "{text}");
     assert!(wildcard[0]["process"].is_string(), "{text}");
     let loopback = rows(&doc, "sockets", &ns.label(), ports[1]);
@@ -351,9 +389,52 @@ fn a_dnat_rule_made_with_nft_is_published_on_every_address() {
     }
     let ns = Namespace::new("dnat");
     ns.exec("nft", &["add", "table", "ip", "bgt"]);
-    ns.exec("nft", &["add", "chain", "ip", "bgt", "pre", "{ type nat hook prerouting priority -100; }"]);
-    ns.exec("nft", &["add", "rule", "ip", "bgt", "pre", "tcp", "dport", "18080", "dnat", "to", "198.18.0.2:80"]);
-    ns.exec("nft", &["add", "rule", "ip", "bgt", "pre", "ip", "daddr", "127.0.0.1", "tcp", "dport", "18081", "dnat", "to", "198.18.0.3:80"]);
+    ns.exec(
+        "nft",
+        &[
+            "add",
+            "chain",
+            "ip",
+            "bgt",
+            "pre",
+            "{ type nat hook prerouting priority -100; }",
+        ],
+    );
+    ns.exec(
+        "nft",
+        &[
+            "add",
+            "rule",
+            "ip",
+            "bgt",
+            "pre",
+            "tcp",
+            "dport",
+            "18080",
+            "dnat",
+            "to",
+            "198.18.0.2:80",
+        ],
+    );
+    ns.exec(
+        "nft",
+        &[
+            "add",
+            "rule",
+            "ip",
+            "bgt",
+            "pre",
+            "ip",
+            "daddr",
+            "127.0.0.1",
+            "tcp",
+            "dport",
+            "18081",
+            "dnat",
+            "to",
+            "198.18.0.3:80",
+        ],
+    );
     let (code, text) = audit_host(&["--json"]);
     let doc = json(&text);
     let published = rows(&doc, "published", &ns.label(), 18080);
@@ -375,8 +456,34 @@ fn a_dnat_rule_made_with_nft_is_published_on_every_address() {
     assert_eq!(local[0]["judged_as"], "0.0.0.0:18081");
     assert_eq!(local[0]["allowed"], false);
     // With the drop rule Docker 28 adds (before DNAT), it is loopback only.
-    ns.exec("nft", &["add", "chain", "ip", "bgt", "raw", "{ type filter hook prerouting priority -300; }"]);
-    ns.exec("nft", &["add", "rule", "ip", "bgt", "raw", "ip", "daddr", "127.0.0.1", "iifname", "!=", "lo", "drop"]);
+    ns.exec(
+        "nft",
+        &[
+            "add",
+            "chain",
+            "ip",
+            "bgt",
+            "raw",
+            "{ type filter hook prerouting priority -300; }",
+        ],
+    );
+    ns.exec(
+        "nft",
+        &[
+            "add",
+            "rule",
+            "ip",
+            "bgt",
+            "raw",
+            "ip",
+            "daddr",
+            "127.0.0.1",
+            "iifname",
+            "!=",
+            "lo",
+            "drop",
+        ],
+    );
     let (_, text) = ns.audit(&["--json", "--this-namespace"]);
     let doc = json(&text);
     let local = rows(&doc, "published", &ns.label(), 18081);
@@ -410,12 +517,27 @@ fn a_baseline_gate_fails_on_a_new_wildcard_listener_only_while_it_exists() {
     let (code, text) = ns.audit(&["--json", "--this-namespace", "--baseline", file_arg]);
     let doc = json(&text);
     assert_eq!(code, 1, "{text}");
-    let listed: Vec<u64> = doc["sockets"].as_array().unwrap().iter().map(|r| r["port"].as_u64().unwrap()).collect();
-    assert_eq!(listed, [u64::from(new_ports[0])], "only the new one: {text}");
+    let listed: Vec<u64> = doc["sockets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["port"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        [u64::from(new_ports[0])],
+        "only the new one: {text}"
+    );
     assert_ne!(old_ports[0], new_ports[0]);
     let (_, text) = ns.audit(&["--this-namespace", "--baseline", file_arg]);
-    assert!(text.contains(&format!("0.0.0.0:{}", new_ports[0])), "{text}");
-    assert!(!text.contains(&format!("0.0.0.0:{} ", old_ports[0])), "{text}");
+    assert!(
+        text.contains(&format!("0.0.0.0:{}", new_ports[0])),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&format!("0.0.0.0:{} ", old_ports[0])),
+        "{text}"
+    );
 
     drop(new);
     let (code, text) = ns.audit(&["--this-namespace", "--baseline", file_arg]);
@@ -423,10 +545,13 @@ fn a_baseline_gate_fails_on_a_new_wildcard_listener_only_while_it_exists() {
     let _ = std::fs::remove_file(&file);
 }
 
+/// A sample: metric name, labels in order, value.
+type Sample = (String, Vec<(String, String)>, f64);
+
 /// A small OpenMetrics text parser: `(name, labels, value)` of every sample, checking
 /// the syntax the textfile collector relies on (families declared before their
 /// samples, label values with only `\\`, `\"` and `\n` escapes, `# EOF` last).
-fn parse_openmetrics(text: &str) -> Vec<(String, Vec<(String, String)>, f64)> {
+fn parse_openmetrics(text: &str) -> Vec<Sample> {
     let mut declared = BTreeSet::new();
     let mut samples = Vec::new();
     let mut seen = BTreeSet::new();
@@ -434,7 +559,10 @@ fn parse_openmetrics(text: &str) -> Vec<(String, Vec<(String, String)>, f64)> {
     assert_eq!(lines.last(), Some(&""), "ends with a newline");
     assert_eq!(lines[lines.len() - 2], "# EOF");
     for line in &lines[..lines.len() - 2] {
-        assert!(!line.chars().any(char::is_control), "control character in {line:?}");
+        assert!(
+            !line.chars().any(char::is_control),
+            "control character in {line:?}"
+        );
         if let Some(rest) = line.strip_prefix("# ") {
             let mut words = rest.splitn(3, ' ');
             let (kind, name) = (words.next().unwrap(), words.next().unwrap());
@@ -450,7 +578,10 @@ fn parse_openmetrics(text: &str) -> Vec<(String, Vec<(String, String)>, f64)> {
         }
         let name_end = line.find(['{', ' ']).unwrap();
         let name = &line[..name_end];
-        assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{line}");
+        assert!(
+            name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            "{line}"
+        );
         assert!(declared.contains(name), "undeclared family: {line}");
         let mut labels = Vec::new();
         let mut rest = &line[name_end..];
@@ -460,7 +591,10 @@ fn parse_openmetrics(text: &str) -> Vec<(String, Vec<(String, String)>, f64)> {
                 let start = chars.peek().unwrap().0;
                 let eq = body[start..].find('=').unwrap() + start;
                 let label = body[start..eq].to_owned();
-                assert!(label.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{line}");
+                assert!(
+                    label.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                    "{line}"
+                );
                 while chars.peek().unwrap().0 <= eq {
                     chars.next();
                 }
@@ -490,7 +624,10 @@ fn parse_openmetrics(text: &str) -> Vec<(String, Vec<(String, String)>, f64)> {
             }
         }
         let value: f64 = rest.strip_prefix(' ').unwrap().parse().unwrap();
-        assert!(seen.insert((name.to_owned(), labels.clone())), "duplicate series {line}");
+        assert!(
+            seen.insert((name.to_owned(), labels.clone())),
+            "duplicate series {line}"
+        );
         samples.push((name.to_owned(), labels, value));
     }
     samples
@@ -519,7 +656,11 @@ fn openmetrics_parses_and_escapes_a_hostile_process_name() {
             .unwrap_or_else(|| panic!("no series for {port}: {text}"))
     };
     let label = |labels: &[(String, String)], name: &str| {
-        labels.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap()
+        labels
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap()
     };
     let (_, labels, value) = series(ports[0]);
     assert_eq!(*value, 1.0);
@@ -530,10 +671,16 @@ fn openmetrics_parses_and_escapes_a_hostile_process_name() {
     assert_eq!(label(labels, "kind"), "socket");
     // The name is the one escaping rule's text: no escape character, the quote kept.
     let process = label(labels, "process");
-    assert!(!process.contains('\x1b') && !process.contains('\n'), "{process:?}");
+    assert!(
+        !process.contains('\x1b') && !process.contains('\n'),
+        "{process:?}"
+    );
     assert!(process.contains("\\u{1b}[2J\"ev\\\\l"), "{process:?}");
     assert_eq!(label(&series(ports[1]).1, "verdict"), "ok");
-    let refused = samples.iter().find(|(name, _, _)| name == "bind_guard_audit_refused").unwrap();
+    let refused = samples
+        .iter()
+        .find(|(name, _, _)| name == "bind_guard_audit_refused")
+        .unwrap();
     assert_eq!(refused.2, 1.0, "{text}");
     // The terminal table escapes it too.
     let (_, table) = ns.audit(&["--this-namespace"]);
@@ -585,7 +732,10 @@ fn unix_sockets_are_listed_with_mode_and_abstract_ones_refused() {
     assert_eq!(doc["refused"], 2, "{text}");
     let (_, table) = ns.audit(&["--this-namespace"]);
     assert!(table.contains(&format!("@{abstract_name}")), "{table}");
-    assert!(table.contains("any local process in its network namespace may connect"), "{table}");
+    assert!(
+        table.contains("any local process in its network namespace may connect"),
+        "{table}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -609,8 +759,14 @@ fn nsenter_audit_names_the_device_and_reads_its_addresses_in_the_sockets_namespa
     // A host device other than lo whose index the namespace's a0 will take, and whose
     // name a decoy device in the namespace will take: judged through the host's
     // /sys/class/net, the socket on a0 would be judged by the decoy's address.
-    let Some((index, host_name)) = host_devices().into_iter().find(|(i, n)| *i > 1 && n != "a0") else {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "no host device besides lo");
+    let Some((index, host_name)) = host_devices()
+        .into_iter()
+        .find(|(i, n)| *i > 1 && n != "a0")
+    else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "no host device besides lo"
+        );
         eprintln!("skipped: this host has no device besides lo");
         return;
     };
@@ -618,8 +774,23 @@ fn nsenter_audit_names_the_device_and_reads_its_addresses_in_the_sockets_namespa
     let index_text = index.to_string();
     // A veth pair (dummy may not be built); the peer needs an index of its own.
     let peer_index = (index + 1000).to_string();
-    ns.ip(&["link", "add", "a0", "index", &index_text, "type", "veth", "peer", "name", "a0p", "index", &peer_index]);
-    ns.ip(&["link", "add", &host_name, "type", "veth", "peer", "name", "decoyp"]);
+    ns.ip(&[
+        "link",
+        "add",
+        "a0",
+        "index",
+        &index_text,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "a0p",
+        "index",
+        &peer_index,
+    ]);
+    ns.ip(&[
+        "link", "add", &host_name, "type", "veth", "peer", "name", "decoyp",
+    ]);
     ns.ip(&["addr", "add", "198.18.0.1/24", "dev", &host_name]);
     ns.ip(&["addr", "add", "198.18.0.5/24", "dev", "a0"]);
     // The classic alias: listed under a0:1 by getifaddrs, a0's address all the same.
@@ -632,7 +803,14 @@ fn nsenter_audit_names_the_device_and_reads_its_addresses_in_the_sockets_namespa
     let (code, text) = output(
         Command::new("nsenter")
             .arg(format!("--net=/run/netns/{}", ns.0))
-            .args([BIN, "audit", "--json", "--this-namespace", "--policy", policy]),
+            .args([
+                BIN,
+                "audit",
+                "--json",
+                "--this-namespace",
+                "--policy",
+                policy,
+            ]),
     );
     let doc = json(&text);
     let row = doc["sockets"]
@@ -641,15 +819,38 @@ fn nsenter_audit_names_the_device_and_reads_its_addresses_in_the_sockets_namespa
         .iter()
         .find(|r| r["port"] == ports[0])
         .unwrap_or_else(|| panic!("no row: {text}"));
-    assert_eq!(row["device"], "a0", "named in the namespace, not the host: {text}");
-    let addrs: Vec<&str> = row["device_addresses"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
-    assert!(addrs.contains(&"198.18.1.1") && addrs.contains(&"198.18.0.5"), "{text}");
-    assert_eq!(row["allowed"], false, "the alias 198.18.1.1 is outside the policy: {text}");
+    assert_eq!(
+        row["device"], "a0",
+        "named in the namespace, not the host: {text}"
+    );
+    let addrs: Vec<&str> = row["device_addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(
+        addrs.contains(&"198.18.1.1") && addrs.contains(&"198.18.0.5"),
+        "{text}"
+    );
+    assert_eq!(
+        row["allowed"], false,
+        "the alias 198.18.1.1 is outside the policy: {text}"
+    );
     assert_eq!(row["error"]["refusal"], true, "{text}");
-    assert!(row["error"]["message"].as_str().unwrap().contains("198.18.1.1"), "{text}");
+    assert!(
+        row["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("198.18.1.1"),
+        "{text}"
+    );
     assert_eq!(code, 1, "{text}");
     assert!(
-        doc["namespaces"][0]["devices"].as_str().unwrap().contains("read in this namespace"),
+        doc["namespaces"][0]["devices"]
+            .as_str()
+            .unwrap()
+            .contains("read in this namespace"),
         "{text}"
     );
     // Without the alias, a0 is inside the policy.
@@ -657,7 +858,66 @@ fn nsenter_audit_names_the_device_and_reads_its_addresses_in_the_sockets_namespa
     let (code, text) = output(
         Command::new("nsenter")
             .arg(format!("--net=/run/netns/{}", ns.0))
-            .args([BIN, "audit", "--json", "--this-namespace", "--policy", policy, "--tcp"]),
+            .args([
+                BIN,
+                "audit",
+                "--json",
+                "--this-namespace",
+                "--policy",
+                policy,
+                "--tcp",
+            ]),
     );
     assert_eq!(code, 0, "{text}");
+}
+
+/// The cost of a whole-host audit, measured (not asserted: timings on a shared machine
+/// are no test): `namespaces` namespaces with `per` loopback listeners each, then one
+/// `audit --format json` from the host. Run with
+/// `cargo test -p bind-guard-cli --test audit_netns --release -- --ignored --nocapture scale`.
+fn audit_cost(namespaces: usize, per: usize) -> (Duration, usize) {
+    let spec = "tcp 127.0.0.1:0;".repeat(per);
+    let mut held = Vec::new();
+    for i in 0..namespaces {
+        let ns = Namespace::new(&format!("scale{i}"));
+        let (holder, ports) = ns.holder(&spec);
+        assert_eq!(ports.len(), per);
+        held.push((holder, ns));
+    }
+    let start = std::time::Instant::now();
+    let (_, text) = audit_host(&["--format", "json", "--tcp"]);
+    let took = start.elapsed();
+    let doc = json(&text);
+    let ours = doc["sockets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| {
+            row["namespace"]
+                .as_str()
+                .unwrap()
+                .starts_with("netns:bga-scale")
+        })
+        .count();
+    assert_eq!(
+        ours,
+        namespaces * per,
+        "every listener of every namespace is listed"
+    );
+    drop(held);
+    (took, ours)
+}
+
+#[test]
+#[ignore = "a measurement: 10,000 sockets across 100 namespaces, against 1,000 across 10"]
+fn scale_10000_sockets_across_100_namespaces() {
+    if !can_run() {
+        return;
+    }
+    let (small, small_n) = audit_cost(10, 100);
+    let (large, large_n) = audit_cost(100, 100);
+    println!(
+        "audit of {small_n} sockets in 10 namespaces: {small:?}; {large_n} sockets in 100 namespaces: {large:?}; ratio {:.2} for 10x the sockets and namespaces",
+        large.as_secs_f64() / small.as_secs_f64()
+    );
 }

@@ -202,6 +202,7 @@ mod rule;
 mod scope;
 mod text;
 
+pub use addr::unix::{ListenAddr, MAX_UNIX_PATH, UnixAddr};
 pub use addr::{BindAddr, LocalAddr, LoopbackAddr};
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
@@ -228,6 +229,10 @@ pub use bind::set::BindSet;
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 #[doc(inline)]
 pub use bind::sysctl;
+#[cfg(all(feature = "unix", unix))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "unix", unix))))]
+#[doc(inline)]
+pub use bind::unix;
 pub use bind_error::{BindError, NetError, Source};
 #[doc(inline)]
 pub use bind_guard_core::ErrorKind;

@@ -62,7 +62,11 @@ impl Links {
                         _ => None,
                     });
                     if let Some(ip) = local.or(address) {
-                        links.addrs.entry(message.header.index).or_default().push(ip);
+                        links
+                            .addrs
+                            .entry(message.header.index)
+                            .or_default()
+                            .push(ip);
                     }
                 }
             },

@@ -22,7 +22,14 @@ const LISTENER: &str = "bind_guard_audit_listener";
 
 /// The label names, in order.
 const LABELS: [&str; 8] = [
-    "kind", "namespace", "protocol", "address", "port", "process", "target", "verdict",
+    "kind",
+    "namespace",
+    "protocol",
+    "address",
+    "port",
+    "process",
+    "target",
+    "verdict",
 ];
 
 /// A label value, escaped for a terminal and for OpenMetrics.
@@ -115,14 +122,25 @@ pub(crate) fn render(doc: &AuditJson) -> String {
         "# HELP bind_guard_audit_refused Listeners, Unix sockets, published ports and unreadable namespaces the policy refuses."
     );
     let _ = writeln!(out, "# TYPE bind_guard_audit_refused gauge");
-    let _ = writeln!(out, "bind_guard_audit_refused{{policy=\"{policy}\"}} {}", doc.refused);
+    let _ = writeln!(
+        out,
+        "bind_guard_audit_refused{{policy=\"{policy}\"}} {}",
+        doc.refused
+    );
     let _ = writeln!(
         out,
         "# HELP bind_guard_audit_unreadable_namespaces Network namespaces that could not be read."
     );
     let _ = writeln!(out, "# TYPE bind_guard_audit_unreadable_namespaces gauge");
-    let _ = writeln!(out, "bind_guard_audit_unreadable_namespaces {}", doc.unreadable_namespaces);
-    let _ = writeln!(out, "# HELP bind_guard_audit_namespaces Network namespaces audited.");
+    let _ = writeln!(
+        out,
+        "bind_guard_audit_unreadable_namespaces {}",
+        doc.unreadable_namespaces
+    );
+    let _ = writeln!(
+        out,
+        "# HELP bind_guard_audit_namespaces Network namespaces audited."
+    );
     let _ = writeln!(out, "# TYPE bind_guard_audit_namespaces gauge");
     let _ = writeln!(out, "bind_guard_audit_namespaces {}", doc.namespaces.len());
     out.push_str("# EOF\n");
@@ -140,7 +158,10 @@ mod tests {
         // A backslash is doubled by Escaped, then each by OpenMetrics.
         assert_eq!(label("a\\b"), "a\\\\\\\\b");
         let hostile = label("x\x1b[2J\ny");
-        assert!(!hostile.contains('\x1b') && !hostile.contains('\n'), "{hostile}");
+        assert!(
+            !hostile.contains('\x1b') && !hostile.contains('\n'),
+            "{hostile}"
+        );
         assert_eq!(verdict(true, None), "ok");
         assert_eq!(verdict(true, Some(&String::new())), "listed");
         assert_eq!(verdict(false, None), "refused");

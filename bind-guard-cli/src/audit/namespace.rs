@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use super::links::Links;
 use super::published::{self, RuleScan};
 use super::unix::UnixSocket;
-use super::{proc, sock_diag, Socket, Source};
+use super::{Socket, Source, proc, sock_diag};
 use crate::json::RouteLocalnetJson;
 
 /// One network namespace.
@@ -100,7 +100,11 @@ pub(crate) fn all() -> Vec<Namespace> {
     let mut by_inode: BTreeMap<u64, Vec<i32>> = BTreeMap::new();
     if let Ok(entries) = std::fs::read_dir("/proc") {
         for entry in entries.flatten() {
-            let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<i32>().ok())
+            else {
                 continue;
             };
             if let Some(inode) = link_inode(&entry.path().join("ns/net")) {
@@ -187,10 +191,11 @@ fn name_of(inode: u64, pid1: Option<u64>, files: &[PathBuf], pids: &[i32]) -> Ns
         return NsName::Netns(name.to_owned());
     }
     for pid in pids {
-        if let Ok(cgroup) = std::fs::read_to_string(format!("/proc/{pid}/cgroup")) {
-            if let Some((runtime, id)) = container_of(&cgroup) {
-                return NsName::Container { runtime, id };
-            }
+        let container = std::fs::read_to_string(format!("/proc/{pid}/cgroup"))
+            .ok()
+            .and_then(|cgroup| container_of(&cgroup));
+        if let Some((runtime, id)) = container {
+            return NsName::Container { runtime, id };
         }
     }
     NsName::Inode
@@ -260,11 +265,11 @@ pub(crate) fn read(ns: &Namespace) -> NsScan {
     if ns.own {
         return read_here();
     }
-    let entry = ns
-        .netns_files
-        .iter()
-        .cloned()
-        .chain(ns.pids.iter().map(|pid| PathBuf::from(format!("/proc/{pid}/ns/net"))));
+    let entry = ns.netns_files.iter().cloned().chain(
+        ns.pids
+            .iter()
+            .map(|pid| PathBuf::from(format!("/proc/{pid}/ns/net"))),
+    );
     let mut why = Vec::new();
     for path in entry {
         let file = match File::open(&path) {
@@ -399,12 +404,20 @@ mod tests {
         let cases = [
             (format!("0::/system.slice/docker-{ID}.scope\n"), "docker"),
             (format!("12:pids:/docker/{ID}\n"), "docker"),
-            (format!("0::/machine.slice/libpod-{ID}.scope/container\n"), "podman"),
             (
-                format!("0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/cri-containerd-{ID}.scope\n"),
+                format!("0::/machine.slice/libpod-{ID}.scope/container\n"),
+                "podman",
+            ),
+            (
+                format!(
+                    "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/cri-containerd-{ID}.scope\n"
+                ),
                 "containerd",
             ),
-            (format!("0::/kubepods/burstable/pod1234/{ID}\n"), "kubernetes"),
+            (
+                format!("0::/kubepods/burstable/pod1234/{ID}\n"),
+                "kubernetes",
+            ),
             (format!("0::/system.slice/crio-{ID}.scope\n"), "cri-o"),
         ];
         for (cgroup, runtime) in cases {
@@ -414,7 +427,10 @@ mod tests {
                 "{cgroup}"
             );
         }
-        assert_eq!(container_of("0::/user.slice/user-1000.slice/session-2.scope\n"), None);
+        assert_eq!(
+            container_of("0::/user.slice/user-1000.slice/session-2.scope\n"),
+            None
+        );
         assert_eq!(container_of(&format!("0::/system.slice/{ID}\n")), None);
         assert_eq!(container_of("garbage"), None);
     }
@@ -443,9 +459,16 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let all = all();
-        let own = all.iter().find(|ns| ns.own).expect("the audit's own namespace");
+        let own = all
+            .iter()
+            .find(|ns| ns.own)
+            .expect("the audit's own namespace");
         let scan = read(own);
         assert!(scan.error.is_none(), "{:?}", scan.error);
-        assert!(scan.sockets.iter().any(|s| s.proto == Proto::Tcp && s.addr.port() == port));
+        assert!(
+            scan.sockets
+                .iter()
+                .any(|s| s.proto == Proto::Tcp && s.addr.port() == port)
+        );
     }
 }

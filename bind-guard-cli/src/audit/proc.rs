@@ -22,8 +22,7 @@ pub(super) fn current_sockets() -> Result<Tables, String> {
 
 /// The tables of the namespace `pid` is in.
 pub(super) fn process_sockets(pid: i32) -> Result<Tables, String> {
-    let process =
-        Process::new(pid).map_err(|err| format!("cannot read /proc/{pid}: {err}"))?;
+    let process = Process::new(pid).map_err(|err| format!("cannot read /proc/{pid}: {err}"))?;
     tables(&process, &format!("/proc/{pid}/net"))
 }
 
@@ -54,7 +53,8 @@ fn tables(process: &Process, dir: &str) -> Result<Tables, String> {
 }
 
 fn from_tcp(entry: &TcpNetEntry) -> Option<Socket> {
-    (entry.state == TcpState::Listen).then(|| Socket::plain(Proto::Tcp, entry.local_address, entry.uid, entry.inode))
+    (entry.state == TcpState::Listen)
+        .then(|| Socket::plain(Proto::Tcp, entry.local_address, entry.uid, entry.inode))
 }
 
 fn from_udp(entry: &UdpNetEntry) -> Option<Socket> {

@@ -87,7 +87,14 @@ impl Published {
     }
 
     fn key(&self) -> (Proto, IpAddr, u16, u16, Option<IpAddr>, Option<u16>) {
-        (self.proto, self.host, self.port, self.port_end, self.target, self.target_port)
+        (
+            self.proto,
+            self.host,
+            self.port,
+            self.port_end,
+            self.target,
+            self.target_port,
+        )
     }
 }
 
@@ -114,7 +121,9 @@ impl Drop {
     /// Whether it drops what arrives from outside (`! -i lo`) for `p`.
     fn covers(&self, p: &Published) -> bool {
         let from_outside = self.not_iif.as_deref() == Some("lo");
-        let addr = self.daddr.is_some_and(|(net, len)| in_prefix(p.host, net, len));
+        let addr = self
+            .daddr
+            .is_some_and(|(net, len)| in_prefix(p.host, net, len));
         let proto = self.proto.is_none_or(|proto| proto == p.proto);
         let ports = self
             .ports
@@ -126,11 +135,15 @@ impl Drop {
 fn in_prefix(ip: IpAddr, net: IpAddr, len: u8) -> bool {
     match (ip, net) {
         (IpAddr::V4(ip), IpAddr::V4(net)) => {
-            let mask = u32::MAX.checked_shl(32 - u32::from(len.min(32))).unwrap_or(0);
+            let mask = u32::MAX
+                .checked_shl(32 - u32::from(len.min(32)))
+                .unwrap_or(0);
             u32::from(ip) & mask == u32::from(net) & mask
         }
         (IpAddr::V6(ip), IpAddr::V6(net)) => {
-            let mask = u128::MAX.checked_shl(128 - u32::from(len.min(128))).unwrap_or(0);
+            let mask = u128::MAX
+                .checked_shl(128 - u32::from(len.min(128)))
+                .unwrap_or(0);
             u128::from(ip) & mask == u128::from(net) & mask
         }
         _ => false,
@@ -148,12 +161,17 @@ pub(crate) fn read() -> RuleScan {
                 scan.published.extend(published);
                 drops.extend(found);
             }
-            Err(err) => scan.problems.push(format!("nft -j list ruleset: not JSON: {err}")),
+            Err(err) => scan
+                .problems
+                .push(format!("nft -j list ruleset: not JSON: {err}")),
         },
         Tool::Missing => scan.missing.push("nft"),
         Tool::Failed(why) => scan.problems.push(format!("nft -j list ruleset: {why}")),
     }
-    for (tool, source) in [("iptables-save", "iptables"), ("ip6tables-save", "ip6tables")] {
+    for (tool, source) in [
+        ("iptables-save", "iptables"),
+        ("ip6tables-save", "ip6tables"),
+    ] {
         match run(tool, &[]) {
             Tool::Output(text) => {
                 let (published, found) = from_iptables_save(&text, source);
@@ -228,7 +246,9 @@ fn from_nft(doc: &Value) -> (Vec<Published>, Vec<Drop>) {
         }
     }
     for item in items.into_iter().flatten() {
-        let Some(rule) = item.get("rule") else { continue };
+        let Some(rule) = item.get("rule") else {
+            continue;
+        };
         let family = rule.get("family").and_then(Value::as_str).unwrap_or("");
         let Some(exprs) = rule.get("expr").and_then(Value::as_array) else {
             continue;
@@ -441,7 +461,10 @@ fn from_iptables_save(text: &str, source: &'static str) -> (Vec<Published>, Vec<
         let r = IptRule::parse(words.get(1..).unwrap_or(&[]));
         match (table, r.jump.as_deref()) {
             ("nat", Some("DNAT")) => {
-                let (target, target_port) = r.to_destination.as_deref().map_or((None, None), parse_destination);
+                let (target, target_port) = r
+                    .to_destination
+                    .as_deref()
+                    .map_or((None, None), parse_destination);
                 let m = NftMatch {
                     daddr: r.daddr,
                     daddr_negated: r.daddr_negated,
@@ -512,7 +535,9 @@ impl IptRule {
                         _ => None,
                     };
                 }
-                "--dport" | "--destination-port" | "--dports" | "--destination-ports" if !negate => {
+                "--dport" | "--destination-port" | "--dports" | "--destination-ports"
+                    if !negate =>
+                {
                     rule.ports = value.map(parse_port_list).unwrap_or_default();
                 }
                 "-j" | "--jump" => rule.jump = value.map(str::to_owned),
@@ -616,7 +641,10 @@ pub(crate) fn docker_proxy_target(args: &[String]) -> Option<(Proto, SocketAddr,
         Some("tcp") | None => Proto::Tcp,
         Some(_) => return None,
     };
-    let host = SocketAddr::new(flag("host-ip")?.parse().ok()?, flag("host-port")?.parse().ok()?);
+    let host = SocketAddr::new(
+        flag("host-ip")?.parse().ok()?,
+        flag("host-port")?.parse().ok()?,
+    );
     let target = SocketAddr::new(
         flag("container-ip")?.parse().ok()?,
         flag("container-port")?.parse().ok()?,
@@ -657,7 +685,15 @@ COMMIT
         let all = published(DOCKER_SAVE);
         let texts: Vec<String> = all
             .iter()
-            .map(|p| format!("{} {} -> {} {:?}", p.proto.name(), p.host_text(), p.target_text(), p.loopback_dropped))
+            .map(|p| {
+                format!(
+                    "{} {} -> {} {:?}",
+                    p.proto.name(),
+                    p.host_text(),
+                    p.target_text(),
+                    p.loopback_dropped
+                )
+            })
             .collect();
         assert_eq!(
             texts,
@@ -716,7 +752,15 @@ COMMIT
         finish(&mut all, &drops);
         let texts: Vec<String> = all
             .iter()
-            .map(|p| format!("{} {} -> {} {:?}", p.proto.name(), p.host_text(), p.target_text(), p.loopback_dropped))
+            .map(|p| {
+                format!(
+                    "{} {} -> {} {:?}",
+                    p.proto.name(),
+                    p.host_text(),
+                    p.target_text(),
+                    p.loopback_dropped
+                )
+            })
             .collect();
         assert_eq!(
             texts,
@@ -750,24 +794,88 @@ COMMIT
             ports: None,
         };
         assert!(drop.covers(&p));
-        assert!(!Drop { not_iif: Some("docker0".into()), ..drop.clone() }.covers(&p));
-        assert!(!Drop { not_iif: None, ..drop.clone() }.covers(&p));
-        assert!(!Drop { daddr: None, ..drop.clone() }.covers(&p));
-        assert!(!Drop { proto: Some(Proto::Udp), ..drop.clone() }.covers(&p));
-        assert!(!Drop { ports: Some((1, 8079)), ..drop.clone() }.covers(&p));
-        assert!(Drop { ports: Some((8080, 8080)), ..drop.clone() }.covers(&p));
-        assert!(!Drop { daddr: Some(("10.0.0.0".parse().unwrap(), 8)), ..drop }.covers(&p));
+        assert!(
+            !Drop {
+                not_iif: Some("docker0".into()),
+                ..drop.clone()
+            }
+            .covers(&p)
+        );
+        assert!(
+            !Drop {
+                not_iif: None,
+                ..drop.clone()
+            }
+            .covers(&p)
+        );
+        assert!(
+            !Drop {
+                daddr: None,
+                ..drop.clone()
+            }
+            .covers(&p)
+        );
+        assert!(
+            !Drop {
+                proto: Some(Proto::Udp),
+                ..drop.clone()
+            }
+            .covers(&p)
+        );
+        assert!(
+            !Drop {
+                ports: Some((1, 8079)),
+                ..drop.clone()
+            }
+            .covers(&p)
+        );
+        assert!(
+            Drop {
+                ports: Some((8080, 8080)),
+                ..drop.clone()
+            }
+            .covers(&p)
+        );
+        assert!(
+            !Drop {
+                daddr: Some(("10.0.0.0".parse().unwrap(), 8)),
+                ..drop
+            }
+            .covers(&p)
+        );
     }
 
     #[test]
     fn words_and_destinations() {
         assert_eq!(split_words(r#"a  "b c" "d\"e" "#), ["a", "b c", "d\"e"]);
-        assert_eq!(parse_destination("10.0.0.1:80-90"), (Some("10.0.0.1".parse().unwrap()), Some(80)));
-        assert_eq!(parse_port_list("80,443,8000:8010"), [(80, 80), (443, 443), (8000, 8010)]);
-        assert!(in_prefix("127.1.2.3".parse().unwrap(), "127.0.0.0".parse().unwrap(), 8));
-        assert!(!in_prefix("128.0.0.1".parse().unwrap(), "127.0.0.0".parse().unwrap(), 8));
-        assert!(in_prefix("::1".parse().unwrap(), "::1".parse().unwrap(), 128));
-        assert!(in_prefix("1.2.3.4".parse().unwrap(), "0.0.0.0".parse().unwrap(), 0));
+        assert_eq!(
+            parse_destination("10.0.0.1:80-90"),
+            (Some("10.0.0.1".parse().unwrap()), Some(80))
+        );
+        assert_eq!(
+            parse_port_list("80,443,8000:8010"),
+            [(80, 80), (443, 443), (8000, 8010)]
+        );
+        assert!(in_prefix(
+            "127.1.2.3".parse().unwrap(),
+            "127.0.0.0".parse().unwrap(),
+            8
+        ));
+        assert!(!in_prefix(
+            "128.0.0.1".parse().unwrap(),
+            "127.0.0.0".parse().unwrap(),
+            8
+        ));
+        assert!(in_prefix(
+            "::1".parse().unwrap(),
+            "::1".parse().unwrap(),
+            128
+        ));
+        assert!(in_prefix(
+            "1.2.3.4".parse().unwrap(),
+            "0.0.0.0".parse().unwrap(),
+            0
+        ));
     }
 
     #[test]
@@ -777,7 +885,10 @@ COMMIT
             .map(str::to_owned)
             .collect();
         let (proto, host, target) = docker_proxy_target(&args).unwrap();
-        assert_eq!((proto, host.to_string(), target.to_string()), (Proto::Tcp, "0.0.0.0:8080".into(), "172.17.0.2:80".into()));
+        assert_eq!(
+            (proto, host.to_string(), target.to_string()),
+            (Proto::Tcp, "0.0.0.0:8080".into(), "172.17.0.2:80".into())
+        );
         assert_eq!(docker_proxy_target(&args[..3]), None);
     }
 }

@@ -231,15 +231,20 @@ pub(crate) fn gather(this_namespace: bool) -> Result<Gathered, String> {
                 Some(Ok(())) => "named and their addresses read in this namespace (rtnetlink, \
                                  by interface index)"
                     .to_owned(),
-                Some(Err(why)) => format!("unknown ({why}): device-bound sockets judged as the wildcard"),
-                None => "not shown by /proc/net: sockets judged as if bound to no device".to_owned(),
+                Some(Err(why)) => {
+                    format!("unknown ({why}): device-bound sockets judged as the wildcard")
+                }
+                None => {
+                    "not shown by /proc/net: sockets judged as if bound to no device".to_owned()
+                }
             },
             route_localnet: scan.route_localnet.clone(),
             rules_missing: rules.map(|r| r.missing.clone()).unwrap_or_default(),
             rules_problems: match rules {
                 Some(r) => r.problems.clone(),
                 None if scan.error.is_none() => vec![
-                    "the namespace could not be entered, so its DNAT rules were not read".to_owned(),
+                    "the namespace could not be entered, so its DNAT rules were not read"
+                        .to_owned(),
                 ],
                 None => Vec::new(),
             },
@@ -248,19 +253,23 @@ pub(crate) fn gather(this_namespace: bool) -> Result<Gathered, String> {
         if ns.own {
             gathered.route_localnet = scan.route_localnet.clone();
         }
-        gathered.sockets.extend(scan.sockets.into_iter().map(|mut s| {
-            s.ns = index;
-            s
-        }));
+        gathered
+            .sockets
+            .extend(scan.sockets.into_iter().map(|mut s| {
+                s.ns = index;
+                s
+            }));
         gathered.unix.extend(scan.unix.into_iter().map(|mut s| {
             s.ns = index;
             s
         }));
         if let Some(rules) = scan.rules {
-            gathered.published.extend(rules.published.into_iter().map(|mut p| {
-                p.ns = index;
-                p
-            }));
+            gathered
+                .published
+                .extend(rules.published.into_iter().map(|mut p| {
+                    p.ns = index;
+                    p
+                }));
         }
     }
     let inodes: BTreeSet<u64> = gathered
@@ -271,25 +280,32 @@ pub(crate) fn gather(this_namespace: bool) -> Result<Gathered, String> {
         .collect();
     gathered.owners = proc::owners(&inodes);
     for socket in &gathered.sockets {
-        let Some(holders) = gathered.owners.get(&socket.inode) else { continue };
+        let Some(holders) = gathered.owners.get(&socket.inode) else {
+            continue;
+        };
         for holder in holders {
             if holder.name.as_deref() == Some("docker-proxy") {
                 let target = proc::cmdline(holder.pid)
                     .and_then(|args| published::docker_proxy_target(&args));
                 if let Some((_, _, target)) = target {
-                    gathered.forwards.insert(socket.inode, format!("{target} (docker-proxy)"));
+                    gathered
+                        .forwards
+                        .insert(socket.inode, format!("{target} (docker-proxy)"));
                 }
             } else if holder.name.as_deref() == Some("rootlessport") {
-                gathered
-                    .forwards
-                    .insert(socket.inode, "a rootless Podman container (rootlessport)".to_owned());
+                gathered.forwards.insert(
+                    socket.inode,
+                    "a rootless Podman container (rootlessport)".to_owned(),
+                );
             }
         }
     }
     for socket in &mut gathered.unix {
         let holder = gathered.owners.get(&socket.inode).and_then(|h| h.first());
         match holder {
-            Some(holder) => socket.look_up(std::path::Path::new(&format!("/proc/{}/root", holder.pid))),
+            Some(holder) => {
+                socket.look_up(std::path::Path::new(&format!("/proc/{}/root", holder.pid)))
+            }
             None if namespaces.get(socket.ns).is_some_and(|ns| ns.own) => {
                 socket.look_up(std::path::Path::new("/"));
             }
@@ -302,7 +318,10 @@ pub(crate) fn gather(this_namespace: bool) -> Result<Gathered, String> {
             }
         }
     }
-    let route_localnet = gathered.route_localnet.clone().unwrap_or_else(RouteLocalnetJson::read);
+    let route_localnet = gathered
+        .route_localnet
+        .clone()
+        .unwrap_or_else(RouteLocalnetJson::read);
     gathered.host = Some(HostJson::read(route_localnet));
     Ok(gathered)
 }
@@ -321,7 +340,11 @@ pub(crate) fn gather(_this_namespace: bool) -> Result<Gathered, String> {
 /// reading so the rules of the report can be tested with made-up sockets.
 pub(crate) fn report(args: &AuditArgs, gathered: Gathered, baseline: Option<&Baseline>) -> Outcome {
     let doc = judge(args, gathered, baseline);
-    let code = if doc.refused == 0 { EXIT_OK } else { EXIT_REFUSED };
+    let code = if doc.refused == 0 {
+        EXIT_OK
+    } else {
+        EXIT_REFUSED
+    };
     match args.format() {
         AuditFormat::Json => Outcome::json(code, &doc),
         AuditFormat::Openmetrics => Outcome {
@@ -331,14 +354,22 @@ pub(crate) fn report(args: &AuditArgs, gathered: Gathered, baseline: Option<&Bas
         },
         AuditFormat::Text => Outcome {
             code,
-            stdout: text::render(&doc, &args.policy.policy(), super::filter::running_as_root()),
+            stdout: text::render(
+                &doc,
+                &args.policy.policy(),
+                super::filter::running_as_root(),
+            ),
             stderr: String::new(),
         },
     }
 }
 
 /// The report document: every row judged, the baseline's known rows left out.
-pub(crate) fn judge(args: &AuditArgs, gathered: Gathered, baseline: Option<&Baseline>) -> AuditJson {
+pub(crate) fn judge(
+    args: &AuditArgs,
+    gathered: Gathered,
+    baseline: Option<&Baseline>,
+) -> AuditJson {
     let policy = args.policy.policy();
     let ns_name = |index: usize| {
         gathered
@@ -358,7 +389,13 @@ pub(crate) fn judge(args: &AuditArgs, gathered: Gathered, baseline: Option<&Base
     let rows: Vec<RowJson> = sockets
         .iter()
         .map(|socket| {
-            let mut row = row(socket, &policy, args, gathered.owners.get(&socket.inode), ns_name(socket.ns));
+            let mut row = row(
+                socket,
+                &policy,
+                args,
+                gathered.owners.get(&socket.inode),
+                ns_name(socket.ns),
+            );
             row.forwards_to = gathered.forwards.get(&socket.inode).cloned();
             row
         })
@@ -370,7 +407,14 @@ pub(crate) fn judge(args: &AuditArgs, gathered: Gathered, baseline: Option<&Base
         let mut unix = gathered.unix;
         unix.sort_by(|a, b| (a.ns, &a.name, a.inode).cmp(&(b.ns, &b.name, b.inode)));
         unix.iter()
-            .map(|socket| unix_row(socket, args, gathered.owners.get(&socket.inode), ns_name(socket.ns)))
+            .map(|socket| {
+                unix_row(
+                    socket,
+                    args,
+                    gathered.owners.get(&socket.inode),
+                    ns_name(socket.ns),
+                )
+            })
             .filter(|row| is_new(&row.key))
             .collect()
     };
@@ -381,14 +425,25 @@ pub(crate) fn judge(args: &AuditArgs, gathered: Gathered, baseline: Option<&Base
         .map(|p| published_row(p, &policy, args, ns_name(p.ns)))
         .filter(|row| is_new(&row.key))
         .collect();
-    let unreadable = gathered.namespaces.iter().filter(|ns| ns.error.is_some()).count();
+    let unreadable = gathered
+        .namespaces
+        .iter()
+        .filter(|ns| ns.error.is_some())
+        .count();
     let refused = rows.iter().filter(|r| !r.allowed).count()
         + unix_rows.iter().filter(|r| !r.allowed).count()
         + published_rows.iter().filter(|r| !r.allowed).count()
         + unreadable;
     let own = gathered.namespaces.iter().find(|ns| ns.own);
-    let sources: Vec<&NamespaceJson> = gathered.namespaces.iter().filter(|ns| ns.source.is_some()).collect();
-    let route_localnet = gathered.route_localnet.clone().unwrap_or_else(RouteLocalnetJson::read);
+    let sources: Vec<&NamespaceJson> = gathered
+        .namespaces
+        .iter()
+        .filter(|ns| ns.source.is_some())
+        .collect();
+    let route_localnet = gathered
+        .route_localnet
+        .clone()
+        .unwrap_or_else(RouteLocalnetJson::read);
     AuditJson {
         policy: args.policy.name(),
         allow_wildcard: policy.allows_wildcard(),
@@ -407,9 +462,13 @@ pub(crate) fn judge(args: &AuditArgs, gathered: Gathered, baseline: Option<&Base
             "proc"
         },
         source_note: own.and_then(|ns| ns.source_note.clone()).or_else(|| {
-            sources.iter().find_map(|ns| ns.source_note.as_ref().map(|n| format!("{}: {n}", ns.name)))
+            sources
+                .iter()
+                .find_map(|ns| ns.source_note.as_ref().map(|n| format!("{}: {n}", ns.name)))
         }),
-        host: gathered.host.unwrap_or_else(|| HostJson::read(route_localnet.clone())),
+        host: gathered
+            .host
+            .unwrap_or_else(|| HostJson::read(route_localnet.clone())),
         route_localnet,
         namespaces: gathered.namespaces,
         baseline: args.baseline.as_ref().map(|file| BaselineJson {
@@ -438,7 +497,12 @@ fn row(
     }
     let first = owners.and_then(|owners| owners.first());
     RowJson {
-        key: baseline::socket_key(&namespace, socket.proto.name(), socket.addr, socket.device.as_deref()),
+        key: baseline::socket_key(
+            &namespace,
+            socket.proto.name(),
+            socket.addr,
+            socket.device.as_deref(),
+        ),
         namespace,
         proto: socket.proto.name(),
         family: family(ip),
@@ -483,10 +547,32 @@ fn unix_row(
     let first = owners.and_then(|owners| owners.first());
     let name = socket.display_name();
     let (mode, uid, gid, file, note) = match &socket.file {
-        FileState::Found { mode, uid, gid } => (Some(format!("{mode:04o}")), Some(*uid), Some(*gid), "found", None),
-        FileState::Unlinked => (None, None, None, "unlinked", Some("the file was removed: no one can connect by its path".to_owned())),
+        FileState::Found { mode, uid, gid } => (
+            Some(format!("{mode:04o}")),
+            Some(*uid),
+            Some(*gid),
+            "found",
+            None,
+        ),
+        FileState::Unlinked => (
+            None,
+            None,
+            None,
+            "unlinked",
+            Some("the file was removed: no one can connect by its path".to_owned()),
+        ),
         FileState::Unknown(why) => (None, None, None, "unknown", Some(why.clone())),
-        FileState::None => (None, None, None, if socket.is_abstract() { "none" } else { "unknown" }, None),
+        FileState::None => (
+            None,
+            None,
+            None,
+            if socket.is_abstract() {
+                "none"
+            } else {
+                "unknown"
+            },
+            None,
+        ),
     };
     UnixRowJson {
         key: baseline::unix_key(&namespace, &name),
@@ -520,7 +606,12 @@ fn unix_row(
     }
 }
 
-fn published_row(p: &Published, policy: &Policy, args: &AuditArgs, namespace: String) -> PublishedJson {
+fn published_row(
+    p: &Published,
+    policy: &Policy,
+    args: &AuditArgs,
+    namespace: String,
+) -> PublishedJson {
     let judged = p.judged_addr();
     let mut verdict = Socket::plain(p.proto, judged, 0, 0).verdict(policy);
     let mut allowed_by = None;
@@ -559,5 +650,437 @@ fn published_row(p: &Published, policy: &Policy, args: &AuditArgs, namespace: St
         host_text,
         target_text,
         refusal: verdict.err(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PolicyArgs;
+    use crate::audit::filter::AuditFilter;
+    use crate::audit::unix::{UnixKind, UnixName};
+    use crate::audit::{Proto, published::Published};
+    use std::collections::BTreeMap;
+
+    fn args(policy: Policy, format: AuditFormat) -> AuditArgs {
+        AuditArgs {
+            policy: PolicyArgs {
+                policy,
+                allow_wildcard: false,
+            },
+            filter: AuditFilter::default(),
+            format,
+            json: false,
+            this_namespace: false,
+            baseline: None,
+        }
+    }
+
+    fn socket(proto: Proto, addr: &str, inode: u64) -> Socket {
+        let mut socket = Socket::plain(proto, addr.parse().unwrap(), 1000, inode);
+        socket.uid = 1000;
+        socket
+    }
+
+    fn namespace(name: &str, own: bool) -> NamespaceJson {
+        NamespaceJson {
+            name: name.to_owned(),
+            kind: "netns",
+            inode: 1,
+            netns: Vec::new(),
+            runtime: None,
+            container_id: None,
+            own,
+            processes: 1,
+            source: Some("sock_diag"),
+            source_note: None,
+            devices: String::new(),
+            route_localnet: None,
+            rules_missing: Vec::new(),
+            rules_problems: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// Made-up sockets of one namespace, on a host whose settings are all off.
+    fn gathered(sockets: Vec<Socket>, owners: Owners) -> Gathered {
+        Gathered {
+            namespaces: vec![namespace("host", true)],
+            sockets,
+            owners,
+            host: Some(HostJson::from_values(
+                RouteLocalnetJson::off(),
+                Some(false),
+                Some(false),
+            )),
+            route_localnet: Some(RouteLocalnetJson::off()),
+            ..Gathered::default()
+        }
+    }
+
+    fn sshd_owners() -> Owners {
+        let mut owners = BTreeMap::new();
+        owners.insert(
+            2,
+            vec![Owner {
+                pid: 7,
+                name: Some("sshd".to_owned()),
+            }],
+        );
+        owners
+    }
+
+    fn run(args: &AuditArgs, gathered: Gathered) -> (u8, String) {
+        let outcome = report(args, gathered, None);
+        (outcome.code, outcome.stdout)
+    }
+
+    #[test]
+    fn report_judges_every_socket_and_sets_the_exit_code() {
+        let sockets = vec![
+            socket(Proto::Udp, "127.0.0.53:53", 3),
+            socket(Proto::Tcp, "[::]:22", 2),
+            socket(Proto::Tcp, "127.0.0.1:5432", 1),
+        ];
+        let (code, text) = run(
+            &args(Policy::default(), AuditFormat::Json),
+            gathered(sockets.clone(), sshd_owners()),
+        );
+        assert_eq!(code, EXIT_REFUSED);
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["refused"], 1);
+        assert_eq!(json["owners_complete"], false);
+        let rows = json["sockets"].as_array().unwrap();
+        // Sorted: tcp before udp, then by port.
+        assert_eq!(rows[0]["address"], "::");
+        assert_eq!(rows[0]["port"], 22);
+        assert_eq!(rows[0]["allowed"], false);
+        assert_eq!(rows[0]["error"]["kind"], "wildcard");
+        assert_eq!(rows[0]["pid"], 7);
+        assert_eq!(rows[0]["process"], "sshd");
+        assert_eq!(rows[0]["namespace"], "host");
+        assert_eq!(rows[0]["key"], "tcp host [::]:22");
+        assert_eq!(rows[1]["address"], "127.0.0.1");
+        assert_eq!(rows[1]["pid"], serde_json::Value::Null);
+        assert_eq!(rows[2]["proto"], "udp");
+        assert_eq!(rows[2]["allowed"], true);
+
+        let (_, text) = run(
+            &args(Policy::default(), AuditFormat::Text),
+            gathered(sockets.clone(), sshd_owners()),
+        );
+        assert!(text.contains("1 of 3 break the 'default' policy"), "{text}");
+        assert!(
+            text.contains("tcp [::]:22 in host (7/sshd): is the wildcard address"),
+            "{text}"
+        );
+        let mut json_alias = args(Policy::default(), AuditFormat::Text);
+        json_alias.json = true;
+        let (_, text) = run(&json_alias, gathered(sockets.clone(), sshd_owners()));
+        assert!(text.starts_with('{'), "--json is --format json");
+
+        let (code, text) = run(
+            &args(Policy::default().allow_wildcard(), AuditFormat::Text),
+            gathered(sockets, sshd_owners()),
+        );
+        assert_eq!(code, EXIT_OK);
+        assert!(text.contains("all 3 listeners"), "{text}");
+    }
+
+    #[test]
+    fn the_allow_list_gates_ci_and_says_what_allowed_a_socket() {
+        let sockets = vec![
+            socket(Proto::Tcp, "[::]:22", 2),
+            socket(Proto::Udp, "0.0.0.0:5353", 3),
+            socket(Proto::Tcp, "0.0.0.0:8080", 4),
+        ];
+        let mut owners = sshd_owners();
+        owners.insert(
+            4,
+            vec![Owner {
+                pid: 9,
+                name: Some("node".to_owned()),
+            }],
+        );
+        let mut args = args(Policy::default(), AuditFormat::Json);
+        args.filter.ports = vec!["5353/udp".parse().unwrap()];
+        args.filter.processes = vec!["sshd".to_owned()];
+        let (code, text) = run(&args, gathered(sockets.clone(), owners.clone()));
+        assert_eq!(code, EXIT_REFUSED, "node on 8080 is not listed");
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["refused"], 1);
+        let rows = json["sockets"].as_array().unwrap();
+        assert_eq!(rows[0]["allowed_by"], "--allow-process sshd");
+        assert_eq!(rows[0]["error"], serde_json::Value::Null);
+        assert_eq!(rows[1]["allowed_by"], serde_json::Value::Null);
+        assert_eq!(rows[1]["allowed"], false);
+        assert_eq!(rows[2]["allowed_by"], "--allow 5353/udp");
+
+        args.filter.ports.push("8080/tcp".parse().unwrap());
+        assert_eq!(
+            run(&args, gathered(sockets.clone(), owners.clone())).0,
+            EXIT_OK
+        );
+        // --udp audits UDP alone.
+        args.filter.ports.clear();
+        args.filter.udp = true;
+        let (code, text) = run(&args, gathered(sockets.clone(), owners.clone()));
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["sockets"].as_array().unwrap().len(), 1);
+        assert_eq!(code, EXIT_REFUSED);
+
+        let mut text_args = self::args(Policy::default(), AuditFormat::Text);
+        text_args.filter.processes = vec!["sshd".to_owned()];
+        let (_, text) = run(&text_args, gathered(sockets, owners));
+        assert!(text.contains("listed"), "{text}");
+        assert!(
+            text.contains("hint: to accept a listener you expect, pass --allow PORT/PROTO"),
+            "{text}"
+        );
+        assert!(!text.contains("Policy::"), "{text}");
+    }
+
+    #[test]
+    fn a_device_bound_wildcard_is_judged_by_the_addresses_read_in_its_namespace() {
+        let mut on_a0 = socket(Proto::Tcp, "0.0.0.0:8080", 1);
+        on_a0.device = Some("a0".to_owned());
+        on_a0.device_addrs = Some(vec!["127.0.0.1".parse().unwrap()]);
+        // A device whose addresses could not be read: judged as the wildcard, never by
+        // this process's interface of the same name.
+        let mut unknown = socket(Proto::Tcp, "0.0.0.0:8081", 2);
+        unknown.device = Some("lo".to_owned());
+        let mut alias = socket(Proto::Tcp, "0.0.0.0:8082", 3);
+        alias.device = Some("a1".to_owned());
+        alias.device_addrs = Some(vec![
+            "127.0.0.1".parse().unwrap(),
+            "198.18.1.1".parse().unwrap(),
+        ]);
+        let mut v6only = socket(Proto::Tcp, "[::]:8083", 4);
+        v6only.v6only = Some(true);
+        let (_, text) = run(
+            &args(Policy::loopback(), AuditFormat::Json),
+            gathered(vec![on_a0, unknown, alias, v6only], Owners::new()),
+        );
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let rows = json["sockets"].as_array().unwrap();
+        assert_eq!(
+            (&rows[0]["device"], &rows[0]["allowed"]),
+            (&"a0".into(), &true.into())
+        );
+        assert_eq!(rows[0]["device_addresses"][0], "127.0.0.1");
+        assert_eq!(rows[1]["allowed"], false, "{text}");
+        assert_eq!(rows[1]["device_addresses"], serde_json::Value::Null);
+        assert_eq!(rows[2]["allowed"], false, "{text}");
+        assert!(
+            rows[2]["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("198.18.1.1")
+        );
+        assert_eq!(rows[3]["v6only"], true);
+        assert_eq!(json["source"], "sock_diag");
+        assert!(json["host"]["ip_forward"]["meaning"].is_string());
+        let (_, text) = run(
+            &args(Policy::loopback(), AuditFormat::Text),
+            gathered(vec![socket(Proto::Tcp, "0.0.0.0:1", 1)], Owners::new()),
+        );
+        assert!(text.starts_with("source: sock_diag"), "{text}");
+        assert!(text.contains("DEVICE  V6ONLY"), "{text}");
+        assert!(text.contains("\nhost:\n  route_localnet 0"), "{text}");
+    }
+
+    #[test]
+    fn the_note_on_unknown_owners_is_true_for_root() {
+        let doc = judge(
+            &args(Policy::default(), AuditFormat::Text),
+            gathered(vec![socket(Proto::Tcp, "0.0.0.0:1", 1)], Owners::new()),
+            None,
+        );
+        let policy = Policy::default();
+        let as_root = text::render(&doc, &policy, Some(true));
+        assert!(!as_root.contains("run as root"), "{as_root}");
+        assert!(as_root.contains("another PID namespace"), "{as_root}");
+        let as_user = text::render(&doc, &policy, Some(false));
+        assert!(as_user.contains("run as root"), "{as_user}");
+    }
+
+    #[test]
+    fn hints_never_suggest_a_wider_policy() {
+        let (_, text) = run(
+            &args(Policy::loopback(), AuditFormat::Text),
+            gathered(
+                vec![
+                    socket(Proto::Tcp, "0.0.0.0:80", 1),
+                    socket(Proto::Tcp, "10.0.0.1:81", 2),
+                ],
+                Owners::new(),
+            ),
+        );
+        assert!(!text.contains("--policy"), "{text}");
+        assert!(!text.contains("Policy::"), "{text}");
+        assert!(
+            text.contains("pass --allow-wildcard: it adds the wildcard, and nothing else, to the 'loopback' policy"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn no_sockets_is_not_an_error() {
+        let (code, text) = run(
+            &args(Policy::loopback(), AuditFormat::Text),
+            gathered(Vec::new(), Owners::new()),
+        );
+        assert_eq!(code, EXIT_OK);
+        assert!(text.contains("no listening"), "{text}");
+    }
+
+    #[test]
+    fn an_unreadable_namespace_is_reported_and_refused() {
+        let mut gathered = gathered(Vec::new(), Owners::new());
+        let mut broken = namespace("docker:0123456789ab", false);
+        broken.error = Some("cannot enter it: EPERM".to_owned());
+        broken.source = None;
+        gathered.namespaces.push(broken);
+        let (code, text) = run(&args(Policy::default(), AuditFormat::Text), gathered);
+        assert_eq!(code, EXIT_REFUSED, "{text}");
+        assert!(
+            text.contains("UNREADABLE: namespace docker:0123456789ab"),
+            "{text}"
+        );
+        assert!(text.contains("1 of 1 break"), "{text}");
+    }
+
+    #[test]
+    fn sockets_of_each_namespace_are_named_and_sorted_by_namespace() {
+        let mut gathered = gathered(Vec::new(), Owners::new());
+        gathered.namespaces.push(namespace("netns:blue", false));
+        let mut inner = socket(Proto::Tcp, "0.0.0.0:80", 5);
+        inner.ns = 1;
+        gathered.sockets = vec![inner, socket(Proto::Tcp, "127.0.0.1:9", 6)];
+        let doc = judge(&args(Policy::default(), AuditFormat::Json), gathered, None);
+        assert_eq!(doc.sockets[0].namespace, "host");
+        assert_eq!(doc.sockets[1].namespace, "netns:blue");
+        assert_eq!(doc.sockets[1].key, "tcp netns:blue 0.0.0.0:80");
+        assert_eq!(doc.refused, 1);
+    }
+
+    fn unix_socket(name: UnixName, file: FileState, inode: u64) -> UnixSocket {
+        let mut socket = UnixSocket::new(UnixKind::Stream, name, inode, None);
+        socket.file = file;
+        socket
+    }
+
+    #[test]
+    fn unix_sockets_and_published_ports_count_and_can_be_listed() {
+        let mut gathered = gathered(Vec::new(), sshd_owners());
+        gathered.unix = vec![
+            unix_socket(UnixName::Abstract(b"x\x1b[2J".to_vec()), FileState::None, 2),
+            unix_socket(
+                UnixName::Path("/run/a.sock".into()),
+                FileState::Found {
+                    mode: 0o600,
+                    uid: 0,
+                    gid: 0,
+                },
+                3,
+            ),
+        ];
+        gathered.published = vec![Published {
+            proto: Proto::Tcp,
+            host: "0.0.0.0".parse().unwrap(),
+            port: 8080,
+            port_end: 8080,
+            target: Some("172.17.0.2".parse().unwrap()),
+            target_port: Some(80),
+            via: None,
+            source: "iptables",
+            loopback_dropped: None,
+            ns: 0,
+        }];
+        let doc = judge(&args(Policy::default(), AuditFormat::Text), gathered, None);
+        assert_eq!(doc.refused, 2);
+        // Path sockets first.
+        assert!(doc.unix_sockets[0].allowed);
+        assert_eq!(doc.unix_sockets[0].mode.as_deref(), Some("0600"));
+        assert_eq!(
+            doc.unix_sockets[1].error.as_ref().unwrap().kind,
+            "abstract_unix_socket"
+        );
+        assert_eq!(
+            doc.published[0].key,
+            "published tcp host 0.0.0.0:8080 -> 172.17.0.2:80"
+        );
+        let text = text::render(&doc, &Policy::default(), Some(true));
+        assert!(!text.contains('\x1b'), "{text:?}");
+        assert!(text.contains("0.0.0.0:8080 → 172.17.0.2:80"), "{text}");
+        assert!(
+            text.contains("unix @x\\u{1b}[2J in host (7/sshd): is an abstract"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_process_allow_list_accepts_a_unix_socket_and_the_port_list_a_published_port() {
+        let mut gathered = gathered(Vec::new(), sshd_owners());
+        gathered.unix = vec![unix_socket(
+            UnixName::Abstract(b"x".to_vec()),
+            FileState::None,
+            2,
+        )];
+        gathered.published = vec![Published {
+            proto: Proto::Tcp,
+            host: "127.0.0.1".parse().unwrap(),
+            port: 8080,
+            port_end: 8080,
+            target: None,
+            target_port: None,
+            via: None,
+            source: "nftables",
+            loopback_dropped: Some(false),
+            ns: 0,
+        }];
+        let mut args = args(Policy::default(), AuditFormat::Json);
+        args.filter.processes = vec!["sshd".to_owned()];
+        args.filter.ports = vec!["8080/tcp".parse().unwrap()];
+        let doc = judge(&args, gathered, None);
+        assert_eq!(doc.refused, 0);
+        assert_eq!(
+            doc.unix_sockets[0].allowed_by.as_deref(),
+            Some("--allow-process sshd")
+        );
+        assert_eq!(
+            doc.published[0].allowed_by.as_deref(),
+            Some("--allow 8080/tcp")
+        );
+        assert_eq!(doc.published[0].judged_as, "0.0.0.0:8080");
+        assert!(doc.published[0].note.is_some());
+    }
+
+    #[test]
+    fn a_baseline_leaves_known_rows_out_and_counts_them() {
+        let baseline = baseline::Baseline::parse(
+            r#"{"sockets": [{"key": "tcp host 0.0.0.0:22"}], "published": [], "unix_sockets": [{"key": "unix host @x"}]}"#,
+        )
+        .unwrap();
+        let mut gathered = gathered(
+            vec![
+                socket(Proto::Tcp, "0.0.0.0:22", 1),
+                socket(Proto::Tcp, "0.0.0.0:23", 2),
+            ],
+            Owners::new(),
+        );
+        gathered.unix = vec![unix_socket(
+            UnixName::Abstract(b"x".to_vec()),
+            FileState::None,
+            3,
+        )];
+        let mut args = args(Policy::default(), AuditFormat::Json);
+        args.baseline = Some("base.json".into());
+        let doc = judge(&args, gathered, Some(&baseline));
+        assert_eq!(doc.sockets.len(), 1);
+        assert_eq!(doc.sockets[0].port, 23);
+        assert!(doc.unix_sockets.is_empty());
+        assert_eq!(doc.refused, 1);
+        assert_eq!(doc.baseline.as_ref().unwrap().known, 2);
     }
 }

@@ -15,14 +15,12 @@ use netlink_packet_sock_diag::constants::{
 use netlink_packet_sock_diag::inet::nlas::Nla;
 use netlink_packet_sock_diag::inet::{ExtensionFlags, InetRequest, SocketId, StateFlags};
 use netlink_packet_sock_diag::unix::nlas::{Nla as UnixNla, UnixDiagName};
-use netlink_packet_sock_diag::unix::{
-    ShowFlags, StateFlags as UnixStateFlags, UnixRequest,
-};
+use netlink_packet_sock_diag::unix::{ShowFlags, StateFlags as UnixStateFlags, UnixRequest};
 use netlink_sys::protocols::NETLINK_SOCK_DIAG;
 
+use super::Proto;
 use super::netlink;
 use super::unix::{UnixKind, UnixName, UnixSocket};
-use super::Proto;
 
 /// An inet socket as `sock_diag` lists it: the device is an index of its namespace.
 #[derive(Debug, Clone, PartialEq, Eq)]

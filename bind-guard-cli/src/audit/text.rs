@@ -68,7 +68,10 @@ pub(crate) fn render(doc: &AuditJson, policy: &Policy, root: Option<bool>) -> St
             let _ = writeln!(out, "warning: in {}: {warning}\n", esc(&ns.name));
         }
     }
-    let total = doc.sockets.len() + doc.unix_sockets.len() + doc.published.len();
+    let total = doc.sockets.len()
+        + doc.unix_sockets.len()
+        + doc.published.len()
+        + doc.unreadable_namespaces;
     if doc.sockets.is_empty() {
         let _ = writeln!(out, "no listening TCP or bound UDP sockets");
     } else {
@@ -147,14 +150,26 @@ fn inet_table(out: &mut String, doc: &AuditJson) {
     let addrs: Vec<String> = doc.sockets.iter().map(|r| r.addr.to_string()).collect();
     let namespaces: Vec<String> = doc.sockets.iter().map(|r| esc(&r.namespace)).collect();
     let devices: Vec<String> = doc.sockets.iter().map(device).collect();
-    let width = |list: &[String], min: usize| list.iter().map(|s| s.chars().count()).max().unwrap_or(0).max(min);
+    let width = |list: &[String], min: usize| {
+        list.iter()
+            .map(|s| s.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(min)
+    };
     let (ns_w, addr_w, dev_w) = (width(&namespaces, 9), width(&addrs, 13), width(&devices, 6));
     let _ = writeln!(
         out,
         "{:<ns_w$}  {:<5}  {:<addr_w$}  {:<dev_w$}  {:<6}  {:<13}  {:<7}  PROCESS",
         "NAMESPACE", "PROTO", "LOCAL ADDRESS", "DEVICE", "V6ONLY", "SCOPE", "VERDICT"
     );
-    for (((row, addr), ns), dev) in doc.sockets.iter().zip(&addrs).zip(&namespaces).zip(&devices) {
+    for (((row, addr), ns), dev) in doc
+        .sockets
+        .iter()
+        .zip(&addrs)
+        .zip(&namespaces)
+        .zip(&devices)
+    {
         let forwards = row
             .forwards_to
             .as_deref()
@@ -178,7 +193,12 @@ fn unix_table(out: &mut String, doc: &AuditJson) {
     }
     let _ = writeln!(out, "\nUnix sockets:");
     let namespaces: Vec<String> = doc.unix_sockets.iter().map(|r| esc(&r.namespace)).collect();
-    let ns_w = namespaces.iter().map(|s| s.chars().count()).max().unwrap_or(0).max(9);
+    let ns_w = namespaces
+        .iter()
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(9);
     let _ = writeln!(
         out,
         "{:<ns_w$}  {:<9}  {:<5}  {:<11}  {:<7}  {:<16}  PATH OR @NAME",
@@ -209,9 +229,16 @@ fn published_table(out: &mut String, doc: &AuditJson) {
     if doc.published.is_empty() {
         return;
     }
-    let _ = writeln!(out, "\nPublished ports (DNAT: the host side accepts, the target receives):");
+    let _ = writeln!(
+        out,
+        "\nPublished ports (DNAT: the host side accepts, the target receives):"
+    );
     for row in &doc.published {
-        let via = row.via.as_deref().map(|v| format!(" via {}", esc(v))).unwrap_or_default();
+        let via = row
+            .via
+            .as_deref()
+            .map(|v| format!(" via {}", esc(v)))
+            .unwrap_or_default();
         let guard = match row.loopback_dropped {
             Some(true) => " (outside traffic to it dropped before DNAT: loopback only)",
             Some(false) => {
@@ -242,7 +269,8 @@ fn summary(out: &mut String, doc: &AuditJson, policy: &Policy, total: usize) {
     if doc.refused == 0 {
         let _ = writeln!(
             out,
-            "all {total} listeners, Unix sockets and published ports are allowed by the '{}' policy{wildcard}",
+            "all {total} listeners, Unix sockets and published ports are allowed by the '{}' \
+             policy{wildcard}",
             doc.policy
         );
         return;
@@ -256,7 +284,11 @@ fn summary(out: &mut String, doc: &AuditJson, policy: &Policy, total: usize) {
     let mut hints: Vec<&str> = Vec::new();
     for row in doc.sockets.iter().filter(|r| !r.allowed) {
         let Some(err) = &row.refusal else { continue };
-        let on = row.device.as_deref().map(|name| format!(" on {}", esc(name))).unwrap_or_default();
+        let on = row
+            .device
+            .as_deref()
+            .map(|name| format!(" on {}", esc(name)))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "  {} {}{on} in {} ({}): {}",
@@ -275,7 +307,11 @@ fn summary(out: &mut String, doc: &AuditJson, policy: &Policy, total: usize) {
     }
     for row in doc.unix_sockets.iter().filter(|r| !r.allowed) {
         let Some(err) = &row.error else { continue };
-        let note = row.file_note.as_deref().map(|n| format!(" ({})", esc(n))).unwrap_or_default();
+        let note = row
+            .file_note
+            .as_deref()
+            .map(|n| format!(" ({})", esc(n)))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "  unix {} in {} ({}): {}{note}",

@@ -61,7 +61,11 @@ impl fmt::Display for UnixName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             UnixName::Path(path) => {
-                write!(f, "{}", Escaped::new(&String::from_utf8_lossy(path.as_os_str().as_bytes())))
+                write!(
+                    f,
+                    "{}",
+                    Escaped::new(&String::from_utf8_lossy(path.as_os_str().as_bytes()))
+                )
             }
             UnixName::Abstract(bytes) => {
                 // NULs are common inside abstract names; shown as `@` as ss shows them.
@@ -225,7 +229,9 @@ impl UnixSocket {
     /// (lossy), the abstract name with `@` for its leading NUL.
     pub(crate) fn display_name(&self) -> String {
         match &self.name {
-            UnixName::Path(path) => String::from_utf8_lossy(path.as_os_str().as_bytes()).into_owned(),
+            UnixName::Path(path) => {
+                String::from_utf8_lossy(path.as_os_str().as_bytes()).into_owned()
+            }
             UnixName::Abstract(bytes) => format!("@{}", String::from_utf8_lossy(bytes)),
         }
     }
@@ -245,8 +251,17 @@ mod tests {
     use super::*;
 
     fn path_socket(mode: u32) -> UnixSocket {
-        let mut socket = UnixSocket::new(UnixKind::Stream, UnixName::Path("/run/a.sock".into()), 1, None);
-        socket.file = FileState::Found { mode, uid: 0, gid: 0 };
+        let mut socket = UnixSocket::new(
+            UnixKind::Stream,
+            UnixName::Path("/run/a.sock".into()),
+            1,
+            None,
+        );
+        socket.file = FileState::Found {
+            mode,
+            uid: 0,
+            gid: 0,
+        };
         socket
     }
 
@@ -257,8 +272,14 @@ mod tests {
         assert_eq!(path_socket(0o600).verdict(), Ok(()));
         assert_eq!(path_socket(0o660).verdict(), Ok(()));
         assert_eq!(path_socket(0o775).verdict(), Ok(()));
-        assert_eq!(path_socket(0o777).verdict(), Err(UnixRefusal::OthersWritable));
-        assert_eq!(path_socket(0o602).verdict(), Err(UnixRefusal::OthersWritable));
+        assert_eq!(
+            path_socket(0o777).verdict(),
+            Err(UnixRefusal::OthersWritable)
+        );
+        assert_eq!(
+            path_socket(0o602).verdict(),
+            Err(UnixRefusal::OthersWritable)
+        );
         let mut gone = path_socket(0o777);
         gone.file = FileState::Unlinked;
         assert_eq!(gone.verdict(), Ok(()));
@@ -276,7 +297,10 @@ mod tests {
         assert!(!shown.contains('\x1b'), "{shown}");
         let path = UnixName::Path("/tmp/\x1b[1A".into());
         assert!(!path.to_string().contains('\x1b'));
-        assert_eq!(name_from_proc(Path::new("@foo")), UnixName::Abstract(b"foo".to_vec()));
+        assert_eq!(
+            name_from_proc(Path::new("@foo")),
+            UnixName::Abstract(b"foo".to_vec())
+        );
         assert_eq!(name_from_proc(Path::new("/a")), UnixName::Path("/a".into()));
     }
 
@@ -288,12 +312,21 @@ mod tests {
         let path = dir.join("s");
         std::fs::write(&path, b"").unwrap();
         let ino = std::fs::metadata(&path).unwrap().ino();
-        let mut socket = UnixSocket::new(UnixKind::Stream, UnixName::Path(path.clone()), 1, Some(ino));
+        let mut socket =
+            UnixSocket::new(UnixKind::Stream, UnixName::Path(path.clone()), 1, Some(ino));
         socket.look_up(Path::new("/"));
-        assert!(matches!(socket.file, FileState::Found { .. }), "{:?}", socket.file);
+        assert!(
+            matches!(socket.file, FileState::Found { .. }),
+            "{:?}",
+            socket.file
+        );
         socket.file_inode = Some(ino + 1);
         socket.look_up(Path::new("/"));
-        assert!(matches!(socket.file, FileState::Unknown(_)), "{:?}", socket.file);
+        assert!(
+            matches!(socket.file, FileState::Unknown(_)),
+            "{:?}",
+            socket.file
+        );
         std::fs::remove_file(&path).unwrap();
         socket.look_up(Path::new("/"));
         assert_eq!(socket.file, FileState::Unlinked);

@@ -76,9 +76,9 @@ mod tests {
         let top = git_top(manifest).expect("tests run in a checkout");
         assert!(top.join(".git").exists());
         let src = manifest.join("src");
-        let root = choose(&[src.clone()], None).unwrap().unwrap();
+        let root = choose(std::slice::from_ref(&src), None).unwrap().unwrap();
         assert_eq!(root, fs::canonicalize(&top).unwrap());
         assert_eq!(relative(&src, Some(&root)), Path::new("bind-guard-cli/src"));
-        assert!(choose(&[src.clone()], Some(&src.join("main.rs"))).is_err());
+        assert!(choose(std::slice::from_ref(&src), Some(&src.join("main.rs"))).is_err());
     }
 }

@@ -9,10 +9,14 @@
 //!
 //! - a socket bound to an address is judged by that address, as [`Policy::decide`]
 //!   judges any bind address (a device restriction only narrows it further);
-//! - a wildcard is the wildcard (the opt-in covers both families), unless it is
-//!   restricted to a device: then every address of that device in the families the
-//!   socket takes is judged (IPv4 for `0.0.0.0`; IPv6 for `[::]`, and IPv4 too when
-//!   `IPV6_V6ONLY` is off or unknown), read from the host with the `if-addrs` feature.
+//! - a wildcard is the wildcard: `[::]` with `IPV6_V6ONLY` off (or unknown) is judged
+//!   as `0.0.0.0` too, since it takes IPv4 connections ([`Policy::decide_v6only`]), so
+//!   a deny list that refuses `0.0.0.0` refuses it;
+//! - a wildcard restricted to a device is judged by every address of that device in the
+//!   families the socket takes (IPv4 for `0.0.0.0`; IPv6 for `[::]`, and IPv4 too when
+//!   `IPV6_V6ONLY` is off or unknown), IPv6 link-local and labelled IPv4 aliases
+//!   included, read from the kernel with the `if-addrs` feature
+//!   ([`iface::interfaces`](crate::iface::interfaces)).
 //!   Without it, or for a device name that cannot be an interface, the socket is
 //!   judged as the wildcard it is: never wider than the truth;
 //! - a TCP socket that is not listening is refused where a listener was expected.
@@ -88,14 +92,17 @@ impl SocketFacts {
         }
         let local = self.local;
         let wildcard = Scope::of(local.ip()) == Scope::Unspecified;
-        // `[::]` without IPV6_V6ONLY takes IPv4 too. For a plain wildcard that changes
-        // nothing (the wildcard opt-in covers both families); restricted to a device, the
-        // device's IPv4 addresses are judged too.
+        // `[::]` without IPV6_V6ONLY takes IPv4 too: as a plain wildcard it is judged as
+        // `0.0.0.0` too (a deny list may refuse that one only); restricted to a device,
+        // the device's IPv4 addresses are judged too.
         let dual_stack = local.is_ipv6() && wildcard && self.v6only != Some(true);
+        // `[::]` is judged as `0.0.0.0` too unless this socket is IPv6-only.
         let check = |addr: SocketAddr| {
-            policy
-                .decide(addr)
-                .map_err(|kind| SocketRefusal::Policy(BindError::for_addr(addr, kind)))
+            policy.decide_v6only(addr, self.v6only).map_err(|kind| {
+                SocketRefusal::Policy(
+                    policy.with_dual_stack_detail(BindError::for_addr(addr, kind), addr),
+                )
+            })
         };
         match (&self.device, wildcard) {
             (Some(device), true) => {
@@ -303,5 +310,53 @@ mod tests {
             closed.judge_with_device_addrs(&policy, &ips(&["127.0.0.1"])),
             Err(SocketRefusal::NotListening)
         );
+    }
+
+    use crate::ErrorKind;
+
+    fn facts(addr: &str, v6only: Option<bool>) -> SocketFacts {
+        SocketFacts::new(addr.parse().unwrap(), v6only, None, Some(true))
+    }
+
+    #[test]
+    fn a_dual_stack_wildcard_is_judged_as_the_ipv4_wildcard_too() {
+        let policy: Policy = "default,allow_wildcard,deny=0.0.0.0/0".parse().unwrap();
+        // IPV6_V6ONLY off, or not known: it takes IPv4, which the deny list refuses.
+        for v6only in [Some(false), None] {
+            let Err(SocketRefusal::Policy(err)) = facts("[::]:8080", v6only).judge(&policy) else {
+                panic!("[::] with IPV6_V6ONLY {v6only:?} must be refused");
+            };
+            assert_eq!(err.kind(), ErrorKind::DeniedNetwork);
+            let detail = err.detail().unwrap();
+            assert!(detail.contains("judged as 0.0.0.0:8080 too"), "{detail}");
+        }
+        // IPv6 only: the IPv4 deny list does not concern it.
+        assert_eq!(facts("[::]:8080", Some(true)).judge(&policy), Ok(()));
+        assert!(facts("0.0.0.0:8080", None).judge(&policy).is_err());
+        // A deny list of IPv6 refuses every [::], IPv6-only or not.
+        let v6_denied: Policy = "default,allow_wildcard,deny=::/128".parse().unwrap();
+        assert!(facts("[::]:8080", Some(true)).judge(&v6_denied).is_err());
+        assert_eq!(facts("0.0.0.0:8080", None).judge(&v6_denied), Ok(()));
+    }
+
+    #[test]
+    fn dual_stack_is_known_only_for_an_ipv6_wildcard_with_its_option_read() {
+        assert_eq!(facts("[::]:1", Some(false)).dual_stack(), Some(true));
+        assert_eq!(facts("[::]:1", Some(true)).dual_stack(), Some(false));
+        assert_eq!(facts("[::]:1", None).dual_stack(), None);
+        // Not the IPv6 wildcard: never dual-stack, whatever the option.
+        assert_eq!(facts("[::1]:1", Some(false)).dual_stack(), Some(false));
+        assert_eq!(facts("0.0.0.0:1", None).dual_stack(), Some(false));
+    }
+
+    #[test]
+    fn a_socket_that_is_not_listening_is_refused_before_its_address() {
+        let socket = SocketFacts::new("127.0.0.1:1".parse().unwrap(), None, None, Some(false));
+        assert_eq!(
+            socket.judge(&Policy::loopback()),
+            Err(SocketRefusal::NotListening)
+        );
+        let udp = SocketFacts::new("127.0.0.1:1".parse().unwrap(), None, None, None);
+        assert_eq!(udp.judge(&Policy::loopback()), Ok(()));
     }
 }

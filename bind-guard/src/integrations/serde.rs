@@ -4,7 +4,8 @@
 //! | --- | --- | --- |
 //! | [`BindAddr<P>`](crate::BindAddr) (all markers) | `"127.0.0.1:8080"` | the marker's rule, as `FromStr` does |
 //! | [`Policy`] | `"local,deny=10.99.0.0/16"` (the text form of its `FromStr`) | the text form |
-//! | [`BindSet`](crate::BindSet) (`std`) | `["127.0.0.1:8080", "[::1]:8080"]` | the default policy, per item; a string `"a,b"` is read too |
+//! | [`UnixAddr`](crate::UnixAddr), [`ListenAddr<P>`](crate::ListenAddr) | `"unix:/run/app.sock"`, `"127.0.0.1:8080"` | the default policy for `unix:` (abstract names refused), the marker's rule for IP |
+//! | [`BindSet`](crate::BindSet) (`std`) | `["127.0.0.1:8080", "[::1]:8080", "unix:/run/app.sock"]` | the default policy, per item; a string `"a,b"` is read too |
 //!
 //! A refused value is a deserialization error whose message is the [`BindError`]
 //! sentence (the value, what is wrong, how to fix it); formats such as TOML add where
@@ -47,7 +48,7 @@ use ::serde::de::{self, Deserialize, Deserializer, Visitor};
 use ::serde::ser::{Serialize, Serializer};
 
 use crate::marker::Rule;
-use crate::{BindAddr, Policy};
+use crate::{BindAddr, ListenAddr, Policy, UnixAddr};
 
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<P> Serialize for BindAddr<P> {
@@ -77,6 +78,38 @@ impl<'de> Deserialize<'de> for Policy {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_str(FromStrVisitor::<Self>::new(
             "a policy string such as \"default\" or \"local,deny=10.0.0.0/8\"",
+        ))
+    }
+}
+
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+impl Serialize for UnixAddr {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+impl<'de> Deserialize<'de> for UnixAddr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(FromStrVisitor::<Self>::new(
+            "a Unix socket string such as \"unix:/run/app.sock\"",
+        ))
+    }
+}
+
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+impl<P> Serialize for ListenAddr<P> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+impl<'de, P: Rule> Deserialize<'de> for ListenAddr<P> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(FromStrVisitor::<Self>::new(
+            "a listen address string such as \"127.0.0.1:8080\" or \"unix:/run/app.sock\"",
         ))
     }
 }
@@ -130,7 +163,7 @@ mod set {
     impl Serialize for BindSet {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut seq = serializer.serialize_seq(Some(self.len()))?;
-            for addr in self {
+            for addr in self.endpoints() {
                 seq.serialize_element(addr)?;
             }
             seq.end()

@@ -26,9 +26,8 @@ pub(crate) struct Word {
 fn pieces(words: &[Word]) -> Vec<Word> {
     let mut out = Vec::new();
     for word in words {
-        let mut column = word.column;
         let mut current: Option<Word> = None;
-        for c in word.text.chars() {
+        for (column, c) in (word.column..).zip(word.text.chars()) {
             if c.is_whitespace() || c == ';' || c == '\'' || c == '"' {
                 out.extend(current.take());
             } else {
@@ -41,7 +40,6 @@ fn pieces(words: &[Word]) -> Vec<Word> {
                     .text
                     .push(c);
             }
-            column += 1;
         }
         out.extend(current);
     }

@@ -78,6 +78,7 @@ const SERVER_WORDS: &[&str] = &[
     "listeners",
     "endpoint",
     "endpoints",
+    "service",
 ];
 
 pub(crate) fn class(key: &str) -> KeyClass {
@@ -259,6 +260,7 @@ mod tests {
         assert_eq!(app_grade("host", None, SocketAddr), Some(High));
         assert_eq!(app_grade("host", Some("server"), Host), Some(High));
         assert_eq!(app_grade("host", Some("http_server"), Host), Some(High));
+        assert_eq!(app_grade("host", Some("service"), Host), Some(High));
         assert_eq!(app_grade("host", Some("database"), Host), Some(Low));
         assert_eq!(app_grade("host", None, Host), Some(Low));
         assert_eq!(app_grade("gateway", None, SocketAddr), Some(Low));

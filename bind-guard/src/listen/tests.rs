@@ -569,3 +569,23 @@ fn hints_for_the_usual_mistakes() {
         "{err}"
     );
 }
+
+/// A Unix socket in a source is kept, never dropped (it would run the service
+/// elsewhere than the operator asked); `PORT` and an opt-in alone leave it as it is.
+#[test]
+fn unix_sockets_are_kept() {
+    let set = listen()
+        .load_from(env(&[("APP_BIND", "unix:/run/app.sock,127.0.0.1:1")]))
+        .unwrap();
+    assert_eq!(set.to_string(), "unix:/run/app.sock,127.0.0.1:1");
+    let default: BindSet = BindSet::parse(&Policy::new(), "unix:/run/d.sock,127.0.0.1:80").unwrap();
+    let listen = Listen::new(default).env_prefix("APP").platform_env();
+    let set = listen.load_from(env(&[("PORT", "81")])).unwrap();
+    assert_eq!(set.to_string(), "unix:/run/d.sock,127.0.0.1:81");
+    let set = listen.load_from(env(&[("APP_EXPOSE", "1")])).unwrap();
+    assert_eq!(set.unix().count(), 1, "{set}");
+    assert!(
+        set.iter().all(|a| a.is_wildcard() && a.port() == 80),
+        "{set}"
+    );
+}

@@ -552,11 +552,11 @@ impl Listen {
         let Some(vars) = &self.env else {
             return Reading::silent(Level::Env);
         };
-        if self
-            .flags
-            .as_ref()
-            .is_some_and(|f| f.bind_from_env && !f.bind.is_empty())
-        {
+        // (Reading it again would change nothing: the flag's reading, at this level and
+        // first, decides, and a second reading at the level of the one that decides is
+        // never judged nor warned about. So a mutant that drops this test is equivalent;
+        // it saves the lookup.)
+        if self.flags.as_ref().is_some_and(|f| f.bind_from_env) {
             // Read already, as the flag's value.
             return Reading::silent(Level::Env);
         }

@@ -568,6 +568,13 @@ fn hints_for_the_usual_mistakes() {
         err.ends_with("; localhost:PORT is both loopback addresses, such as localhost:8080"),
         "{err}"
     );
+    // Only for localhost: another address without a port is not offered a name.
+    let err = flags(listen(), &["127.0.0.1"], false)
+        .load_from(env(&[]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("has no port"), "{err}");
+    assert!(!err.contains("localhost:PORT"), "{err}");
 }
 
 /// A Unix socket in a source is kept, never dropped (it would run the service

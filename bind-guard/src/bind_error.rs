@@ -163,11 +163,23 @@ impl fmt::Display for BindError {
             }
             kind => f.write_str(kind.problem())?,
         }
-        write!(f, "; {}", self.kind.hint())?;
+        let opt_in = source
+            .and_then(|s| s.wildcard_opt_in.as_deref())
+            .filter(|_| self.kind.is_about_the_wildcard());
+        match opt_in {
+            Some(_) => write!(f, "; {}", self.kind.hint_beside_an_opt_in())?,
+            None => write!(f, "; {}", self.kind.hint())?,
+        }
         write!(f, "{}", self.extra.detail())?;
-        let opt_in = source.and_then(|s| s.wildcard_opt_in.as_deref());
-        if let (true, Some(opt_in)) = (self.kind.is_about_the_wildcard(), opt_in) {
-            write!(f, "; to listen on every interface on purpose, {opt_in}")?;
+        match opt_in {
+            // `:8080` with `add --expose` alone would be refused again: the wildcard
+            // is written in full, and opted in.
+            Some(opt_in) if self.kind.spells_the_wildcard_otherwise() => write!(
+                f,
+                "; to listen on every interface on purpose, write 0.0.0.0:PORT and {opt_in}"
+            )?,
+            Some(opt_in) => write!(f, "; to listen on every interface on purpose, {opt_in}")?,
+            None => {}
         }
         Ok(())
     }

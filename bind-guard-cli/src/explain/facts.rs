@@ -3,7 +3,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use bind_guard::registry::{self, RegistryEntry};
-use bind_guard::{BindError, Policy, Scope};
+use bind_guard::{BindError, ErrorKind, Policy, Scope};
 
 use super::json::{DualStackJson, ExplainJson, PoliciesJson, RegistryJson, VerdictJson};
 use super::render::{bindv6only, meaning, notes};
@@ -81,10 +81,26 @@ pub(super) struct Verdicts {
 
 impl Verdicts {
     fn of(addr: SocketAddr, input: &str) -> Verdicts {
-        let verdict = |name: PolicyName| {
-            name.policy()
+        // `:8080`, `*:8080` and `8080` are explained as the wildcard others read them
+        // as, but no policy accepts the text (the opt-in opens `0.0.0.0:8080` written
+        // in full): every verdict is the text's refusal, as `check` gives it.
+        let text_refused = match Policy::default().allow_wildcard().parse(input) {
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    ErrorKind::EmptyHost | ErrorKind::StarHost | ErrorKind::PortWithoutHost
+                ) =>
+            {
+                Some(err.kind())
+            }
+            _ => None,
+        };
+        let verdict = |name: PolicyName| match text_refused {
+            Some(kind) => Err(BindError::new(input, kind)),
+            None => name
+                .policy()
                 .decide(addr)
-                .map_err(|kind| BindError::new(input, kind))
+                .map_err(|kind| BindError::new(input, kind)),
         };
         Verdicts {
             loopback: verdict(PolicyName::Loopback),
@@ -214,5 +230,21 @@ mod tests {
         assert!(allows(PolicyName::Local, private));
         assert!(!allows(PolicyName::Local, global));
         assert!(!allows(PolicyName::Loopback, private));
+    }
+
+    /// Issue 21 item 8: `explain :8080` agrees with `check :8080 --allow-wildcard`
+    /// (refused: the opt-in opens 0.0.0.0:8080 written in full, not the text).
+    #[test]
+    fn text_that_no_policy_accepts_is_refused_by_every_policy() {
+        for text in [":8080", "*:8080", "8080"] {
+            let facts = Facts::of(Subject::parse(text).unwrap(), text);
+            for (name, verdict) in facts.verdicts.iter() {
+                assert!(verdict.is_err(), "{text} {name:?}");
+            }
+        }
+        let facts = Facts::of(Subject::parse("0.0.0.0:8080").unwrap(), "0.0.0.0:8080");
+        assert!(facts.verdicts.get(PolicyName::DefaultAllowWildcard).is_ok());
+        let facts = Facts::of(Subject::parse("localhost:8080").unwrap(), "localhost:8080");
+        assert!(facts.verdicts.get(PolicyName::Default).is_ok());
     }
 }

@@ -309,6 +309,27 @@ impl ErrorKind {
             ErrorKind::Wildcard | ErrorKind::EmptyHost | ErrorKind::StarHost
         )
     }
+
+    /// Whether the text spells the wildcard another way (`:8080`, `*:8080`): then, where
+    /// the value's source has an opt-in, the opt-in is offered with the wildcard written
+    /// in full ("write 0.0.0.0:PORT and add --expose"), and the hint is
+    /// [`hint_beside_an_opt_in`](ErrorKind::hint_beside_an_opt_in).
+    #[must_use]
+    pub const fn spells_the_wildcard_otherwise(&self) -> bool {
+        matches!(self, ErrorKind::EmptyHost | ErrorKind::StarHost)
+    }
+
+    /// The hint where the source's wildcard opt-in is offered after it: the
+    /// [`hint`](ErrorKind::hint) without its own way to the wildcard, so the two are not
+    /// offered in one sentence. (It is the start of the hint; a test checks it.)
+    #[must_use]
+    pub const fn hint_beside_an_opt_in(&self) -> &'static str {
+        if self.spells_the_wildcard_otherwise() {
+            "write 127.0.0.1:PORT to listen on this machine only"
+        } else {
+            self.hint()
+        }
+    }
 }
 
 impl fmt::Display for ErrorKind {
@@ -326,6 +347,22 @@ impl fmt::Display for ErrorKind {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_hint_beside_an_opt_in_is_the_start_of_the_hint() {
+        for kind in ErrorKind::ALL {
+            assert!(
+                kind.hint().starts_with(kind.hint_beside_an_opt_in()),
+                "{kind:?}"
+            );
+            assert_eq!(
+                kind.hint() == kind.hint_beside_an_opt_in(),
+                !kind.spells_the_wildcard_otherwise(),
+                "{kind:?}"
+            );
+            assert!(!kind.spells_the_wildcard_otherwise() || kind.is_about_the_wildcard());
+        }
+    }
     use super::*;
 
     #[test]

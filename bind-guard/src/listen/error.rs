@@ -14,6 +14,7 @@ pub(super) fn quoted(value: &str) -> String {
 }
 
 /// A system's message (which may quote an interface name), escaped, not cut.
+#[cfg(feature = "tokio")]
 pub(super) fn quoted_long(value: &str) -> String {
     Escaped::new(value).to_string()
 }

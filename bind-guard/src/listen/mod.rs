@@ -80,7 +80,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::string::{String, ToString};
 use std::vec::Vec;
 
-use crate::{BindAddr, BindError, BindSet, Policy, Source};
+use crate::{BindAddr, BindError, BindSet, ListenAddr, Policy, Source};
 
 pub use error::ListenError;
 pub use report::Reachability;
@@ -461,16 +461,20 @@ impl Listen {
                 opt_in = reading.opt_in_name.as_deref();
             }
         }
-        let (base, source) = match self.platform_port(env)? {
-            Some(port) => {
-                let moved: Vec<BindAddr> =
-                    self.default.iter().map(|a| with_port(a, port)).collect();
-                (moved, Source::env("PORT"))
-            }
-            None => (
-                self.default.iter().copied().collect(),
-                Source::default_value(),
-            ),
+        let port = self.platform_port(env)?;
+        // `PORT` moves the default's IP addresses; a Unix socket has no port.
+        let base: Vec<ListenAddr> = self
+            .default
+            .endpoints()
+            .iter()
+            .map(|endpoint| match (endpoint, port) {
+                (ListenAddr::Ip(addr), Some(port)) => ListenAddr::Ip(with_port(addr, port)),
+                _ => endpoint.clone(),
+            })
+            .collect();
+        let source = match port {
+            Some(_) => Source::env("PORT"),
+            None => Source::default_value(),
         };
         match opt_in {
             Some(name) => self.exposed(&base, name),
@@ -548,11 +552,11 @@ impl Listen {
         let Some(vars) = &self.env else {
             return Reading::silent(Level::Env);
         };
-        if self
-            .flags
-            .as_ref()
-            .is_some_and(|f| f.bind_from_env && !f.bind.is_empty())
-        {
+        // (Reading it again would change nothing: the flag's reading, at this level and
+        // first, decides, and a second reading at the level of the one that decides is
+        // never judged nor warned about. So a mutant that drops this test is equivalent;
+        // it saves the lookup.)
+        if self.flags.as_ref().is_some_and(|f| f.bind_from_env) {
             // Read already, as the flag's value.
             return Reading::silent(Level::Env);
         }
@@ -674,22 +678,33 @@ impl Listen {
     }
 
     /// The wildcard on the ports of `below`: what an opt-in alone means.
-    fn exposed(&self, below: &[BindAddr], opt_in: &str) -> Result<BindSet, ListenError> {
+    fn exposed(&self, below: &[ListenAddr], opt_in: &str) -> Result<BindSet, ListenError> {
         let mut ports: Vec<u16> = Vec::new();
-        for addr in below {
+        for addr in below.iter().filter_map(ListenAddr::ip) {
             if !ports.contains(&addr.port()) {
                 ports.push(addr.port());
             }
         }
         // One [::] socket takes IPv4 too where IPV6_V6ONLY is off by default (Linux's
-        // usual setting); elsewhere, or when unknown, 0.0.0.0 and [::] each.
+        // usual setting); elsewhere, or when unknown, 0.0.0.0 and [::] each. A Unix
+        // socket of the default is not an interface: it stays as it is.
         let dual_stack = crate::sysctl::ipv6_v6only_default() == Some(false);
-        let mut addrs: Vec<BindAddr> = Vec::new();
+        let mut addrs: Vec<ListenAddr> = below
+            .iter()
+            .filter(|a| a.unix().is_some())
+            .cloned()
+            .collect();
         for port in ports {
             if !dual_stack {
-                addrs.push(unchecked(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port))));
+                addrs.push(ListenAddr::Ip(unchecked(SocketAddr::from((
+                    Ipv4Addr::UNSPECIFIED,
+                    port,
+                )))));
             }
-            addrs.push(unchecked(SocketAddr::from((Ipv6Addr::UNSPECIFIED, port))));
+            addrs.push(ListenAddr::Ip(unchecked(SocketAddr::from((
+                Ipv6Addr::UNSPECIFIED,
+                port,
+            )))));
         }
         check_addrs(
             &addrs,
@@ -835,29 +850,47 @@ impl Help<'_> {
     }
 }
 
-/// Checks the texts of one source with `policy`; errors are said to `source`.
+/// Checks the texts of one source with `policy`; errors are said to `source`. Every
+/// entry is kept, Unix sockets too (`unix:/run/app.sock`).
 fn check_texts(items: &[String], policy: &Policy, source: &Source) -> Result<BindSet, ListenError> {
-    let mut addrs: Vec<BindAddr> = Vec::new();
+    let mut endpoints: Vec<ListenAddr> = Vec::new();
     for item in items {
-        let set = BindSet::parse(policy, item)
-            .map_err(|err| ListenError::Address(err.with_source(source.clone())))?;
-        addrs.extend(set);
+        let set = BindSet::parse(policy, item).map_err(|err| {
+            // Every source here reads `localhost:PORT` as both loopback addresses.
+            let err = if err.kind() == crate::ErrorKind::MissingPort
+                && err.input().eq_ignore_ascii_case("localhost")
+            {
+                err.with_detail(
+                    "localhost:PORT is both loopback addresses, such as localhost:8080".into(),
+                )
+            } else {
+                err
+            };
+            ListenError::Address(err.with_source(source.clone()))
+        })?;
+        endpoints.extend(set.endpoints().iter().cloned());
     }
-    BindSet::from_addrs(addrs).ok_or_else(|| empty(source))
+    BindSet::from_addrs(endpoints).ok_or_else(|| empty(source))
 }
 
-/// Checks addresses that are already values (the default, the exposed wildcard).
+/// Checks entries that are already values (the default, the exposed wildcard): the IP
+/// addresses with `policy`; a Unix socket was checked when the value was made.
 fn check_addrs(
-    addrs: &[BindAddr],
+    addrs: &[ListenAddr],
     policy: &Policy,
     source: &Source,
 ) -> Result<BindSet, ListenError> {
-    let mut checked: Vec<BindAddr> = Vec::with_capacity(addrs.len());
+    let mut checked: Vec<ListenAddr> = Vec::with_capacity(addrs.len());
     for addr in addrs {
-        let addr = policy
-            .check(*addr.as_socket_addr())
-            .map_err(|err| ListenError::Address(err.with_source(source.clone())))?;
-        checked.push(addr);
+        match addr {
+            ListenAddr::Ip(ip) => {
+                let ip = policy
+                    .check(*ip.as_socket_addr())
+                    .map_err(|err| ListenError::Address(err.with_source(source.clone())))?;
+                checked.push(ListenAddr::Ip(ip));
+            }
+            ListenAddr::Unix(_) => checked.push(addr.clone()),
+        }
     }
     BindSet::from_addrs(checked).ok_or_else(|| empty(source))
 }

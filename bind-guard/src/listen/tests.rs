@@ -530,3 +530,69 @@ proptest! {
         }
     }
 }
+
+/// Issue 21 item 8: a refusal offers the wildcard once, written in full with the opt-in;
+/// `localhost` without a port is offered `localhost:8080`.
+#[test]
+fn hints_for_the_usual_mistakes() {
+    let err = flags(listen(), &[":8080"], false)
+        .load_from(env(&[]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.ends_with(
+            "write 127.0.0.1:PORT to listen on this machine only; to listen on every interface \
+             on purpose, write 0.0.0.0:PORT and add --expose"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("0.0.0.0").count(), 1, "{err}");
+    let err = listen()
+        .load_from(env(&[("APP_BIND", "*:80")]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.ends_with("write 0.0.0.0:PORT and set APP_EXPOSE=1"),
+        "{err}"
+    );
+    let err = listen()
+        .load_from(env(&[("APP_BIND", "0.0.0.0:80")]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.ends_with("on purpose, set APP_EXPOSE=1"), "{err}");
+    let err = flags(listen(), &["localhost"], false)
+        .load_from(env(&[]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.ends_with("; localhost:PORT is both loopback addresses, such as localhost:8080"),
+        "{err}"
+    );
+    // Only for localhost: another address without a port is not offered a name.
+    let err = flags(listen(), &["127.0.0.1"], false)
+        .load_from(env(&[]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("has no port"), "{err}");
+    assert!(!err.contains("localhost:PORT"), "{err}");
+}
+
+/// A Unix socket in a source is kept, never dropped (it would run the service
+/// elsewhere than the operator asked); `PORT` and an opt-in alone leave it as it is.
+#[test]
+fn unix_sockets_are_kept() {
+    let set = listen()
+        .load_from(env(&[("APP_BIND", "unix:/run/app.sock,127.0.0.1:1")]))
+        .unwrap();
+    assert_eq!(set.to_string(), "unix:/run/app.sock,127.0.0.1:1");
+    let default: BindSet = BindSet::parse(&Policy::new(), "unix:/run/d.sock,127.0.0.1:80").unwrap();
+    let listen = Listen::new(default).env_prefix("APP").platform_env();
+    let set = listen.load_from(env(&[("PORT", "81")])).unwrap();
+    assert_eq!(set.to_string(), "unix:/run/d.sock,127.0.0.1:81");
+    let set = listen.load_from(env(&[("APP_EXPOSE", "1")])).unwrap();
+    assert_eq!(set.unix().count(), 1, "{set}");
+    assert!(
+        set.iter().all(|a| a.is_wildcard() && a.port() == 80),
+        "{set}"
+    );
+}

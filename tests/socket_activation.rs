@@ -27,6 +27,8 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use bind_guard::Policy;
+use bind_guard::inherited::Activation;
 use command_fds::{CommandFdExt, FdMapping};
 use socket2::{Domain, Socket, Type};
 
@@ -306,4 +308,194 @@ fn systemd_socket_activate_with_a_bare_port_is_refused() {
         )),
         "{stderr}"
     );
+}
+
+const ROLE_ENV: &str = "BIND_GUARD_ACTIVATION_ROLE";
+const HELPER_TEST: &str = "activation_helper";
+
+/// A service that takes its inherited sockets with `Activation` and then keeps running
+/// (as a server that logs an error and goes on, or that starts children, would): it
+/// prints `TOOK n`, `REFUSED fd N: message` or `ENV-ERROR message`, then waits until
+/// stdin closes. Does nothing when run as a plain test.
+#[test]
+#[ignore = "the service process of socket_activation, started with inherited sockets"]
+fn activation_helper() {
+    let Ok(policy) = std::env::var(ROLE_ENV) else {
+        return;
+    };
+    let policy: Policy = policy.parse().unwrap();
+    match Activation::from_env() {
+        Err(err) => println!("ENV-ERROR {err}"),
+        Ok(mut activation) => match activation.tcp_listeners(&policy) {
+            Ok(listeners) => println!("TOOK {}", listeners.len()),
+            Err(err) => println!("REFUSED fd {}: {err}", err.fd()),
+        },
+    }
+    std::io::stdout().flush().unwrap();
+    let _ = std::io::stdin().read(&mut [0u8; 1]);
+}
+
+/// The helper, started through `sh` so that `LISTEN_PID` is its own pid (written as
+/// `{pid_prefix}$$`), with `sockets` at fds 3, 4, … and `env` set.
+struct Service {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Service {
+    fn start(sockets: Vec<OwnedFd>, policy: &str, pid_prefix: &str, env: &[(&str, &str)]) -> Self {
+        let mut command = Command::new("sh");
+        command
+            .args([
+                "-c",
+                &format!("LISTEN_PID={pid_prefix}$$ exec \"$0\" \"$@\""),
+            ])
+            .arg(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                HELPER_TEST,
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(ROLE_ENV, policy)
+            .env("LISTEN_FDS", sockets.len().to_string())
+            .env_remove("LISTEN_PID")
+            .env_remove("LISTEN_FDS_FIRST_FD")
+            .env_remove("LISTEN_FDNAMES")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mappings = sockets
+            .into_iter()
+            .enumerate()
+            .map(|(n, fd)| FdMapping {
+                parent_fd: fd,
+                child_fd: 3 + i32::try_from(n).unwrap(),
+            })
+            .collect();
+        command.fd_mappings(mappings).unwrap();
+        let mut child = command.spawn().unwrap();
+        // The test's copies of the sockets go with the command: only the child has them.
+        drop(command);
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Service { child, lines }
+    }
+
+    /// The helper's verdict line (the test harness prints its own lines around it).
+    fn verdict(&self) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = self.lines.recv_timeout(left).expect("the service reports");
+            for marker in ["TOOK ", "REFUSED ", "ENV-ERROR "] {
+                if let Some(at) = line.find(marker) {
+                    return line[at..].to_owned();
+                }
+            }
+        }
+    }
+
+    /// Whether the running service still holds descriptor `fd`.
+    fn holds(&self, fd: i32) -> bool {
+        std::fs::symlink_metadata(format!("/proc/{}/fd/{fd}", self.child.id())).is_ok()
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn listening(addr: &str) -> (OwnedFd, SocketAddr) {
+    let socket = socket(addr, None, None, true).unwrap();
+    let local = socket.local_addr().unwrap().as_socket().unwrap();
+    (socket.into(), local)
+}
+
+/// Whether a TCP handshake with `port` on loopback completes.
+fn answers(port: u16) -> bool {
+    TcpStream::connect_timeout(
+        &SocketAddr::from(([127, 0, 0, 1], port)),
+        Duration::from_secs(2),
+    )
+    .is_ok()
+}
+
+#[test]
+fn a_refusal_closes_every_inherited_socket_while_the_service_runs_on() {
+    // fd 3, the wildcard, is refused by a loopback policy; fd 4, another wildcard, was
+    // never judged: both must be gone, not left open (and inheritable) in a process
+    // that lives on.
+    let (first, first_addr) = listening("0.0.0.0:0");
+    let (second, second_addr) = listening("0.0.0.0:0");
+    let service = Service::start(vec![first, second], "loopback", "", &[]);
+    let verdict = service.verdict();
+    assert!(verdict.starts_with("REFUSED fd 3: "), "{verdict}");
+    assert!(verdict.contains("is the wildcard address"), "{verdict}");
+    assert!(
+        !answers(second_addr.port()),
+        "fd 4 still completes handshakes"
+    );
+    assert!(!answers(first_addr.port()));
+    assert!(!service.holds(3) && !service.holds(4));
+}
+
+#[test]
+fn a_refusal_closes_the_sockets_taken_before_it_and_names_its_own_fd() {
+    let (first, first_addr) = listening("127.0.0.1:0");
+    let (second, _) = listening("0.0.0.0:0");
+    let (third, third_addr) = listening("127.0.0.1:0");
+    let service = Service::start(vec![first, second, third], "loopback", "", &[]);
+    let verdict = service.verdict();
+    assert!(
+        verdict.starts_with("REFUSED fd 4: inherited socket fd 4 "),
+        "{verdict}"
+    );
+    assert!(!answers(first_addr.port()));
+    assert!(!answers(third_addr.port()));
+    assert!(!service.holds(3) && !service.holds(4) && !service.holds(5));
+}
+
+#[test]
+fn the_environment_is_read_as_sd_listen_fds_reads_it_and_strictly() {
+    let loopback = || vec![listening("127.0.0.1:0").0];
+    // The protocol's own form: taken.
+    let service = Service::start(loopback(), "loopback", "", &[]);
+    assert_eq!(service.verdict(), "TOOK 1");
+    let service = Service::start(loopback(), "loopback", "", &[("LISTEN_FDS_FIRST_FD", "3")]);
+    assert_eq!(service.verdict(), "TOOK 1");
+    // listenfd's LISTEN_FDS_FIRST_FD=0 would hand out stdin as "fd 3": refused.
+    let service = Service::start(loopback(), "loopback", "", &[("LISTEN_FDS_FIRST_FD", "0")]);
+    let verdict = service.verdict();
+    assert!(verdict.starts_with("ENV-ERROR "), "{verdict}");
+    assert!(verdict.contains("LISTEN_FDS_FIRST_FD"), "{verdict}");
+    // Numbers that are not what a manager writes.
+    for count in ["+1", "01", " 1", "1 ", "0x1"] {
+        let service = Service::start(loopback(), "loopback", "", &[("LISTEN_FDS", count)]);
+        let verdict = service.verdict();
+        assert!(
+            verdict.contains("LISTEN_FDS is not a number"),
+            "{count:?}: {verdict}"
+        );
+    }
+    for prefix in ["+", "0"] {
+        let service = Service::start(loopback(), "loopback", prefix, &[]);
+        let verdict = service.verdict();
+        assert!(
+            verdict.contains("LISTEN_PID is not a process id"),
+            "{prefix:?}: {verdict}"
+        );
+    }
 }

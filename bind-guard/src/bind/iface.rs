@@ -9,24 +9,33 @@
 //! ([`BindSet`](crate::BindSet)'s `FromStr` and [`parse`](crate::BindSet::parse),
 //! [`Policy::resolve`], the [`env`](crate::env) loader, the clap `--bind` flag, serde):
 //!
-//! | text | addresses |
-//! | --- | --- |
-//! | `iface:eth0:8080` | every IPv4 and IPv6 address of `eth0`, except IPv6 link-local ones |
-//! | `iface:eth0/ipv4:8080` | its IPv4 addresses |
-//! | `iface:eth0/ipv6:8080` | its IPv6 addresses, except link-local ones |
-//! | `iface:eth0/link-local:8080` | its IPv6 link-local addresses (`fe80::/10`), with the interface as their zone (`[fe80::1%2]:8080`) |
+//! | text | addresses bound | judged when bound as a device ([`bind_device`](crate::socket2::bind_device)) |
+//! | --- | --- | --- |
+//! | `iface:eth0:8080` | every IPv4 and IPv6 address of `eth0`, except IPv6 link-local ones | every address of `eth0`, link-local ones included |
+//! | `iface:eth0/ipv4:8080` | its IPv4 addresses | the same |
+//! | `iface:eth0/ipv6:8080` | its IPv6 addresses, except link-local ones | its IPv6 addresses, link-local ones included |
+//! | `iface:eth0/link-local:8080` | its IPv6 link-local addresses (`fe80::/10`), with the interface as their zone (`[fe80::1%2]:8080`) | its IPv6 addresses, link-local ones included |
 //!
-//! The interface's addresses are read when the text is resolved (with the `if-addrs`
-//! crate), and each goes through the [`Policy`] like any address written out: a policy
-//! that refuses `10.0.0.0/8` refuses `iface:eth0:8080` when `eth0` has `10.0.0.5`.
-//! IPv6 link-local addresses are left out unless asked for, because they are useless
-//! without their zone and rarely what a service means.
+//! The interface's addresses are read when the text is resolved ([`interfaces`]), and
+//! each goes through the [`Policy`] like any address written out: a policy that refuses
+//! `10.0.0.0/8` refuses `iface:eth0:8080` when `eth0` has `10.0.0.5`. Where addresses
+//! are bound, IPv6 link-local ones are left out unless asked for, because they are
+//! useless without their zone and rarely what a service means; a socket bound to the
+//! *device* takes them anyway, so there they are judged (last column).
+//!
+//! **Labelled aliases.** An IPv4 address added with a label (`ip addr add 10.0.1.5/24
+//! dev eth0 label eth0:1`) is an address of `eth0`: addresses are matched to devices by
+//! interface index, not by the name `getifaddrs` shows for them, so `iface:eth0:8080`
+//! includes it (and a device binding of `eth0` is judged by it). A label is not a
+//! device and not a form of its own: `iface:eth0:1:8080` is refused with a message that
+//! says so; to bind the alias's address alone, write the address.
 //!
 //! Where a list is read, an interface gives all its matching addresses; where one
 //! address is needed ([`InterfaceSpec::resolve_one`]), several
 //! matches are an error that lists them and says how to narrow the form. An interface
-//! that does not exist, or has no matching address, is an error that lists the
-//! interfaces this host has and their addresses.
+//! that does not exist is an error that lists the interfaces this host has and their
+//! addresses; one that exists without a matching address says what it has (or that it
+//! has no address at all).
 //!
 //! ```
 //! # #[cfg(all(feature = "if-addrs", target_os = "linux"))] {
@@ -114,6 +123,20 @@ impl InterfaceFamily {
     }
 }
 
+impl InterfaceFamily {
+    /// Whether a socket restricted to a device (`SO_BINDTODEVICE`) in this family is
+    /// reachable on `ip`, one of the device's addresses: every address of the family,
+    /// IPv6 link-local ones included (a neighbour on the link reaches them).
+    #[must_use]
+    pub fn reachable_on_device(self, ip: IpAddr) -> bool {
+        match self {
+            InterfaceFamily::Any => true,
+            InterfaceFamily::Ipv4 => ip.is_ipv4(),
+            InterfaceFamily::Ipv6 | InterfaceFamily::Ipv6LinkLocal => ip.is_ipv6(),
+        }
+    }
+}
+
 /// A parsed interface form: `iface:NAME[/ipv4|/ipv6|/link-local]:PORT` (see the
 /// [module docs](self)). Parsing checks the form only; the interface is looked up by
 /// [`resolve`](InterfaceSpec::resolve).
@@ -170,7 +193,7 @@ impl InterfaceSpec {
     /// interfaces found in [`BindError::detail`]), the policy's refusal of one address
     /// (naming it), or [`ErrorKind::InterfaceUnsupported`] without the `if-addrs` feature.
     pub fn resolve(&self, policy: &Policy) -> Result<Vec<BindAddr>, BindError> {
-        let found = self.matches(&self.host_addresses()?)?;
+        let found = self.matches(&self.host_interfaces()?)?;
         found
             .into_iter()
             .map(|addr| {
@@ -189,7 +212,7 @@ impl InterfaceSpec {
     /// As [`resolve`](InterfaceSpec::resolve), and [`ErrorKind::AmbiguousInterface`] when
     /// the interface has several matching addresses (they are in [`BindError::detail`]).
     pub fn resolve_one(&self, policy: &Policy) -> Result<BindAddr, BindError> {
-        let found = self.matches(&self.host_addresses()?)?;
+        let found = self.matches(&self.host_interfaces()?)?;
         match found.as_slice() {
             [addr] => policy
                 .decide(*addr)
@@ -201,25 +224,23 @@ impl InterfaceSpec {
 
     /// The addresses of `interfaces` this form names, with the port (not checked by a
     /// policy). Separate from the lookup so that the rules are tested on made-up hosts.
-    pub(crate) fn matches(&self, interfaces: &[HostAddress]) -> Result<Vec<SocketAddr>, BindError> {
+    pub(crate) fn matches(&self, interfaces: &[Interface]) -> Result<Vec<SocketAddr>, BindError> {
         self.select(interfaces, |ip| self.family.contains(ip))
     }
 
     /// Every address a socket bound to this interface as a *device* can be reached on,
-    /// in the families the form asks for (IPv6 link-local ones included, with their
-    /// zone), each checked with `policy`: the verdict behind
-    /// [`bind_device`](crate::socket2::bind_device) and
+    /// in the families the form asks for, **IPv6 link-local ones included** (with their
+    /// zone) whatever the form says about them, because a socket bound to the device
+    /// takes what arrives for them too, and labelled IPv4 aliases included (matched by
+    /// the device's index, see [`interfaces`]); each checked with `policy`. The verdict
+    /// behind [`bind_device`](crate::socket2::bind_device) and
     /// [`SocketFacts::judge`](crate::facts::SocketFacts::judge).
     ///
     /// # Errors
     ///
     /// As [`resolve`](InterfaceSpec::resolve).
     pub fn device_addrs(&self, policy: &Policy) -> Result<Vec<SocketAddr>, BindError> {
-        let found = self.select(&self.host_addresses()?, |ip| match self.family {
-            InterfaceFamily::Any => true,
-            InterfaceFamily::Ipv4 => ip.is_ipv4(),
-            InterfaceFamily::Ipv6 | InterfaceFamily::Ipv6LinkLocal => ip.is_ipv6(),
-        })?;
+        let found = self.device_matches(&self.host_interfaces()?)?;
         for addr in &found {
             policy
                 .decide(*addr)
@@ -228,24 +249,35 @@ impl InterfaceSpec {
         Ok(found)
     }
 
+    /// The addresses [`device_addrs`](InterfaceSpec::device_addrs) judges, from
+    /// `interfaces`.
+    pub(crate) fn device_matches(
+        &self,
+        interfaces: &[Interface],
+    ) -> Result<Vec<SocketAddr>, BindError> {
+        self.select(interfaces, |ip| self.family.reachable_on_device(ip))
+    }
+
     fn select(
         &self,
-        interfaces: &[HostAddress],
+        interfaces: &[Interface],
         keep: impl Fn(IpAddr) -> bool,
     ) -> Result<Vec<SocketAddr>, BindError> {
-        let mut named = interfaces.iter().filter(|i| i.name == self.name).peekable();
-        if named.peek().is_none() {
+        let Some(interface) = interfaces.iter().find(|i| i.name == self.name) else {
             return Err(
                 BindError::new(&self.to_string(), ErrorKind::UnknownInterface)
                     .with_detail(listing(interfaces)),
             );
-        }
-        let mut addrs: Vec<SocketAddr> = named
-            .filter(|i| keep(i.ip))
-            .map(|i| match i.ip {
+        };
+        let mut addrs: Vec<SocketAddr> = interface
+            .addresses
+            .iter()
+            .map(|address| address.ip)
+            .filter(|ip| keep(*ip))
+            .map(|ip| match ip {
                 // A link-local address means nothing without its zone: the interface.
                 IpAddr::V6(ip) if ip.is_unicast_link_local() => {
-                    SocketAddr::V6(SocketAddrV6::new(ip, self.port, 0, i.index))
+                    SocketAddr::V6(SocketAddrV6::new(ip, self.port, 0, interface.index))
                 }
                 ip => SocketAddr::new(ip, self.port),
             })
@@ -253,9 +285,19 @@ impl InterfaceSpec {
         addrs.sort_by_key(|addr| (!addr.ip().is_loopback(), addr.is_ipv6(), addr.ip()));
         addrs.dedup();
         if addrs.is_empty() {
+            // An interface that exists is never called unknown: say what it lacks.
+            let detail = if interface.addresses.is_empty() {
+                std::format!(
+                    "{} has no address{}",
+                    Escaped::new(&interface.name),
+                    if interface.up { "" } else { " (and is down)" }
+                )
+            } else {
+                listing(interfaces)
+            };
             return Err(
                 BindError::new(&self.to_string(), ErrorKind::NoInterfaceAddress)
-                    .with_detail(listing(interfaces)),
+                    .with_detail(detail),
             );
         }
         Ok(addrs)
@@ -270,75 +312,111 @@ impl InterfaceSpec {
         ))
     }
 
-    /// The host's interface addresses, in the order the system lists them.
-    #[cfg(feature = "if-addrs")]
-    fn host_addresses(&self) -> Result<Vec<HostAddress>, BindError> {
+    /// The host's interfaces (see [`interfaces`]).
+    fn host_interfaces(&self) -> Result<Vec<Interface>, BindError> {
         // Listing fails only where no netlink (or ioctl) socket may be opened: the form
         // cannot be resolved then, and the error says why.
-        let interfaces = if_addrs::get_if_addrs().map_err(|err| {
-            BindError::new(&self.to_string(), ErrorKind::UnknownInterface).with_detail(
-                std::format!("the interfaces of this host cannot be listed: {err}"),
-            )
-        })?;
-        Ok(interfaces
-            .into_iter()
-            .map(|i| HostAddress {
-                ip: i.ip(),
-                index: i.index.unwrap_or(0),
-                name: i.name,
-            })
-            .collect())
+        interfaces().map_err(|err| {
+            if err.kind() == std::io::ErrorKind::Unsupported {
+                BindError::new(&self.to_string(), ErrorKind::InterfaceUnsupported)
+            } else {
+                BindError::new(&self.to_string(), ErrorKind::UnknownInterface).with_detail(
+                    std::format!("the interfaces of this host cannot be listed: {err}"),
+                )
+            }
+        })
     }
+}
 
+/// One network interface of this host, as the kernel lists it ([`interfaces`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Interface {
+    /// The device's name (`eth0`): what `SO_BINDTODEVICE` and `iface:NAME` take.
+    pub name: String,
+    /// The interface index (the zone of its IPv6 link-local addresses); 0 if unknown.
+    pub index: u32,
+    /// Whether it is administratively up (`IFF_UP`); `true` where that is not known.
+    pub up: bool,
+    /// Its addresses, labelled IPv4 aliases included.
+    pub addresses: Vec<InterfaceAddress>,
+}
+
+/// One address of an [`Interface`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InterfaceAddress {
+    /// The address.
+    pub ip: IpAddr,
+    /// Its label when it differs from the device's name: an IPv4 alias added with
+    /// `ip addr add … dev eth0 label eth0:1` has `eth0:1` (and is still `eth0`'s).
+    pub label: Option<String>,
+}
+
+/// Every network interface of this host with its addresses, in the network namespace
+/// of the calling thread (`if-addrs` feature). On Linux it is read from the kernel's
+/// routing netlink, each address by the index of the device that holds it, so a
+/// labelled alias (`ip addr add 198.18.1.1/24 dev a0 label a0:1`, which `getifaddrs`
+/// lists under `a0:1`) is an address of `a0`, and interfaces without an address are
+/// listed too; elsewhere it is read with the `if-addrs` crate. Every `iface:` form and
+/// [`reachable`](crate::reachable) use this one list.
+///
+/// ```
+/// # #[cfg(all(feature = "if-addrs", target_os = "linux"))] {
+/// let interfaces = bind_guard::iface::interfaces()?;
+/// let lo = interfaces.iter().find(|i| i.name == "lo").expect("lo");
+/// assert!(lo.addresses.iter().any(|a| a.ip.is_loopback()));
+/// # }
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// The system's error listing them (a sandbox without netlink); `Unsupported` without
+/// the `if-addrs` feature.
+pub fn interfaces() -> std::io::Result<Vec<Interface>> {
+    #[cfg(feature = "if-addrs")]
+    {
+        super::links::read()
+    }
     #[cfg(not(feature = "if-addrs"))]
-    fn host_addresses(&self) -> Result<Vec<HostAddress>, BindError> {
-        Err(BindError::new(
-            &self.to_string(),
-            ErrorKind::InterfaceUnsupported,
+    {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            "interface lookup needs bind-guard's if-addrs feature",
         ))
     }
 }
 
-/// One address of one interface, as the host lists them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct HostAddress {
-    pub(crate) name: String,
-    pub(crate) ip: IpAddr,
-    /// The interface index (the zone of its link-local addresses); 0 if unknown.
-    pub(crate) index: u32,
-}
-
-/// `interfaces on this host: lo (127.0.0.1, ::1), eth0 (10.0.0.2)`, names escaped, at
-/// most [`MAX_LISTED`] interfaces.
-fn listing(interfaces: &[HostAddress]) -> String {
+/// `interfaces on this host: lo (127.0.0.1, ::1), eth0 (10.0.0.2, 10.0.1.2 as eth0:1),
+/// eth1 (no address)`, names escaped, at most [`MAX_LISTED`] interfaces.
+fn listing(interfaces: &[Interface]) -> String {
     use fmt::Write as _;
-    let mut names: Vec<&str> = Vec::new();
-    for i in interfaces {
-        if !names.contains(&i.name.as_str()) {
-            names.push(&i.name);
-        }
-    }
-    if names.is_empty() {
-        return String::from("this host lists no interface addresses");
+    if interfaces.is_empty() {
+        return String::from("this host lists no interfaces");
     }
     let mut out = String::from("interfaces on this host: ");
-    for (n, name) in names.iter().take(MAX_LISTED).enumerate() {
+    for (n, interface) in interfaces.iter().take(MAX_LISTED).enumerate() {
         if n > 0 {
             out.push_str(", ");
         }
-        let _ = write!(out, "{} (", Escaped::new(name));
-        let mut first = true;
-        for i in interfaces.iter().filter(|i| i.name == *name) {
-            if !first {
+        let _ = write!(out, "{} (", Escaped::new(&interface.name));
+        if interface.addresses.is_empty() {
+            out.push_str("no address");
+        }
+        for (i, address) in interface.addresses.iter().enumerate() {
+            if i > 0 {
                 out.push_str(", ");
             }
-            first = false;
-            let _ = write!(out, "{}", i.ip);
+            let _ = write!(out, "{}", address.ip);
+            if let Some(label) = &address.label {
+                let _ = write!(out, " as {}", Escaped::new(label));
+            }
         }
         out.push(')');
     }
-    if names.len() > MAX_LISTED {
-        let _ = write!(out, " and {} more", names.len() - MAX_LISTED);
+    if interfaces.len() > MAX_LISTED {
+        let _ = write!(out, " and {} more", interfaces.len() - MAX_LISTED);
     }
     out
 }
@@ -371,6 +449,19 @@ impl FromStr for InterfaceSpec {
             Some((name, "link-local")) => (name, InterfaceFamily::Ipv6LinkLocal),
             Some(_) => return Err(fail(ErrorKind::InvalidInterface)),
         };
+        if let Some((device, _)) = name.split_once(':')
+            && is_interface_name(device)
+        {
+            // `iface:eth0:1:PORT`, an address label (an alias) written as a device.
+            return Err(fail(ErrorKind::InvalidInterface).with_detail(std::format!(
+                "{} is an address label, not a device: iface:{}:{port} covers every address \
+                 of {}, its labelled aliases included; to use one address alone, write \
+                 the address itself",
+                Escaped::new(name),
+                device,
+                device
+            )));
+        }
         if !is_interface_name(name) {
             return Err(fail(ErrorKind::InvalidInterface));
         }
@@ -411,19 +502,26 @@ impl fmt::Display for InterfaceSpec {
 mod tests {
     use super::*;
 
-    fn host() -> Vec<HostAddress> {
-        let a = |name: &str, ip: &str, index| HostAddress {
+    fn interface(name: &str, index: u32, ips: &[&str]) -> Interface {
+        Interface {
             name: name.into(),
-            ip: ip.parse().unwrap(),
             index,
-        };
+            up: true,
+            addresses: ips
+                .iter()
+                .map(|ip| InterfaceAddress {
+                    ip: ip.parse().unwrap(),
+                    label: None,
+                })
+                .collect(),
+        }
+    }
+
+    fn host() -> Vec<Interface> {
         std::vec![
-            a("lo", "127.0.0.1", 1),
-            a("lo", "::1", 1),
-            a("eth0", "10.0.0.2", 2),
-            a("eth0", "2001:db8::2", 2),
-            a("eth0", "fe80::2", 2),
-            a("eth1", "192.168.1.5", 3),
+            interface("lo", 1, &["127.0.0.1", "::1"]),
+            interface("eth0", 2, &["10.0.0.2", "2001:db8::2", "fe80::2"]),
+            interface("eth1", 3, &["192.168.1.5"]),
         ]
     }
 
@@ -495,19 +593,65 @@ mod tests {
     }
 
     #[test]
+    fn a_labelled_alias_is_its_device_address_and_an_empty_device_is_not_unknown() {
+        let mut a0 = interface("a0", 7, &["198.18.0.1", "fe80::7"]);
+        a0.addresses.push(InterfaceAddress {
+            ip: "198.18.1.1".parse().unwrap(),
+            label: Some("a0:1".into()),
+        });
+        let mut b0 = interface("b0", 8, &[]);
+        b0.up = false;
+        let host = std::vec![interface("lo", 1, &["127.0.0.1"]), a0, b0];
+        let shown = |found: Vec<SocketAddr>| -> Vec<String> {
+            found.iter().map(ToString::to_string).collect()
+        };
+        // The alias is one of a0's addresses, for the address forms and the device.
+        assert_eq!(
+            shown(spec("iface:a0/ipv4:80").matches(&host).unwrap()),
+            ["198.18.0.1:80", "198.18.1.1:80"]
+        );
+        // The device takes its link-local address too, whatever the form says.
+        assert_eq!(
+            shown(spec("iface:a0/ipv4:80").device_matches(&host).unwrap()),
+            ["198.18.0.1:80", "198.18.1.1:80"]
+        );
+        assert_eq!(
+            shown(spec("iface:a0:80").device_matches(&host).unwrap()),
+            ["198.18.0.1:80", "198.18.1.1:80", "[fe80::7%7]:80"]
+        );
+        assert_eq!(
+            shown(spec("iface:a0/ipv6:80").device_matches(&host).unwrap()),
+            ["[fe80::7%7]:80"]
+        );
+        // The address forms leave link-local out unless asked for.
+        let err = spec("iface:a0/ipv6:80").matches(&host).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::NoInterfaceAddress);
+        let err = spec("iface:b0:80").matches(&host).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::NoInterfaceAddress);
+        assert_eq!(err.detail(), Some("b0 has no address (and is down)"));
+        let err = spec("iface:c0:80").matches(&host).unwrap_err();
+        assert_eq!(
+            err.detail(),
+            Some(
+                "interfaces on this host: lo (127.0.0.1), a0 (198.18.0.1, fe80::7, \
+                 198.18.1.1 as a0:1), b0 (no address)"
+            )
+        );
+        // A label is not a device: the form says how to write what was meant.
+        let err = "iface:a0:1:80".parse::<InterfaceSpec>().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInterface);
+        assert!(err.detail().unwrap().contains("iface:a0:80"), "{err}");
+    }
+
+    #[test]
     fn hostile_interface_names_are_escaped_and_the_list_is_bounded() {
-        let mut many: Vec<HostAddress> = (0..1000u32)
-            .map(|n| HostAddress {
-                name: std::format!("veth{n}"),
-                ip: IpAddr::from([10, 0, (n / 256) as u8, (n % 256) as u8]),
-                index: n,
+        let mut many: Vec<Interface> = (0..1000u32)
+            .map(|n| {
+                let ip = std::format!("10.0.{}.{}", n / 256, n % 256);
+                interface(&std::format!("veth{n}"), n, &[&ip])
             })
             .collect();
-        many.push(HostAddress {
-            name: "x\u{1b}[2K".into(),
-            ip: IpAddr::from([10, 9, 9, 9]),
-            index: 0,
-        });
+        many.push(interface("x\u{1b}[2K", 0, &["10.9.9.9"]));
         let err = spec("iface:eth0:80").matches(&many).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("and 985 more"), "{text}");

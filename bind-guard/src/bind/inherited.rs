@@ -92,6 +92,8 @@ pub struct Activation {
     fds: ListenFd,
     names: Vec<String>,
     count: usize,
+    /// Set by the first refusal, which closed every socket not taken yet.
+    closed: bool,
 }
 
 impl fmt::Debug for Activation {
@@ -99,6 +101,7 @@ impl fmt::Debug for Activation {
         f.debug_struct("Activation")
             .field("count", &self.count)
             .field("names", &self.names)
+            .field("closed", &self.closed)
             .finish_non_exhaustive()
     }
 }
@@ -122,10 +125,13 @@ pub enum Refusal {
     NotListening,
     /// There is no inherited socket at this index, or it was taken already.
     Missing,
+    /// An earlier inherited socket was refused, and this one was closed with the rest.
+    Closed,
     /// Not a socket of the type asked for, or its state cannot be read (then it is
     /// refused: what cannot be checked is not served).
     Io(io::Error),
-    /// `LISTEN_FDS` or `LISTEN_PID` is not a number, or too large.
+    /// `LISTEN_FDS` or `LISTEN_PID` is not a plain decimal number, `LISTEN_FDS` is too
+    /// large, or `LISTEN_FDS_FIRST_FD` asks for another numbering than fd 3.
     Environment(&'static str),
 }
 
@@ -216,6 +222,10 @@ impl fmt::Display for InheritedError {
             }
             Refusal::NotListening => f.write_str("it is a TCP socket that is not listening")?,
             Refusal::Missing => f.write_str("there is no such inherited socket")?,
+            Refusal::Closed => f.write_str(
+                "it was closed, with every inherited socket not taken yet, when an earlier \
+                 one was refused",
+            )?,
             Refusal::Io(err) => write!(f, "{err}")?,
             Refusal::Environment(_) => {}
         }
@@ -238,13 +248,23 @@ impl std::error::Error for InheritedError {
 
 impl Activation {
     /// The sockets passed to this process: none unless `LISTEN_PID` is this process's
-    /// id and `LISTEN_FDS` is set. Removes `LISTEN_PID` and `LISTEN_FDS` when they were
-    /// for this process. **Call it before starting threads** (see the
-    /// [module docs](self#the-environment)).
+    /// id and `LISTEN_FDS` is set, numbered from fd 3 as `sd_listen_fds(3)` numbers
+    /// them. Removes `LISTEN_PID` and `LISTEN_FDS` when they were for this process.
+    /// **Call it before starting threads** (see the [module docs](self#the-environment)).
+    ///
+    /// Read strictly, since a wrong number here hands out the wrong descriptor:
+    /// `LISTEN_PID` and `LISTEN_FDS` must be plain decimal numbers (no sign, no leading
+    /// zero, no white space: `+1` or `08` is not what a service manager writes), and
+    /// `LISTEN_FDS_FIRST_FD` (a convention of `listenfd` and `systemfd`, which systemd
+    /// never sets) must be absent or `3`: any other value would move the numbering to
+    /// descriptors such as stdin, so it is refused rather than ignored.
     ///
     /// # Errors
     ///
-    /// `LISTEN_FDS` or `LISTEN_PID` that is not a number, or more than 4096 sockets.
+    /// An environment error ([`Refusal::Environment`]) for a `LISTEN_PID` or
+    /// `LISTEN_FDS` that is not a plain number, more than 4096 sockets, or a
+    /// `LISTEN_FDS_FIRST_FD` other than 3. Nothing is taken then, and nothing closed:
+    /// the numbers cannot be trusted, so the program should exit.
     pub fn from_env() -> Result<Activation, InheritedError> {
         let env_error =
             |what| InheritedError::new(FIRST_FD, None, None, Refusal::Environment(what));
@@ -254,18 +274,29 @@ impl Activation {
         let Ok(pid) = std::env::var("LISTEN_PID") else {
             return Ok(Activation::empty());
         };
-        let pid: u32 = pid
-            .parse()
-            .map_err(|_| env_error("LISTEN_PID is not a process id"))?;
-        if pid != std::process::id() {
+        let pid = plain_number(&pid)
+            .ok_or_else(|| env_error("LISTEN_PID is not a process id (plain decimal digits)"))?;
+        if pid != u64::from(std::process::id()) {
             // Meant for another process (a parent that did not clear them).
             return Ok(Activation::empty());
         }
-        let count: usize = count
-            .parse()
-            .map_err(|_| env_error("LISTEN_FDS is not a number"))?;
-        if count > MAX_FDS {
-            return Err(env_error("LISTEN_FDS is larger than 4096"));
+        let count = plain_number(&count)
+            .ok_or_else(|| env_error("LISTEN_FDS is not a number (plain decimal digits)"))?;
+        let count = usize::try_from(count)
+            .ok()
+            .filter(|count| *count <= MAX_FDS)
+            .ok_or_else(|| env_error("LISTEN_FDS is larger than 4096"))?;
+        // `listenfd` would number the descriptors from this variable; systemd's protocol
+        // (which this module follows) always starts at 3.
+        match std::env::var_os("LISTEN_FDS_FIRST_FD") {
+            None => {}
+            Some(first) if first == "3" => {}
+            Some(_) => {
+                return Err(env_error(
+                    "LISTEN_FDS_FIRST_FD asks for inherited sockets from another descriptor \
+                     than 3, where systemd's protocol puts them; unset it",
+                ));
+            }
         }
         let names = std::env::var("LISTEN_FDNAMES")
             .map(|names| {
@@ -281,6 +312,7 @@ impl Activation {
             count: count.min(fds.len()),
             fds,
             names,
+            closed: false,
         })
     }
 
@@ -291,6 +323,7 @@ impl Activation {
             fds: ListenFd::empty(),
             names: Vec::new(),
             count: 0,
+            closed: false,
         }
     }
 
@@ -320,38 +353,120 @@ impl Activation {
     ///
     /// # Errors
     ///
-    /// An [`InheritedError`] naming the socket; a refused socket is closed.
+    /// An [`InheritedError`] naming the socket. Any refusal closes the refused socket
+    /// **and every inherited socket not taken yet** (those already taken are the
+    /// caller's): after one refusal nothing more is handed out ([`Refusal::Closed`]).
     pub fn take_tcp(
         &mut self,
         index: usize,
         policy: &Policy,
     ) -> Result<TcpListener, InheritedError> {
-        let taken = self.fds.take_tcp_listener(index);
-        let listener = self.present(index, taken)?;
-        self.judged(index, listener, policy, true)
+        let taken = self.taken(index, |fds| fds.take_tcp_listener(index))?;
+        self.judged(index, taken, policy, true)
     }
 
     /// Takes the UDP socket at `index` if the policy allows it.
     ///
     /// # Errors
     ///
-    /// As [`take_tcp`](Activation::take_tcp).
+    /// As [`take_tcp`](Activation::take_tcp): a refusal closes every socket not taken.
     pub fn take_udp(&mut self, index: usize, policy: &Policy) -> Result<UdpSocket, InheritedError> {
-        let taken = self.fds.take_udp_socket(index);
-        let socket = self.present(index, taken)?;
-        self.judged(index, socket, policy, false)
+        let taken = self.taken(index, |fds| fds.take_udp_socket(index))?;
+        self.judged(index, taken, policy, false)
+    }
+
+    /// Takes the Unix socket listener at `index` (`ListenStream=/run/app.sock`) if its
+    /// file, mode, owner and directory pass, or, for an abstract name, if `policy`
+    /// allows abstract sockets (see [`unix::judge_listening`](crate::unix::judge_listening)).
+    ///
+    /// # Errors
+    ///
+    /// As [`take_tcp`](Activation::take_tcp); a refused socket is closed.
+    #[cfg(feature = "unix")]
+    pub fn take_unix(
+        &mut self,
+        index: usize,
+        policy: &Policy,
+    ) -> Result<std::os::unix::net::UnixListener, InheritedError> {
+        let taken = self.fds.take_unix_listener(index);
+        let listener = self.present(index, taken)?;
+        match crate::unix::judge_listening(&listener, policy) {
+            Ok(_) => Ok(listener),
+            // `listener` is dropped: the descriptor is closed, nothing is served on it.
+            Err(err) => Err(self.error(index, None, Refusal::Io(err))),
+        }
     }
 
     /// Every inherited socket as a TCP listener, in fd order, or none: the first
-    /// refusal closes them all. An empty list when nothing was inherited.
+    /// refusal closes them all (those judged before it, and those after it that were
+    /// never judged). An empty list when nothing was inherited.
     ///
     /// # Errors
     ///
     /// The first socket refused.
     pub fn tcp_listeners(&mut self, policy: &Policy) -> Result<Vec<TcpListener>, InheritedError> {
-        (0..self.count)
-            .map(|index| self.take_tcp(index, policy))
-            .collect()
+        let mut listeners = Vec::with_capacity(self.count);
+        for index in 0..self.count {
+            // On error `listeners` is dropped: the sockets taken so far are closed too.
+            listeners.push(self.take_tcp(index, policy)?);
+        }
+        Ok(listeners)
+    }
+
+    /// The socket at `index` as `take` gives it, or the refusal (which closes the rest).
+    fn taken<S>(
+        &mut self,
+        index: usize,
+        take: impl FnOnce(&mut ListenFd) -> io::Result<Option<S>>,
+    ) -> Result<S, InheritedError> {
+        if self.closed {
+            return Err(self.error(index, None, Refusal::Closed));
+        }
+        let taken = take(&mut self.fds);
+        self.present(index, taken)
+            .map_err(|err| self.close_untaken(err))
+    }
+
+    /// Closes every inherited socket not taken yet, so that none stays open (and
+    /// inheritable by a child: only taken descriptors are close-on-exec) after a
+    /// refusal; returns `err`.
+    ///
+    /// A descriptor can only be closed by taking ownership of it, which `listenfd` does
+    /// after checking its family and type: each socket is taken as whichever of the
+    /// kinds below it is, then dropped. A descriptor that is no socket (`ListenFIFO=`,
+    /// `ListenSpecial=`) cannot be taken without `unsafe` code and stays as the manager
+    /// passed it; it reaches no network.
+    fn close_untaken(&mut self, err: InheritedError) -> InheritedError {
+        use ::socket2::{Domain, Type};
+        use std::os::fd::OwnedFd;
+        self.closed = true;
+        // AF_INET covers AF_INET6 in `listenfd`'s check; AF_NETLINK is 16 on Linux.
+        let families = [
+            Domain::IPV4,
+            Domain::UNIX,
+            Domain::PACKET,
+            Domain::VSOCK,
+            Domain::from(16),
+        ];
+        let types = [Type::STREAM, Type::DGRAM, Type::SEQPACKET, Type::RAW];
+        for index in 0..self.count {
+            'kinds: for family in families {
+                for ty in types {
+                    // `Ok(Some)`: taken, and closed as it drops here; `Ok(None)`: taken
+                    // before. Either way, on to the next descriptor; `Err`: not this kind.
+                    let taken = self.fds.take_custom::<OwnedFd>(
+                        index,
+                        family.into(),
+                        ty.into(),
+                        "inherited socket",
+                    );
+                    if taken.is_ok() {
+                        break 'kinds;
+                    }
+                }
+            }
+        }
+        err
     }
 
     fn present<S>(&self, index: usize, taken: io::Result<Option<S>>) -> Result<S, InheritedError> {
@@ -363,17 +478,24 @@ impl Activation {
     }
 
     fn judged<S: AsFd>(
-        &self,
+        &mut self,
         index: usize,
         socket: S,
         policy: &Policy,
         tcp: bool,
     ) -> Result<S, InheritedError> {
-        let facts = facts(&socket, tcp).map_err(|err| self.error(index, None, Refusal::Io(err)))?;
-        match facts.judge(policy) {
+        let verdict = match facts(&socket, tcp) {
+            Err(err) => Err(self.error(index, None, Refusal::Io(err))),
+            Ok(facts) => match facts.judge(policy) {
+                Ok(()) => Ok(()),
+                Err(refusal) => Err(self.error(index, Some(facts), refusal.into())),
+            },
+        };
+        match verdict {
             Ok(()) => Ok(socket),
-            // `socket` is dropped here: the descriptor is closed, nothing is served on it.
-            Err(refusal) => Err(self.error(index, Some(facts), refusal.into())),
+            // `socket` is dropped here: the descriptor is closed, nothing is served on
+            // it, and neither on any other socket not taken yet.
+            Err(err) => Err(self.close_untaken(err)),
         }
     }
 
@@ -382,6 +504,15 @@ impl Activation {
         let fd = i32::try_from(index).map_or(i32::MAX, |i| FIRST_FD.saturating_add(i));
         InheritedError::new(fd, self.name(index).map(String::from), facts, refusal)
     }
+}
+
+/// A plain decimal number as a service manager writes one: digits only, no sign, no
+/// leading zero (except `0` itself), no white space; `None` otherwise or past `u64`.
+fn plain_number(text: &str) -> Option<u64> {
+    let plain = !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'));
+    if plain { text.parse().ok() } else { None }
 }
 
 /// Reads what the kernel holds for `socket`. For TCP, `listening` is filled in.
@@ -500,6 +631,30 @@ mod tests {
             verdict(&plain, &Policy::loopback()),
             Err(SocketRefusal::Policy(_))
         ));
+    }
+
+    #[test]
+    fn numbers_are_plain_decimal_digits() {
+        assert_eq!(plain_number("0"), Some(0));
+        assert_eq!(plain_number("1"), Some(1));
+        assert_eq!(plain_number("4096"), Some(4096));
+        assert_eq!(plain_number("18446744073709551615"), Some(u64::MAX));
+        for bad in [
+            "",
+            "+1",
+            "-1",
+            "01",
+            "08080",
+            " 1",
+            "1 ",
+            "1\n",
+            "0x1",
+            "1e3",
+            "١",
+            "18446744073709551616",
+        ] {
+            assert_eq!(plain_number(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

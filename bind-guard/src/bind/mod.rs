@@ -12,10 +12,14 @@ pub mod iface;
 #[cfg(all(feature = "listenfd", target_os = "linux"))]
 pub mod inherited;
 #[cfg(feature = "if-addrs")]
+mod links;
+#[cfg(feature = "if-addrs")]
 pub mod reachable;
 pub(crate) mod resolve;
 pub(crate) mod set;
 pub mod sysctl;
+#[cfg(all(feature = "unix", unix))]
+pub mod unix;
 
 use std::format;
 use std::io;

@@ -4,8 +4,8 @@
 //! A socket bound to a specific address is reachable on that address. A socket bound
 //! to the wildcard is reachable on every address of every interface of the host, in
 //! the socket's family: `0.0.0.0` on the IPv4 ones, `[::]` on the IPv6 ones and, when
-//! the socket is dual-stack, on the IPv4 ones too. The interfaces are read with the
-//! [`if-addrs`](https://docs.rs/if-addrs) crate at the time of the call; addresses
+//! the socket is dual-stack, on the IPv4 ones too. The interfaces are read with
+//! [`iface::interfaces`](crate::iface::interfaces) at the time of the call; addresses
 //! added later are reachable too. IPv6 link-local addresses are left out (a URL with a
 //! zone is of little use to a person); loopback addresses come first.
 //!
@@ -64,9 +64,10 @@ pub fn reachable(
         },
         IpAddr::V4(_) => (true, false),
     };
-    let mut addrs: Vec<SocketAddr> = if_addrs::get_if_addrs()?
+    let mut addrs: Vec<SocketAddr> = crate::iface::interfaces()?
         .into_iter()
-        .map(|interface| interface.ip())
+        .flat_map(|interface| interface.addresses)
+        .map(|address| address.ip)
         .filter(|ip| match ip {
             IpAddr::V4(_) => v4,
             IpAddr::V6(ip) => v6 && !ip.is_unicast_link_local(),
@@ -115,10 +116,11 @@ mod tests {
         assert!(v4.contains(&addr("127.0.0.1:8080")), "{v4:?}");
         assert!(v4.iter().all(|a| a.is_ipv4() && a.port() == 8080));
         assert_eq!(v4.first(), Some(&addr("127.0.0.1:8080")));
-        let interfaces = if_addrs::get_if_addrs().unwrap();
+        let interfaces = crate::iface::interfaces().unwrap();
         let has_v6 = interfaces
             .iter()
-            .any(|i| i.ip() == IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1]));
+            .flat_map(|i| &i.addresses)
+            .any(|a| a.ip == IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1]));
         let v6_only = reachable(addr("[::]:8080"), DualStack::No).unwrap();
         assert!(v6_only.iter().all(SocketAddr::is_ipv6));
         assert_eq!(v6_only.contains(&addr("[::1]:8080")), has_v6);

@@ -41,6 +41,16 @@ impl Policy {
         resolve_with(s, |addr| {
             self.decide(addr).map(|()| BindAddr::trusted(addr))
         })
+        .map_err(|err| {
+            // A dual-stack `[::]` refused for the IPv4 wildcard it takes too says so.
+            match err
+                .resolved_addr()
+                .or_else(|| diagnose::read(s.as_bytes()).ok())
+            {
+                Some(addr) => self.with_dual_stack_detail(err, addr),
+                None => err,
+            }
+        })
     }
 }
 

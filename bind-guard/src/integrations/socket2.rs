@@ -204,9 +204,13 @@ pub fn udp_socket<P: Rule>(addr: BindAddr<P>, options: &SocketOptions) -> io::Re
 /// for it from any interface. Binding to the *device* is the way to accept only what
 /// arrives through one interface; it is what `iface:NAME` means for a server that must
 /// not answer on another network. What the policy judges is every address the
-/// interface has now in those families, link-local ones included: all must be allowed
-/// (an `lo` device passes [`Policy::loopback`], an `eth0` with `10.0.0.5` needs a
-/// policy that allows `10.0.0.5`). The wildcard needs no opt-in here, because the
+/// interface has now in those families ([`InterfaceSpec::device_addrs`]): its IPv6
+/// link-local addresses included even where the form's address family leaves them out
+/// (`iface:eth0:PORT` and `iface:eth0/ipv6:PORT` bind an IPv6 socket, and a neighbour
+/// on the link reaches it through `fe80::…`), and its labelled IPv4 aliases included
+/// (`eth0:1`, matched to the device by index). All must be allowed: an `lo` device
+/// passes [`Policy::loopback`], an `eth0` with `10.0.0.5` and `fe80::1` needs a policy
+/// that allows both (or `iface:eth0/ipv4:PORT`, which binds no IPv6 socket). The wildcard needs no opt-in here, because the
 /// device, not the wildcard, bounds who can connect. Know what the device still takes:
 /// packets that arrive through it for *any* address of this host, and (for `lo`)
 /// connections from this host to any of its own addresses.
@@ -294,15 +298,9 @@ fn bind_one_device(
         socket.set_only_v6(true)?;
     }
     // Fail closed: without the device option this would be a plain wildcard socket.
-    socket.bind_device(Some(name)).map_err(|err| {
-        io::Error::new(
-            err.kind(),
-            std::format!(
-                "cannot restrict a socket to interface {} (SO_BINDTODEVICE): {err}; nothing                  was bound",
-                crate::Escaped::new(spec.name())
-            ),
-        )
-    })?;
+    socket
+        .bind_device(Some(name))
+        .map_err(|err| device_error(spec.name(), &err))?;
     if socket.device()?.as_deref() != Some(name) {
         return Err(io::Error::other(std::format!(
             "a socket restricted to interface {} reports another device; it was closed",
@@ -321,6 +319,19 @@ fn bind_one_device(
         )));
     }
     Ok(socket)
+}
+
+/// The error of a device option that could not be set: nothing is bound then.
+#[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
+fn device_error(name: &str, err: &io::Error) -> io::Error {
+    io::Error::new(
+        err.kind(),
+        std::format!(
+            "cannot restrict a socket to interface {} (SO_BINDTODEVICE): {err}; nothing was \
+             bound",
+            crate::Escaped::new(name)
+        ),
+    )
 }
 
 #[cfg(not(any(target_os = "android", target_os = "fuchsia", target_os = "linux")))]
@@ -465,6 +476,28 @@ mod tests {
             std::string::ToString::to_string(&err).contains("interfaces on this host"),
             "{err}"
         );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_device_error_is_one_sentence() {
+        let err = device_error(
+            "eth\u{1b}0",
+            &io::Error::from(io::ErrorKind::PermissionDenied),
+        );
+        let text = std::string::ToString::to_string(&err);
+        assert!(
+            text.starts_with(
+                "cannot restrict a socket to interface eth\\u{1b}0 (SO_BINDTODEVICE): "
+            ),
+            "{text}"
+        );
+        assert!(text.ends_with("; nothing was bound"), "{text}");
+        assert!(
+            !text.contains("  ") && !text.chars().any(char::is_control),
+            "{text}"
+        );
+        assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
     }
 
     #[test]

@@ -60,6 +60,8 @@ pub struct Policy {
     port_zero: bool,
     allow: NetSet,
     deny: NetSet,
+    /// Abstract Unix sockets (`unix:@name`) accepted: [`Policy::allow_abstract`].
+    abstract_sockets: bool,
 }
 
 /// The constructor a policy started from: its first word in the text form.
@@ -107,6 +109,7 @@ impl Base {
             port_zero: true,
             allow: NetSet::new(),
             deny: NetSet::new(),
+            abstract_sockets: false,
         }
     }
 }
@@ -183,7 +186,7 @@ impl Policy {
     /// the wildcard (`bind_addr!` refuses `allow_wildcard` into one), and a policy that
     /// only loopback passed stays loopback-plus-wildcard. The opt-ins built on it, clap's
     /// `--expose` ([`ListenArgs`](crate::clap::ListenArgs)) and the environment
-    /// switch ([`EnvConfig::wildcard_opt_in`](crate::env::EnvConfig::wildcard_opt_in)),
+    /// switch ([`Listen::env_vars`](crate::listen::Listen::env_vars)),
     /// add the same and no more.
     ///
     /// `[::]` takes IPv4 connections too unless `IPV6_V6ONLY` is on, which the system's
@@ -194,6 +197,31 @@ impl Policy {
     pub const fn allow_wildcard(mut self) -> Self {
         self.rule = self.rule.allow(Scope::Unspecified);
         self
+    }
+
+    /// Opts in to abstract Unix sockets (`unix:@name`, Linux): a socket with no file and
+    /// so no permissions, which any local process in the network namespace may connect
+    /// to (a container that shares the host's network namespace included). Without it,
+    /// `unix:@name` is refused with [`ErrorKind::AbstractSocket`]; Unix socket *paths*
+    /// need no opt-in (their file mode decides who connects).
+    ///
+    /// ```
+    /// use bind_guard::{ErrorKind, Policy};
+    ///
+    /// let err = Policy::default().parse_unix("unix:@app").unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::AbstractSocket);
+    /// assert!(Policy::default().allow_abstract().parse_unix("unix:@app").is_ok());
+    /// ```
+    #[must_use]
+    pub const fn allow_abstract(mut self) -> Self {
+        self.abstract_sockets = true;
+        self
+    }
+
+    /// Whether this policy accepts abstract Unix sockets ([`allow_abstract`](Policy::allow_abstract)).
+    #[must_use]
+    pub const fn allows_abstract(&self) -> bool {
+        self.abstract_sockets
     }
 
     /// Accepts addresses of `scope` too.
@@ -312,7 +340,56 @@ impl Policy {
 
     /// The decision for `addr`, without building an error value (the order is in the
     /// type's documentation).
+    ///
+    /// A dual-stack `[::]` takes IPv4 connections too, so it is judged as `0.0.0.0` as
+    /// well (a deny list that refuses `0.0.0.0` refuses it), unless `[::]` is known to
+    /// be IPv6-only: it is bound with the system's default (the one rule of every bind
+    /// path, see [`BindAddr::bind_tcp`](crate::BindAddr::bind_tcp)), which is read here
+    /// with the `std` feature (`net.ipv6.bindv6only`) and taken to be dual-stack where
+    /// it cannot be known. A socket that exists is judged by its own `IPV6_V6ONLY`
+    /// instead ([`decide_v6only`](Policy::decide_v6only)).
     pub fn decide(&self, addr: SocketAddr) -> Result<(), ErrorKind> {
+        self.decide_stack(addr, system_v6only)
+    }
+
+    /// The decision for a socket bound to `addr` whose `IPV6_V6ONLY` is `v6only`
+    /// (`None`: not known, judged as dual-stack): for `[::]` without `IPV6_V6ONLY`, the
+    /// verdict on `0.0.0.0` too. The same as [`decide`](Policy::decide) for every other
+    /// address.
+    pub fn decide_v6only(&self, addr: SocketAddr, v6only: Option<bool>) -> Result<(), ErrorKind> {
+        self.decide_stack(addr, || v6only)
+    }
+
+    /// The verdict on `addr`, and for `[::]` on the IPv4 wildcard it also takes unless
+    /// `v6only()` says it is IPv6-only (asked only when the two verdicts differ, so the
+    /// system's setting is read only where it decides).
+    fn decide_stack(
+        &self,
+        addr: SocketAddr,
+        v6only: impl FnOnce() -> Option<bool>,
+    ) -> Result<(), ErrorKind> {
+        self.decide_address(addr)?;
+        match dual_stack_twin(addr).map(|twin| self.decide_address(twin)) {
+            Some(Err(kind)) if v6only() != Some(true) => Err(kind),
+            _ => Ok(()),
+        }
+    }
+
+    /// Why `[::]` is refused when its own verdict is yes: the IPv4 wildcard it takes too
+    /// is refused. `None` for any other refusal.
+    pub(crate) fn dual_stack_detail(&self, addr: SocketAddr) -> Option<alloc::string::String> {
+        let twin = dual_stack_twin(addr)?;
+        self.decide_address(addr).ok()?;
+        let kind = self.decide_address(twin).err()?;
+        Some(alloc::format!(
+            "{addr} takes IPv4 connections too (dual-stack: IPV6_V6ONLY is off, as \
+             net.ipv6.bindv6only=0 leaves it), so it is judged as {twin} too, which {}",
+            kind.problem()
+        ))
+    }
+
+    /// The verdict on one address, by the order in the type's documentation.
+    fn decide_address(&self, addr: SocketAddr) -> Result<(), ErrorKind> {
         let ip = addr.ip();
         let scope = Scope::of(ip);
         let wildcard = matches!(scope, Scope::Unspecified);
@@ -353,7 +430,16 @@ impl Policy {
     pub fn check(&self, addr: SocketAddr) -> Result<BindAddr, BindError> {
         match self.decide(addr) {
             Ok(()) => Ok(BindAddr::trusted(addr)),
-            Err(kind) => Err(BindError::for_addr(addr, kind)),
+            Err(kind) => Err(self.with_dual_stack_detail(BindError::for_addr(addr, kind), addr)),
+        }
+    }
+
+    /// `err`, about `addr`, with [`dual_stack_detail`](Policy::dual_stack_detail) when
+    /// that is why it was refused.
+    pub(crate) fn with_dual_stack_detail(&self, err: BindError, addr: SocketAddr) -> BindError {
+        match self.dual_stack_detail(addr) {
+            Some(detail) => err.with_detail(detail),
+            None => err,
         }
     }
 
@@ -368,9 +454,29 @@ impl Policy {
     /// assert_eq!(loopback.parse(":8080").unwrap_err().kind(), ErrorKind::EmptyHost);
     /// ```
     pub fn parse(&self, s: &str) -> Result<BindAddr, BindError> {
-        diagnose::read(s.as_bytes())
-            .and_then(|addr| self.decide(addr).map(|()| BindAddr::trusted(addr)))
-            .map_err(|kind| BindError::new(s, kind))
+        let addr = diagnose::read(s.as_bytes()).map_err(|kind| BindError::new(s, kind))?;
+        self.decide(addr)
+            .map(|()| BindAddr::trusted(addr))
+            .map_err(|kind| self.with_dual_stack_detail(BindError::new(s, kind), addr))
+    }
+}
+
+/// The IPv4 wildcard a dual-stack `[::]` also binds; `None` for every other address
+/// (`[::ffff:0.0.0.0]` *is* the IPv4 wildcard, judged as such by the lists already).
+fn dual_stack_twin(addr: SocketAddr) -> Option<SocketAddr> {
+    (addr.ip() == core::net::Ipv6Addr::UNSPECIFIED)
+        .then(|| SocketAddr::from((core::net::Ipv4Addr::UNSPECIFIED, addr.port())))
+}
+
+/// The system's `IPV6_V6ONLY` default where it can be read (`std`), else unknown.
+fn system_v6only() -> Option<bool> {
+    #[cfg(feature = "std")]
+    {
+        crate::sysctl::ipv6_v6only_default()
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        None
     }
 }
 
@@ -408,6 +514,42 @@ mod tests {
         }
         assert_eq!(kind(&p, ":8080"), Some(ErrorKind::EmptyHost));
         assert_eq!(kind(&p, "*:8080"), Some(ErrorKind::StarHost));
+    }
+
+    #[test]
+    fn a_dual_stack_wildcard_meets_the_deny_list_of_the_ipv4_wildcard() {
+        let policy = Policy::default()
+            .allow_wildcard()
+            .deny_net(net("0.0.0.0/0"));
+        let any: SocketAddr = "[::]:80".parse().unwrap();
+        assert_eq!(
+            policy.decide_v6only(any, Some(false)),
+            Err(ErrorKind::DeniedNetwork)
+        );
+        assert_eq!(
+            policy.decide_v6only(any, None),
+            Err(ErrorKind::DeniedNetwork)
+        );
+        assert_eq!(policy.decide_v6only(any, Some(true)), Ok(()));
+        // Only `::` has an IPv4 side; the mapped wildcard is the IPv4 one already.
+        let mapped: SocketAddr = "[::ffff:0.0.0.0]:80".parse().unwrap();
+        assert_eq!(
+            policy.decide_v6only(mapped, Some(true)),
+            Err(ErrorKind::DeniedNetwork)
+        );
+        let loopback: SocketAddr = "[::1]:80".parse().unwrap();
+        assert_eq!(policy.decide_v6only(loopback, None), Ok(()));
+        // The text path judges by the system's default: dual-stack unless it is known
+        // to be IPv6-only (the netns tests set net.ipv6.bindv6only both ways).
+        #[cfg(feature = "std")]
+        if crate::sysctl::ipv6_v6only_default() != Some(true) {
+            let err = policy.parse("[::]:80").unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::DeniedNetwork);
+            assert!(
+                alloc::string::ToString::to_string(&err).contains("judged as 0.0.0.0:80 too"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -241,6 +241,20 @@ mod tests {
     }
 
     #[test]
+    fn each_spelling_is_described_in_its_own_words() {
+        let all = [
+            Spelling::SocketAddr,
+            Spelling::Host,
+            Spelling::Prefix,
+            Spelling::Multiaddr,
+            Spelling::Argument,
+        ];
+        let words: std::collections::HashSet<_> = all.iter().map(|s| s.describe()).collect();
+        assert_eq!(words.len(), all.len());
+        assert!(Spelling::Multiaddr.describe().contains("multiaddr"));
+    }
+
+    #[test]
     fn multiaddrs_and_arguments() {
         assert_eq!(literal("/ip4/0.0.0.0/tcp/0"), Some(Spelling::Multiaddr));
         assert_eq!(literal("/ip4/0.0.0.0"), Some(Spelling::Multiaddr));

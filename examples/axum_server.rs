@@ -1,10 +1,10 @@
 //! An axum server on tokio whose listen addresses come from `--bind`/`--expose`.
 //!
 //! ```text
-//! cargo run --example axum_server                                  # localhost:3000: 127.0.0.1 and [::1]
-//! cargo run --example axum_server -- --bind 127.0.0.1:0            # a free port
-//! cargo run --example axum_server -- --bind 0.0.0.0:3000           # refused: needs --expose
-//! cargo run --example axum_server -- --bind 0.0.0.0:3000 --expose  # every interface, on purpose
+//! cargo run --example axum_server --features axum                                  # localhost:3000: 127.0.0.1 and [::1]
+//! cargo run --example axum_server --features axum -- --bind 127.0.0.1:0            # a free port
+//! cargo run --example axum_server --features axum -- --bind 0.0.0.0:3000           # refused: needs --expose
+//! cargo run --example axum_server --features axum -- --bind 0.0.0.0:3000 --expose  # every interface, on purpose
 //! ```
 //!
 //! The flags are bind-guard's `ListenArgs`, flattened into the parser. `--bind` may be

@@ -1,17 +1,19 @@
-//! An axum service whose listen address comes from a flag, the environment, a TOML
-//! config or its default, in that order, through one `Listen` loader.
+//! The service bind-guard exists for, in 20 lines of glue: an axum service whose
+//! address comes from `--bind`, `APP_BIND`, `[server] listen` in `app.toml` or its
+//! default (in that order), refusing the wildcard unless that source opted in, every
+//! listener behind the Host/Origin guard, printing where it is reachable, with errors
+//! that name the flag, variable or config line to change. Ctrl-C stops it.
 //!
 //! ```text
-//! cargo run --example service                                   # the default: 127.0.0.1:8080
-//! cargo run --example service -- --bind localhost:3000          # 127.0.0.1:3000 and [::1]:3000
-//! APP_BIND='[::1]:3000' cargo run --example service             # the environment
-//! cargo run --example service -- --config app.toml              # [server] listen = ["…"]
-//! cargo run --example service -- --bind 0.0.0.0:3000            # refused: says "add --expose"
-//! APP_BIND=0.0.0.0:3000 cargo run --example service             # refused: says "set APP_EXPOSE=1"
-//! cargo run --example service -- --expose                       # every interface, port 8080
+//! cargo run --example service --features service                              # 127.0.0.1:8080
+//! cargo run --example service --features service -- --bind localhost:3000    # 127.0.0.1 and [::1]
+//! APP_BIND='[::1]:3000' cargo run --example service --features service        # the environment
+//! cargo run --example service --features service -- --bind 0.0.0.0:3000      # refused: "add --expose"
+//! cargo run --example service --features service -- --expose                 # every interface, port 8080
+//! cargo run --example service --features service -- --help                   # names every source
 //! ```
 //!
-//! `app.toml` (optional; its `[server]` section is a `ListenSection`):
+//! `app.toml` in the working directory (optional):
 //!
 //! ```toml
 //! [server]
@@ -19,71 +21,40 @@
 //! # policy = "default,allow_wildcard"   # the config's own opt-in to 0.0.0.0
 //! ```
 //!
-//! Every error names the flag, variable or config key to change, and how; a wildcard
-//! is logged once with the addresses it is reachable on. Each listener is served by
-//! axum, whose per-connection errors never end the process; the service stops when a
-//! listener fails or on Ctrl-C.
+//! A mistake in a source that does not decide (`listen = "*:80"` under a valid
+//! `--bind`) is a warning on stderr, not an error. Behind a proxy, the operator adds
+//! the public name to `BIND_GUARD_ALLOWED_HOSTS`; other `Host`s get 403.
+//!
+//! The glue is every line below that is not a `use`, a comment, a blank line or the
+//! handler; the README counts it beside the same service written by hand.
 
+use std::error::Error;
 use std::future::IntoFuture;
-use std::process::ExitCode;
+use std::io::stderr;
 
 use axum::{Router, routing::get};
-use bind_guard::{bind_addr, clap::ListenArgs, listen::Listen, serde::ListenSection};
-use clap::Parser;
-
-/// A small service that listens only where it was told to.
-#[derive(Parser)]
-struct Cli {
-    /// The config file; a missing file is no config.
-    #[arg(long, default_value = "app.toml")]
-    config: String,
-    #[command(flatten)]
-    listen: ListenArgs,
-}
-
-#[derive(Default, serde::Deserialize)]
-struct Config {
-    server: Option<ListenSection>,
-}
+use bind_guard::bind_addr;
+use bind_guard::host_guard::HostGuardLayer;
+use bind_guard::listen::{Listen, Reachability, serve_all};
 
 #[tokio::main]
-async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .init();
-    match run(Cli::parse()).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err}");
-            ExitCode::from(2)
-        }
-    }
+async fn main() -> Result<(), Box<dyn Error>> {
+    tracing_subscriber::fmt().with_writer(stderr).init();
+    let listeners = Listen::new(bind_addr!("127.0.0.1:8080"))
+        .env_prefix("APP")
+        .config_file("app.toml", "server", |t| toml::from_str(t))
+        .host_guard()
+        .command_line()
+        .bind_tcp()
+        .await?;
+    let app = Router::new()
+        .route("/", get(hello))
+        .layer(HostGuardLayer::from_listeners(&listeners)?);
+    println!("{}", Reachability::of(&listeners)?);
+    Ok(serve_all(listeners, |l| axum::serve(l, app.clone()).into_future()).await?)
 }
 
-async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    // The glue: read the config, then let `Listen` pick and check (11 lines).
-    let config: Config = match std::fs::read_to_string(&cli.config) {
-        Ok(text) => toml::from_str(&text).map_err(|err| format!("{}: {err}", cli.config))?,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Config::default(),
-        Err(err) => return Err(format!("{}: {err}", cli.config).into()),
-    };
-    let label = format!("server.listen in {}", cli.config);
-    let set = Listen::new(bind_addr!("127.0.0.1:8080"))
-        .args(&cli.listen)
-        .env_prefix("APP")
-        .config(config.server.as_ref(), &label)
-        .load()?;
-
-    let app = Router::new().route("/", get(|| async { "hello from a bind-guard service\n" }));
-    // Serving a set: one task per listener; the first to fail, or Ctrl-C, stops them all
-    // (dropping the JoinSet aborts the others).
-    let mut servers = tokio::task::JoinSet::new();
-    for listener in bind_guard::tokio::bind_tcp_all(&set).await? {
-        println!("listening on http://{}/", listener.local_addr()?);
-        servers.spawn(axum::serve(listener, app.clone()).into_future());
-    }
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => Ok(()),
-        Some(ended) = servers.join_next() => Ok(ended??),
-    }
+/// The handler: the service itself.
+async fn hello() -> &'static str {
+    "hello from a bind-guard service\n"
 }

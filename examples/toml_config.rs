@@ -1,20 +1,20 @@
 //! A service that reads its listen addresses from a TOML config through serde.
 //!
 //! ```text
-//! cargo run --example toml_config                      # the embedded config below
-//! cargo run --example toml_config -- my-config.toml    # a config file
-//! cargo run --example toml_config -- --check my.toml   # only check the config
+//! cargo run --example toml_config --features toml                     # the embedded config below
+//! cargo run --example toml_config --features toml -- my-config.toml   # a config file
+//! cargo run --example toml_config --features toml -- --check my.toml  # only check the config
 //! ```
 //!
-//! Three things are checked while the config is read, each with the same rules as
-//! everywhere else in bind-guard:
+//! Both sections are checked with the same rules as everywhere else in bind-guard:
 //!
-//! - `admin.listen` is a `LoopbackAddr` field: serde refuses anything but loopback, and
-//!   the error names the field, the value and the fix;
-//! - `[server]` is a `ListenSection`: `policy` is a `Policy` in its text form
-//!   (`"default"`, `"default,allow_wildcard"` in a container,
-//!   `"local,deny=10.99.0.0/16"`, …) and `listen` a list checked by *that* policy into a
-//!   `BindSet` (`localhost:PORT` means both loopback addresses), bound all or none.
+//! - `admin.listen` is a `LoopbackAddr` field: serde refuses anything but loopback while
+//!   reading, and the error names the field, the value and the fix;
+//! - `[server]` is a `ListenSection`, text that `Listen::config_section` judges:
+//!   `policy` is a `Policy` in its text form (`"default"`, `"default,allow_wildcard"` in
+//!   a container, `"local,deny=10.99.0.0/16"`, …) and `listen` a list checked by *that*
+//!   policy into a `BindSet` (`localhost:PORT` means both loopback addresses), bound all
+//!   or none; an error names the file, the line and the key.
 //!
 //! It then prints `listening on http://ADDR/` for every socket and answers every
 //! request with a short text until it is stopped.
@@ -22,6 +22,7 @@
 use std::net::TcpListener;
 use std::process::ExitCode;
 
+use bind_guard::listen::{ConfigFile, Listen};
 use bind_guard::serde::ListenSection;
 use bind_guard::{BindSet, LoopbackAddr, Policy};
 use bind_guard_examples::support;
@@ -44,7 +45,7 @@ listen = "127.0.0.1:9090"
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Config {
-    /// `listen` checked with the `policy` beside it while reading.
+    /// `listen` checked with the `policy` beside it by `Listen`.
     server: ListenSection,
     admin: Admin,
 }
@@ -62,18 +63,29 @@ struct Plan {
     policy: Policy,
 }
 
-fn load(text: &str) -> Result<Plan, String> {
+fn load(name: &str, text: &str) -> Result<Plan, String> {
     // toml's error names the field and shows the line; the message is bind-guard's.
-    let config: Config = toml::from_str(text).map_err(|err| err.to_string())?;
-    let server = config
-        .server
-        .listen()
-        .cloned()
-        .ok_or("server.listen is missing; add listen = [\"127.0.0.1:8080\"] under [server]")?;
+    let file = ConfigFile::from_text(name, text);
+    let config: Config = file
+        .parse(|t| toml::from_str(t))
+        .map_err(|e| e.to_string())?;
+    if config.server.listen().is_none() {
+        return Err(format!(
+            "{name}: server.listen is missing; add listen = [\"127.0.0.1:8080\"] under [server]"
+        ));
+    }
+    // The section decides (nothing else is read), so the default is never used.
+    let server = Listen::new(BindSet::localhost(8080))
+        .config_section(&file, "server", Some(&config.server))
+        .load_from(|_| None)
+        .map_err(|e| e.to_string())?;
+    let policy = config.server.policy().unwrap_or("default");
     Ok(Plan {
         server,
         admin: config.admin.listen,
-        policy: config.server.policy().cloned().unwrap_or_default(),
+        policy: policy
+            .parse()
+            .map_err(|e: bind_guard::ParsePolicyError| e.to_string())?,
     })
 }
 
@@ -91,10 +103,10 @@ fn main() -> ExitCode {
         },
         None => ("the embedded config".to_owned(), EMBEDDED.to_owned()),
     };
-    let plan = match load(&text) {
+    let plan = match load(&name, &text) {
         Ok(plan) => plan,
         Err(err) => {
-            eprintln!("error: in {name}: {err}");
+            eprintln!("error: {err}");
             return ExitCode::from(2);
         }
     };

@@ -1,8 +1,11 @@
 //! A real browser against the guard: headless Chromium (`/usr/bin/chromium`, Debian
 //! package `chromium`) loads pages from an axum server behind `HostGuardLayer`, under a
-//! rebinding name, under `localhost`, at `0.0.0.0`, and from pages of other origins
-//! that send `POST`s with `XMLHttpRequest`. The assertions read the DOM the browser
-//! printed (`--dump-dom`), i.e. what the page received.
+//! rebinding name, under `localhost`, at `0.0.0.0`, at `[::ffff:127.0.0.1]`, and from
+//! pages of other origins that send `POST`s with `XMLHttpRequest`, open WebSockets to
+//! `127.0.0.1` and `localhost`, and include the server's script with `<script src>`.
+//! The assertions read the DOM the browser printed (`--dump-dom`, after the page's
+//! asynchronous work: `--virtual-time-budget`), i.e. what the page received, and the
+//! server's own count of what reached its handlers.
 //!
 //! Skips (with a message) when Chromium is not installed. Each browser run is killed
 //! after a timeout and gets a fresh profile directory, removed afterwards.
@@ -16,8 +19,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::extract::ws::{Message, WebSocketUpgrade};
 use axum::http::HeaderValue;
-use axum::response::{Html, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use bind_guard::host_guard::{HostGuard, HostGuardLayer};
 
@@ -29,8 +33,17 @@ struct Servers {
     guarded: SocketAddr,
     other: SocketAddr,
     posts: Arc<AtomicUsize>,
+    /// WebSocket handshakes that reached the handler (that the guard let through).
+    upgrades: Arc<AtomicUsize>,
+    /// Requests for the script that reached the handler.
+    scripts: Arc<AtomicUsize>,
     _runtime: tokio::runtime::Runtime,
 }
+
+/// What the guarded server's WebSocket sends first, and what its script sets: a page
+/// that shows either has read the server.
+const WS_SECRET: &str = "ws-secret-4711";
+const JS_SECRET: &str = "js-secret-0815";
 
 fn start_servers() -> Servers {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -39,6 +52,8 @@ fn start_servers() -> Servers {
         .build()
         .unwrap();
     let posts = Arc::new(AtomicUsize::new(0));
+    let upgrades = Arc::new(AtomicUsize::new(0));
+    let scripts = Arc::new(AtomicUsize::new(0));
     let (guarded, other) = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         // Not `from_listener`: the names in BIND_GUARD_ALLOWED_HOSTS must not leak into
@@ -49,8 +64,35 @@ fn start_servers() -> Servers {
             .build()
             .unwrap();
         let counter = Arc::clone(&posts);
+        let upgraded = Arc::clone(&upgrades);
+        let scripted = Arc::clone(&scripts);
         let app = Router::new()
             .route("/", get(|| async { "served by the guarded server" }))
+            .route(
+                "/ws",
+                get(move |ws: WebSocketUpgrade| {
+                    upgraded.fetch_add(1, Ordering::SeqCst);
+                    async move {
+                        ws.on_upgrade(|mut socket| async move {
+                            let _ = socket.send(Message::Text(WS_SECRET.into())).await;
+                        })
+                    }
+                }),
+            )
+            .route(
+                "/app.js",
+                get(move || {
+                    scripted.fetch_add(1, Ordering::SeqCst);
+                    async {
+                        (
+                            [("content-type", "text/javascript")],
+                            format!("window.guardedSecret = {JS_SECRET:?};"),
+                        )
+                            .into_response()
+                    }
+                }),
+            )
+            .route("/own", get(|| async { Html(reader_page("", "")) }))
             .route(
                 "/api",
                 post(move || {
@@ -73,8 +115,22 @@ fn start_servers() -> Servers {
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let other = listener.local_addr().unwrap();
-        let page = other_origin_page(guarded.port());
-        let app = Router::new().route("/", get(move || async move { Html(page) }));
+        let port = guarded.port();
+        let page = other_origin_page(port);
+        let ws_page = reader_page(
+            &format!("ws://127.0.0.1:{port}/ws"),
+            &format!("ws://localhost:{port}/ws"),
+        );
+        let script_page = |host: &str| script_page(&format!("http://{host}:{port}/app.js"));
+        let (script_localhost, script_ip) = (script_page("localhost"), script_page("127.0.0.1"));
+        let app = Router::new()
+            .route("/", get(move || async move { Html(page) }))
+            .route("/ws", get(move || async move { Html(ws_page) }))
+            .route(
+                "/script",
+                get(move || async move { Html(script_localhost) }),
+            )
+            .route("/script-ip", get(move || async move { Html(script_ip) }));
         tokio::spawn(async move { axum::serve(listener, app).await });
         (guarded, other)
     });
@@ -82,8 +138,59 @@ fn start_servers() -> Servers {
         guarded,
         other,
         posts,
+        upgrades,
+        scripts,
         _runtime: runtime,
     }
+}
+
+/// A page that opens a WebSocket to each URL (the server's own `/ws` when empty:
+/// the same-origin control) and writes what it read: `read <message>`, or how it
+/// failed. It also includes `/app.js` when served by the guarded server itself.
+fn reader_page(first: &str, second: &str) -> String {
+    format!(
+        r#"<!doctype html><html><body><pre id="out">pending</pre>
+<script>
+function own(path) {{ return "ws://" + location.host + path; }}
+var urls = [{first:?} || own("/ws"), {second:?} || own("/ws?again")];
+function open(url) {{
+  return new Promise(function (resolve) {{
+    var done = false;
+    function finish(text) {{ if (!done) {{ done = true; resolve(url + " -> " + text); }} }}
+    try {{
+      var ws = new WebSocket(url);
+      ws.onmessage = function (ev) {{ finish("read " + ev.data); ws.close(); }};
+      ws.onerror = function () {{ finish("error"); }};
+      ws.onclose = function (ev) {{ finish("closed " + ev.code); }};
+    }} catch (e) {{ finish("failed: " + e.name); }}
+  }});
+}}
+Promise.all(urls.map(open)).then(function (lines) {{
+  document.getElementById("out").textContent = lines.join("\n");
+}});
+</script>
+<script src="/app.js" onerror="void 0"></script>
+<p id="own-script"></p>
+<script>
+document.getElementById("own-script").textContent =
+  "own script: " + (typeof guardedSecret === "string" ? guardedSecret : "unread");
+</script>
+</body></html>"#
+    )
+}
+
+/// A page of another site that includes the guarded server's script and writes the
+/// global it sets, if it ran.
+fn script_page(src: &str) -> String {
+    format!(
+        r#"<!doctype html><html><body><pre id="out"></pre>
+<script src="{src}"></script>
+<script>
+document.getElementById("out").textContent = "included {src}: " +
+  (typeof guardedSecret === "string" ? "read " + guardedSecret : "unread");
+</script>
+</body></html>"#
+    )
 }
 
 /// A page of another origin that sends the guarded server a `POST` (a "simple"
@@ -126,6 +233,9 @@ fn dump_dom(url: &str) -> String {
             "--disable-component-update",
             "--disable-sync",
             "--host-resolver-rules=MAP rebind.test 127.0.0.1, MAP attacker.test 127.0.0.1",
+            // Run the pages' timers and sockets to completion before the DOM is
+            // printed (the WebSocket pages write their results asynchronously).
+            "--virtual-time-budget=5000",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(["--dump-dom", url])
@@ -243,5 +353,120 @@ fn pages_of_other_origins_cannot_post() {
         servers.posts.load(Ordering::SeqCst),
         0,
         "a POST reached the handler"
+    );
+}
+
+#[test]
+fn pages_of_other_sites_cannot_read_a_websocket() {
+    if !chromium_present() {
+        return;
+    }
+    let servers = start_servers();
+    let port = servers.guarded.port();
+    let other = servers.other.port();
+
+    // The control: the server's own page reads both of its WebSockets (so a
+    // refusal below is the guard's, not a broken socket or page).
+    let dom = dump_dom(&format!("http://localhost:{port}/own"));
+    assert_eq!(
+        dom.matches(&format!("read {WS_SECRET}")).count(),
+        2,
+        "own page: {dom}"
+    );
+    assert!(
+        dom.contains(&format!("own script: {JS_SECRET}")),
+        "own page: {dom}"
+    );
+    let served = servers.upgrades.load(Ordering::SeqCst);
+    assert_eq!(served, 2);
+
+    // Cross-site WebSocket hijacking: a page of another site opens
+    // ws://127.0.0.1:PORT/ws and ws://localhost:PORT/ws; the Host is right, the
+    // Origin is not.
+    let page = format!("http://attacker.test:{other}/ws");
+    let dom = dump_dom(&page);
+    assert!(
+        !dom.contains("pending"),
+        "{page}: the page did not finish: {dom}"
+    );
+    assert!(!dom.contains(WS_SECRET), "{page}: {dom}");
+    assert!(
+        dom.contains(&format!("ws://127.0.0.1:{port}/ws -&gt; ")),
+        "{page}: {dom}"
+    );
+    assert!(
+        dom.contains(&format!("ws://localhost:{port}/ws -&gt; ")),
+        "{page}: {dom}"
+    );
+    assert_eq!(
+        servers.upgrades.load(Ordering::SeqCst),
+        served,
+        "a cross-site WebSocket handshake reached the handler"
+    );
+
+    // A page on another port of 127.0.0.1 is a page of an accepted host, as every
+    // other port of the server's hosts is unless ports are matched: such a page is
+    // served by another local program, which can connect to the server anyway.
+    // (Chromium sends no `Sec-Fetch-Site` on a WebSocket handshake, so even the
+    // handshake to `localhost`, another site to the browser, is judged by its
+    // Origin alone.)
+    let page = format!("http://127.0.0.1:{other}/ws");
+    let dom = dump_dom(&page);
+    assert_eq!(
+        dom.matches(&format!("read {WS_SECRET}")).count(),
+        2,
+        "{page}: {dom}"
+    );
+    assert_eq!(servers.upgrades.load(Ordering::SeqCst), served + 2);
+}
+
+#[test]
+fn pages_of_other_sites_cannot_include_the_script() {
+    if !chromium_present() {
+        return;
+    }
+    let servers = start_servers();
+    let port = servers.guarded.port();
+    let other = servers.other.port();
+    for path in ["script", "script-ip"] {
+        for host in ["attacker.test", "127.0.0.1"] {
+            let page = format!("http://{host}:{other}/{path}");
+            let dom = dump_dom(&page);
+            assert!(dom.contains("included http://"), "{page}: {dom}");
+            assert!(dom.contains(": unread"), "{page}: {dom}");
+            assert!(!dom.contains(JS_SECRET), "{page}: {dom}");
+        }
+    }
+    // The requests did arrive (the guard refused them), and none reached the
+    // handler; the server's own page still runs the script.
+    assert_eq!(servers.scripts.load(Ordering::SeqCst), 0);
+    let dom = dump_dom(&format!("http://localhost:{port}/own"));
+    assert!(
+        dom.contains(&format!("own script: {JS_SECRET}")),
+        "own page: {dom}"
+    );
+    assert_eq!(servers.scripts.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn the_ipv4_mapped_address_is_served() {
+    if !chromium_present() {
+        return;
+    }
+    let servers = start_servers();
+    let port = servers.guarded.port();
+    // Chromium sends `Host: [::ffff:7f00:1]:PORT` for this URL; the connection
+    // reaches the 127.0.0.1 listener.
+    let dom = dump_dom(&format!("http://[::ffff:127.0.0.1]:{port}/"));
+    assert!(
+        dom.contains("served by the guarded server"),
+        "[::ffff:127.0.0.1]: {dom}"
+    );
+    // Another address of the same family, which the listener is not bound to, stays
+    // refused: the browser reaches 127.0.0.1 only through the mapping.
+    let dom = dump_dom(&format!("http://[::ffff:127.0.0.2]:{port}/"));
+    assert!(
+        !dom.contains("served by the guarded server"),
+        "[::ffff:127.0.0.2]: {dom}"
     );
 }

@@ -365,7 +365,10 @@ fn toml_config_names_the_bad_value() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("listen: bind address \"10.0.0.1:80\" is not a loopback address"),
+        stderr.contains(&format!(
+            "error: {}:2: server.listen: bind address \"10.0.0.1:80\" is not a loopback address",
+            config.display()
+        )),
         "{stderr}"
     );
 }

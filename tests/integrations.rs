@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bind_guard::clap::{ListenArgs, checked_by};
-use bind_guard::env::EnvConfig;
-use bind_guard::{BindAddr, BindSet, ErrorKind, LocalAddr, LoopbackAddr, Policy, Scope};
+use bind_guard::listen::{ConfigFile, Listen};
+use bind_guard::{BindAddr, BindSet, ErrorKind, LocalAddr, LoopbackAddr, Policy, Scope, bind_addr};
 use clap::Parser;
 use serde::{Deserialize, Serialize};
 
@@ -453,7 +453,7 @@ fn env<'a>(
 }
 
 #[test]
-fn env_warns_once_through_log_and_tracing_when_the_wildcard_is_used() {
+fn the_wildcard_warning_goes_to_tracing_once_when_a_subscriber_is_set() {
     let _ = log::set_logger(&LOGS);
     log::set_max_level(log::LevelFilter::Warn);
 
@@ -479,9 +479,7 @@ fn env_warns_once_through_log_and_tracing_when_the_wildcard_is_used() {
         .with_ansi(false)
         .finish();
 
-    let config = EnvConfig::new("SVC_BIND")
-        .fallback(BindAddr::loopback(7001))
-        .wildcard_opt_in("SVC_EXPOSE");
+    let config = Listen::new(BindAddr::loopback(7001)).env_vars("SVC_BIND", Some("SVC_EXPOSE"));
     tracing::subscriber::set_global_default(subscriber).unwrap();
     {
         // No wildcard: no warning.
@@ -498,6 +496,8 @@ fn env_warns_once_through_log_and_tracing_when_the_wildcard_is_used() {
         assert!(err.to_string().contains("set SVC_EXPOSE=1"), "{err}");
     }
 
+    // A tracing subscriber is set: the warning goes there, and not to log as well
+    // (`tests/listen_log_once.rs` checks the other case: log alone).
     let logs: Vec<String> = LOGS
         .0
         .lock()
@@ -506,14 +506,7 @@ fn env_warns_once_through_log_and_tracing_when_the_wildcard_is_used() {
         .filter(|line| line.contains(":700"))
         .cloned()
         .collect();
-    assert_eq!(logs.len(), 1, "{logs:?}");
-    let warning = &logs[0];
-    assert!(
-        warning.starts_with("WARN listening on the wildcard address 0.0.0.0:7002"),
-        "{warning}"
-    );
-    // The concrete addresses (if-addrs): at least loopback, with the port.
-    assert!(warning.contains("127.0.0.1:7002"), "{warning}");
+    assert!(logs.is_empty(), "{logs:?}");
 
     let traced = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
     let traced: String = traced
@@ -530,14 +523,16 @@ fn env_warns_once_through_log_and_tracing_when_the_wildcard_is_used() {
         traced.contains(" WARN bind_guard: listening on the wildcard address 0.0.0.0:7002"),
         "{traced}"
     );
+    // The concrete addresses (if-addrs): at least loopback, with the port.
+    assert!(traced.contains("127.0.0.1:7002"), "{traced}");
 }
 
 #[test]
 fn env_reads_the_process_environment() {
     // A variable nobody sets: the default applies (no mutation of the environment,
     // which is unsafe in edition 2024 and racy in tests).
-    let set = EnvConfig::new("BIND_GUARD_TEST_SURELY_UNSET_VAR")
-        .fallback(BindAddr::loopback_v6(7100))
+    let set = Listen::new(BindAddr::loopback_v6(7100))
+        .env_vars("BIND_GUARD_TEST_SURELY_UNSET_VAR", None)
         .load()
         .unwrap();
     assert_eq!(set.to_string(), "[::1]:7100");
@@ -588,33 +583,193 @@ struct AppToml {
     server: Option<bind_guard::serde::ListenSection>,
 }
 
+/// A section is read as text and judged by `Listen` only when it decides, with its own
+/// policy; TOML's spans put the file, key and line in the error.
 #[test]
-fn listen_section_checks_listen_with_its_own_policy() {
-    let read = |text: &str| toml::from_str::<AppToml>(text);
-    let open = read("[server]\nlisten = [\"0.0.0.0:8080\"]\npolicy = \"default,allow_wildcard\"\n")
-        .unwrap();
-    let section = open.server.unwrap();
-    assert!(section.listen().unwrap().addrs()[0].is_wildcard());
+fn listen_section_is_text_judged_with_its_own_policy_at_its_line() {
+    let judge = |text: &str| -> Result<BindSet, String> {
+        let file = ConfigFile::from_text("app.toml", text);
+        let config: AppToml = file
+            .parse(|t| toml::from_str(t))
+            .map_err(|e| e.to_string())?;
+        Listen::new(BindAddr::loopback(1))
+            .config_section(&file, "server", config.server.as_ref())
+            .load_from(|_| None)
+            .map_err(|e| e.to_string())
+    };
+    let open =
+        judge("[server]\nlisten = [\"0.0.0.0:8080\"]\npolicy = \"default,allow_wildcard\"\n")
+            .unwrap();
+    assert!(open.addrs()[0].is_wildcard());
     // The policy may come first or last.
-    read("[server]\npolicy = \"default,allow_wildcard\"\nlisten = \"[::]:1\"\n").unwrap();
-
-    let err = read("[server]\nlisten = [\"0.0.0.0:8080\"]\n").unwrap_err();
-    let shown = err.to_string();
+    judge("[server]\npolicy = \"default,allow_wildcard\"\nlisten = \"[::]:1\"\n").unwrap();
+    // Reading never judges: a refused value is read, and refused when judged.
+    let section: AppToml = toml::from_str("[server]\nlisten = [\"0.0.0.0:8080\"]\n").unwrap();
+    assert_eq!(section.server.unwrap().listen().unwrap(), ["0.0.0.0:8080"]);
+    let err = judge("[server]\nlisten = [\"0.0.0.0:8080\"]\n").unwrap_err();
     assert!(
-        shown.contains("listen: bind address \"0.0.0.0:8080\" is the wildcard"),
-        "{shown}"
-    );
-    assert!(
-        shown.contains("to listen on every interface on purpose, set policy = \"default,allow_wildcard\" beside it"),
-        "{shown}"
-    );
-    let err = read("[server]\nlisten = [\"10.0.0.1:80\"]\npolicy = \"loopback\"\n").unwrap_err();
-    assert!(
-        err.to_string().contains("is not a loopback address"),
+        err.starts_with("app.toml:2: server.listen: bind address \"0.0.0.0:8080\" is the wildcard"),
         "{err}"
     );
-    let err = read("[server]\nlisen = [\"127.0.0.1:80\"]\n").unwrap_err();
-    assert!(err.to_string().contains("unknown field `lisen`"), "{err}");
+    assert!(
+        err.ends_with("to listen on every interface on purpose, set policy = \"default,allow_wildcard\" beside it"),
+        "{err}"
+    );
+    let err =
+        judge("\n\n[server]\npolicy = \"loopback\"\nlisten = [\n\"10.0.0.1:80\"]\n").unwrap_err();
+    assert!(err.starts_with("app.toml:5: server.listen: "), "{err}");
+    assert!(err.contains("is not a loopback address"), "{err}");
+    let err = judge("[server]\nlisten = \"127.0.0.1:1\"\npolicy = \"loopbak\"\n").unwrap_err();
+    assert!(
+        err.starts_with("app.toml:3: server.policy: policy item \"loopbak\""),
+        "{err}"
+    );
+    // The strict section still refuses a typo while reading.
+    let err = judge("[server]\nlisen = [\"127.0.0.1:80\"]\n").unwrap_err();
+    assert!(err.contains("unknown field `lisen`"), "{err}");
+}
+
+/// `config_file` reads a section of any document: TOML with lines, JSON without (a
+/// JSON string is read too: only a format that answers with spans is asked for them).
+#[test]
+fn config_documents_of_any_format() {
+    let doc: bind_guard::serde::ConfigDocument = toml::from_str(
+        "name = 'svc'\nports = [1, 2]\n[[workers]]\nn = 1\n[app.http]\nworkers = 4\nlisten = 80\n[server]\nlisten = '*:1'\n",
+    )
+    .unwrap();
+    assert!(doc.section("app.http").unwrap().is_err());
+    assert_eq!(
+        doc.section("server").unwrap().unwrap().listen().unwrap(),
+        ["*:1"]
+    );
+    assert!(doc.section("workers").is_none());
+    let json: bind_guard::serde::ConfigDocument = serde_json::from_str(
+        r#"{"server": {"listen": "127.0.0.1:1,[::1]:1", "x": [null, {}]}, "n": 1.5}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        json.section("server").unwrap().unwrap().listen().unwrap(),
+        ["127.0.0.1:1,[::1]:1"]
+    );
+    let top: bind_guard::serde::ConfigDocument =
+        serde_json::from_str(r#"{"listen": ["127.0.0.1:2"]}"#).unwrap();
+    assert!(top.section("").is_some());
+
+    let dir = std::env::temp_dir().join(format!("bind-guard-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("svc.toml");
+    std::fs::write(&path, "[server]\n\nlisten = ['127.0.0.1:0', '8080']\n").unwrap();
+    let err = Listen::new(BindAddr::loopback(1))
+        .config_file(&path, "server", |t| toml::from_str(t))
+        .load_from(|_| None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(&format!(
+            "{}:3: server.listen: bind address \"8080\" is a port",
+            path.display()
+        )),
+        "{err}"
+    );
+    // A missing file is no config.
+    let set = Listen::new(BindAddr::loopback(1))
+        .config_file(dir.join("missing.toml"), "server", |t| toml::from_str(t))
+        .load_from(|_| None)
+        .unwrap();
+    assert_eq!(set.to_string(), "127.0.0.1:1");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+// ---------------------------------------------------------------- issue 25: opt-ins
+
+fn vars(
+    pairs: &'static [(&'static str, &'static str)],
+) -> impl Fn(&str) -> Option<std::ffi::OsString> {
+    move |name| {
+        pairs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.into())
+    }
+}
+
+/// Item 5: an opt-in opens its own source's value and never replaces a named address
+/// with the wildcard.
+#[test]
+fn an_opt_in_never_replaces_an_address_a_source_named() {
+    let listen = Listen::new(bind_addr!("127.0.0.1:9"))
+        .env_prefix("APP")
+        .platform_env();
+    let set = listen
+        .load_from(vars(&[
+            ("HOST", "127.0.0.1"),
+            ("PORT", "8080"),
+            ("APP_EXPOSE", "1"),
+        ]))
+        .unwrap();
+    assert_eq!(set.to_string(), "127.0.0.1:8080");
+    let set = listen
+        .load_from(vars(&[
+            ("APP_BIND", "198.18.0.1:7000"),
+            ("APP_EXPOSE", "1"),
+        ]))
+        .unwrap();
+    assert_eq!(set.to_string(), "198.18.0.1:7000");
+    let cli = Cli::try_parse_from(["app", "--expose"]).unwrap();
+    let set = listen
+        .clone()
+        .args(&cli.listen)
+        .load_from(vars(&[("HOST", "127.0.0.1"), ("PORT", "8080")]))
+        .unwrap();
+    assert_eq!(set.to_string(), "127.0.0.1:8080");
+    // Alone, it is the wildcard on the default's port.
+    let set = listen.load_from(vars(&[("APP_EXPOSE", "1")])).unwrap();
+    assert!(
+        set.iter().all(|a| a.is_wildcard() && a.port() == 9),
+        "{set}"
+    );
+}
+
+/// Item 6: the README's opt-in for the default.
+#[test]
+fn a_wildcard_default_written_with_its_opt_in_is_used() {
+    let set = Listen::new(bind_addr!("0.0.0.0:8080", allow_wildcard))
+        .load_from(|_| None)
+        .unwrap();
+    assert_eq!(set.to_string(), "0.0.0.0:8080");
+}
+
+/// Item 7: messages blame the source that was set and quote what was typed.
+#[test]
+fn messages_blame_the_right_source_and_quote_what_was_typed() {
+    let listen = Listen::new(bind_addr!("127.0.0.1:9"))
+        .env_prefix("APP")
+        .platform_env()
+        .policy(Policy::default().deny_net("::/0".parse().unwrap()));
+    let err = listen
+        .load_from(vars(&[("APP_EXPOSE", "1")]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("APP_EXPOSE: "), "{err}");
+    let listen = Listen::new(bind_addr!("127.0.0.1:9"))
+        .env_prefix("APP")
+        .platform_env();
+    let err = listen
+        .load_from(vars(&[("HOST", "[::1]:22,127.0.0.1"), ("PORT", "8080")]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("HOST=\"[::1]:22,127.0.0.1\" is not an IP address"),
+        "{err}"
+    );
+    assert!(!err.contains("[127.0.0.1\""), "{err}");
+    // A no-break space is not trimmed (one rule: ASCII white space, as the policy text).
+    assert!(
+        listen
+            .load_from(vars(&[("APP_BIND", "\u{a0}127.0.0.1:1")]))
+            .is_err()
+    );
+    assert!("\u{a0}default".parse::<Policy>().is_err());
 }
 
 #[test]

@@ -276,7 +276,7 @@ fn report_dual_stack(addr: &str) -> i32 {
     };
     say(&format!(
         "WARNING {}",
-        bind_guard::env::wildcard_warning(&set).unwrap_or_default()
+        bind_guard::listen::wildcard_warning(&set).unwrap_or_default()
     ));
     EXIT_CONNECTED
 }

@@ -1,8 +1,6 @@
 //! `bind-guard check ADDR`: one address, or a list, against one policy, for scripts.
 
-use std::net::SocketAddr;
-
-use bind_guard::{BindError, BindSet, ErrorKind, Policy};
+use bind_guard::{BindError, BindSet, ErrorKind, ListenAddr, Policy};
 use serde::Serialize;
 
 use crate::json::ErrorJson;
@@ -12,8 +10,9 @@ use crate::{EXIT_OK, EXIT_REFUSED, EXIT_UNUSABLE, Outcome, PolicyArgs};
 #[derive(Debug, clap::Args)]
 pub(crate) struct CheckArgs {
     /// The bind address, or a comma-separated list, as an application reads it:
-    /// 127.0.0.1:8080, [::1]:8080, localhost:8080 (both loopback addresses); other host
-    /// names are not resolved
+    /// 127.0.0.1:8080, [::1]:8080, localhost:8080 (both loopback addresses), a Unix
+    /// socket unix:/run/app.sock (or unix:@name, refused unless the policy has
+    /// allow_abstract); other host names are not resolved
     #[arg(value_name = "ADDR")]
     addr: String,
     #[command(flatten)]
@@ -37,6 +36,8 @@ struct CheckJson<'a> {
     port: Option<u16>,
     scope: Option<&'static str>,
     wildcard: Option<bool>,
+    unix_path: Option<String>,
+    unix_abstract: Option<String>,
     error: Option<ErrorJson>,
 }
 
@@ -51,23 +52,28 @@ pub(crate) fn run(args: &CheckArgs) -> Outcome {
         Err(_) => EXIT_UNUSABLE,
     };
     if args.json {
-        let addrs = socket_addrs(&args.addr).unwrap_or_default();
-        let one = match addrs.as_slice() {
-            [one] => Some(*one),
-            _ => None,
+        let entries = entries(&args.addr).unwrap_or_default();
+        let (one, one_unix) = match entries.as_slice() {
+            [ListenAddr::Ip(one)] => (Some(*one.as_socket_addr()), None),
+            [ListenAddr::Unix(unix)] => (None, Some(unix)),
+            _ => (None, None),
         };
         let doc = CheckJson {
             input: &args.addr,
             policy: args.policy.name(),
             allow_wildcard: policy.allows_wildcard(),
-            valid: !addrs.is_empty(),
+            valid: !entries.is_empty(),
             allowed: verdict.is_ok(),
-            addresses: addrs.iter().map(ToString::to_string).collect(),
-            address: one.map(|a| a.to_string()),
+            addresses: entries.iter().map(ToString::to_string).collect(),
+            address: one
+                .map(|a| a.to_string())
+                .or_else(|| one_unix.map(ToString::to_string)),
             ip: one.map(|a| a.ip().to_string()),
             port: one.map(|a| a.port()),
             scope: one.map(|a| bind_guard::Scope::of(a.ip()).name()),
             wildcard: one.map(|a| bind_guard::Scope::of(a.ip()) == bind_guard::Scope::Unspecified),
+            unix_path: one_unix.and_then(|u| u.path()).map(str::to_owned),
+            unix_abstract: one_unix.and_then(|u| u.abstract_name()).map(str::to_owned),
             error: verdict.as_ref().err().map(ErrorJson::new),
         };
         return Outcome::json(code, &doc);
@@ -95,12 +101,12 @@ fn refusal_text(err: &BindError, args: &CheckArgs) -> String {
         } else {
             ""
         };
-        // The refused item is a valid address, so it holds nothing but address
-        // characters and is safe to echo unescaped.
+        // The refused item is a valid address; an abstract Unix socket's name may hold
+        // any printable text, so it is quoted and escaped like any other echo.
         text.push_str(&format!(
             "\nnote: refused by the '{}' policy{wildcard}; 'bind-guard explain {}' says what binding it means\n",
             args.policy.name(),
-            shell_word(err.input())
+            bind_guard::Escaped::new(&shell_word(err.input()))
         ));
         if err.kind() == ErrorKind::Wildcard {
             // The library's hint names its API; on the command line the opt-in is a flag.
@@ -115,12 +121,12 @@ fn refusal_text(err: &BindError, args: &CheckArgs) -> String {
     text
 }
 
-/// The addresses a list denotes (`localhost:PORT` is both loopback addresses),
-/// whatever any policy says; `None` when it is not a list of addresses.
-pub(crate) fn socket_addrs(text: &str) -> Option<Vec<SocketAddr>> {
-    BindSet::parse(&Policy::new().allow_wildcard(), text)
+/// The entries a list denotes (`localhost:PORT` is both loopback addresses, Unix
+/// sockets included), whatever any policy says; `None` when it is not such a list.
+pub(crate) fn entries(text: &str) -> Option<Vec<ListenAddr>> {
+    BindSet::parse(&Policy::new().allow_wildcard().allow_abstract(), text)
         .ok()
-        .map(|set| set.iter().map(|addr| *addr.as_socket_addr()).collect())
+        .map(|set| set.endpoints().to_vec())
 }
 
 /// `text` quoted for a POSIX shell when it holds anything but address characters
@@ -150,16 +156,19 @@ mod tests {
 
     #[test]
     fn valid_means_what_the_library_parses() {
-        assert!(socket_addrs("0.0.0.0:80").is_some());
-        assert!(socket_addrs("[::ffff:0.0.0.0]:80").is_some());
-        assert!(socket_addrs("8.8.8.8:53").is_some());
-        assert!(socket_addrs("127.1:80").is_none());
-        assert!(socket_addrs(":80").is_none());
-        assert_eq!(socket_addrs("localhost:80").map(|a| a.len()), Some(2));
+        assert!(entries("0.0.0.0:80").is_some());
+        assert!(entries("[::ffff:0.0.0.0]:80").is_some());
+        assert!(entries("8.8.8.8:53").is_some());
+        assert!(entries("127.1:80").is_none());
+        assert!(entries(":80").is_none());
+        assert_eq!(entries("localhost:80").map(|a| a.len()), Some(2));
+        assert_eq!(entries("127.0.0.1:1, [::1]:2").map(|a| a.len()), Some(2));
+        assert!(entries("127.0.0.1:1,").is_none());
+        // Unix sockets are entries too, abstract ones included (a policy judges them).
         assert_eq!(
-            socket_addrs("127.0.0.1:1, [::1]:2").map(|a| a.len()),
-            Some(2)
+            entries("unix:/run/a.sock,127.0.0.1:1,unix:@n").map(|a| a.len()),
+            Some(3)
         );
-        assert!(socket_addrs("127.0.0.1:1,").is_none());
+        assert!(entries("unix:run/a.sock").is_none());
     }
 }

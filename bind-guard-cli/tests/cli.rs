@@ -672,13 +672,17 @@ mod audit {
             assert_eq!(row["scope"], "loopback");
             assert_eq!(row["allowed"], true);
         }
-        let refused = json["sockets"]
-            .as_array()
-            .unwrap()
+        // Every refused row counts (Unix sockets and published ports too), and every
+        // namespace that could not be read.
+        let refused = ["sockets", "unix_sockets", "published"]
             .iter()
+            .flat_map(|list| json[*list].as_array().unwrap())
             .filter(|row| row["allowed"] == false)
             .count();
-        assert_eq!(json["refused"], refused);
+        assert_eq!(
+            json["refused"],
+            refused + json["unreadable_namespaces"].as_u64().unwrap() as usize
+        );
 
         // The text report names the refused listener and its process.
         let port = wildcard.local_addr().unwrap().port();
@@ -687,17 +691,22 @@ mod audit {
         let line = run
             .stdout
             .lines()
-            .find(|line| line.starts_with("tcp") && line.contains(&format!("0.0.0.0:{port} ")))
+            .find(|line| line.contains(" tcp ") && line.contains(&format!("0.0.0.0:{port} ")))
             .unwrap_or_else(|| panic!("no table line for port {port}: {}", run.stdout));
         assert!(line.contains("REFUSED"), "{line}");
         assert!(line.contains(&format!("{me}/")), "{line}");
         assert!(run.stdout.contains("break the 'default' policy"));
 
-        // Opting in to the wildcard accepts everything; loopback-only refuses ours again.
-        assert_eq!(
-            self::run(&["audit", "--policy", "default,allow_wildcard"]).code,
-            0
-        );
+        // Opting in to the wildcard accepts every TCP and UDP listener of this namespace
+        // (Unix sockets are left out by --tcp/--udp); loopback-only refuses ours again.
+        let all = self::run(&[
+            "audit",
+            "--this-namespace",
+            "--tcp",
+            "--policy",
+            "default,allow_wildcard",
+        ]);
+        assert_eq!(all.code, 0, "{all:?}");
         let json = self::run(&["audit", "--json", "--allow-wildcard"]).json();
         assert_eq!(
             row_for(&json, "tcp", wildcard.local_addr().unwrap())["allowed"],
@@ -894,7 +903,7 @@ mod netns {
             "the process name holds the escapes"
         );
 
-        let run = ns.run(&["audit"]);
+        let run = ns.run(&["audit", "--this-namespace"]);
         assert_eq!(run.code, 1, "{run:?}");
         assert!(
             !run.stdout.contains('\x1b') && !run.stdout.contains('\r'),

@@ -179,8 +179,7 @@ mod every_error {
 
     #[test]
     fn env_errors() {
-        use crate::env::EnvConfig;
-        let config = EnvConfig::new("APP_BIND").wildcard_opt_in("APP_EXPOSE");
+        let config = crate::listen::Listen::new(crate::BindAddr::loopback(1)).env_prefix("APP");
         let err = config
             .load_from(|name| (name == "APP_EXPOSE").then(|| HOSTILE.into()))
             .unwrap_err();

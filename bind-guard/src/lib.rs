@@ -148,7 +148,7 @@
 //!
 //! | feature | default | adds |
 //! | --- | --- | --- |
-//! | `std` | yes | [`BindAddr::bind_tcp`], [`BindAddr::bind_udp`], [`Policy::resolve`], `ToSocketAddrs`, [`BindSet`] (several listeners, bound all or none), [`env`](mod@env) (addresses from environment variables, with a wildcard opt-in variable) |
+//! | `std` | yes | [`BindAddr::bind_tcp`], [`BindAddr::bind_udp`], [`Policy::resolve`], `ToSocketAddrs`, [`BindSet`] (several listeners, bound all or none), [`listen`] (one listen address from flags, environment variables, a config section and a default, with each source's wildcard opt-in) |
 //! | `serde` | no | `Serialize`/`Deserialize` for `BindAddr<P>`, `Policy` and `BindSet`, as strings; deserializing checks ([`serde`]) |
 //! | `clap` | no | the types as `#[arg]` values, `checked_by(policy)`, and the `--bind`/`--expose` group `ListenArgs` ([`clap`]) |
 //! | `tokio` | no | `bind_guard::tokio::{bind_tcp, bind_udp, bind_tcp_all}`: async, tokio sockets, bound address re-checked ([`tokio`]) |
@@ -156,8 +156,8 @@
 //! | `if-addrs` | no | `reachable`: the concrete addresses a wildcard listener is reachable on ([`reachable`]); the `iface:NAME:PORT` forms looked up ([`iface`](mod@iface)) |
 //! | `tower` | no | `host_guard::HostGuardLayer`: the request-side Host/Origin guard ([`host_guard`]) as a `tower` layer for axum, tonic and hyper-util |
 //! | `listenfd` | no | sockets inherited from systemd socket activation, checked against a policy before use (`inherited`, Linux) |
-//! | `log` | no | [`env`](mod@env)'s wildcard warning through `log` |
-//! | `tracing` | no | [`env`](mod@env)'s wildcard warning through `tracing` |
+//! | `log` | no | [`listen`]'s warnings (a wildcard, a source not used) through `log` |
+//! | `tracing` | no | [`listen`]'s warnings through `tracing` (once, not again through `log`) |
 //!
 //! [`Policy`] always has a text form (`Display`/`FromStr`, such as
 //! `"local,deny=10.99.0.0/16"`), for configs and flags.
@@ -189,9 +189,6 @@ mod addr;
 #[cfg(feature = "std")]
 mod bind;
 mod bind_error;
-#[cfg(feature = "std")]
-#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub mod env;
 mod escape;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
@@ -205,6 +202,7 @@ mod rule;
 mod scope;
 mod text;
 
+pub use addr::unix::{ListenAddr, MAX_UNIX_PATH, UnixAddr};
 pub use addr::{BindAddr, LocalAddr, LoopbackAddr};
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
@@ -231,6 +229,10 @@ pub use bind::set::BindSet;
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 #[doc(inline)]
 pub use bind::sysctl;
+#[cfg(all(feature = "unix", unix))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "unix", unix))))]
+#[doc(inline)]
+pub use bind::unix;
 pub use bind_error::{BindError, NetError, Source};
 #[doc(inline)]
 pub use bind_guard_core::ErrorKind;

@@ -8,7 +8,7 @@
 //! ```text
 //! policy = base | [base ","] option ("," option)*
 //! base   = "default" | "loopback" | "local" | "nothing"
-//! option = "allow_wildcard" | "deny_port_zero" | "allow_port_zero"
+//! option = "allow_wildcard" | "allow_abstract" | "deny_port_zero" | "allow_port_zero"
 //!        | "allow_scope=" SCOPE | "deny_scope=" SCOPE
 //!        | "allow=" CIDR | "deny=" CIDR
 //! ```

@@ -63,6 +63,12 @@ impl AuditFilter {
         if let Some(rule) = self.addrs.iter().find(|rule| rule.matches(addr.ip())) {
             return Some(format!("--allow-addr {rule}"));
         }
+        self.accepts_holders(owners)
+    }
+
+    /// `--allow-process`: the entry that accepts a socket by its holders (for Unix
+    /// sockets, which have no port or address).
+    pub(crate) fn accepts_holders(&self, owners: Option<&Vec<Owner>>) -> Option<String> {
         // Every holder must be listed: one unknown process on the socket is enough to
         // keep it refused. No known holder matches nothing.
         let owners = owners.filter(|owners| !owners.is_empty())?;

@@ -1,37 +1,65 @@
-//! `bind-guard audit`: this host's listening sockets, checked against a policy (Linux).
+//! `bind-guard audit`: the listening sockets of every network namespace on this host,
+//! the ports published into containers, and the Unix sockets, checked against a policy
+//! (Linux).
 //!
-//! The sockets come from the kernel's `sock_diag` netlink interface ([`sock_diag`]),
-//! which also reports the device a socket is restricted to and `IPV6_V6ONLY`; where
-//! netlink is unavailable, from `/proc/net/{tcp,tcp6,udp,udp6}` ([`proc`]), which
-//! shows neither (both are then unknown, and judged at their widest). The report says
-//! which source it used. Owners come from `/proc/PID/fd`. The [`host`] section reports
-//! the sysctls that change exposure. All of it is the network namespace `bind-guard`
-//! runs in.
+//! - [`namespace`] finds the network namespaces (`/proc/*/ns/net`, `/run/netns`),
+//!   names them and reads each from a thread moved into it;
+//! - [`sock_diag`] lists the inet and Unix sockets of a namespace through the kernel's
+//!   `sock_diag` netlink interface (over [`netlink`]), which also reports the device a
+//!   socket is restricted to and `IPV6_V6ONLY`; [`links`] names that device and lists
+//!   its addresses in the same namespace (rtnetlink, by interface index); where netlink
+//!   is unavailable, [`proc`] reads `/proc/PID/net/*`, which shows neither (both are
+//!   then unknown, and judged at their widest);
+//! - [`published`] reads DNAT rules (nftables, iptables) and `docker-proxy` command
+//!   lines; [`unix`] judges Unix sockets by their file's mode;
+//! - the owners come from `/proc/PID/fd` in one pass; the [`host`] section reports
+//!   the sysctls that change exposure;
+//! - [`baseline`] keeps what a previous report listed out of this one; [`metrics`]
+//!   writes OpenMetrics text; [`text`] the table.
 //!
-//! The policy's verdict on each socket is the library's `SocketFacts::judge`: a
-//! wildcard restricted to a device is judged by that device's addresses.
+//! The policy's verdict on each socket is the library's: `SocketFacts`, with a
+//! device-bound wildcard judged by its device's addresses as read in its own namespace
+//! (`judge_with_device_addrs`).
 
+mod baseline;
 mod filter;
 mod host;
 #[cfg(target_os = "linux")]
+mod links;
+mod metrics;
+#[cfg(target_os = "linux")]
+mod namespace;
+#[cfg(target_os = "linux")]
+mod netlink;
+#[cfg(target_os = "linux")]
 mod proc;
+mod published;
+mod report;
 #[cfg(target_os = "linux")]
 mod sock_diag;
+mod text;
+mod unix;
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 
 use bind_guard::facts::{SocketFacts, SocketRefusal};
-use bind_guard::{BindError, ErrorKind, Escaped, Policy, Scope};
-use serde::Serialize;
+use bind_guard::{BindError, ErrorKind, Policy};
 
-use self::host::HostJson;
+use self::filter::AuditFilter;
+use crate::{Outcome, PolicyArgs};
 
-use self::filter::{AuditFilter, running_as_root};
-use crate::json::RouteLocalnetJson;
-use crate::json::{ErrorJson, family};
-use crate::{EXIT_OK, EXIT_REFUSED, Outcome, PolicyArgs};
+/// How the report is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum AuditFormat {
+    /// A table for people
+    Text,
+    /// One JSON object (schema in JSON.md)
+    Json,
+    /// OpenMetrics text, for node_exporter's textfile collector
+    Openmetrics,
+}
 
 /// Arguments of `audit`.
 #[derive(Debug, clap::Args)]
@@ -40,12 +68,33 @@ pub(crate) struct AuditArgs {
     policy: PolicyArgs,
     #[command(flatten)]
     filter: AuditFilter,
-    /// Print one JSON object on stdout instead of a table
-    #[arg(long)]
+    /// Output format: text, json or openmetrics
+    #[arg(long, value_enum, default_value = "text")]
+    format: AuditFormat,
+    /// The same as --format json
+    #[arg(long, conflicts_with = "format")]
     json: bool,
+    /// Audit only the network namespace bind-guard runs in (the default as a user other
+    /// than root); as root every network namespace of the host is audited
+    #[arg(long)]
+    this_namespace: bool,
+    /// A previous 'audit --format json' report: list only the listeners, Unix sockets
+    /// and published ports that are not in it, and exit 0 unless one of them is refused
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
 }
 
-/// One listening socket, as the kernel lists it.
+impl AuditArgs {
+    fn format(&self) -> AuditFormat {
+        if self.json {
+            AuditFormat::Json
+        } else {
+            self.format
+        }
+    }
+}
+
+/// One listening inet socket, as the kernel lists it.
 // Only the Linux reader builds sockets and owners; elsewhere only the tests do.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,18 +105,45 @@ pub(crate) struct Socket {
     pub(crate) inode: u64,
     /// `IPV6_V6ONLY` of an IPv6 socket, when the source shows it.
     pub(crate) v6only: Option<bool>,
-    /// The device the socket is restricted to (`SO_BINDTODEVICE`), when the source
-    /// shows it.
+    /// The device the socket is restricted to (`SO_BINDTODEVICE`), named in its own
+    /// namespace, when the source shows it.
     pub(crate) device: Option<String>,
+    /// That device's addresses, read in the socket's namespace by interface index;
+    /// `None` when they could not be read (the socket is then judged as the wildcard).
+    pub(crate) device_addrs: Option<Vec<IpAddr>>,
+    /// The index of its namespace in the report.
+    pub(crate) ns: usize,
 }
 
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 impl Socket {
-    /// The library's verdict on this socket, as the kernel holds it.
-    fn verdict(&self, policy: &Policy) -> Result<(), BindError> {
+    /// A socket as `/proc/net` shows it: no device, no `IPV6_V6ONLY`.
+    pub(crate) fn plain(proto: Proto, addr: SocketAddr, uid: u32, inode: u64) -> Socket {
+        Socket {
+            proto,
+            addr,
+            uid,
+            inode,
+            v6only: None,
+            device: None,
+            device_addrs: None,
+            ns: 0,
+        }
+    }
+
+    /// The library's verdict on this socket, as the kernel holds it. A device-bound
+    /// wildcard is judged by its device's addresses read in the socket's namespace;
+    /// where they are unknown, as the wildcard it is (never by this process's
+    /// interfaces, which may be another namespace's).
+    pub(crate) fn verdict(&self, policy: &Policy) -> Result<(), BindError> {
         // Only listening TCP sockets and bound UDP sockets are listed.
         let listening = (self.proto == Proto::Tcp).then_some(true);
-        let facts = SocketFacts::new(self.addr, self.v6only, self.device.clone(), listening);
-        match facts.judge(policy) {
+        let judged = match &self.device_addrs {
+            Some(addrs) => SocketFacts::new(self.addr, self.v6only, self.device.clone(), listening)
+                .judge_with_device_addrs(policy, addrs),
+            None => SocketFacts::new(self.addr, self.v6only, None, listening).judge(policy),
+        };
+        match judged {
             Ok(()) => Ok(()),
             Err(SocketRefusal::Policy(err)) => Err(err),
             // Not reachable for a listed socket; refused, never allowed by accident.
@@ -76,12 +152,12 @@ impl Socket {
     }
 }
 
-/// Where the socket tables came from.
+/// Where a namespace's socket tables came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Source {
     /// The kernel's sock_diag netlink interface.
     SockDiag,
-    /// `/proc/net/*`, with why netlink was not used.
+    /// `/proc/net/*` or `/proc/PID/net/*`, with why netlink was not used.
     Proc(String),
 }
 
@@ -112,591 +188,16 @@ pub(crate) struct Owner {
     pub(crate) name: Option<String>,
 }
 
-/// One row of the JSON `sockets` array (schema in the crate docs).
-#[derive(Debug, Serialize)]
-struct RowJson {
-    proto: &'static str,
-    family: &'static str,
-    address: String,
-    port: u16,
-    scope: &'static str,
-    wildcard: bool,
-    device: Option<String>,
-    v6only: Option<bool>,
-    allowed: bool,
-    allowed_by: Option<String>,
-    error: Option<ErrorJson>,
-    uid: u32,
-    inode: u64,
-    pid: Option<i32>,
-    process: Option<String>,
-    pids: Vec<i32>,
-}
-
-#[derive(Debug, Serialize)]
-struct AuditJson {
-    policy: String,
-    allow_wildcard: bool,
-    sockets: Vec<RowJson>,
-    refused: usize,
-    owners_complete: bool,
-    route_localnet: RouteLocalnetJson,
-    source: &'static str,
-    source_note: Option<String>,
-    host: HostJson,
-}
-
 pub(crate) fn run(args: &AuditArgs) -> Outcome {
-    match read_sockets() {
-        Ok((sockets, owners, source)) => {
-            let route_localnet = RouteLocalnetJson::read();
-            let host = HostJson::read(route_localnet.clone());
-            report(args, sockets, &owners, &source, route_localnet, host)
-        }
+    let baseline = match &args.baseline {
+        Some(path) => match baseline::Baseline::read(path) {
+            Ok(baseline) => Some(baseline),
+            Err(err) => return Outcome::error(err),
+        },
+        None => None,
+    };
+    match report::gather(args.this_namespace) {
+        Ok(gathered) => report::report(args, gathered, baseline.as_ref()),
         Err(err) => Outcome::error(err),
-    }
-}
-
-/// The sockets from sock_diag, or from `/proc` where netlink fails; their owners.
-#[cfg(target_os = "linux")]
-fn read_sockets() -> Result<(Vec<Socket>, Owners, Source), String> {
-    let (sockets, source) = match sock_diag::listening_sockets() {
-        Ok(sockets) => (sockets, Source::SockDiag),
-        Err(why) => (proc::listening_sockets()?, Source::Proc(why)),
-    };
-    let inodes = sockets.iter().map(|socket| socket.inode).collect();
-    Ok((sockets, proc::owners(&inodes), source))
-}
-
-#[cfg(not(target_os = "linux"))]
-fn read_sockets() -> Result<(Vec<Socket>, Owners, Source), String> {
-    Err(
-        "'bind-guard audit' reads Linux's socket tables and is not available on this system; \
-         use 'bind-guard check' on each address instead (for example from the output of \
-         'netstat -an' or 'lsof -i')"
-            .to_owned(),
-    )
-}
-
-/// Judges every socket and prints the report. Separate from the reading so the rules
-/// of the report can be tested with made-up sockets.
-fn report(
-    args: &AuditArgs,
-    mut sockets: Vec<Socket>,
-    owners: &Owners,
-    source: &Source,
-    route_localnet: RouteLocalnetJson,
-    host: HostJson,
-) -> Outcome {
-    sockets.retain(|s| args.filter.includes(s.proto));
-    sockets.sort_by_key(|s| (s.proto, s.addr.port(), s.addr.ip(), s.inode));
-    let policy = args.policy.policy();
-    let rows: Vec<RowJson> = sockets
-        .iter()
-        .map(|socket| row(socket, &policy, &args.filter, owners.get(&socket.inode)))
-        .collect();
-    let refused = rows.iter().filter(|row| !row.allowed).count();
-    let code = if refused == 0 { EXIT_OK } else { EXIT_REFUSED };
-    let doc = AuditJson {
-        policy: args.policy.name(),
-        allow_wildcard: policy.allows_wildcard(),
-        owners_complete: rows.iter().all(|row| row.pid.is_some()),
-        refused,
-        sockets: rows,
-        route_localnet,
-        source: match source {
-            Source::SockDiag => "sock_diag",
-            Source::Proc(_) => "proc",
-        },
-        source_note: match source {
-            Source::SockDiag => None,
-            Source::Proc(why) => Some(why.clone()),
-        },
-        host,
-    };
-    if args.json {
-        return Outcome::json(code, &doc);
-    }
-    Outcome {
-        code,
-        stdout: text(&doc, &sockets, &policy, running_as_root()),
-        stderr: String::new(),
-    }
-}
-
-fn row(
-    socket: &Socket,
-    policy: &Policy,
-    filter: &AuditFilter,
-    owners: Option<&Vec<Owner>>,
-) -> RowJson {
-    let ip = socket.addr.ip();
-    let scope = Scope::of(ip);
-    let mut verdict = socket.verdict(policy);
-    let mut allowed_by = None;
-    if verdict.is_err() {
-        allowed_by = filter.accepts(socket.proto, socket.addr, owners);
-        if allowed_by.is_some() {
-            verdict = Ok(());
-        }
-    }
-    let first = owners.and_then(|owners| owners.first());
-    RowJson {
-        proto: socket.proto.name(),
-        family: family(ip),
-        address: ip.to_string(),
-        port: socket.addr.port(),
-        scope: scope.name(),
-        wildcard: scope == Scope::Unspecified,
-        device: socket.device.clone(),
-        v6only: socket.v6only,
-        allowed: verdict.is_ok(),
-        allowed_by,
-        error: verdict.as_ref().err().map(ErrorJson::new),
-        uid: socket.uid,
-        inode: socket.inode,
-        pid: first.map(|owner| owner.pid),
-        process: first.and_then(|owner| owner.name.clone()),
-        pids: owners
-            .map(|owners| owners.iter().map(|owner| owner.pid).collect())
-            .unwrap_or_default(),
-    }
-}
-
-/// The table, then each refusal and the library's hint for each kind of refusal.
-fn text(doc: &AuditJson, sockets: &[Socket], policy: &Policy, root: Option<bool>) -> String {
-    let mut out = String::new();
-    match &doc.source_note {
-        None => {
-            let _ = writeln!(
-                out,
-                "source: sock_diag (netlink): devices and IPV6_V6ONLY as the kernel holds them"
-            );
-        }
-        Some(why) => {
-            let _ = writeln!(
-                out,
-                "source: /proc/net ({}): devices and IPV6_V6ONLY unknown, [::] judged as \
-                 dual-stack",
-                Escaped::new(why)
-            );
-        }
-    }
-    // Sockets on 127.0.0.0/8 count as "this machine only" in every policy, which is
-    // false while route_localnet is on: said first, whatever the sockets and the policy.
-    if let Some(warning) = doc.route_localnet.warning() {
-        let _ = writeln!(out, "warning: {warning}\n");
-    }
-    if doc.sockets.is_empty() {
-        let _ = writeln!(out, "no listening TCP or bound UDP sockets");
-        out.push('\n');
-        out.push_str(&doc.host.text());
-        return out;
-    }
-    // A process name is chosen by whoever started the process, any local user: printed
-    // raw, `\x1b[1A\x1b[2K` in it would erase the row above from the reader's terminal.
-    let owner = |row: &RowJson| match (row.pid, &row.process) {
-        (Some(pid), Some(name)) => format!("{pid}/{}", Escaped::new(name)),
-        (Some(pid), None) => pid.to_string(),
-        (None, _) => "-".to_owned(),
-    };
-    // A device name is the host's, but printed in a table all the same: escaped.
-    let device = |row: &RowJson| {
-        row.device
-            .as_deref()
-            .map_or_else(|| "-".to_owned(), |name| Escaped::new(name).to_string())
-    };
-    let v6only = |row: &RowJson| match (row.family, row.v6only) {
-        ("ipv4", _) => "-",
-        (_, Some(true)) => "yes",
-        (_, Some(false)) => "no",
-        (_, None) => "?",
-    };
-    let addrs: Vec<String> = sockets.iter().map(|s| s.addr.to_string()).collect();
-    let addr_width = addrs.iter().map(String::len).max().unwrap_or(0).max(13);
-    let devices: Vec<String> = doc.sockets.iter().map(device).collect();
-    let device_width = devices.iter().map(String::len).max().unwrap_or(0).max(6);
-    let _ = writeln!(
-        out,
-        "{:<5}  {:<addr_width$}  {:<device_width$}  {:<6}  {:<13}  {:<7}  PROCESS",
-        "PROTO", "LOCAL ADDRESS", "DEVICE", "V6ONLY", "SCOPE", "VERDICT"
-    );
-    for ((row, addr), device) in doc.sockets.iter().zip(&addrs).zip(&devices) {
-        let verdict = match (row.allowed, &row.allowed_by) {
-            (true, None) => "ok",
-            (true, Some(_)) => "listed",
-            (false, _) => "REFUSED",
-        };
-        let _ = writeln!(
-            out,
-            "{:<5}  {addr:<addr_width$}  {device:<device_width$}  {:<6}  {:<13}  {verdict:<7}  {}",
-            row.proto,
-            v6only(row),
-            row.scope,
-            owner(row)
-        );
-    }
-    let wildcard = if args_widened(policy, &doc.policy) {
-        " (with --allow-wildcard)"
-    } else {
-        ""
-    };
-    let _ = writeln!(out);
-    if doc.refused == 0 {
-        let _ = writeln!(
-            out,
-            "all {} sockets are allowed by the '{}' policy{wildcard}",
-            doc.sockets.len(),
-            doc.policy
-        );
-    } else {
-        let _ = writeln!(
-            out,
-            "{} of {} sockets break the '{}' policy{wildcard}:",
-            doc.refused,
-            doc.sockets.len(),
-            doc.policy
-        );
-        let mut kinds: Vec<ErrorKind> = Vec::new();
-        for (socket, row) in sockets.iter().zip(&doc.sockets) {
-            if row.allowed {
-                continue;
-            }
-            if let Err(err) = socket.verdict(policy) {
-                let kind = err.kind();
-                let on = row
-                    .device
-                    .as_deref()
-                    .map(|name| format!(" on {}", Escaped::new(name)))
-                    .unwrap_or_default();
-                // For a device-bound wildcard, the device's address that was refused.
-                let which = err
-                    .resolved_addr()
-                    .map(|addr| format!("its address {addr} "))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "  {} {}{on} ({}): {which}{}",
-                    row.proto,
-                    socket.addr,
-                    owner(row),
-                    kind.problem()
-                );
-                if !kinds.contains(&kind) {
-                    kinds.push(kind);
-                }
-            }
-        }
-        for kind in kinds {
-            if kind == ErrorKind::Wildcard {
-                // Here the opt-in is a flag, and never a wider policy (`--policy
-                // default,allow_wildcard` on a narrower base would accept more than the
-                // wildcard).
-                let _ = writeln!(
-                    out,
-                    "hint: to listen on this machine only, bind 127.0.0.1 or [::1]; to accept \
-                     the wildcard in this audit, pass --allow-wildcard: it adds the wildcard, \
-                     and nothing else, to the '{}' policy",
-                    doc.policy
-                );
-            } else {
-                let _ = writeln!(out, "hint: {}", kind.hint());
-            }
-        }
-        let _ = writeln!(
-            out,
-            "hint: to accept a listener you expect, pass --allow PORT/PROTO (such as \
-             --allow 22/tcp), --allow-addr IP or --allow-process NAME"
-        );
-    }
-    if !doc.owners_complete {
-        // As root every process's descriptors are readable: another user is no reason.
-        let other_user = if root == Some(true) {
-            ""
-        } else {
-            "a process of another user (run as root to see it), "
-        };
-        let _ = writeln!(
-            out,
-            "note: the owner of some sockets was not found: {other_user}a process in another \
-             PID namespace (a container sharing this network), or a socket the kernel holds"
-        );
-    }
-    out.push('\n');
-    out.push_str(&doc.host.text());
-    out
-}
-
-/// Whether `--allow-wildcard` widened the policy named `name`.
-fn args_widened(policy: &Policy, name: &str) -> bool {
-    policy.allows_wildcard()
-        && !name
-            .parse::<Policy>()
-            .is_ok_and(|given| given.allows_wildcard())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// `report` for made-up sockets read through sock_diag, on a host whose settings
-    /// are all off.
-    fn report_for_test(
-        args: &AuditArgs,
-        sockets: Vec<Socket>,
-        owners: &Owners,
-        route_localnet: RouteLocalnetJson,
-    ) -> Outcome {
-        let host = HostJson::from_values(route_localnet.clone(), Some(false), Some(false));
-        report(
-            args,
-            sockets,
-            owners,
-            &Source::SockDiag,
-            route_localnet,
-            host,
-        )
-    }
-    use bind_guard::Policy;
-
-    fn args(policy: Policy, json: bool) -> AuditArgs {
-        AuditArgs {
-            policy: PolicyArgs {
-                policy,
-                allow_wildcard: false,
-            },
-            filter: AuditFilter::default(),
-            json,
-        }
-    }
-
-    fn socket(proto: Proto, addr: &str, inode: u64) -> Socket {
-        Socket {
-            proto,
-            addr: addr.parse().unwrap(),
-            uid: 1000,
-            inode,
-            v6only: None,
-            device: None,
-        }
-    }
-
-    #[test]
-    fn report_judges_every_socket_and_sets_the_exit_code() {
-        let sockets = vec![
-            socket(Proto::Udp, "127.0.0.53:53", 3),
-            socket(Proto::Tcp, "[::]:22", 2),
-            socket(Proto::Tcp, "127.0.0.1:5432", 1),
-        ];
-        let mut owners = BTreeMap::new();
-        owners.insert(
-            2,
-            vec![Owner {
-                pid: 7,
-                name: Some("sshd".to_owned()),
-            }],
-        );
-        let outcome = report_for_test(
-            &args(Policy::default(), true),
-            sockets.clone(),
-            &owners,
-            RouteLocalnetJson::off(),
-        );
-        assert_eq!(outcome.code, EXIT_REFUSED);
-        let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
-        assert_eq!(json["refused"], 1);
-        assert_eq!(json["owners_complete"], false);
-        let rows = json["sockets"].as_array().unwrap();
-        // Sorted: tcp before udp, then by port.
-        assert_eq!(rows[0]["address"], "::");
-        assert_eq!(rows[0]["port"], 22);
-        assert_eq!(rows[0]["allowed"], false);
-        assert_eq!(rows[0]["error"]["kind"], "wildcard");
-        assert_eq!(rows[0]["pid"], 7);
-        assert_eq!(rows[0]["process"], "sshd");
-        assert_eq!(rows[1]["address"], "127.0.0.1");
-        assert_eq!(rows[1]["pid"], serde_json::Value::Null);
-        assert_eq!(rows[2]["proto"], "udp");
-        assert_eq!(rows[2]["allowed"], true);
-
-        let text = report_for_test(
-            &args(Policy::default(), false),
-            sockets.clone(),
-            &owners,
-            RouteLocalnetJson::off(),
-        );
-        assert!(
-            text.stdout
-                .contains("1 of 3 sockets break the 'default' policy")
-        );
-        assert!(
-            text.stdout
-                .contains("tcp [::]:22 (7/sshd): is the wildcard address")
-        );
-
-        let any = report_for_test(
-            &args(Policy::default().allow_wildcard(), false),
-            sockets,
-            &owners,
-            RouteLocalnetJson::off(),
-        );
-        assert_eq!(any.code, EXIT_OK);
-        assert!(any.stdout.contains("all 3 sockets are allowed"));
-    }
-
-    #[test]
-    fn the_allow_list_gates_ci_and_says_what_allowed_a_socket() {
-        let sockets = vec![
-            socket(Proto::Tcp, "[::]:22", 2),
-            socket(Proto::Udp, "0.0.0.0:5353", 3),
-            socket(Proto::Tcp, "0.0.0.0:8080", 4),
-        ];
-        let mut owners = BTreeMap::new();
-        owners.insert(
-            2,
-            vec![Owner {
-                pid: 7,
-                name: Some("sshd".to_owned()),
-            }],
-        );
-        owners.insert(
-            4,
-            vec![Owner {
-                pid: 9,
-                name: Some("node".to_owned()),
-            }],
-        );
-        let mut args = args(Policy::default(), true);
-        args.filter.ports = vec!["5353/udp".parse().unwrap()];
-        args.filter.processes = vec!["sshd".to_owned()];
-        let outcome = report_for_test(&args, sockets.clone(), &owners, RouteLocalnetJson::off());
-        assert_eq!(outcome.code, EXIT_REFUSED, "node on 8080 is not listed");
-        let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
-        assert_eq!(json["refused"], 1);
-        let rows = json["sockets"].as_array().unwrap();
-        assert_eq!(rows[0]["allowed_by"], "--allow-process sshd");
-        assert_eq!(rows[0]["error"], serde_json::Value::Null);
-        assert_eq!(rows[1]["allowed_by"], serde_json::Value::Null);
-        assert_eq!(rows[1]["allowed"], false);
-        assert_eq!(rows[2]["allowed_by"], "--allow 5353/udp");
-
-        args.filter.ports.push("8080/tcp".parse().unwrap());
-        assert_eq!(
-            report_for_test(&args, sockets.clone(), &owners, RouteLocalnetJson::off()).code,
-            EXIT_OK
-        );
-        // --udp audits UDP alone.
-        args.filter.ports.clear();
-        args.filter.udp = true;
-        let outcome = report_for_test(&args, sockets.clone(), &owners, RouteLocalnetJson::off());
-        let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
-        assert_eq!(json["sockets"].as_array().unwrap().len(), 1);
-        assert_eq!(outcome.code, EXIT_REFUSED);
-
-        let mut text_args = self::args(Policy::default(), false);
-        text_args.filter.processes = vec!["sshd".to_owned()];
-        let text = report_for_test(&text_args, sockets, &owners, RouteLocalnetJson::off()).stdout;
-        assert!(text.contains("listed"), "{text}");
-        assert!(
-            text.contains("hint: to accept a listener you expect, pass --allow PORT/PROTO"),
-            "{text}"
-        );
-        assert!(!text.contains("Policy::"), "{text}");
-    }
-
-    #[test]
-    fn device_and_v6only_are_shown_and_a_device_bound_wildcard_is_judged_by_its_device() {
-        let mut on_lo = socket(Proto::Tcp, "0.0.0.0:8080", 1);
-        on_lo.device = Some("lo".to_owned());
-        let mut v6only = socket(Proto::Tcp, "[::]:8081", 2);
-        v6only.v6only = Some(true);
-        let plain = socket(Proto::Tcp, "0.0.0.0:8082", 3);
-        let sockets = vec![on_lo, v6only, plain];
-        let outcome = report_for_test(
-            &args(Policy::loopback(), true),
-            sockets.clone(),
-            &BTreeMap::new(),
-            RouteLocalnetJson::off(),
-        );
-        let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
-        let rows = json["sockets"].as_array().unwrap();
-        assert_eq!(
-            (&rows[0]["device"], &rows[0]["v6only"]),
-            (&"lo".into(), &serde_json::Value::Null)
-        );
-        // lo's addresses are loopback (read from this host): allowed where the plain
-        // wildcard is not.
-        assert_eq!(rows[0]["allowed"], cfg!(target_os = "linux"));
-        assert_eq!(rows[1]["v6only"], true);
-        assert_eq!(rows[2]["allowed"], false);
-        assert_eq!(json["source"], "sock_diag");
-        assert!(json["host"]["ip_forward"]["meaning"].is_string());
-        let text = report_for_test(
-            &args(Policy::loopback(), false),
-            sockets,
-            &BTreeMap::new(),
-            RouteLocalnetJson::off(),
-        )
-        .stdout;
-        assert!(text.starts_with("source: sock_diag"), "{text}");
-        assert!(text.contains("DEVICE  V6ONLY"), "{text}");
-        assert!(text.contains("\nhost:\n  route_localnet 0"), "{text}");
-    }
-
-    #[test]
-    fn the_note_on_unknown_owners_is_true_for_root() {
-        let sockets = vec![socket(Proto::Tcp, "0.0.0.0:1", 1)];
-        let doc_args = args(Policy::default(), false);
-        let policy = doc_args.policy.policy();
-        let rows = vec![row(&sockets[0], &policy, &doc_args.filter, None)];
-        let doc = AuditJson {
-            policy: "default".to_owned(),
-            allow_wildcard: false,
-            refused: 1,
-            owners_complete: false,
-            sockets: rows,
-            route_localnet: RouteLocalnetJson::off(),
-            source: "sock_diag",
-            source_note: None,
-            host: HostJson::from_values(RouteLocalnetJson::off(), Some(false), Some(false)),
-        };
-        let as_root = text(&doc, &sockets, &policy, Some(true));
-        assert!(!as_root.contains("run as root"), "{as_root}");
-        assert!(as_root.contains("another PID namespace"), "{as_root}");
-        let as_user = text(&doc, &sockets, &policy, Some(false));
-        assert!(as_user.contains("run as root"), "{as_user}");
-    }
-
-    #[test]
-    fn hints_never_suggest_a_wider_policy() {
-        let sockets = vec![
-            socket(Proto::Tcp, "0.0.0.0:80", 1),
-            socket(Proto::Tcp, "10.0.0.1:81", 2),
-        ];
-        let outcome = report_for_test(
-            &args(Policy::loopback(), false),
-            sockets,
-            &BTreeMap::new(),
-            RouteLocalnetJson::off(),
-        );
-        assert!(!outcome.stdout.contains("--policy"), "{}", outcome.stdout);
-        assert!(!outcome.stdout.contains("Policy::"), "{}", outcome.stdout);
-        assert!(
-            outcome.stdout.contains("pass --allow-wildcard: it adds the wildcard, and nothing else, to the 'loopback' policy"),
-            "{}",
-            outcome.stdout
-        );
-    }
-
-    #[test]
-    fn no_sockets_is_not_an_error() {
-        let outcome = report_for_test(
-            &args(Policy::loopback(), false),
-            Vec::new(),
-            &BTreeMap::new(),
-            RouteLocalnetJson::off(),
-        );
-        assert_eq!(outcome.code, EXIT_OK);
-        assert!(outcome.stdout.contains("no listening"));
     }
 }

@@ -1,41 +1,51 @@
 //! The socket tables as the kernel's `sock_diag` netlink interface gives them (what
 //! `ss` reads): besides the address, the device a socket is restricted to
-//! (`SO_BINDTODEVICE`, as an interface index) and, for IPv6 sockets, `IPV6_V6ONLY`.
-//! `/proc/net/*` shows neither.
+//! (`SO_BINDTODEVICE`, as an interface index of the socket's own namespace) and, for
+//! IPv6 sockets, `IPV6_V6ONLY`, which `/proc/net/*` does not show; and the Unix
+//! sockets, with the inode of the file a path socket was bound to.
 //!
 //! Requests and replies are built and parsed by the `netlink-packet-sock-diag` crate
-//! and sent over a `netlink-sys` socket; nothing here is `unsafe`.
+//! and sent through [`super::netlink`]; nothing here is `unsafe`.
 
-use std::collections::BTreeMap;
-
-use netlink_packet_core::{
-    NLM_F_DUMP, NLM_F_REQUEST, NetlinkHeader, NetlinkMessage, NetlinkPayload,
-};
+use netlink_packet_core::Emitable;
 use netlink_packet_sock_diag::SockDiagMessage;
-use netlink_packet_sock_diag::constants::{AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP};
+use netlink_packet_sock_diag::constants::{
+    AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, TCP_CLOSE, TCP_LISTEN,
+};
 use netlink_packet_sock_diag::inet::nlas::Nla;
 use netlink_packet_sock_diag::inet::{ExtensionFlags, InetRequest, SocketId, StateFlags};
+use netlink_packet_sock_diag::unix::nlas::{Nla as UnixNla, UnixDiagName};
+use netlink_packet_sock_diag::unix::{ShowFlags, StateFlags as UnixStateFlags, UnixRequest};
 use netlink_sys::protocols::NETLINK_SOCK_DIAG;
 
-use super::{Proto, Socket};
+use super::Proto;
+use super::netlink;
+use super::unix::{UnixKind, UnixName, UnixSocket};
 
-/// More replies than this from one dump is not a kernel answering: stop, say so.
-const MAX_MESSAGES: usize = 1_000_000;
+/// An inet socket as `sock_diag` lists it: the device is an index of its namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct InetEntry {
+    pub(super) proto: Proto,
+    pub(super) addr: std::net::SocketAddr,
+    pub(super) uid: u32,
+    pub(super) inode: u64,
+    pub(super) v6only: Option<bool>,
+    /// The interface index the socket is restricted to; 0 for none.
+    pub(super) device_index: u32,
+}
 
-/// Every listening TCP socket and bound, unconnected UDP socket of this network
-/// namespace.
+/// A `sock_diag` socket of the calling thread's network namespace.
+pub(super) fn open() -> Result<netlink_sys::Socket, String> {
+    netlink::open(NETLINK_SOCK_DIAG, "sock_diag")
+}
+
+/// Every listening TCP socket and bound, unconnected UDP socket of the namespace.
 ///
 /// # Errors
 ///
 /// Why netlink could not be used (no `sock_diag` in the kernel, a seccomp filter, a
 /// malformed reply); the caller falls back to `/proc` and says why.
-pub(super) fn listening_sockets() -> Result<Vec<Socket>, String> {
-    let mut link = netlink_sys::Socket::new(NETLINK_SOCK_DIAG)
-        .map_err(|err| format!("cannot open a sock_diag netlink socket: {err}"))?;
-    link.bind_auto()
-        .and_then(|_| link.connect(&netlink_sys::SocketAddr::new(0, 0)))
-        .map_err(|err| format!("cannot connect to sock_diag: {err}"))?;
-    let devices = device_names();
+pub(super) fn inet_sockets(link: &netlink_sys::Socket) -> Result<Vec<InetEntry>, String> {
     let mut sockets = Vec::new();
     for (proto, protocol, states) in [
         (Proto::Tcp, IPPROTO_TCP, StateFlags::LISTEN),
@@ -44,7 +54,21 @@ pub(super) fn listening_sockets() -> Result<Vec<Socket>, String> {
         (Proto::Udp, IPPROTO_UDP, StateFlags::CLOSE),
     ] {
         for family in [AF_INET, AF_INET6] {
-            dump(&link, family, protocol, states.clone(), |response| {
+            let request = SockDiagMessage::InetRequest(InetRequest {
+                family,
+                protocol,
+                extensions: ExtensionFlags::empty(),
+                states: states.clone(),
+                socket_id: if family == AF_INET {
+                    SocketId::new_v4()
+                } else {
+                    SocketId::new_v6()
+                },
+            });
+            netlink::dump(link, request, |message| {
+                let SockDiagMessage::InetResponse(response) = message else {
+                    return;
+                };
                 let header = &response.header;
                 let id = &header.socket_id;
                 let addr = std::net::SocketAddr::new(id.source_address, id.source_port);
@@ -55,19 +79,13 @@ pub(super) fn listening_sockets() -> Result<Vec<Socket>, String> {
                     Nla::SkV6Only(v6only) => Some(*v6only),
                     _ => None,
                 });
-                let device = (id.interface_id != 0).then(|| {
-                    devices
-                        .get(&id.interface_id)
-                        .cloned()
-                        .unwrap_or_else(|| format!("if{}", id.interface_id))
-                });
-                sockets.push(Socket {
+                sockets.push(InetEntry {
                     proto,
                     addr,
                     uid: header.uid,
                     inode: u64::from(header.inode),
                     v6only: if addr.is_ipv6() { v6only } else { None },
-                    device,
+                    device_index: id.interface_id,
                 });
             })
             .map_err(|err| {
@@ -82,86 +100,56 @@ pub(super) fn listening_sockets() -> Result<Vec<Socket>, String> {
     Ok(sockets)
 }
 
-/// Sends one dump request and hands each socket of the reply to `each`.
-fn dump(
-    link: &netlink_sys::Socket,
-    family: u8,
-    protocol: u8,
-    states: StateFlags,
-    mut each: impl FnMut(&netlink_packet_sock_diag::inet::InetResponse),
-) -> Result<(), String> {
-    let mut header = NetlinkHeader::default();
-    header.flags = NLM_F_REQUEST | NLM_F_DUMP;
-    let mut request = NetlinkMessage::new(
-        header,
-        SockDiagMessage::InetRequest(InetRequest {
-            family,
-            protocol,
-            extensions: ExtensionFlags::empty(),
-            states,
-            socket_id: if family == AF_INET {
-                SocketId::new_v4()
-            } else {
-                SocketId::new_v6()
-            },
-        })
-        .into(),
-    );
-    request.finalize();
-    let mut bytes = vec![0; request.buffer_len()];
-    request.serialize(&mut bytes);
-    link.send(&bytes, 0).map_err(|err| err.to_string())?;
-    let mut seen = 0usize;
-    loop {
-        let (datagram, _) = link.recv_from_full().map_err(|err| err.to_string())?;
-        if datagram.is_empty() {
-            return Err("the kernel closed the dump".to_owned());
-        }
-        let mut rest = datagram.as_slice();
-        while !rest.is_empty() {
-            let message = NetlinkMessage::<SockDiagMessage>::deserialize(rest)
-                .map_err(|err| format!("malformed reply: {err}"))?;
-            let length = usize::try_from(message.header.length).unwrap_or(0);
-            match message.payload {
-                NetlinkPayload::InnerMessage(SockDiagMessage::InetResponse(response)) => {
-                    each(&response);
-                }
-                NetlinkPayload::Done(_) => return Ok(()),
-                NetlinkPayload::Error(err) => return Err(format!("the kernel refused: {err}")),
-                _ => {}
-            }
-            seen += 1;
-            if seen > MAX_MESSAGES {
-                return Err("the dump did not end".to_owned());
-            }
-            // A zero or oversized length would loop or overrun: the reply is broken.
-            rest = rest
-                .get(length.max(1)..)
-                .filter(|_| length > 0)
-                .ok_or("malformed reply: bad message length")?;
-        }
-    }
-}
-
-/// Interface names by index, from `/sys/class/net` (which `ip netns exec` mounts for
-/// the namespace it enters). A socket bound to a device that is gone shows as `ifN`.
-fn device_names() -> BTreeMap<u32, String> {
-    let mut names = BTreeMap::new();
-    let Ok(entries) = std::fs::read_dir("/sys/class/net") else {
-        return names;
-    };
-    for entry in entries.flatten() {
-        let Ok(name) = entry.file_name().into_string() else {
-            continue;
+/// Every listening stream or seqpacket Unix socket, and every bound, unconnected
+/// datagram one (anyone who may open the path can send to it), of the namespace.
+pub(super) fn unix_sockets(link: &netlink_sys::Socket) -> Result<Vec<UnixSocket>, String> {
+    let mut sockets = Vec::new();
+    let request = SockDiagMessage::UnixRequest(UnixRequest {
+        state_flags: UnixStateFlags::LISTEN | UnixStateFlags::from_bits_retain(1 << TCP_CLOSE),
+        inode: 0,
+        show_flags: ShowFlags::NAME | ShowFlags::VFS,
+        cookie: [0; 8],
+    });
+    netlink::dump(link, request, |message| {
+        let SockDiagMessage::UnixResponse(response) = message else {
+            return;
         };
-        let index = std::fs::read_to_string(entry.path().join("ifindex"))
-            .ok()
-            .and_then(|text| text.trim().parse().ok());
-        if let Some(index) = index {
-            names.insert(index, name);
+        let Some(kind) = UnixKind::from_type(response.header.kind) else {
+            return;
+        };
+        let listening = response.header.state == TCP_LISTEN;
+        if kind == UnixKind::Dgram && response.header.state != TCP_CLOSE {
+            return;
         }
-    }
-    names
+        if kind != UnixKind::Dgram && !listening {
+            return;
+        }
+        let name = match response.name() {
+            Some(UnixDiagName::Pathname(path)) => UnixName::Path(path.clone().into()),
+            Some(UnixDiagName::Abstract(bytes)) => UnixName::Abstract(bytes.clone()),
+            None => return, // unnamed: nobody can connect to it
+        };
+        let file_inode = response.nlas.iter().find_map(|nla| match nla {
+            UnixNla::Vfs(vfs) => {
+                // UNIX_DIAG_VFS is { u32 inode; u32 dev } in host order; the crate
+                // keeps the fields private but emits them.
+                let mut bytes = [0u8; 8];
+                (vfs.buffer_len() == 8).then(|| {
+                    vfs.emit(&mut bytes);
+                    u64::from(u32::from_ne_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+                })
+            }
+            _ => None,
+        });
+        sockets.push(UnixSocket::new(
+            kind,
+            name,
+            u64::from(response.header.inode),
+            file_inode,
+        ));
+    })
+    .map_err(|err| format!("sock_diag dump of Unix sockets failed: {err}"))?;
+    Ok(sockets)
 }
 
 #[cfg(test)]
@@ -172,14 +160,34 @@ mod tests {
     fn sees_a_listener_with_its_v6only_and_device() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let local = listener.local_addr().unwrap();
-        let Ok(sockets) = listening_sockets() else {
-            return; // no sock_diag here: the /proc fallback is tested in mod.rs
+        let Ok(link) = open() else {
+            return; // no sock_diag here: the /proc fallback is tested in proc.rs
         };
+        let sockets = inet_sockets(&link).unwrap();
         let found = sockets
             .iter()
             .find(|s| s.proto == Proto::Tcp && s.addr == local)
             .expect("the test's own listener");
-        assert_eq!((found.v6only, found.device.as_deref()), (None, None));
-        assert!(device_names().values().any(|name| name == "lo"));
+        assert_eq!((found.v6only, found.device_index), (None, 0));
+    }
+
+    #[test]
+    fn sees_a_unix_listener_with_its_path_and_file_inode() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = std::env::temp_dir().join(format!("bg-audit-unix-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).unwrap();
+        let path = dir.join("s.sock");
+        let _listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        let Ok(link) = open() else { return };
+        let sockets = unix_sockets(&link).unwrap();
+        let found = sockets
+            .iter()
+            .find(|s| s.name == UnixName::Path(path.clone()))
+            .expect("the test's own Unix listener");
+        assert_eq!(found.kind, UnixKind::Stream);
+        let ino = std::fs::metadata(&path).unwrap().ino();
+        assert_eq!(found.file_inode, Some(ino));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -7,6 +7,8 @@ mod facts;
 mod json;
 mod render;
 mod subject;
+#[cfg(unix)]
+mod unix;
 
 use bind_guard::BindError;
 
@@ -20,7 +22,8 @@ use crate::{EXIT_OK, EXIT_UNUSABLE, Outcome};
 /// Arguments of `explain`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct ExplainArgs {
-    /// A socket address (127.0.0.1:8080, [::]:8080) or a bare IP address (0.0.0.0, ::1)
+    /// A socket address (127.0.0.1:8080, [::]:8080), a bare IP address (0.0.0.0, ::1), or a
+    /// Unix socket (unix:/run/app.sock, unix:@name)
     #[arg(value_name = "ADDR")]
     addr: String,
     /// Print one JSON object on stdout instead of text
@@ -29,6 +32,10 @@ pub(crate) struct ExplainArgs {
 }
 
 pub(crate) fn run(args: &ExplainArgs) -> Outcome {
+    #[cfg(unix)]
+    if let Some(outcome) = unix::explain(&args.addr, args.json, |err| not_an_address(args, err)) {
+        return outcome;
+    }
     let subject = match Subject::parse(&args.addr) {
         Ok(subject) => subject,
         Err(err) => return not_an_address(args, &err),

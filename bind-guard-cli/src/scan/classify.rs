@@ -18,6 +18,10 @@ pub(crate) enum Spelling {
     /// The start of a socket address whose port is added later: `0.0.0.0:` in
     /// `format!("0.0.0.0:{port}")` or `concat!("0.0.0.0:", PORT)`.
     Prefix,
+    /// A libp2p multiaddr on the wildcard: `/ip4/0.0.0.0/tcp/0`, `/ip6/::/udp/9/quic-v1`.
+    Multiaddr,
+    /// A command-line argument whose value is the wildcard: `--bind=0.0.0.0:80`.
+    Argument,
 }
 
 impl Spelling {
@@ -27,6 +31,21 @@ impl Spelling {
             Spelling::SocketAddr => "the wildcard socket address",
             Spelling::Host => "the wildcard host",
             Spelling::Prefix => "a wildcard socket address whose port is filled in later",
+            Spelling::Multiaddr => "a multiaddr on the wildcard address",
+            Spelling::Argument => "a command-line argument that sets the wildcard address",
+        }
+    }
+
+    /// Whether the text carries a port (or a transport with one): a wildcard socket
+    /// address is what a listener binds; a client has no use for it, so its use need
+    /// not be seen to make it a finding of high confidence.
+    pub(crate) fn has_port(self, text: &str) -> bool {
+        match self {
+            Spelling::SocketAddr | Spelling::Prefix => true,
+            Spelling::Host => false,
+            Spelling::Multiaddr => text.contains("/tcp/") || text.contains("/udp/"),
+            Spelling::Argument => argument_value(text)
+                .is_some_and(|value| literal(value).is_some_and(|inner| inner.has_port(value))),
         }
     }
 }
@@ -47,7 +66,38 @@ pub(crate) fn literal(text: &str) -> Option<Spelling> {
     if text.ends_with(':') && is_wildcard_socket_addr(&format!("{text}{SOME_PORT}")) {
         return Some(Spelling::Prefix);
     }
+    if is_wildcard_multiaddr(text) {
+        return Some(Spelling::Multiaddr);
+    }
+    if argument_value(text)
+        .is_some_and(|value| matches!(literal(value), Some(Spelling::SocketAddr | Spelling::Host)))
+    {
+        return Some(Spelling::Argument);
+    }
     None
+}
+
+/// `/ip4/HOST/…` or `/ip6/HOST/…` whose host is the wildcard (the rest, ports and
+/// transports, may hold format placeholders).
+fn is_wildcard_multiaddr(text: &str) -> bool {
+    let mut parts = text.split('/');
+    matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some(""), Some("ip4" | "ip6"), Some(host)) if is_wildcard_host(host)
+    )
+}
+
+/// The value of a `--flag=VALUE` argument (a long or short flag, a name of letters,
+/// digits and dashes).
+fn argument_value(text: &str) -> Option<&str> {
+    let (flag, value) = text.split_once('=')?;
+    let name = flag.strip_prefix('-')?;
+    let name = name.strip_prefix('-').unwrap_or(name);
+    let flag_like = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    flag_like.then_some(value)
 }
 
 /// Whether the format string of `format!`-like macros starts with the wildcard:
@@ -56,6 +106,9 @@ pub(crate) fn literal(text: &str) -> Option<Spelling> {
 pub(crate) fn format_string(text: &str) -> Option<Spelling> {
     if let Some(spelling) = literal(&unescape_braces(text)) {
         return Some(spelling);
+    }
+    if is_wildcard_multiaddr(text) {
+        return Some(Spelling::Multiaddr);
     }
     let prefix = format_prefix(text)?;
     if prefix.ends_with(':') && is_wildcard_socket_addr(&format!("{prefix}{SOME_PORT}")) {
@@ -180,5 +233,33 @@ mod tests {
         assert_eq!(format_string("127.0.0.1:{}"), None);
         assert_eq!(format_string("http://0.0.0.0:{}"), None);
         assert_eq!(format_string("0.0.0.0:{{}}"), None);
+        assert_eq!(
+            format_string("/ip6/::/udp/{port}/quic-v1"),
+            Some(Spelling::Multiaddr)
+        );
+        assert_eq!(format_string("/ip4/127.0.0.1/tcp/{port}"), None);
+    }
+
+    #[test]
+    fn multiaddrs_and_arguments() {
+        assert_eq!(literal("/ip4/0.0.0.0/tcp/0"), Some(Spelling::Multiaddr));
+        assert_eq!(literal("/ip4/0.0.0.0"), Some(Spelling::Multiaddr));
+        assert_eq!(literal("/ip6/::/udp/9/quic-v1"), Some(Spelling::Multiaddr));
+        assert_eq!(literal("/ip4/1.2.3.4/tcp/0"), None);
+        assert_eq!(literal("/dns/0.0.0.0/tcp/0"), None);
+        assert_eq!(literal("ip4/0.0.0.0/tcp/0"), None);
+        assert!(Spelling::Multiaddr.has_port("/ip4/0.0.0.0/tcp/0"));
+        assert!(!Spelling::Multiaddr.has_port("/ip4/0.0.0.0"));
+        assert_eq!(literal("--v4-addr=0.0.0.0:9900"), Some(Spelling::Argument));
+        assert_eq!(literal("-b=::"), Some(Spelling::Argument));
+        assert!(Spelling::Argument.has_port("--v4-addr=0.0.0.0:9900"));
+        assert!(!Spelling::Argument.has_port("--host=0.0.0.0"));
+        assert_eq!(literal("--host=127.0.0.1"), None);
+        assert_eq!(literal("host=0.0.0.0"), None);
+        assert_eq!(literal("--=0.0.0.0"), None);
+        assert_eq!(literal("--a b=0.0.0.0"), None);
+        assert!(Spelling::SocketAddr.has_port("0.0.0.0:1"));
+        assert!(Spelling::Prefix.has_port("0.0.0.0:"));
+        assert!(!Spelling::Host.has_port("0.0.0.0"));
     }
 }

@@ -2,15 +2,19 @@
 //!
 //! The walk collects `.rs` files and the config files [`ConfigKind`] knows, scans them
 //! on all cores (one file per task), applies `bind-guard: allow-wildcard <reason>`
-//! comments, and prints text, JSON (keys in `output.rs`) or SARIF (`sarif.rs`).
+//! comments, drops what a `--baseline` already reported (`baseline.rs`), and prints
+//! text, JSON (keys in `output.rs`) or SARIF (`sarif.rs`). Paths are printed relative
+//! to the repository root (`root.rs`), the same in every format.
 //!
 //! Exit codes: 0 no finding, 1 findings, 2 a usage error or an unreadable input (a
 //! missing path, a file that is not UTF-8); a file that does not parse is reported in
 //! `errors` and skipped.
 
+mod baseline;
 mod classify;
 mod config;
 mod output;
+mod root;
 mod rules;
 mod rust;
 mod sarif;
@@ -41,6 +45,15 @@ pub(crate) struct ScanArgs {
     /// bind call or is a config's listening address)
     #[arg(long, value_enum, value_name = "LEVEL", default_value_t = Confidence::Low)]
     pub(crate) min_confidence: Confidence,
+    /// The directory paths are printed relative to (and SARIF's SRCROOT); default: the
+    /// git top level of the scanned paths, else the one directory scanned, else the
+    /// current directory
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: Option<PathBuf>,
+    /// A previous `--format json` or `--format sarif` output: report only findings
+    /// that are not in it (matched by rule, file and the line's text, not its number)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
 }
 
 /// `--format`.
@@ -96,10 +109,15 @@ pub(crate) struct Finding {
 #[derive(Debug, Clone)]
 pub(crate) struct Reported {
     pub(crate) finding: Finding,
-    /// The path as walked (for people).
+    /// The path as walked (JSON `path`).
     pub(crate) path: String,
-    /// The path relative to the scanned root, as a URI reference (for SARIF).
+    /// The path relative to the root, `/`-separated (the text output's).
+    pub(crate) relative: String,
+    /// The same, as a URI reference (JSON `uri`, SARIF's artifact location).
     pub(crate) uri: String,
+    /// Rule, file and the line's text: what identifies the finding across edits that
+    /// move it (SARIF `primaryLocationLineHash`, `--baseline`). Set by [`scan`].
+    pub(crate) fingerprint: String,
     /// The source line, trimmed (raw: each output escapes it as it needs).
     pub(crate) snippet: String,
     /// The reason of the `allow-wildcard` comment that suppresses it.
@@ -125,14 +143,18 @@ pub(crate) struct Report {
     pub(crate) errors: Vec<FileError>,
     pub(crate) files: usize,
     pub(crate) elapsed: Duration,
-    /// The one directory scanned, when there is exactly one (SARIF's `SRCROOT`).
+    /// The directory paths are relative to (SARIF's `SRCROOT`).
     pub(crate) root: Option<PathBuf>,
+    /// Findings left out because the `--baseline` has them.
+    pub(crate) in_baseline: usize,
 }
 
 /// A file to scan.
 #[derive(Debug)]
 struct Job {
     path: PathBuf,
+    /// Relative to the root (or absolute, outside it).
+    relative: String,
     uri: String,
     kind: Kind,
 }
@@ -149,7 +171,7 @@ impl Kind {
         if name.ends_with(".rs") {
             return Some(Kind::Rust);
         }
-        ConfigKind::of(name).map(Kind::Config)
+        ConfigKind::of(path).map(Kind::Config)
     }
 
     /// The comment starts a suppression may follow.
@@ -173,7 +195,27 @@ const WORKER_STACK: usize = 256 * 1024 * 1024;
 
 /// Runs `scan`.
 pub(crate) fn run(args: &ScanArgs) -> Outcome {
-    let mut report = scan(&args.paths);
+    let known = match args.baseline.as_deref().map(baseline::load).transpose() {
+        Ok(known) => known,
+        Err(message) => {
+            return Outcome {
+                code: EXIT_UNUSABLE,
+                stdout: String::new(),
+                stderr: format!("bind-guard scan: {}\n", bind_guard::Escaped::new(&message)),
+            };
+        }
+    };
+    let root = match root::choose(&args.paths, args.root.as_deref()) {
+        Ok(root) => root,
+        Err(message) => {
+            return Outcome {
+                code: EXIT_UNUSABLE,
+                stdout: String::new(),
+                stderr: format!("bind-guard scan: {}\n", bind_guard::Escaped::new(&message)),
+            };
+        }
+    };
+    let mut report = scan(&args.paths, root);
     // `High` sorts before `Low`: keep what is at least as sure as asked.
     report
         .findings
@@ -181,6 +223,11 @@ pub(crate) fn run(args: &ScanArgs) -> Outcome {
     report
         .suppressed
         .retain(|r| r.finding.confidence <= args.min_confidence);
+    if let Some(known) = &known {
+        let before = report.findings.len();
+        report.findings.retain(|r| !known.contains(r));
+        report.in_baseline = before - report.findings.len();
+    }
     let code = if report.errors.iter().any(|e| e.unreadable) {
         EXIT_UNUSABLE
     } else if report.findings.is_empty() {
@@ -191,24 +238,21 @@ pub(crate) fn run(args: &ScanArgs) -> Outcome {
     let mut outcome = match args.format {
         Format::Text => output::text(&report),
         Format::Json => Outcome::json(code, &output::json(&report)),
-        Format::Sarif => Outcome::json(code, &sarif::log(&report)),
+        Format::Sarif => Outcome::json(code, &sarif::log(&report, known.is_some())),
     };
     outcome.code = code;
     outcome
 }
 
-/// Scans `paths`.
-pub(crate) fn scan(paths: &[PathBuf]) -> Report {
+/// Scans `paths`, naming files relative to `root`.
+pub(crate) fn scan(paths: &[PathBuf], root: Option<PathBuf>) -> Report {
     let started = Instant::now();
     let mut report = Report::default();
     let mut jobs = Vec::new();
-    let dirs: Vec<&PathBuf> = paths.iter().filter(|p| p.is_dir()).collect();
-    if let ([dir], 1) = (dirs.as_slice(), paths.len()) {
-        report.root = fs::canonicalize(dir).ok();
-    }
     for path in paths {
-        collect(path, &mut jobs, &mut report.errors);
+        collect(path, root.as_deref(), &mut jobs, &mut report.errors);
     }
+    report.root = root;
     report.files = jobs.len();
     let results = run_jobs(&jobs);
     for (job, result) in jobs.iter().zip(results) {
@@ -223,15 +267,32 @@ pub(crate) fn scan(paths: &[PathBuf]) -> Report {
                 }
             }
             Err((message, unreadable)) => report.errors.push(FileError {
-                path: job.path.display().to_string(),
+                path: job.relative.clone(),
                 uri: job.uri.clone(),
                 message,
                 unreadable,
             }),
         }
     }
+    fingerprint(&mut report.findings);
+    fingerprint(&mut report.suppressed);
     report.elapsed = started.elapsed();
     report
+}
+
+/// Sets each finding's fingerprint: rule, file, a hash of the line's text without white
+/// space, and which of the identical lines of the file it is.
+fn fingerprint(reported: &mut [Reported]) {
+    let mut counts: std::collections::HashMap<(&'static str, String, u64), usize> =
+        std::collections::HashMap::new();
+    for r in reported {
+        let hash = baseline::line_hash(&r.snippet);
+        let occurrence = counts
+            .entry((r.finding.rule.name(), r.uri.clone(), hash))
+            .or_insert(0);
+        *occurrence += 1;
+        r.fingerprint = baseline::fingerprint(hash, *occurrence);
+    }
 }
 
 /// A file's findings (suppressed ones included), or why it was not scanned and
@@ -303,7 +364,7 @@ fn scan_file(job: &Job) -> JobResult {
             proc_macro2::extra::invalidate_current_thread_spans();
             result.map_err(|message| (format!("not parsed as Rust, skipped: {message}"), false))?
         }
-        Kind::Config(kind) => kind.scan(&text),
+        Kind::Config(kind) => kind.scan(&text).map_err(|message| (message, false))?,
     };
     // Done here, on the worker, so that only findings outlive the file's text.
     let (findings, suppressed) = suppress(&text, job.kind, findings);
@@ -320,7 +381,9 @@ fn scan_file(job: &Job) -> JobResult {
                 .map_or(String::new(), |l| snippet(l)),
             finding,
             path: path.clone(),
+            relative: job.relative.clone(),
             uri: job.uri.clone(),
+            fingerprint: String::new(),
             suppressed,
         })
         .collect())
@@ -376,31 +439,53 @@ fn read(path: &Path) -> Result<String, String> {
     Ok(text)
 }
 
-/// Adds the files under `path` to `jobs`.
-fn collect(root: &Path, jobs: &mut Vec<Job>, errors: &mut Vec<FileError>) {
-    let error = |path: &Path, message: String| FileError {
-        path: path.display().to_string(),
-        uri: uri(Path::new(""), path),
-        message,
-        unreadable: true,
+/// Adds the files under `root` (a scanned path) to `jobs`, named relative to `base`.
+fn collect(root: &Path, base: Option<&Path>, jobs: &mut Vec<Job>, errors: &mut Vec<FileError>) {
+    // The scanned path relative to the base, once: every file under it adds its own
+    // part (one canonicalization per scanned path, not per file).
+    let prefix = root::relative(root, base);
+    let name = |path: &Path| -> (String, String) {
+        let rest = path.strip_prefix(root).unwrap_or(Path::new(""));
+        let joined = prefix.join(rest);
+        (display(&joined), uri(Path::new(""), &joined))
+    };
+    let error = |path: &Path, message: String| {
+        let (relative, uri) = name(path);
+        FileError {
+            path: relative,
+            uri,
+            message,
+            unreadable: true,
+        }
     };
     let meta = match fs::metadata(root) {
         Ok(meta) => meta,
         Err(err) => {
-            errors.push(error(root, format!("cannot read: {err}")));
+            errors.push(FileError {
+                path: root.display().to_string(),
+                uri: uri(Path::new(""), root),
+                message: format!("cannot read: {err}"),
+                unreadable: true,
+            });
             return;
         }
     };
     if !meta.is_dir() {
         match Kind::of(root) {
-            Some(kind) => jobs.push(Job {
-                path: root.to_path_buf(),
-                uri: uri(Path::new(""), root),
-                kind,
-            }),
+            Some(kind) => {
+                let (relative, uri) = name(root);
+                jobs.push(Job {
+                    path: root.to_path_buf(),
+                    relative,
+                    uri,
+                    kind,
+                });
+            }
             None => errors.push(error(
                 root,
-                "not a Rust file (.rs), Rocket.toml, .env or Docker Compose file".to_owned(),
+                "not a file scan reads (.rs, a YAML, TOML or config JSON file, .env, a \
+                 Dockerfile, a systemd .socket or .service unit)"
+                    .to_owned(),
             )),
         }
         return;
@@ -436,11 +521,28 @@ fn collect(root: &Path, jobs: &mut Vec<Job>, errors: &mut Vec<FileError>) {
     }
     found.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, kind) in found {
+        let (relative, uri) = name(&path);
         jobs.push(Job {
-            uri: uri(root, &path),
+            relative,
+            uri,
             path,
             kind,
         });
+    }
+}
+
+/// A relative path, `/`-separated, for people.
+fn display(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let joined = parts.join("/");
+    if path.has_root() {
+        format!("/{}", joined.trim_start_matches('/'))
+    } else {
+        joined
     }
 }
 

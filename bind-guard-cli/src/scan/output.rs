@@ -9,17 +9,19 @@
 //! | --- | --- | --- |
 //! | `findings` | array of finding objects | what was found, by path, line and column |
 //! | `suppressed` | array of finding objects | findings silenced by `bind-guard: allow-wildcard <reason>` |
-//! | `errors` | array of `{path, uri, message, unreadable}` | files not scanned: `unreadable` true (exit code 2) or a parse error (reported and skipped) |
-//! | `summary` | object | `files`, `high`, `low`, `suppressed`, `errors`, `seconds`, `files_per_second` |
+//! | `errors` | array of `{path, uri, message, unreadable}` | files not scanned: `unreadable` true (exit code 2), or reported and skipped (a parse error, a file over the size cap, YAML whose merge keys expand past the budget) |
+//! | `root` | string or null | the directory `uri`s are relative to: `--root`, the git top level of the scanned paths, the one directory scanned, or the current directory |
+//! | `summary` | object | `files`, `high`, `low`, `suppressed`, `errors`, `in_baseline` (findings left out because `--baseline` has them), `seconds`, `files_per_second` |
 //!
 //! A finding object:
 //!
 //! | key | type | meaning |
 //! | --- | --- | --- |
-//! | `rule` | string | `wildcard-string`, `wildcard-constant`, `wildcard-constructed`, `config-wildcard`, `compose-publish-all`, `suppression-without-reason` |
+//! | `rule` | string | `wildcard-string`, `wildcard-constant`, `wildcard-constructed`, `config-wildcard`, `compose-publish-all`, `host-network`, `kubernetes-host-port`, `argument-wildcard`, `socket-unit-wildcard`, `suppression-without-reason` |
 //! | `confidence` | string | `high` (reaches a bind-like call, or a config's listening address) or `low` |
 //! | `path` | string | the file as walked |
-//! | `uri` | string | the file relative to the scanned directory, as a URI reference |
+//! | `uri` | string | the file relative to `root`, as a URI reference (what the text output prints, unencoded) |
+//! | `fingerprint` | string | a hash of the line's text and its occurrence in the file: with `rule` and `uri`, what `--baseline` matches |
 //! | `line`, `column` | number | where it starts, from 1; columns count characters |
 //! | `end_line`, `end_column` | number | where it ends (the column just past it) |
 //! | `message` | string | what the value is and where it goes |
@@ -48,7 +50,7 @@ pub(crate) fn text(report: &Report) -> Outcome {
         let _ = writeln!(
             out,
             "{}:{}:{}: {} {}: {}\n    | {}\n    = fix: {}\n",
-            Escaped::new(&reported.path),
+            Escaped::new(&reported.relative),
             finding.position.line,
             finding.position.column,
             finding.confidence.name(),
@@ -75,11 +77,16 @@ pub(crate) fn text(report: &Report) -> Outcome {
     let seconds = report.elapsed.as_secs_f64();
     let _ = writeln!(
         err,
-        "bind-guard scan: {} finding{} ({high} high, {} low), {} suppressed, {} file{} not scanned; {} files in {seconds:.2} s ({:.0} files/s)",
+        "bind-guard scan: {} finding{} ({high} high, {} low), {} suppressed, {}{} file{} not scanned; {} files in {seconds:.2} s ({:.0} files/s)",
         report.findings.len(),
         if report.findings.len() == 1 { "" } else { "s" },
         report.findings.len() - high,
         report.suppressed.len(),
+        if report.in_baseline > 0 {
+            format!("{} in the baseline, ", report.in_baseline)
+        } else {
+            String::new()
+        },
         report.errors.len(),
         if report.errors.len() == 1 { "" } else { "s" },
         report.files,
@@ -107,6 +114,7 @@ pub(crate) struct Json<'a> {
     findings: Vec<FindingJson<'a>>,
     suppressed: Vec<FindingJson<'a>>,
     errors: Vec<ErrorJson<'a>>,
+    root: Option<String>,
     summary: Summary,
 }
 
@@ -124,6 +132,7 @@ struct FindingJson<'a> {
     fix: &'static str,
     snippet: &'a str,
     reason: Option<&'a str>,
+    fingerprint: &'a str,
 }
 
 #[derive(Debug, Serialize)]
@@ -141,6 +150,7 @@ struct Summary {
     low: usize,
     suppressed: usize,
     errors: usize,
+    in_baseline: usize,
     seconds: f64,
     files_per_second: f64,
 }
@@ -160,6 +170,7 @@ fn finding(reported: &Reported) -> FindingJson<'_> {
         fix: finding.rule.rule().fix,
         snippet: &reported.snippet,
         reason: reported.suppressed.as_deref(),
+        fingerprint: &reported.fingerprint,
     }
 }
 
@@ -182,12 +193,14 @@ pub(crate) fn json(report: &Report) -> Json<'_> {
                 unreadable: e.unreadable,
             })
             .collect(),
+        root: report.root.as_ref().map(|r| r.display().to_string()),
         summary: Summary {
             files: report.files,
             high,
             low: report.findings.len() - high,
             suppressed: report.suppressed.len(),
             errors: report.errors.len(),
+            in_baseline: report.in_baseline,
             seconds: report.elapsed.as_secs_f64(),
             files_per_second: files_per_second(report),
         },

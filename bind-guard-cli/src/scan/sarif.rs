@@ -1,15 +1,18 @@
 //! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it.
 //!
-//! One run; `tool.driver.rules` from [`RULES`] with `security-severity` and CWE tags;
-//! results with a `physicalLocation` relative to the scanned root and a
-//! `primaryLocationLineHash` that follows the line's text, not its number, so an alert
-//! survives edits above it. Files that were not scanned are tool notifications.
-
-use std::collections::HashMap;
+//! One run; `tool.driver.rules` from [`RULES`], each with a `helpUri` (its README
+//! section) and CWE tags, and twice: `wildcard-string` for high-confidence results and
+//! `wildcard-string/low` for leads, because code scanning reads `security-severity`
+//! from the rule, and the severity follows the confidence. Results have a
+//! `physicalLocation` relative to the repository root (`SRCROOT`, the git top level or
+//! `--root`) and a `primaryLocationLineHash` that follows the line's text, not its
+//! number, so an alert survives edits above it. Suppressed findings are results with
+//! an `inSource` suppression and its justification. Files that were not scanned are
+//! tool notifications.
 
 use serde_json::{Value, json};
 
-use super::rules::RULES;
+use super::rules::{HELP_BASE, HYGIENE_SEVERITY, RULES, Rule, security_severity};
 use super::{Confidence, Report, Reported, RuleId};
 
 /// The schema URI written in `$schema`.
@@ -19,36 +22,71 @@ const SCHEMA: &str =
 /// The base id of the scanned directory in `originalUriBaseIds`.
 const ROOT_ID: &str = "SRCROOT";
 
-/// The SARIF log of a report.
-pub(crate) fn log(report: &Report) -> Value {
+/// The descriptors of one rule: its high-confidence one, and the low-confidence one
+/// of an exposure rule.
+fn descriptors(rule: &Rule) -> Vec<(String, Confidence)> {
+    let mut out = vec![(rule.name.to_owned(), Confidence::High)];
+    if rule.security {
+        out.push((format!("{}/low", rule.name), Confidence::Low));
+    }
+    out
+}
+
+/// The SARIF `ruleId` of a finding.
+fn rule_id(rule: RuleId, confidence: Confidence) -> String {
+    match (rule.rule().security, confidence) {
+        (true, Confidence::Low) => format!("{}/low", rule.name()),
+        _ => rule.name().to_owned(),
+    }
+}
+
+/// The SARIF log of a report; `baseline`: whether `--baseline` left out known results
+/// (then every result is marked `new`).
+pub(crate) fn log(report: &Report, baseline: bool) -> Value {
+    let mut ids = Vec::new();
     let rules: Vec<Value> = RULES
         .iter()
-        .map(|rule| {
-            json!({
-                "id": rule.name,
+        .flat_map(|rule| descriptors(rule).into_iter().map(move |d| (rule, d)))
+        .map(|(rule, (id, confidence))| {
+            let severity = if rule.security {
+                security_severity(confidence)
+            } else {
+                HYGIENE_SEVERITY
+            };
+            let descriptor = json!({
+                "id": id,
                 "name": rule.name,
-                "shortDescription": { "text": rule.short },
+                "shortDescription": { "text": match confidence {
+                    Confidence::High => rule.short.to_owned(),
+                    Confidence::Low => format!("{} (low confidence: its use is not followed)", rule.short),
+                } },
                 "fullDescription": { "text": rule.full },
+                "helpUri": format!("{HELP_BASE}{}", rule.name),
                 "help": {
                     "text": format!("{} Fix: {}.", rule.full, rule.fix),
                     "markdown": format!("{}\n\n**Fix:** {}.", rule.full, rule.fix),
                 },
-                "defaultConfiguration": { "level": "error" },
+                "defaultConfiguration": { "level": level(rule.id, confidence) },
                 "properties": {
                     "tags": rule.tags,
-                    "security-severity": rule.security_severity,
-                    "precision": rule.precision,
-                    "problem.severity": "error",
+                    "security-severity": severity,
+                    "precision": match confidence {
+                        Confidence::High => "high",
+                        Confidence::Low => "low",
+                    },
+                    "problem.severity": if level(rule.id, confidence) == "error" { "error" } else { "warning" },
                 },
-            })
+            });
+            ids.push(id);
+            descriptor
         })
         .collect();
     let base = report.root.is_some();
-    let mut counts: HashMap<(String, u64), usize> = HashMap::new();
     let results: Vec<Value> = report
         .findings
         .iter()
-        .map(|reported| result(reported, base, &mut counts))
+        .chain(&report.suppressed)
+        .map(|reported| result(reported, base, &ids, baseline))
         .collect();
     let notifications: Vec<Value> = report
         .errors
@@ -91,29 +129,33 @@ pub(crate) fn log(report: &Report) -> Value {
     })
 }
 
+fn level(rule: RuleId, confidence: Confidence) -> &'static str {
+    match (rule, confidence) {
+        (RuleId::SuppressionWithoutReason, _) | (_, Confidence::Low) => "warning",
+        (_, Confidence::High) => "error",
+    }
+}
+
+/// A file's location: relative to `SRCROOT`, or a `file:` URI outside the root.
 fn artifact(uri: &str, base: bool) -> Value {
-    if base {
+    if uri.starts_with('/') {
+        json!({ "uri": format!("file://{uri}") })
+    } else if base {
         json!({ "uri": uri, "uriBaseId": ROOT_ID })
     } else {
         json!({ "uri": uri })
     }
 }
 
-fn result(reported: &Reported, base: bool, counts: &mut HashMap<(String, u64), usize>) -> Value {
+fn result(reported: &Reported, base: bool, ids: &[String], baseline: bool) -> Value {
     let finding = &reported.finding;
-    let level = match (finding.rule, finding.confidence) {
-        (RuleId::SuppressionWithoutReason, _) | (_, Confidence::Low) => "warning",
-        (_, Confidence::High) => "error",
-    };
-    let rule_index = RULES.iter().position(|r| r.id == finding.rule).unwrap_or(0);
-    let hash = line_hash(&reported.snippet);
-    let occurrence = counts.entry((reported.uri.clone(), hash)).or_insert(0);
-    *occurrence += 1;
+    let id = rule_id(finding.rule, finding.confidence);
+    let rule_index = ids.iter().position(|i| *i == id).unwrap_or(0);
     let position = finding.position;
-    json!({
-        "ruleId": finding.rule.name(),
+    let mut result = json!({
+        "ruleId": id,
         "ruleIndex": rule_index,
-        "level": level,
+        "level": level(finding.rule, finding.confidence),
         "message": { "text": finding.message },
         "locations": [{
             "physicalLocation": {
@@ -128,21 +170,22 @@ fn result(reported: &Reported, base: bool, counts: &mut HashMap<(String, u64), u
             }
         }],
         "partialFingerprints": {
-            "primaryLocationLineHash": format!("{hash:016x}:{occurrence}"),
+            "primaryLocationLineHash": reported.fingerprint,
         },
         "properties": { "confidence": finding.confidence.name() },
-    })
-}
-
-/// FNV-1a of the line without white space: stable across re-indentation, and the
-/// occurrence number tells identical lines in one file apart.
-fn line_hash(line: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in line.bytes().filter(|b| !b.is_ascii_whitespace()) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    });
+    if let Some(object) = result.as_object_mut() {
+        if let Some(reason) = &reported.suppressed {
+            object.insert(
+                "suppressions".to_owned(),
+                json!([{ "kind": "inSource", "status": "accepted", "justification": reason }]),
+            );
+        }
+        if baseline && reported.suppressed.is_none() {
+            object.insert("baselineState".to_owned(), json!("new"));
+        }
     }
-    hash
+    result
 }
 
 /// `file:///abs/dir/` for a directory.
@@ -162,12 +205,6 @@ fn directory_uri(dir: &std::path::Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_hash_ignores_white_space_only() {
-        assert_eq!(line_hash("let a = 1;"), line_hash("  let a=1;"));
-        assert_ne!(line_hash("let a = 1;"), line_hash("let a = 2;"));
-    }
 
     #[test]
     fn directory_uris() {

@@ -249,6 +249,15 @@ error_kinds! {
     parse address InterfaceUnsupported as "interface_unsupported" => ("names a network interface, and this program was built without interface lookup",
         "write the IP address itself (for the program's authors: enable bind-guard's if-addrs feature)"),
 
+    /// A `unix:` form that is not `unix:/ABSOLUTE/PATH` or `unix:@NAME`: an empty or
+    /// relative path, a `.` or `..` component, an empty component (`//`, a trailing `/`),
+    /// or a control character.
+    parse address InvalidUnixPath as "invalid_unix_path" => ("is not a valid Unix socket address: after unix: comes an absolute path with no empty, . or .. components and no control characters, or @ and a name",
+        "write unix:/ABSOLUTE/PATH, such as unix:/run/app/admin.sock"),
+    /// A Unix socket path or abstract name longer than a socket address holds (107 bytes).
+    parse address UnixPathTooLong as "unix_path_too_long" => ("is a Unix socket path or name longer than the 107 bytes a socket address holds",
+        "use a shorter path, such as one under /run"),
+
     // ---- refusals ----
     /// The wildcard address (`0.0.0.0`, `::`, `::ffff:0.0.0.0`) without an opt-in.
     refusal address Wildcard as "wildcard" => ("is the wildcard address: a socket bound to it listens on every interface and is exposed to every network this host is on",
@@ -279,6 +288,10 @@ error_kinds! {
     /// An address inside a network the policy denies.
     refusal address DeniedNetwork as "denied_network" => ("is inside a network that this policy denies",
         "use an address outside the denied networks"),
+    /// An abstract Unix socket (`unix:@name`, Linux) where the policy did not opt in.
+    refusal address AbstractSocket as "abstract_socket" => ("is an abstract Unix socket, which has no file and so no permissions: any local process in this network namespace may connect to it (a container sharing the host's network namespace included)",
+        "use a Unix socket path, such as unix:/run/app/admin.sock, whose file mode limits who may connect; to use the abstract name on purpose, add allow_abstract to the policy",
+        code: "use a Unix socket path, such as unix:/run/app/admin.sock, whose file mode limits who may connect; to use the abstract name on purpose, opt in with Policy::allow_abstract (allow_abstract in a policy text)"),
     /// Port 0 where the policy asks for a fixed port.
     refusal address PortZero as "port_zero" => ("asks for port 0 (any free port), which this policy does not allow",
         "choose a fixed port",
@@ -386,6 +399,7 @@ mod tests {
                 "broadcast",
                 "scope_not_allowed",
                 "denied_network",
+                "abstract_socket",
                 "port_zero"
             ]
         );

@@ -11,6 +11,8 @@ use crate::marker::{Checked, LocalNetwork, Loopback, Rule};
 use crate::text::{diagnose, parse};
 use crate::{BindError, ErrorKind, Scope};
 
+pub(crate) mod unix;
+
 /// A socket address to bind a server to, checked against a policy when it was built.
 ///
 /// `P` is a type-level [rule](crate::marker): [`BindAddr`] (the default, [`Checked`]),

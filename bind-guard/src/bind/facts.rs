@@ -21,10 +21,11 @@
 //!   judged as the wildcard it is: never wider than the truth;
 //! - a TCP socket that is not listening is refused where a listener was expected.
 
-use std::net::SocketAddr;
-use std::string::String;
+use std::net::{IpAddr, SocketAddr};
+use std::string::{String, ToString};
 
-use crate::{BindError, Policy, Scope};
+use crate::iface::{InterfaceFamily, InterfaceSpec};
+use crate::{BindError, ErrorKind, Escaped, Policy, Scope};
 
 /// What the kernel holds for a socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +115,61 @@ impl SocketFacts {
         }
     }
 
+    /// The policy's verdict on this socket, as [`judge`](SocketFacts::judge) gives it,
+    /// with the addresses of its device given by the caller instead of read from this
+    /// process's interfaces: for a socket of another network namespace, whose device
+    /// index and addresses mean nothing in this one (`bind-guard audit` reads them in
+    /// the socket's namespace, by interface index, so that labelled aliases such as
+    /// `eth0:1` count as the device's).
+    ///
+    /// `device_addrs` are every address of the device, in any family; those the socket
+    /// does not take are left out as `judge` leaves them out. A device-bound wildcard
+    /// whose device has no address in its families is refused
+    /// ([`ErrorKind::NoInterfaceAddress`](crate::ErrorKind::NoInterfaceAddress)). A
+    /// socket with no device, or bound to an address, is judged as `judge` judges it.
+    ///
+    /// # Errors
+    ///
+    /// As [`judge`](SocketFacts::judge).
+    pub fn judge_with_device_addrs(
+        &self,
+        policy: &Policy,
+        device_addrs: &[IpAddr],
+    ) -> Result<(), SocketRefusal> {
+        let local = self.local;
+        let device = match &self.device {
+            Some(device) if Scope::of(local.ip()) == Scope::Unspecified => device,
+            _ => return self.judge(policy),
+        };
+        if self.listening == Some(false) {
+            return Err(SocketRefusal::NotListening);
+        }
+        let family = device_family(local, self.dual_stack() != Some(false));
+        let text = InterfaceSpec::new(device, family, local.port()).map_or_else(
+            || std::format!("{}", Escaped::new(device)),
+            |spec| spec.to_string(),
+        );
+        let mut any = false;
+        for ip in device_addrs {
+            if !family.reachable_on_device(*ip) {
+                continue;
+            }
+            any = true;
+            let addr = SocketAddr::new(*ip, local.port());
+            policy
+                .decide(addr)
+                .map_err(|kind| SocketRefusal::Policy(BindError::resolved(&text, addr, kind)))?;
+        }
+        if any {
+            Ok(())
+        } else {
+            Err(SocketRefusal::Policy(BindError::new(
+                &text,
+                ErrorKind::NoInterfaceAddress,
+            )))
+        }
+    }
+
     /// Whether this socket also takes IPv4: an IPv6 wildcard with `IPV6_V6ONLY` off
     /// (`Some(true)`), on (`Some(false)`), or unknown (`None`); `Some(false)` for
     /// anything else.
@@ -127,6 +183,16 @@ impl SocketFacts {
     }
 }
 
+/// The families of a device's addresses a wildcard restricted to it takes: IPv4 for
+/// `0.0.0.0`; IPv6 for `[::]`, and IPv4 too when it is dual-stack.
+fn device_family(local: SocketAddr, dual_stack: bool) -> InterfaceFamily {
+    match (local.is_ipv6(), dual_stack) {
+        (false, _) => InterfaceFamily::Ipv4,
+        (true, false) => InterfaceFamily::Ipv6,
+        (true, true) => InterfaceFamily::Any,
+    }
+}
+
 /// The verdict on a wildcard restricted to `device`: every address of the device in
 /// the socket's families. `None` when the device's addresses cannot be read (no
 /// `if-addrs` feature, a name that is not an interface name).
@@ -137,13 +203,7 @@ fn device_verdict(
     dual_stack: bool,
     policy: &Policy,
 ) -> Option<Result<(), SocketRefusal>> {
-    use crate::iface::{InterfaceFamily, InterfaceSpec};
-    let family = match (local.is_ipv6(), dual_stack) {
-        (false, _) => InterfaceFamily::Ipv4,
-        (true, false) => InterfaceFamily::Ipv6,
-        (true, true) => InterfaceFamily::Any,
-    };
-    let spec = InterfaceSpec::new(device, family, local.port())?;
+    let spec = InterfaceSpec::new(device, device_family(local, dual_stack), local.port())?;
     Some(
         spec.device_addrs(policy)
             .map(|_| ())
@@ -163,7 +223,95 @@ fn device_verdict(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
+    use std::vec::Vec;
+
+    fn ips(list: &[&str]) -> Vec<IpAddr> {
+        list.iter().map(|ip| ip.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn a_device_bound_wildcard_is_judged_by_the_given_addresses_of_its_families() {
+        let policy: Policy = "nothing,allow=198.18.0.0/24".parse().unwrap();
+        let v4 = SocketFacts::new("0.0.0.0:80".parse().unwrap(), None, Some("a0".into()), None);
+        assert!(
+            v4.judge_with_device_addrs(&policy, &ips(&["198.18.0.1"]))
+                .is_ok()
+        );
+        // An alias outside the allow list is refused, named.
+        let Err(SocketRefusal::Policy(err)) =
+            v4.judge_with_device_addrs(&policy, &ips(&["198.18.0.1", "198.18.1.1"]))
+        else {
+            panic!("the alias must be refused");
+        };
+        assert_eq!(err.resolved_addr(), Some("198.18.1.1:80".parse().unwrap()));
+        // An IPv4 socket does not take the device's IPv6 addresses.
+        assert!(
+            v4.judge_with_device_addrs(&policy, &ips(&["198.18.0.1", "2001:2::1"]))
+                .is_ok()
+        );
+        // No address in its family: refused, never allowed by default.
+        let Err(SocketRefusal::Policy(err)) =
+            v4.judge_with_device_addrs(&policy, &ips(&["2001:2::1"]))
+        else {
+            panic!("a device with no IPv4 address is refused");
+        };
+        assert_eq!(err.kind(), ErrorKind::NoInterfaceAddress);
+        // [::] with IPV6_V6ONLY off (or unknown) takes the device's IPv4 addresses too.
+        for v6only in [None, Some(false)] {
+            let dual =
+                SocketFacts::new("[::]:80".parse().unwrap(), v6only, Some("a0".into()), None);
+            assert!(
+                dual.judge_with_device_addrs(&policy, &ips(&["2001:2::1", "198.18.1.1"]))
+                    .is_err()
+            );
+        }
+        let v6 = SocketFacts::new(
+            "[::]:80".parse().unwrap(),
+            Some(true),
+            Some("a0".into()),
+            None,
+        );
+        let v6_policy: Policy = "nothing,allow=2001:2::/48".parse().unwrap();
+        assert!(
+            v6.judge_with_device_addrs(&v6_policy, &ips(&["2001:2::1", "198.18.1.1"]))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn without_a_device_or_with_an_address_the_given_addresses_change_nothing() {
+        let policy = Policy::loopback();
+        let plain = SocketFacts::new("0.0.0.0:80".parse().unwrap(), None, None, None);
+        assert!(
+            plain
+                .judge_with_device_addrs(&policy, &ips(&["127.0.0.1"]))
+                .is_err()
+        );
+        let bound = SocketFacts::new(
+            "10.0.0.1:80".parse().unwrap(),
+            None,
+            Some("lo".into()),
+            None,
+        );
+        assert!(
+            bound
+                .judge_with_device_addrs(&policy, &ips(&["127.0.0.1"]))
+                .is_err()
+        );
+        let closed = SocketFacts::new(
+            "0.0.0.0:80".parse().unwrap(),
+            None,
+            Some("lo".into()),
+            Some(false),
+        );
+        assert_eq!(
+            closed.judge_with_device_addrs(&policy, &ips(&["127.0.0.1"])),
+            Err(SocketRefusal::NotListening)
+        );
+    }
+
     use crate::ErrorKind;
 
     fn facts(addr: &str, v6only: Option<bool>) -> SocketFacts {

@@ -123,6 +123,20 @@ impl InterfaceFamily {
     }
 }
 
+impl InterfaceFamily {
+    /// Whether a socket restricted to a device (`SO_BINDTODEVICE`) in this family is
+    /// reachable on `ip`, one of the device's addresses: every address of the family,
+    /// IPv6 link-local ones included (a neighbour on the link reaches them).
+    #[must_use]
+    pub fn reachable_on_device(self, ip: IpAddr) -> bool {
+        match self {
+            InterfaceFamily::Any => true,
+            InterfaceFamily::Ipv4 => ip.is_ipv4(),
+            InterfaceFamily::Ipv6 | InterfaceFamily::Ipv6LinkLocal => ip.is_ipv6(),
+        }
+    }
+}
+
 /// A parsed interface form: `iface:NAME[/ipv4|/ipv6|/link-local]:PORT` (see the
 /// [module docs](self)). Parsing checks the form only; the interface is looked up by
 /// [`resolve`](InterfaceSpec::resolve).
@@ -241,11 +255,7 @@ impl InterfaceSpec {
         &self,
         interfaces: &[Interface],
     ) -> Result<Vec<SocketAddr>, BindError> {
-        self.select(interfaces, |ip| match self.family {
-            InterfaceFamily::Any => true,
-            InterfaceFamily::Ipv4 => ip.is_ipv4(),
-            InterfaceFamily::Ipv6 | InterfaceFamily::Ipv6LinkLocal => ip.is_ipv6(),
-        })
+        self.select(interfaces, |ip| self.family.reachable_on_device(ip))
     }
 
     fn select(

@@ -385,6 +385,31 @@ impl Activation {
         self.judged(index, taken, policy, false)
     }
 
+    /// Takes the Unix socket listener at `index` (`ListenStream=/run/app.sock`) if its
+    /// file, mode, owner and directory pass, or, for an abstract name, if `policy`
+    /// allows abstract sockets (see [`unix::judge_listening`](crate::unix::judge_listening)).
+    ///
+    /// # Errors
+    ///
+    /// As [`take_tcp`](Activation::take_tcp); a refused socket is closed.
+    #[cfg(feature = "unix")]
+    pub fn take_unix(
+        &mut self,
+        index: usize,
+        policy: &Policy,
+    ) -> Result<std::os::unix::net::UnixListener, InheritedError> {
+        let listener = self.taken(index, |fds| fds.take_unix_listener(index))?;
+        match crate::unix::judge_listening(&listener, policy) {
+            Ok(_) => Ok(listener),
+            // `listener` is dropped: the descriptor is closed, nothing is served on it,
+            // and neither on any other socket not taken yet.
+            Err(err) => {
+                let err = self.error(index, None, Refusal::Io(err));
+                Err(self.close_untaken(err))
+            }
+        }
+    }
+
     /// Every inherited socket as a TCP listener, in fd order, or none: the first
     /// refusal closes them all (those judged before it, and those after it that were
     /// never judged). An empty list when nothing was inherited.

@@ -18,6 +18,8 @@ pub mod reachable;
 pub(crate) mod resolve;
 pub(crate) mod set;
 pub mod sysctl;
+#[cfg(all(feature = "unix", unix))]
+pub mod unix;
 
 use std::format;
 use std::io;

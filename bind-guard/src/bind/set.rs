@@ -7,7 +7,8 @@ use std::net::{Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
 use std::str::FromStr;
 use std::vec::Vec;
 
-use crate::{BindAddr, BindError, ErrorKind, Policy};
+use crate::addr::unix::is_unix_form;
+use crate::{BindAddr, BindError, ErrorKind, ListenAddr, Policy, UnixAddr};
 
 /// The addresses a server listens on: one or more [`BindAddr`]s that passed one
 /// [`Policy`], each socket once, in the order given.
@@ -37,8 +38,36 @@ use crate::{BindAddr, BindError, ErrorKind, Policy};
 /// `[::ffff:127.0.0.1]:8080`, or `[::1]:8080` and `[::1%3]:8080` (Linux ignores the zone
 /// of an address that is not link-local), would otherwise fail the second bind with
 /// "address in use". Building a set costs O(n log n) in its length.
+///
+/// # Unix sockets
+///
+/// An item may be a Unix domain socket, `unix:/ABSOLUTE/PATH` (any policy) or
+/// `unix:@NAME` (an abstract name, only under [`Policy::allow_abstract`]); see
+/// [`UnixAddr`]. [`endpoints`](BindSet::endpoints) holds every entry in order;
+/// [`addrs`](BindSet::addrs), [`iter`](BindSet::iter) and `IntoIterator` hold the IP
+/// addresses only, and [`unix`](BindSet::unix) the Unix sockets. A program that can
+/// serve on both binds with `bind` (`unix` feature), which opens each Unix socket
+/// through the checks of [`unix`](crate::unix); the IP-only binders
+/// ([`bind_tcp`](BindSet::bind_tcp), [`bind_udp`](BindSet::bind_udp),
+/// [`bind_all`](BindSet::bind_all), `tokio::bind_tcp_all`) refuse a set that has a Unix
+/// socket, with an error that tells the operator to give an IP address, rather than
+/// leave it out.
+///
+/// ```
+/// use bind_guard::{BindSet, Policy};
+///
+/// let set = BindSet::parse(&Policy::loopback(), "unix:/run/app/admin.sock,[::1]:9000")?;
+/// assert_eq!(set.len(), 2);
+/// assert_eq!(set.unix().count(), 1);
+/// assert_eq!(set.addrs().len(), 1);
+/// assert!(set.bind_tcp().unwrap_err().to_string().contains("unix:/run/app/admin.sock"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BindSet {
+    /// Every entry, in order.
+    endpoints: Vec<ListenAddr>,
+    /// The IP entries of `endpoints`, in order (a second view, kept for the slice API).
     addrs: Vec<BindAddr>,
 }
 
@@ -52,29 +81,34 @@ impl BindSet {
     /// [`resolve`](BindSet::resolve)). One bad item refuses the whole list; the error
     /// names that item.
     ///
-    /// Items are trimmed of white space. An empty list is [`ErrorKind::Empty`]; an empty
+    /// A Unix socket (`unix:/run/app.sock`, `unix:@name`) is read by
+    /// [`Policy::parse_unix`].
+    ///
+    /// Items are trimmed of ASCII white space (as a policy text is; a no-break space
+    /// is an error, not trimmed). An empty list is [`ErrorKind::Empty`]; an empty
     /// item among others (a stray comma) is [`ErrorKind::EmptyItem`], naming the list;
     /// a comma typed for a dot (`127.0.0,1:8080`) is [`ErrorKind::Comma`], naming the
     /// address, not its two halves.
     pub fn parse(policy: &Policy, list: &str) -> Result<Self, BindError> {
-        if list.trim().is_empty() {
+        if list.trim_ascii().is_empty() {
             return Err(BindError::new(list, ErrorKind::Empty));
         }
-        if list.split(',').any(|item| item.trim().is_empty()) {
+        if list.split(',').any(|item| item.trim_ascii().is_empty()) {
             return Err(BindError::new(list, ErrorKind::EmptyItem));
         }
         let mut items = list.split(',').peekable();
         let mut unique = Unique::default();
         while let Some(item) = items.next() {
             match Self::parse_items(policy, [item]) {
-                Ok(set) => set.addrs.into_iter().for_each(|addr| unique.push(addr)),
+                Ok(set) => set.endpoints.into_iter().for_each(|addr| unique.push(addr)),
                 Err(err) if err.kind().is_refusal() => return Err(err),
                 Err(err) => {
                     // `127.0.0,1:8080` splits into two bad halves; say what it really is.
                     if let Some(next) = items.peek() {
                         let joined = std::format!("{item}.{next}");
-                        if crate::text::parse::socket_addr(joined.trim().as_bytes()).is_some() {
-                            let typed = std::format!("{},{}", item.trim(), next.trim());
+                        if crate::text::parse::socket_addr(joined.trim_ascii().as_bytes()).is_some()
+                        {
+                            let typed = std::format!("{},{}", item.trim_ascii(), next.trim_ascii());
                             return Err(BindError::new(&typed, ErrorKind::Comma));
                         }
                     }
@@ -95,13 +129,19 @@ impl BindSet {
         policy: &Policy,
         items: impl IntoIterator<Item = &'a str>,
     ) -> Result<Self, BindError> {
-        Self::collect(items, |item| match policy.parse(item) {
-            Ok(addr) => Ok(std::vec![addr]),
-            // `Policy::resolve` reads an interface's addresses from the host.
-            Err(_) if crate::iface::is_interface_form(item) => policy.resolve(item),
-            // `Policy::resolve` maps localhost to both loopback addresses without DNS.
-            Err(err) if err.kind() == ErrorKind::Localhost => policy.resolve(item),
-            Err(err) => Err(err),
+        Self::collect(items, |item| {
+            if is_unix_form(item) {
+                return Ok(std::vec![ListenAddr::Unix(policy.parse_unix(item)?)]);
+            }
+            let ips = match policy.parse(item) {
+                Ok(addr) => Ok(std::vec![addr]),
+                // `Policy::resolve` reads an interface's addresses from the host.
+                Err(_) if crate::iface::is_interface_form(item) => policy.resolve(item),
+                // `Policy::resolve` maps localhost to both loopback addresses without DNS.
+                Err(err) if err.kind() == ErrorKind::Localhost => policy.resolve(item),
+                Err(err) => Err(err),
+            };
+            ips.map(|ips| ips.into_iter().map(ListenAddr::Ip).collect())
         })
     }
 
@@ -109,16 +149,22 @@ impl BindSet {
     /// [`Policy::resolve`]: through the system resolver, and accepted only if every
     /// address they resolve to is.
     pub fn resolve(policy: &Policy, list: &str) -> Result<Self, BindError> {
-        Self::collect(list.split(','), |item| policy.resolve(item))
+        Self::collect(list.split(','), |item| {
+            if is_unix_form(item) {
+                return Ok(std::vec![ListenAddr::Unix(policy.parse_unix(item)?)]);
+            }
+            let ips = policy.resolve(item)?;
+            Ok(ips.into_iter().map(ListenAddr::Ip).collect())
+        })
     }
 
     fn collect<'a>(
         items: impl IntoIterator<Item = &'a str>,
-        mut check: impl FnMut(&str) -> Result<Vec<BindAddr>, BindError>,
+        mut check: impl FnMut(&str) -> Result<Vec<ListenAddr>, BindError>,
     ) -> Result<Self, BindError> {
         let mut unique = Unique::default();
         for item in items {
-            for addr in check(item.trim())? {
+            for addr in check(item.trim_ascii())? {
                 unique.push(addr);
             }
         }
@@ -127,19 +173,25 @@ impl BindSet {
             .ok_or_else(|| BindError::new("", ErrorKind::Empty))
     }
 
-    /// A set of addresses that were checked already. Repeats are dropped; `None` if
-    /// there is no address at all.
+    /// A set of addresses that were checked already ([`BindAddr`]s, [`UnixAddr`]s or
+    /// [`ListenAddr`]s). Repeats are dropped; `None` if there is no address at all.
     ///
     /// ```
-    /// use bind_guard::{BindAddr, BindSet};
+    /// use bind_guard::{BindAddr, BindSet, ListenAddr};
     /// let set = BindSet::from_addrs([BindAddr::loopback(80), BindAddr::loopback_v6(80)]);
     /// assert_eq!(set.map(|s| s.len()), Some(2));
+    /// let both = BindSet::from_addrs([
+    ///     ListenAddr::Ip(BindAddr::loopback(80)),
+    ///     ListenAddr::Unix("unix:/run/app.sock".parse()?),
+    /// ]);
+    /// assert_eq!(both.map(|s| s.to_string()).as_deref(), Some("127.0.0.1:80,unix:/run/app.sock"));
+    /// # Ok::<(), bind_guard::BindError>(())
     /// ```
     #[must_use]
-    pub fn from_addrs(addrs: impl IntoIterator<Item = BindAddr>) -> Option<Self> {
+    pub fn from_addrs(addrs: impl IntoIterator<Item = impl Into<ListenAddr>>) -> Option<Self> {
         let mut unique = Unique::default();
         for addr in addrs {
-            unique.push(addr);
+            unique.push(addr.into());
         }
         unique.finish()
     }
@@ -152,30 +204,48 @@ impl BindSet {
     /// ```
     #[must_use]
     pub fn localhost(port: u16) -> Self {
-        BindSet {
-            addrs: std::vec![BindAddr::loopback(port), BindAddr::loopback_v6(port)],
-        }
+        BindSet::of(std::vec![
+            ListenAddr::Ip(BindAddr::loopback(port)),
+            ListenAddr::Ip(BindAddr::loopback_v6(port)),
+        ])
     }
 
-    /// The addresses, in order.
+    /// A set of these entries (repeats already removed, at least one entry).
+    fn of(endpoints: Vec<ListenAddr>) -> Self {
+        let addrs = endpoints.iter().filter_map(|e| e.ip().copied()).collect();
+        BindSet { endpoints, addrs }
+    }
+
+    /// Every entry, IP addresses and Unix sockets, in order.
+    #[must_use]
+    pub fn endpoints(&self) -> &[ListenAddr] {
+        &self.endpoints
+    }
+
+    /// The IP addresses, in order (the Unix sockets are in [`unix`](BindSet::unix)).
     #[must_use]
     pub fn addrs(&self) -> &[BindAddr] {
         &self.addrs
     }
 
-    /// How many addresses there are (at least one).
+    /// The Unix sockets, in order.
+    pub fn unix(&self) -> impl Iterator<Item = &UnixAddr> {
+        self.endpoints.iter().filter_map(ListenAddr::unix)
+    }
+
+    /// How many entries there are, IP addresses and Unix sockets (at least one).
     #[must_use]
     pub fn len(&self) -> usize {
-        self.addrs.len()
+        self.endpoints.len()
     }
 
-    /// Always `false`: a set holds at least one address. (For the `len`/`is_empty` pair.)
+    /// Always `false`: a set holds at least one entry. (For the `len`/`is_empty` pair.)
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.addrs.is_empty()
+        self.endpoints.is_empty()
     }
 
-    /// The addresses, in order.
+    /// The IP addresses, in order (see [`endpoints`](BindSet::endpoints) for all).
     pub fn iter(&self) -> std::slice::Iter<'_, BindAddr> {
         self.addrs.iter()
     }
@@ -187,7 +257,8 @@ impl BindSet {
 
     /// Opens a TCP listener on every address (each checked with
     /// [`BindAddr::verify_bound`]), or none: on the first failure the listeners opened so
-    /// far are closed and the error says which address failed.
+    /// far are closed and the error says which address failed. A set with a Unix socket
+    /// is refused (see [Unix sockets](BindSet#unix-sockets)).
     pub fn bind_tcp(&self) -> io::Result<Vec<TcpListener>> {
         self.bind_all(BindAddr::bind_tcp)
     }
@@ -204,12 +275,48 @@ impl BindSet {
         &self,
         mut bind: impl FnMut(&BindAddr) -> io::Result<S>,
     ) -> io::Result<Vec<S>> {
+        self.refuse_unix()?;
         let mut sockets = Vec::with_capacity(self.addrs.len());
         for addr in &self.addrs {
             // On error `sockets` is dropped here, which closes every socket opened so far.
             sockets.push(bind(addr).map_err(|err| self.bind_error(addr, err))?);
         }
         Ok(sockets)
+    }
+
+    /// Opens a socket on every entry, IP addresses with `ip` and Unix sockets with
+    /// `unix`, or none: the building block of `bind` (`unix` feature) and of the tokio
+    /// integration. The errors name the entry, as [`bind_all`](BindSet::bind_all)'s do.
+    pub fn bind_each<S>(
+        &self,
+        mut ip: impl FnMut(&BindAddr) -> io::Result<S>,
+        mut unix: impl FnMut(&UnixAddr) -> io::Result<S>,
+    ) -> io::Result<Vec<S>> {
+        let mut sockets = Vec::with_capacity(self.endpoints.len());
+        for entry in &self.endpoints {
+            // On error `sockets` is dropped here, which closes every socket opened so far.
+            let socket = match entry {
+                ListenAddr::Ip(addr) => ip(addr).map_err(|err| self.bind_error(addr, err))?,
+                ListenAddr::Unix(addr) => unix(addr).map_err(|err| unix_error(addr, err))?,
+            };
+            sockets.push(socket);
+        }
+        Ok(sockets)
+    }
+
+    /// The refusal of an IP-only binder for a set with a Unix socket: leaving the
+    /// socket out would run the server somewhere else than the operator asked.
+    pub(crate) fn refuse_unix(&self) -> io::Result<()> {
+        match self.unix().next() {
+            None => Ok(()),
+            Some(unix) => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                std::format!(
+                    "cannot listen on {unix}: this program listens on IP addresses only; \
+                     give an IP address and a port, such as 127.0.0.1:8080"
+                ),
+            )),
+        }
     }
 
     /// An I/O error that names the address it happened on, keeping its kind; for a port
@@ -253,31 +360,50 @@ impl BindSet {
     }
 }
 
+/// An I/O error on a Unix socket that names it, keeping its kind.
+fn unix_error(addr: &UnixAddr, err: io::Error) -> io::Error {
+    io::Error::new(err.kind(), std::format!("cannot listen on {addr}: {err}"))
+}
+
 /// Addresses in order, each socket once: the first spelling of a socket is kept and
 /// later spellings of the same socket are dropped. O(n log n): the keys are sorted once
 /// at the end (a sort is several times faster than a search tree on long lists).
 #[derive(Default)]
 struct Unique {
-    addrs: Vec<BindAddr>,
+    addrs: Vec<ListenAddr>,
+}
+
+/// What one entry binds: an IP socket, or a Unix socket's path or name (which has one
+/// spelling: [`UnixAddr`] refuses `//`, `.` and `..`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum EntryKey<'a> {
+    Ip(SocketKey),
+    Unix(&'a UnixAddr),
 }
 
 impl Unique {
-    fn push(&mut self, addr: BindAddr) {
+    fn push(&mut self, addr: ListenAddr) {
         self.addrs.push(addr);
     }
 
     fn finish(self) -> Option<BindSet> {
         // Sort positions by (socket, position): the first of each run of equal sockets
         // is the one given first.
-        let mut order: Vec<(SocketKey, usize)> = self
+        let mut order: Vec<(EntryKey<'_>, usize)> = self
             .addrs
             .iter()
             .enumerate()
-            .map(|(i, addr)| (SocketKey::of(addr.as_socket_addr()), i))
+            .map(|(i, entry)| {
+                let key = match entry {
+                    ListenAddr::Ip(addr) => EntryKey::Ip(SocketKey::of(addr.as_socket_addr())),
+                    ListenAddr::Unix(unix) => EntryKey::Unix(unix),
+                };
+                (key, i)
+            })
             .collect();
         order.sort_unstable();
         let mut keep = std::vec![false; self.addrs.len()];
-        let mut last: Option<SocketKey> = None;
+        let mut last: Option<EntryKey<'_>> = None;
         for (key, i) in order {
             if last != Some(key) {
                 if let Some(slot) = keep.get_mut(i) {
@@ -286,13 +412,13 @@ impl Unique {
                 last = Some(key);
             }
         }
-        let addrs: Vec<BindAddr> = self
+        let addrs: Vec<ListenAddr> = self
             .addrs
-            .into_iter()
+            .iter()
             .zip(keep)
-            .filter_map(|(addr, keep)| keep.then_some(addr))
+            .filter_map(|(addr, keep)| keep.then(|| addr.clone()))
             .collect();
-        (!addrs.is_empty()).then_some(BindSet { addrs })
+        (!addrs.is_empty()).then(|| BindSet::of(addrs))
     }
 }
 
@@ -341,7 +467,7 @@ fn needs_zone(ip: &Ipv6Addr) -> bool {
 impl fmt::Display for BindSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut first = true;
-        for addr in &self.addrs {
+        for addr in &self.endpoints {
             if !first {
                 f.write_str(",")?;
             }
@@ -364,9 +490,19 @@ impl FromStr for BindSet {
 
 impl From<BindAddr> for BindSet {
     fn from(addr: BindAddr) -> Self {
-        BindSet {
-            addrs: std::vec![addr],
-        }
+        BindSet::of(std::vec![ListenAddr::Ip(addr)])
+    }
+}
+
+impl From<UnixAddr> for BindSet {
+    fn from(addr: UnixAddr) -> Self {
+        BindSet::of(std::vec![ListenAddr::Unix(addr)])
+    }
+}
+
+impl From<ListenAddr> for BindSet {
+    fn from(addr: ListenAddr) -> Self {
+        BindSet::of(std::vec![addr])
     }
 }
 

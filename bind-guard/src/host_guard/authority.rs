@@ -63,9 +63,12 @@ pub(crate) fn parse(s: &[u8]) -> Result<Authority<'_>, Reason> {
                 Some((ip, [])) => ip,
                 _ => return Err(Reason::MalformedHost),
             };
-            // Browsers send the RFC 5952 form (`[::1]`); `[0:0:0:0:0:0:0:1]` is some
-            // other client's spelling, refused like the IPv4 shorthands.
-            let host = if is_rfc5952(ip, literal) {
+            // Browsers send the RFC 5952 form (`[::1]`), or for an IPv4-mapped address
+            // the URL Standard's all-hex form (Chromium and Firefox send
+            // `[::ffff:7f00:1]` for `http://[::ffff:127.0.0.1]/`);
+            // `[0:0:0:0:0:0:0:1]` is some other client's spelling, refused like the
+            // IPv4 shorthands.
+            let host = if is_rfc5952(ip, literal) || is_url_mapped(ip, literal) {
                 Host::Ip(IpAddr::V6(ip))
             } else {
                 Host::Numeric(s.get(..close + 2).unwrap_or(s))
@@ -86,29 +89,60 @@ pub(crate) fn parse(s: &[u8]) -> Result<Authority<'_>, Reason> {
 /// Whether `text` is `ip` in the RFC 5952 form (what `Ipv6Addr`'s `Display` writes),
 /// in any case. Formats into a stack buffer: no allocation.
 fn is_rfc5952(ip: core::net::Ipv6Addr, text: &[u8]) -> bool {
-    /// The longest form, `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`, is 45 bytes.
-    struct Buf {
-        bytes: [u8; 45],
-        len: usize,
-    }
-    impl core::fmt::Write for Buf {
-        fn write_str(&mut self, s: &str) -> core::fmt::Result {
-            let end = self.len + s.len();
-            let dest = self.bytes.get_mut(self.len..end).ok_or(core::fmt::Error)?;
-            dest.copy_from_slice(s.as_bytes());
-            self.len = end;
-            Ok(())
+    let mut buf = Buf::new();
+    core::fmt::Write::write_fmt(&mut buf, format_args!("{ip}")).is_ok()
+        && buf.as_bytes().eq_ignore_ascii_case(text)
+}
+
+/// Whether `text` is the IPv4-mapped `ip` as the URL Standard serializes it: the
+/// five zero pieces compressed, the last two pieces in hex (`::ffff:7f00:1`), in any
+/// case. RFC 5952 writes these with a dotted quad instead; both name one address.
+fn is_url_mapped(ip: core::net::Ipv6Addr, text: &[u8]) -> bool {
+    let Some(v4) = ip.to_ipv4_mapped() else {
+        return false;
+    };
+    let [a, b, c, d] = v4.octets();
+    let mut buf = Buf::new();
+    core::fmt::Write::write_fmt(
+        &mut buf,
+        format_args!(
+            "::ffff:{:x}:{:x}",
+            u16::from_be_bytes([a, b]),
+            u16::from_be_bytes([c, d])
+        ),
+    )
+    .is_ok()
+        && buf.as_bytes().eq_ignore_ascii_case(text)
+}
+
+/// A stack buffer for an IPv6 address's text: the longest form,
+/// `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`, is 45 bytes.
+struct Buf {
+    bytes: [u8; 45],
+    len: usize,
+}
+
+impl Buf {
+    fn new() -> Self {
+        Self {
+            bytes: [0; 45],
+            len: 0,
         }
     }
-    let mut buf = Buf {
-        bytes: [0; 45],
-        len: 0,
-    };
-    core::fmt::Write::write_fmt(&mut buf, format_args!("{ip}")).is_ok()
-        && buf
-            .bytes
-            .get(..buf.len)
-            .is_some_and(|canonical| canonical.eq_ignore_ascii_case(text))
+
+    fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
+}
+
+impl core::fmt::Write for Buf {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let end = self.len + s.len();
+        let dest = self.bytes.get_mut(self.len..end).ok_or(core::fmt::Error)?;
+        dest.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
 }
 
 /// `""` (no port) or `":" 1*5DIGIT` up to 65535.
@@ -158,36 +192,65 @@ pub(crate) fn ends_in_number(name: &[u8]) -> bool {
     }
 }
 
+/// The schemes of the origins the guard reads: the web's, and the browsers'
+/// extension pages (Ollama's users asked for those).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scheme {
+    Http,
+    Https,
+    ChromeExtension,
+    MozExtension,
+}
+
+impl Scheme {
+    fn from_bytes(scheme: &[u8]) -> Option<Self> {
+        [
+            (&b"http"[..], Scheme::Http),
+            (b"https", Scheme::Https),
+            (b"chrome-extension", Scheme::ChromeExtension),
+            (b"moz-extension", Scheme::MozExtension),
+        ]
+        .into_iter()
+        .find_map(|(name, s)| scheme.eq_ignore_ascii_case(name).then_some(s))
+    }
+
+    /// Whether origins of this scheme are web sites (the others are extensions).
+    pub(crate) fn is_web(self) -> bool {
+        matches!(self, Scheme::Http | Scheme::Https)
+    }
+}
+
 /// The parts of an `Origin` value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Origin<'a> {
-    pub(crate) https: bool,
+    pub(crate) scheme: Scheme,
     pub(crate) authority: Authority<'a>,
 }
 
 impl Origin<'_> {
-    /// The port, the scheme's default when none is written.
+    /// The port, the scheme's default when none is written (0 for extensions, which
+    /// have none).
     pub(crate) fn port(&self) -> u16 {
-        self.authority
-            .port
-            .unwrap_or(if self.https { 443 } else { 80 })
+        self.authority.port.unwrap_or(match self.scheme {
+            Scheme::Https => 443,
+            Scheme::Http => 80,
+            Scheme::ChromeExtension | Scheme::MozExtension => 0,
+        })
     }
 }
 
-/// Reads `("http" / "https") "://" host [":" port]`. `null` and other schemes are
-/// refused: a page that sends them is not one of this server's.
+/// Reads `scheme "://" host [":" port]` for the schemes of [`Scheme`]; an extension's
+/// origin is its ID, with no port. `null` and other schemes are refused here: `null`
+/// is a decision of the guard's, other schemes are no page of this server's.
 pub(crate) fn parse_origin(s: &[u8]) -> Option<Origin<'_>> {
     let split = s.windows(3).position(|w| w == b"://")?;
     let (scheme, rest) = s.split_at_checked(split)?;
-    let https = if scheme.eq_ignore_ascii_case(b"https") {
-        true
-    } else if scheme.eq_ignore_ascii_case(b"http") {
-        false
-    } else {
-        return None;
-    };
+    let scheme = Scheme::from_bytes(scheme)?;
     let authority = parse(rest.get(3..)?).ok()?;
-    Some(Origin { https, authority })
+    if !scheme.is_web() && (authority.port.is_some() || !matches!(authority.host, Host::Name(_))) {
+        return None;
+    }
+    Some(Origin { scheme, authority })
 }
 
 /// `127.0.0.1` as the `Host` of a request for it; for tests and docs.
@@ -228,10 +291,21 @@ mod tests {
             Host::Ip("::ffff:127.0.0.1".parse().unwrap())
         );
         assert_eq!(host("[0::1]:80").unwrap().host, Host::Numeric(b"[0::1]"));
+        // The URL Standard's spelling of a mapped address, which browsers send.
+        let mapped = Host::Ip("::ffff:127.0.0.1".parse().unwrap());
+        assert_eq!(host("[::ffff:7f00:1]").unwrap().host, mapped);
+        assert_eq!(host("[::FFFF:7F00:1]:80").unwrap().host, mapped);
         assert_eq!(
-            host("[::ffff:7f00:1]").unwrap().host,
-            Host::Numeric(b"[::ffff:7f00:1]")
+            host("[::ffff:0:1]").unwrap().host,
+            Host::Ip("::ffff:0.0.0.1".parse().unwrap())
         );
+        for other in ["[::ffff:7f00:0001]", "[0::ffff:7f00:1]"] {
+            assert_eq!(
+                host(other).unwrap().host,
+                Host::Numeric(other.as_bytes()),
+                "{other}"
+            );
+        }
     }
 
     #[test]
@@ -285,9 +359,13 @@ mod tests {
     #[test]
     fn reads_origins() {
         let o = parse_origin(b"https://app.example:8443").unwrap();
-        assert!(o.https);
+        assert_eq!(o.scheme, Scheme::Https);
         assert_eq!(o.port(), 8443);
         assert_eq!(parse_origin(b"http://localhost").unwrap().port(), 80);
+        let ext = parse_origin(b"chrome-extension://abcdefghijklmnopabcdefghijklmnop").unwrap();
+        assert_eq!((ext.scheme, ext.port()), (Scheme::ChromeExtension, 0));
+        let ext = parse_origin(b"moz-extension://0b5e2c34-9f1a-4a3e-8d8b-2f1c3d4e5f60").unwrap();
+        assert_eq!(ext.scheme, Scheme::MozExtension);
         for bad in [
             "null",
             "file://",
@@ -295,6 +373,8 @@ mod tests {
             "http://",
             "http://a/",
             "http//a",
+            "chrome-extension://abc:80",
+            "moz-extension://[::1]",
         ] {
             assert!(parse_origin(bad.as_bytes()).is_none(), "{bad}");
         }

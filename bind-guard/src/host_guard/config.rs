@@ -1,49 +1,21 @@
 //! Building a [`HostGuard`]: the bound addresses, the names an operator adds, and the
 //! options. Everything that allocates happens here, once.
 
-use std::boxed::Box;
 use std::fmt;
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::string::{String, ToString};
 use std::sync::Arc;
 use std::vec::Vec;
 
-use super::authority::ends_in_number;
+use ipnet::IpNet;
+
+use super::addresses::Addresses;
+use super::hosts::{self, HostEntry};
+use super::origins::{self, OriginPattern};
 use super::warn::WarnOnce;
-use super::{DEFAULT_ENV_VAR, HostGuard};
-use crate::text::{host_name, parse};
-use crate::{BindAddr, BindSet, Scope};
-
-/// A configured host name: `example.com` (that name) or `.example.com` (that name and
-/// every name under it). Stored lowercase, without a trailing dot.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct NamePattern {
-    pub(crate) name: Box<[u8]>,
-    pub(crate) subdomains: bool,
-}
-
-impl NamePattern {
-    /// Whether `host` (a DNS name without a trailing dot, any case) matches.
-    #[inline]
-    pub(crate) fn matches(&self, host: &[u8]) -> bool {
-        let name = &*self.name;
-        if host.len() == name.len() {
-            return host.eq_ignore_ascii_case(name);
-        }
-        // `.example.com` also takes `a.b.example.com`: a dot right before the name.
-        // (`>=` would do as well: equal lengths returned above. A mutant that makes it
-        // `>=` survives for that reason.)
-        self.subdomains
-            && host.len() > name.len()
-            && host
-                .len()
-                .checked_sub(name.len() + 1)
-                .and_then(|dot| host.get(dot..))
-                .and_then(|tail| tail.split_first())
-                .is_some_and(|(&dot, rest)| dot == b'.' && rest.eq_ignore_ascii_case(name))
-    }
-}
+use super::{DEFAULT_ENV_VAR, DEFAULT_ORIGINS_ENV_VAR, HostGuard};
+use crate::{BindAddr, BindSet};
 
 /// A listener whose bound address a [`HostGuard`] can be built from:
 /// `std::net::TcpListener`, `tokio::net::TcpListener` (feature `tokio`), or anything
@@ -76,9 +48,25 @@ impl<L: BoundListener + ?Sized> BoundListener for &L {
     }
 }
 
+/// An address already read from a socket (`local_addr()`), or an entry of a
+/// [`BindSet`] that was bound.
+impl BoundListener for SocketAddr {
+    fn bound_addr(&self) -> io::Result<SocketAddr> {
+        Ok(*self)
+    }
+}
+
+/// An address of a [`BindSet`] that was bound (with port 0 it is not the real port:
+/// pass the listeners instead).
+impl<P: crate::marker::Rule> BoundListener for BindAddr<P> {
+    fn bound_addr(&self) -> io::Result<SocketAddr> {
+        Ok(*self.as_socket_addr())
+    }
+}
+
 /// Why a [`HostGuard`] could not be built. The message names the entry and where it
-/// came from (the environment variable, or the application's configuration).
-#[derive(Debug)]
+/// came from (the environment variable, or the application's configuration). `Debug`
+/// is the sentence too: what `main` returning this error prints.
 pub struct HostGuardError {
     kind: HostGuardErrorKind,
     entry: String,
@@ -95,10 +83,22 @@ pub enum HostGuardErrorKind {
     Wildcard,
     /// `.com`: every name under a top-level domain.
     BareTld,
-    /// An IP address given as a name.
-    IpLiteral,
-    /// Not a DNS name (bad characters, an empty label, a label that is a number).
+    /// A public suffix (`.co.uk`, `.github.io`: on the Public Suffix List, read with
+    /// the `psl` crate) or a wildcard DNS service (`.nip.io`): names under it belong
+    /// to many owners.
+    PublicSuffix,
+    /// A name under `in-addr.arpa` or `ip6.arpa`: an address written backwards.
+    ReverseDns,
+    /// An address or network that holds `0.0.0.0` or `::` (every `/0`).
+    Unspecified,
+    /// Not a DNS name, address or network (bad characters, an empty label, a label
+    /// that is a number, a bad prefix length).
     NotAName,
+    /// Not an origin (`scheme://host[:port]` with `http`, `https`,
+    /// `chrome-extension` or `moz-extension`, no path).
+    NotAnOrigin,
+    /// `null` in a list of origins: every sandboxed frame and local file sends it.
+    NullOrigin,
     /// The environment variable is not valid UTF-8.
     NotUnicode,
     /// No bound address was given.
@@ -136,13 +136,19 @@ fn diagnose_escape(entry: &str) -> String {
     super::reason::Shown(entry.as_bytes()).to_string()
 }
 
+impl fmt::Debug for HostGuardError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
 impl fmt::Display for HostGuardError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (entry, source) = (&self.entry, &self.source);
         match self.kind {
             HostGuardErrorKind::EmptyEntry => write!(
                 f,
-                "{source} has an empty entry; list host names separated by commas, without empty items"
+                "{source} has an empty entry; list entries separated by commas, without empty items"
             ),
             HostGuardErrorKind::Wildcard => write!(
                 f,
@@ -152,13 +158,29 @@ impl fmt::Display for HostGuardError {
                 f,
                 "`{entry}` in {source} would accept every name under a top-level domain; name your domain (`.example.com`)"
             ),
-            HostGuardErrorKind::IpLiteral => write!(
+            HostGuardErrorKind::PublicSuffix => write!(
                 f,
-                "`{entry}` in {source} is an IP address; addresses are accepted when the server is bound to them, so list host names only"
+                "`{entry}` in {source} is a public suffix: names under it belong to anyone who registers one, and any of them could be pointed at this server; name your own domain (`.yours.example.com`)"
+            ),
+            HostGuardErrorKind::ReverseDns => write!(
+                f,
+                "`{entry}` in {source} is a reverse-DNS name (an address written backwards), not a name this server is reached by; list the address or network instead"
+            ),
+            HostGuardErrorKind::Unspecified => write!(
+                f,
+                "`{entry}` in {source} holds 0.0.0.0 or ::, the wildcard address that no request should name; list the addresses or networks the server is reached on"
             ),
             HostGuardErrorKind::NotAName => write!(
                 f,
-                "`{entry}` in {source} is not a host name (letters, digits, `-`, `_`, dot-separated labels, the last not a number)"
+                "`{entry}` in {source} is not a host name (letters, digits, `-`, `_`, dot-separated labels, the last not a number), an address or a network (`10.0.0.0/8`)"
+            ),
+            HostGuardErrorKind::NotAnOrigin => write!(
+                f,
+                "`{entry}` in {source} is not an origin; write the scheme, the host and the port if not the default, without a path (`https://app.example.com`, `http://localhost:5173`, `chrome-extension://ID`)"
+            ),
+            HostGuardErrorKind::NullOrigin => write!(
+                f,
+                "`null` in {source} would let in every sandboxed frame and local file of any site; only the application can allow it"
             ),
             HostGuardErrorKind::NotUnicode => write!(f, "{source} is not valid UTF-8"),
             HostGuardErrorKind::NoBoundAddress => f.write_str(
@@ -175,66 +197,24 @@ impl fmt::Display for HostGuardError {
 
 impl std::error::Error for HostGuardError {}
 
-/// Reads one configured entry.
-pub(crate) fn name_pattern(entry: &str, source: &str) -> Result<NamePattern, HostGuardError> {
-    use HostGuardErrorKind as K;
-    let err = |kind| HostGuardError::new(kind, entry, source);
-    let trimmed = entry.trim();
-    if trimmed.is_empty() {
-        return Err(err(K::EmptyEntry));
-    }
-    if trimmed == "*" || trimmed.starts_with("*.") || trimmed == "." {
-        return Err(err(K::Wildcard));
-    }
-    let (subdomains, name) = match trimmed.strip_prefix('.') {
-        Some(rest) => (true, rest),
-        None => (false, trimmed),
-    };
-    let name = name.strip_suffix('.').unwrap_or(name);
-    let bytes = name.as_bytes();
-    let bracketed = name.strip_prefix('[').and_then(|n| n.strip_suffix(']'));
-    if parse::ip_addr(bytes).is_some()
-        || bracketed.is_some_and(|n| parse::ipv6(n.as_bytes()).is_some())
-    {
-        return Err(err(K::IpLiteral));
-    }
-    if !host_name::is_dns_name(bytes) || host_name::is_numeric_host(bytes) || ends_in_number(bytes)
-    {
-        return Err(err(K::NotAName));
-    }
-    if subdomains && !bytes.contains(&b'.') {
-        return Err(err(K::BareTld));
-    }
-    Ok(NamePattern {
-        name: name.to_ascii_lowercase().into_bytes().into_boxed_slice(),
-        subdomains,
-    })
-}
-
-/// Reads a comma-separated list. A value that is only white space is no names (an
-/// unset-looking `VAR=`), but an empty item inside a list is an error.
-pub(crate) fn name_list(list: &str, source: &str) -> Result<Vec<NamePattern>, HostGuardError> {
-    if list.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    list.split(',')
-        .map(|item| name_pattern(item, source))
-        .collect()
-}
-
 pub use crate::sysctl::DualStack;
 
 /// Builds a [`HostGuard`]; see [`HostGuard::builder`].
 #[derive(Debug, Clone)]
 pub struct HostGuardBuilder {
     bound: Vec<SocketAddr>,
-    names: Vec<NamePattern>,
+    hosts: Vec<HostEntry>,
+    origins: Vec<OriginPattern>,
     env_var: Option<String>,
+    origins_env_var: Option<String>,
     setting: Option<String>,
+    origin_setting: Option<String>,
     match_port: bool,
-    trusted_proxies: Vec<IpAddr>,
+    trusted_proxies: Vec<IpNet>,
     require_json_post: bool,
-    exempt: Option<fn(&str) -> bool>,
+    cross_site_includes: bool,
+    null_origin: bool,
+    bypass: Option<fn(&str) -> bool>,
     dual_stack: DualStack,
 }
 
@@ -242,16 +222,36 @@ impl Default for HostGuardBuilder {
     fn default() -> Self {
         Self {
             bound: Vec::new(),
-            names: Vec::new(),
+            hosts: Vec::new(),
+            origins: Vec::new(),
             env_var: None,
+            origins_env_var: None,
             setting: None,
+            origin_setting: None,
             match_port: false,
             trusted_proxies: Vec::new(),
             require_json_post: false,
-            exempt: None,
+            cross_site_includes: false,
+            null_origin: false,
+            bypass: None,
             dual_stack: DualStack::SystemDefault,
         }
     }
+}
+
+/// Reads the environment variable `var` through `lookup`: `None` when unset.
+fn read_var(
+    var: &str,
+    source: &str,
+    lookup: impl FnOnce(&str) -> Option<std::ffi::OsString>,
+) -> Result<Option<String>, HostGuardError> {
+    lookup(var)
+        .map(|value| {
+            value
+                .into_string()
+                .map_err(|_| HostGuardError::new(HostGuardErrorKind::NotUnicode, "", source))
+        })
+        .transpose()
 }
 
 impl HostGuardBuilder {
@@ -273,6 +273,22 @@ impl HostGuardBuilder {
         Ok(self)
     }
 
+    /// Adds the addresses of several listeners: a slice or `Vec` of `std` or tokio
+    /// `TcpListener`s (what `bind_guard::tokio::bind_tcp_all` returns), of
+    /// `SocketAddr`s, or a [`BindSet`].
+    ///
+    /// # Errors
+    ///
+    /// The error of reading an address.
+    pub fn listeners<L: BoundListener>(
+        self,
+        listeners: impl IntoIterator<Item = L>,
+    ) -> Result<Self, HostGuardError> {
+        listeners
+            .into_iter()
+            .try_fold(self, |builder, listener| builder.listener(&listener))
+    }
+
     /// Adds a bound address. Pass what the socket reports (`local_addr()`), not a
     /// setting that may differ from the real bind.
     #[must_use]
@@ -288,22 +304,41 @@ impl HostGuardBuilder {
         self
     }
 
-    /// Adds a host name: `example.com` for that name, `.example.com` for it and its
-    /// subdomains. `localhost` and `*.localhost` are always accepted.
+    /// Adds a host: `example.com` for that name, `.example.com` for it and its
+    /// subdomains, an address (`10.0.0.5`, `[fd00::5]`) or a network (`10.0.0.0/8`)
+    /// for requests that name an IP address (health checks). `localhost` and
+    /// `*.localhost` are always accepted.
     ///
     /// # Errors
     ///
-    /// `*`, `*.example.com`, `.com`, an IP address, an empty entry or anything that is
-    /// not a host name.
-    pub fn allow_host(mut self, name: &str) -> Result<Self, HostGuardError> {
-        self.names.push(name_pattern(name, "the allowed hosts")?);
+    /// `*`, `*.example.com`, `.com`, a public suffix (`.co.uk`, `.github.io`,
+    /// `.nip.io`), a name under `in-addr.arpa` or `ip6.arpa`, a network that holds
+    /// `0.0.0.0` or `::`, an empty entry or anything that is not a host.
+    pub fn allow_host(mut self, host: &str) -> Result<Self, HostGuardError> {
+        self.hosts
+            .push(hosts::host_entry(host, "the allowed hosts")?);
         Ok(self)
     }
 
-    /// Adds the comma-separated host names of the environment variable `var` (when it
-    /// is set), for tunnels and reverse proxies; refusal messages then tell the
-    /// operator to add a host to `var`. [`HostGuard::from_listener`] reads
-    /// [`DEFAULT_ENV_VAR`] (`BIND_GUARD_ALLOWED_HOSTS`).
+    /// Accepts requests whose `Host` is an address in `net` (Kubernetes and load
+    /// balancer health checks send the pod's or node's address).
+    ///
+    /// # Errors
+    ///
+    /// A network that holds `0.0.0.0` or `::` (such as `0.0.0.0/0`).
+    pub fn allow_host_net(mut self, net: impl Into<IpNet>) -> Result<Self, HostGuardError> {
+        let net = net.into();
+        let entry = hosts::host_net(net)
+            .map_err(|kind| HostGuardError::new(kind, &net.to_string(), "the allowed hosts"))?;
+        self.hosts.push(entry);
+        Ok(self)
+    }
+
+    /// Adds the comma-separated hosts of the environment variable `var` (when it is
+    /// set), in the forms of [`allow_host`](Self::allow_host), for tunnels and reverse
+    /// proxies; refusal messages then tell the operator to add a host to `var`.
+    /// [`HostGuard::from_listener`] reads [`DEFAULT_ENV_VAR`]
+    /// (`BIND_GUARD_ALLOWED_HOSTS`).
     ///
     /// # Errors
     ///
@@ -324,22 +359,86 @@ impl HostGuardBuilder {
         lookup: impl FnOnce(&str) -> Option<std::ffi::OsString>,
     ) -> Result<Self, HostGuardError> {
         let source = std::format!("the {var} environment variable");
-        if let Some(value) = lookup(var) {
-            let value = value
-                .into_string()
-                .map_err(|_| HostGuardError::new(HostGuardErrorKind::NotUnicode, "", &source))?;
-            self.names.extend(name_list(&value, &source)?);
+        if let Some(value) = read_var(var, &source, lookup)? {
+            self.hosts.extend(hosts::host_list(&value, &source)?);
         }
         self.env_var = Some(var.to_string());
         Ok(self)
     }
 
-    /// What refusals tell the operator to change to allow a host, such as
+    /// Accepts state-changing requests and WebSockets from pages of `origin`, a full
+    /// origin: `https://app.example.com`, `http://localhost:5173`,
+    /// `chrome-extension://ID`, `moz-extension://ID`. Pages of the accepted hosts
+    /// need no entry.
+    ///
+    /// # Errors
+    ///
+    /// `*`, `null` (see [`insecure_allow_null_origin`](Self::insecure_allow_null_origin)),
+    /// an origin with a path, another scheme, or a host that is no host.
+    pub fn allow_origin(mut self, origin: &str) -> Result<Self, HostGuardError> {
+        self.origins
+            .push(origins::origin_entry(origin, "the allowed origins")?);
+        Ok(self)
+    }
+
+    /// Adds the comma-separated origins of the environment variable `var` (when it is
+    /// set), in the forms of [`allow_origin`](Self::allow_origin); origin refusals
+    /// then tell the operator to add the origin to `var`.
+    /// [`HostGuard::from_listener`] reads [`DEFAULT_ORIGINS_ENV_VAR`]
+    /// (`BIND_GUARD_ALLOWED_ORIGINS`).
+    ///
+    /// # Errors
+    ///
+    /// As [`allow_origin`](Self::allow_origin), for any entry; or the value is not
+    /// UTF-8.
+    pub fn allowed_origins_from_env(self, var: &str) -> Result<Self, HostGuardError> {
+        self.allowed_origins_from(var, |name| std::env::var_os(name))
+    }
+
+    /// [`allowed_origins_from_env`](Self::allowed_origins_from_env) with any lookup in
+    /// place of the process environment.
+    ///
+    /// # Errors
+    ///
+    /// As [`allowed_origins_from_env`](Self::allowed_origins_from_env).
+    pub fn allowed_origins_from(
+        mut self,
+        var: &str,
+        lookup: impl FnOnce(&str) -> Option<std::ffi::OsString>,
+    ) -> Result<Self, HostGuardError> {
+        let source = std::format!("the {var} environment variable");
+        if let Some(value) = read_var(var, &source, lookup)? {
+            self.origins.extend(origins::origin_list(&value, &source)?);
+        }
+        self.origins_env_var = Some(var.to_string());
+        Ok(self)
+    }
+
+    /// Accepts `Origin: null`: sandboxed frames, `file:` pages and some redirects
+    /// send it, **from any site**, so this lets every site's sandboxed frames send
+    /// state-changing requests and open WebSockets. For a server whose own pages are
+    /// sandboxed or local, and nothing else.
+    #[must_use]
+    pub fn insecure_allow_null_origin(mut self) -> Self {
+        self.null_origin = true;
+        self
+    }
+
+    /// What host refusals tell the operator to change to allow a host, such as
     /// `"allowed_hosts in /etc/myapp.toml"`. By default, the environment variable
     /// given to [`allowed_hosts_from_env`](Self::allowed_hosts_from_env).
     #[must_use]
     pub fn setting_name(mut self, setting: &str) -> Self {
         self.setting = Some(setting.to_string());
+        self
+    }
+
+    /// What origin refusals tell the operator to change to allow an origin, such as
+    /// `"allowed_origins in /etc/myapp.toml"`. By default, the environment variable
+    /// given to [`allowed_origins_from_env`](Self::allowed_origins_from_env).
+    #[must_use]
+    pub fn origin_setting_name(mut self, setting: &str) -> Self {
+        self.origin_setting = Some(setting.to_string());
         self
     }
 
@@ -351,12 +450,23 @@ impl HostGuardBuilder {
         self
     }
 
-    /// Trusts `X-Forwarded-Host` and `Forwarded: host=` from these peers (the reverse
-    /// proxies' addresses): every forwarded host must then be accepted too. From any
-    /// other peer, and by default, those fields are ignored.
+    /// Trusts `X-Forwarded-Host` and `Forwarded: host=` from peers in these networks
+    /// (the reverse proxies: `"10.0.0.0/8".parse()?`, or an address as a network of
+    /// one, `IpNet::from(ip)`): every forwarded host must then be accepted too. An
+    /// IPv4-mapped peer (`::ffff:127.0.0.1` on a `[::]` listener) is compared as the
+    /// IPv4 address. From any other peer, and by default, those fields are ignored.
+    ///
+    /// A guard that trusts proxies must know each request's peer
+    /// ([`RequestHead::peer`]; the `tower` layer finds it): it refuses requests
+    /// without one ([`Reason::UnknownPeer`](super::Reason::UnknownPeer)) rather than
+    /// skip the forwarded fields.
     #[must_use]
-    pub fn trust_proxies(mut self, proxies: impl IntoIterator<Item = IpAddr>) -> Self {
-        self.trusted_proxies.extend(proxies);
+    pub fn trust_proxies<N: Into<IpNet>>(mut self, proxies: impl IntoIterator<Item = N>) -> Self {
+        self.trusted_proxies.extend(
+            proxies
+                .into_iter()
+                .map(|net| Into::<IpNet>::into(net).trunc()),
+        );
         self
     }
 
@@ -368,13 +478,32 @@ impl HostGuardBuilder {
         self
     }
 
-    /// Paths for which no check is made (a health check polled by a load balancer
-    /// with an IP `Host`). Keep them free of data and side effects: a rebinding page
-    /// can reach them.
+    /// Serves scripts and style sheets to pages of other sites (`<script src>`,
+    /// `<link rel=stylesheet>` from another origin), which the guard refuses by
+    /// default: **the including page reads what they define**. For a server that
+    /// publishes scripts for other sites (a widget, a CDN), whose answers hold
+    /// nothing private.
     #[must_use]
-    pub fn exempt(mut self, is_exempt: fn(&str) -> bool) -> Self {
-        self.exempt = Some(is_exempt);
+    pub fn insecure_allow_cross_site_includes(mut self) -> Self {
+        self.cross_site_includes = true;
         self
+    }
+
+    /// Paths for which **no check at all** is made: any `Host`, any `Origin`, any
+    /// site (a health check polled by a load balancer with an IP `Host`; prefer
+    /// [`allow_host_net`](Self::allow_host_net)). Keep them free of data and side
+    /// effects: a rebinding page reads them, and any site can post to them.
+    #[must_use]
+    pub fn insecure_bypass(mut self, is_bypassed: fn(&str) -> bool) -> Self {
+        self.bypass = Some(is_bypassed);
+        self
+    }
+
+    /// The old name of [`insecure_bypass`](Self::insecure_bypass).
+    #[deprecated(note = "renamed `insecure_bypass`: it switches every check off for the paths")]
+    #[must_use]
+    pub fn exempt(self, is_exempt: fn(&str) -> bool) -> Self {
+        self.insecure_bypass(is_exempt)
     }
 
     /// Whether `[::]` listeners also take IPv4 (their IPv4 addresses are then
@@ -386,7 +515,8 @@ impl HostGuardBuilder {
     }
 
     /// Builds the guard: reads the interface addresses behind a wildcard bind (with
-    /// feature `if-addrs`; without it, only the loopback addresses of that family are
+    /// feature `if-addrs`, again when a request names an address not yet known, at
+    /// most once a second; without it, only the loopback addresses of that family are
     /// accepted behind a wildcard).
     ///
     /// # Errors
@@ -401,7 +531,6 @@ impl HostGuardBuilder {
                 "",
             ));
         }
-        let mut ips: Vec<IpAddr> = Vec::new();
         let mut ports: Vec<u16> = Vec::new();
         for addr in &self.bound {
             if self.match_port && addr.port() == 0 {
@@ -412,89 +541,47 @@ impl HostGuardBuilder {
                 ));
             }
             ports.push(addr.port());
-            reachable_ips(*addr, self.dual_stack, &mut ips)?;
         }
-        // A browser writes an IPv4-mapped bind as the IPv4 address it carries.
-        let mapped: Vec<IpAddr> = ips
-            .iter()
-            .filter_map(|ip| match ip {
-                IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4),
-                IpAddr::V4(_) => None,
-            })
-            .collect();
-        ips.extend(mapped);
-        ips.retain(|ip| Scope::of(*ip) != Scope::Unspecified);
-        ips.sort_unstable();
-        ips.dedup();
         ports.sort_unstable();
         ports.dedup();
+        let ips = Addresses::new(&self.bound, self.dual_stack)?;
         let setting = match (self.setting, &self.env_var) {
             (Some(setting), _) => setting,
             (None, Some(var)) => std::format!("the {var} environment variable (comma-separated)"),
             (None, None) => String::from("the allowed hosts of this server"),
         };
-        let mut names = self.names;
-        names.dedup();
+        let origin_setting = match (self.origin_setting, &self.origins_env_var) {
+            (Some(setting), _) => setting,
+            (None, Some(var)) => std::format!("the {var} environment variable (comma-separated)"),
+            (None, None) => String::from("the allowed origins of this server"),
+        };
+        let mut names = Vec::new();
+        let mut nets = Vec::new();
+        for entry in self.hosts {
+            match entry {
+                HostEntry::Name(name) if !names.contains(&name) => names.push(name),
+                HostEntry::Net(net) if !nets.contains(&net) => nets.push(net),
+                _ => {}
+            }
+        }
+        let mut origins = self.origins;
+        origins.dedup();
         Ok(HostGuard {
-            ips: ips.into_boxed_slice(),
+            ips: Arc::new(ips),
             ports: ports.into_boxed_slice(),
             names: names.into_boxed_slice(),
+            nets: nets.into_boxed_slice(),
+            origins: origins.into_boxed_slice(),
+            null_origin: self.null_origin,
             setting: setting.into_boxed_str(),
+            origin_setting: origin_setting.into_boxed_str(),
             match_port: self.match_port,
             trusted_proxies: self.trusted_proxies.into_boxed_slice(),
             require_json_post: self.require_json_post,
-            exempt: self.exempt,
+            cross_site_includes: self.cross_site_includes,
+            bypass: self.bypass,
             warned: Arc::new(WarnOnce::new()),
         })
-    }
-}
-
-/// The IPs a socket bound to `addr` is reachable on.
-fn reachable_ips(
-    addr: SocketAddr,
-    dual_stack: DualStack,
-    ips: &mut Vec<IpAddr>,
-) -> Result<(), HostGuardError> {
-    if Scope::of(addr.ip()) != Scope::Unspecified {
-        ips.push(addr.ip());
-        return Ok(());
-    }
-    let also_v4 = dual(addr, dual_stack);
-    #[cfg(feature = "if-addrs")]
-    {
-        let known = if also_v4 {
-            DualStack::Yes
-        } else {
-            DualStack::No
-        };
-        let found = crate::reachable::reachable(addr, known).map_err(|e| {
-            HostGuardError::new(
-                HostGuardErrorKind::Io,
-                &e.to_string(),
-                "the interface addresses",
-            )
-        })?;
-        ips.extend(found.iter().map(SocketAddr::ip));
-    }
-    // Loopback always; without `if-addrs` nothing else is known.
-    if also_v4 {
-        ips.push(IpAddr::V4(Ipv4Addr::LOCALHOST));
-    }
-    if addr.is_ipv6() && !matches!(addr.ip(), IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some()) {
-        ips.push(IpAddr::V6(Ipv6Addr::LOCALHOST));
-    }
-    Ok(())
-}
-
-/// Whether a wildcard socket bound to `addr` takes IPv4. Where the system default is
-/// not known, yes: accepting an IPv4 literal the socket may not be reachable on lets
-/// no web page in (a page cannot choose the `Host` of a request to an address), while
-/// refusing it would turn away requests that did arrive.
-fn dual(addr: SocketAddr, dual_stack: DualStack) -> bool {
-    match addr.ip() {
-        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some() => true,
-        IpAddr::V6(_) => dual_stack.resolve().unwrap_or(true),
-        IpAddr::V4(_) => true,
     }
 }
 
@@ -505,16 +592,45 @@ impl HostGuard {
         HostGuardBuilder::default()
     }
 
-    /// The guard for one listener, with the names of [`DEFAULT_ENV_VAR`]
-    /// (`BIND_GUARD_ALLOWED_HOSTS`) and the default options.
+    /// The guard for one listener, with the hosts of [`DEFAULT_ENV_VAR`]
+    /// (`BIND_GUARD_ALLOWED_HOSTS`), the origins of [`DEFAULT_ORIGINS_ENV_VAR`]
+    /// (`BIND_GUARD_ALLOWED_ORIGINS`) and the default options.
     ///
     /// # Errors
     ///
-    /// Reading the listener's address, or a bad entry in the variable.
+    /// Reading the listener's address, or a bad entry in a variable.
     pub fn from_listener(listener: &impl BoundListener) -> Result<Self, HostGuardError> {
+        Self::from_listeners([listener])
+    }
+
+    /// The guard for every listener of a server in one call, with the hosts and
+    /// origins of the environment variables, as [`from_listener`](Self::from_listener):
+    /// `&listeners` for the `Vec` that `bind_guard::tokio::bind_tcp_all` returns,
+    /// `&set` for a bound [`BindSet`], `[addr_a, addr_b]` for addresses read from the
+    /// sockets.
+    ///
+    /// ```
+    /// use bind_guard::host_guard::HostGuard;
+    ///
+    /// let listeners = [
+    ///     std::net::TcpListener::bind("127.0.0.1:0")?,
+    ///     std::net::TcpListener::bind("[::1]:0")?,
+    /// ];
+    /// let guard = HostGuard::from_listeners(&listeners)?;
+    /// # drop(guard);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// No listener, reading an address, or a bad entry in a variable.
+    pub fn from_listeners<L: BoundListener>(
+        listeners: impl IntoIterator<Item = L>,
+    ) -> Result<Self, HostGuardError> {
         Self::builder()
-            .listener(listener)?
+            .listeners(listeners)?
             .allowed_hosts_from_env(DEFAULT_ENV_VAR)?
+            .allowed_origins_from_env(DEFAULT_ORIGINS_ENV_VAR)?
             .build()
     }
 
@@ -526,11 +642,7 @@ impl HostGuard {
     pub fn from_bound<P: crate::marker::Rule>(
         addrs: impl IntoIterator<Item = BindAddr<P>>,
     ) -> Result<Self, HostGuardError> {
-        addrs
-            .into_iter()
-            .fold(Self::builder(), |b, a| b.bound(*a.as_socket_addr()))
-            .allowed_hosts_from_env(DEFAULT_ENV_VAR)?
-            .build()
+        Self::from_listeners(addrs)
     }
 }
 
@@ -538,88 +650,28 @@ impl HostGuard {
 mod tests {
     use super::*;
 
-    fn pattern(s: &str) -> Result<NamePattern, HostGuardErrorKind> {
-        name_pattern(s, "TEST").map_err(|e| e.kind())
-    }
-
     #[test]
-    fn patterns_match_names_and_subdomains() {
-        let exact = pattern("Example.com.").unwrap();
-        assert!(exact.matches(b"example.COM"));
-        assert!(!exact.matches(b"a.example.com"));
-        let sub = pattern(".example.com").unwrap();
-        for yes in ["example.com", "a.example.com", "a.b.EXAMPLE.com"] {
-            assert!(sub.matches(yes.as_bytes()), "{yes}");
-        }
-        for no in [
-            "xexample.com",
-            "example.com.evil",
-            "example.co",
-            "com",
-            "aexample.com",
-        ] {
-            assert!(!sub.matches(no.as_bytes()), "{no}");
-        }
-    }
-
-    #[test]
-    fn configuration_refuses_what_would_open_the_guard() {
-        use HostGuardErrorKind as K;
-        let table = [
-            ("", K::EmptyEntry),
-            ("  ", K::EmptyEntry),
-            ("*", K::Wildcard),
-            ("*.example.com", K::Wildcard),
-            (".", K::Wildcard),
-            (".com", K::BareTld),
-            ("..com", K::NotAName),
-            ("127.0.0.1", K::IpLiteral),
-            ("[::1]", K::IpLiteral),
-            ("::1", K::IpLiteral),
-            ("127.1", K::NotAName),
-            ("2130706433", K::NotAName),
-            ("a.123", K::NotAName),
-            ("exa mple.com", K::NotAName),
-            ("example.com:80", K::NotAName),
-            ("http://example.com", K::NotAName),
-        ];
-        for (entry, kind) in table {
-            assert_eq!(pattern(entry), Err(kind), "{entry:?}");
-        }
-        assert!(pattern("api").is_ok(), "a container's service name");
-        let err = name_list("a.example,,b.example", "the X environment variable").unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("the X environment variable has an empty entry")
-        );
-        let err = name_list("*", "the X environment variable").unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("`*` in the X environment variable"),
-            "{err}"
-        );
-        assert_eq!(name_list(" ", "X").unwrap(), []);
-    }
-
-    #[test]
-    fn wildcard_binds_reach_loopback_never_the_wildcard() {
-        let guard = HostGuard::builder()
-            .bound("0.0.0.0:80".parse::<SocketAddr>().unwrap())
-            .build()
-            .unwrap();
-        assert!(guard.ips.contains(&IpAddr::V4(Ipv4Addr::LOCALHOST)));
-        assert!(!guard.ips.iter().any(|ip| ip.is_unspecified()));
-        let v6only = HostGuard::builder()
-            .bound("[::]:80".parse::<SocketAddr>().unwrap())
-            .dual_stack(DualStack::No)
-            .build()
-            .unwrap();
-        assert!(!v6only.ips.contains(&IpAddr::V4(Ipv4Addr::LOCALHOST)));
+    fn bad_ports_and_empty_builders_are_refused() {
         assert!(HostGuard::builder().build().is_err());
         let port0 = HostGuard::builder()
             .bound("127.0.0.1:0".parse::<SocketAddr>().unwrap())
             .match_port(true)
             .build();
         assert_eq!(port0.unwrap_err().kind(), HostGuardErrorKind::UnboundPort);
+    }
+
+    #[test]
+    fn networks_holding_the_wildcard_are_refused() {
+        for net in ["0.0.0.0/0", "::/0", "0.0.0.0/32", "::/128"] {
+            let err = HostGuard::builder()
+                .allow_host_net(net.parse::<IpNet>().unwrap())
+                .unwrap_err();
+            assert_eq!(err.kind(), HostGuardErrorKind::Unspecified, "{net}");
+        }
+        assert!(
+            HostGuard::builder()
+                .allow_host_net("10.0.0.0/8".parse::<IpNet>().unwrap())
+                .is_ok()
+        );
     }
 }

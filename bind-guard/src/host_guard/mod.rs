@@ -14,16 +14,25 @@
 //! - **"0.0.0.0 day".** Browsers send `http://0.0.0.0:PORT/` to the local host, and a
 //!   page on any site can make cross-site `POST`s with simple content types. The `Host`
 //!   is `0.0.0.0`, the `Origin` is the attacker's.
+//! - **Cross-site WebSockets.** A page on any site opens `ws://127.0.0.1:PORT/`: the
+//!   `Host` is right, the handshake is a `GET`, and WebSockets are not bound by the
+//!   same-origin policy, so the page reads every message. Only `Origin` tells.
+//! - **Cross-site script inclusion.** A page adds `<script src="http://localhost:PORT/app.js">`
+//!   and reads the globals the script sets.
 //!
-//! (Vite CVE-2025-24010, Ollama CVE-2024-28224, the MCP SDKs, rmcp RUSTSEC-2026-0189.)
+//! (Vite CVE-2025-24010 and GHSA-4v9v-hfq4-rm2v, Ollama CVE-2024-28224, the MCP SDKs,
+//! rmcp RUSTSEC-2026-0189.)
 //!
 //! [`HostGuard`] accepts a request only if it names this server: `localhost` or a name
 //! under `.localhost` (RFC 6761), an IP address the listener is actually reachable on,
-//! in canonical form (never `0.0.0.0` or `::`), or a name the operator configured. A
-//! state-changing request (any method but `GET`, `HEAD`, `OPTIONS` and `TRACE`) must
-//! also carry no `Origin` or an accepted one, and not be `Sec-Fetch-Site: cross-site`.
-//! The guard is built from the addresses the sockets were bound to, never from a
-//! setting that may differ from the real bind.
+//! in a form browsers send (never `0.0.0.0` or `::`), or a name or network the
+//! operator configured. A state-changing request (any method but `GET`, `HEAD`,
+//! `OPTIONS` and `TRACE`) and every upgrade (`Upgrade:`, `Connection: upgrade`,
+//! `Sec-Fetch-Mode: websocket`) must also carry no `Origin` (a client that is not a
+//! browser) or an accepted one (an accepted host, or an origin the operator allowed),
+//! and not be `Sec-Fetch-Site: cross-site`. A script or style sheet is not served to a
+//! page of another site. The guard is built from the addresses the sockets were bound
+//! to, never from a setting that may differ from the real bind.
 //!
 //! ```
 //! use bind_guard::host_guard::{Field, HostGuard, Reason, RequestHead};
@@ -37,19 +46,63 @@
 //! assert!(guard.check(&get("api.example.com")).is_ok());
 //! assert_eq!(guard.check(&get("evil.test")).unwrap_err().reason(), Reason::HostNotAllowed);
 //! assert_eq!(guard.check(&get("0.0.0.0:8080")).unwrap_err().reason(), Reason::IpNotReachable);
+//!
+//! // A WebSocket handshake from a page of another site.
+//! let ws = RequestHead {
+//!     upgrade: Field::One(b"websocket"),
+//!     origin: Field::One(b"http://evil.test"),
+//!     ..get("127.0.0.1:8080")
+//! };
+//! assert_eq!(guard.check(&ws).unwrap_err().reason(), Reason::OriginNotAllowed);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! With feature `tower`, `HostGuardLayer` puts it
-//! in front of an axum, tonic or hyper service in one line.
+//! With feature `tower`, `HostGuardLayer` puts it in front of an axum, tonic or
+//! hyper service in one line, and [`HostGuard::check_http`] checks an
+//! `http::Request` anywhere else (a `tokio-tungstenite` handshake callback).
+//!
+//! # What is checked, and why `GET` stays open
+//!
+//! A page of another site can make the browser send any `GET` (a link, an image, a
+//! form, `fetch` with `mode: "no-cors"`), but the same-origin policy keeps the answer
+//! from the page, except in four cases, each closed here:
+//!
+//! | the way in | what the guard checks | proven by |
+//! |---|---|---|
+//! | DNS rebinding (the page *is* same-origin, under its own name) | `Host` | `tests/browser.rs` (`rebind.test`) |
+//! | `0.0.0.0` and other addresses | `Host` is an address the socket is reachable on | `tests/browser.rs` |
+//! | WebSocket (no same-origin policy) | `Origin` and `Sec-Fetch-Site` on every upgrade | `tests/browser.rs` (`ws://127.0.0.1`, `ws://localhost`) |
+//! | `<script src>`, `<link rel=stylesheet>` (the page runs or applies the answer) | `Sec-Fetch-Mode`/`-Site`/`-Dest` | `tests/browser.rs` (`<script>`) |
+//!
+//! So a cross-site `GET` navigation (a link to this server from another site) is
+//! served: the user sees the answer, the linking page does not, and a server that
+//! refused them would break every link and bookmark. A `GET` must not change state; a
+//! state-changing `GET` handler is open to cross-site requests whatever the guard does.
+//!
+//! Other destinations are left to the browser: a page learns an image's size, a
+//! media file's duration, whether a URL loads or fails, and how long it takes
+//! (timing), but not the bytes. A server that wants browsers to refuse even those
+//! sets `Cross-Origin-Resource-Policy: same-origin` (the `tower` layer's
+//! `with_resource_policy`). Workers, modules, fonts and `fetch` are CORS requests,
+//! unreadable without CORS headers, so no rule is needed for them.
+//!
+//! Browsers without `Sec-Fetch-*` (before 2023 in Safari) still get the `Host` and
+//! `Origin` checks. Chrome's Local Network Access prompt (Chrome 142 and later) asks
+//! the user before a public page reaches loopback; it is the browser's, users grant
+//! it, other browsers have none, and it does nothing for DNS rebinding.
 //!
 //! # For operators
 //!
 //! A server behind a tunnel or reverse proxy is reached under a name the guard does not
 //! know. Add it to the environment variable **`BIND_GUARD_ALLOWED_HOSTS`**
-//! (comma-separated; `.example.com` for a name and its subdomains), or to the setting
-//! the application names; every refusal says which. `*` and bare top-level domains
-//! are refused when the server starts.
+//! (comma-separated; `.example.com` for a name and its subdomains; an address or a
+//! network such as `10.0.0.0/8` for health checks that send an IP `Host`), or to the
+//! setting the application names; every refusal says which. A site of yours on
+//! another origin that must send requests or open WebSockets goes in
+//! **`BIND_GUARD_ALLOWED_ORIGINS`** (comma-separated full origins:
+//! `https://app.example.com`, `chrome-extension://ID`). `*`, bare top-level domains,
+//! public suffixes (`.co.uk`, `.github.io`), reverse-DNS names and networks holding
+//! `0.0.0.0` are refused when the server starts.
 //!
 //! # Cost
 //!
@@ -57,8 +110,12 @@
 //! per-host warning (features `log`/`tracing`) is logged once per host, from a fixed
 //! table.
 
+mod addresses;
 mod authority;
 mod config;
+mod hosts;
+mod origins;
+mod peer;
 mod reason;
 #[cfg(feature = "tower")]
 mod tower;
@@ -70,34 +127,53 @@ use std::boxed::Box;
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use addresses::Addresses;
 use authority::{Authority, Host};
-use config::NamePattern;
 pub use config::{BoundListener, DualStack, HostGuardBuilder, HostGuardError, HostGuardErrorKind};
+use hosts::NamePattern;
+use ipnet::IpNet;
+use origins::OriginPattern;
+pub use peer::{DEFAULT_PEERS_ENV_VAR, PeerFilter, PeerRefusal, PeerStream};
 pub use reason::Reason;
 use reason::Shown;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
-pub use tower::{HostGuardLayer, HostGuardService, IntoBody, RefusalBody, ResponseFuture};
+pub use tower::{
+    HostGuardLayer, HostGuardService, IntoBody, MakeRefusal, PeerFilterLayer, PeerFilterService,
+    PeerOf, RefusalBody, RefusalInfo, ResourcePolicy, ResponseFuture, WithBody, WithResponse,
+    peer_from_extensions,
+};
 use warn::WarnOnce;
 
-/// The environment variable [`HostGuard::from_listener`] reads extra host names from:
+/// The environment variable [`HostGuard::from_listener`] reads extra hosts from:
 /// `BIND_GUARD_ALLOWED_HOSTS`, comma-separated, `.example.com` for a name and its
-/// subdomains.
+/// subdomains, addresses and networks (`10.0.0.0/8`) for IP hosts.
 pub const DEFAULT_ENV_VAR: &str = "BIND_GUARD_ALLOWED_HOSTS";
+
+/// The environment variable [`HostGuard::from_listener`] reads allowed origins from:
+/// `BIND_GUARD_ALLOWED_ORIGINS`, comma-separated full origins
+/// (`https://app.example.com`, `chrome-extension://ID`).
+pub const DEFAULT_ORIGINS_ENV_VAR: &str = "BIND_GUARD_ALLOWED_ORIGINS";
 
 /// Checks that a request names this server (see the [module docs](self)). Build one
 /// per server with [`HostGuard::builder`] or [`HostGuard::from_listener`]; share it
-/// (`Clone` is cheap for the warning table, and the rest is read-only).
-#[derive(Debug)]
+/// (`Clone` shares the address list and the warning table; the rest is read-only).
+#[derive(Debug, Clone)]
 pub struct HostGuard {
-    ips: Box<[IpAddr]>,
+    ips: Arc<Addresses>,
     ports: Box<[u16]>,
     names: Box<[NamePattern]>,
+    nets: Box<[IpNet]>,
+    origins: Box<[OriginPattern]>,
+    null_origin: bool,
     setting: Box<str>,
+    origin_setting: Box<str>,
     match_port: bool,
-    trusted_proxies: Box<[IpAddr]>,
+    trusted_proxies: Box<[IpNet]>,
     require_json_post: bool,
-    exempt: Option<fn(&str) -> bool>,
+    cross_site_includes: bool,
+    bypass: Option<fn(&str) -> bool>,
+    #[cfg_attr(not(any(feature = "log", feature = "tracing")), allow(dead_code))]
     warned: Arc<WarnOnce>,
 }
 
@@ -122,6 +198,11 @@ impl<'a> Field<'a> {
             (Some(_), Some(_)) => Field::Many,
         }
     }
+
+    /// Whether the field is one value equal to `value`, ignoring ASCII case.
+    fn is(self, value: &[u8]) -> bool {
+        matches!(self, Field::One(v) if v.eq_ignore_ascii_case(value))
+    }
 }
 
 /// What the guard reads of a request. Build it from your server's request type (the
@@ -131,7 +212,7 @@ impl<'a> Field<'a> {
 pub struct RequestHead<'a> {
     /// The method, as sent (`GET`, `POST`, …).
     pub method: &'a str,
-    /// The path of the request target (for the exemption hook).
+    /// The path of the request target (for the bypass hook).
     pub path: &'a str,
     /// The authority of the request target: the absolute form of HTTP/1
     /// (`GET http://host/ HTTP/1.1`) or HTTP/2's `:authority`.
@@ -142,13 +223,22 @@ pub struct RequestHead<'a> {
     pub origin: Field<'a>,
     /// `Sec-Fetch-Site`.
     pub sec_fetch_site: Field<'a>,
+    /// `Sec-Fetch-Mode`.
+    pub sec_fetch_mode: Field<'a>,
+    /// `Sec-Fetch-Dest`.
+    pub sec_fetch_dest: Field<'a>,
+    /// `Upgrade` (a WebSocket handshake's `websocket`).
+    pub upgrade: Field<'a>,
+    /// `Connection` (`Upgrade` on a handshake).
+    pub connection: Field<'a>,
     /// `Content-Type`.
     pub content_type: Field<'a>,
     /// `X-Forwarded-Host` (read only from a trusted proxy).
     pub x_forwarded_host: Field<'a>,
     /// `Forwarded` (read only from a trusted proxy).
     pub forwarded: Field<'a>,
-    /// The address of the peer, when the server knows it (for the trusted proxies).
+    /// The address of the peer, when the server knows it. A guard that trusts proxies
+    /// refuses requests without it.
     pub peer: Option<IpAddr>,
 }
 
@@ -161,11 +251,35 @@ impl Default for RequestHead<'_> {
             host: Field::Absent,
             origin: Field::Absent,
             sec_fetch_site: Field::Absent,
+            sec_fetch_mode: Field::Absent,
+            sec_fetch_dest: Field::Absent,
+            upgrade: Field::Absent,
+            connection: Field::Absent,
             content_type: Field::Absent,
             x_forwarded_host: Field::Absent,
             forwarded: Field::Absent,
             peer: None,
         }
+    }
+}
+
+impl RequestHead<'_> {
+    /// Whether the request asks to switch protocols (a WebSocket handshake): an
+    /// `Upgrade` field, `upgrade` among the `Connection` options, or
+    /// `Sec-Fetch-Mode: websocket`. A repeated field counts as one that may say so.
+    #[must_use]
+    pub fn is_upgrade(&self) -> bool {
+        let connection_upgrade = match self.connection {
+            Field::Absent => false,
+            Field::Many => true,
+            Field::One(options) => options
+                .split(|&b| b == b',')
+                .any(|option| option.trim_ascii().eq_ignore_ascii_case(b"upgrade")),
+        };
+        self.upgrade != Field::Absent
+            || connection_upgrade
+            || self.sec_fetch_mode.is(b"websocket")
+            || self.sec_fetch_mode == Field::Many
     }
 }
 
@@ -177,8 +291,7 @@ pub struct Refusal<'a> {
     reason: Reason,
     /// The offending value (a host, an origin), raw.
     value: &'a [u8],
-    /// For a refused `Origin`, its host name: what the operator would add.
-    origin_name: &'a [u8],
+    /// What the operator changes to let it in; empty when nothing should be added.
     setting: &'a str,
 }
 
@@ -207,17 +320,18 @@ impl fmt::Display for Refusal<'_> {
             Reason::HostUserinfo => write!(f, "refused: Host `{v}` carries user information (`user@`)"),
             Reason::AuthorityMismatch => write!(f, "refused: the request target names `{v}`, but the Host header names another host"),
             Reason::HostNotAllowed => write!(f, "refused: this server does not answer to `{v}`. If it should, add `{v}` to {setting}"),
-            Reason::IpNotReachable => write!(f, "refused: this server does not listen on `{v}`; use http://localhost or an address it listens on, or add a host name for it to {setting}"),
-            Reason::NumericHost => write!(f, "refused: `{v}` is not an address in its canonical form; write it as browsers do (such as 127.0.0.1 or [::1]) or use localhost"),
+            Reason::IpNotReachable => write!(f, "refused: this server does not listen on `{v}`; use http://localhost or an address it listens on, or add a host name or network for it to {setting}"),
+            Reason::NumericHost => write!(f, "refused: `{v}` is not an address in a form browsers send; write it as browsers do (such as 127.0.0.1 or [::1]) or use localhost"),
             Reason::PortNotAllowed => write!(f, "refused: this server does not listen on the port of `{v}`"),
-            Reason::OriginNotAllowed if self.origin_name.is_empty() => write!(f, "refused: a page of `{v}` may not send this request"),
-            Reason::OriginNotAllowed => {
-                let name = Shown(self.origin_name);
-                write!(f, "refused: a page of `{v}` may not send this request. If that site is yours, add `{name}` to {setting}")
-            }
-            Reason::CrossSite => f.write_str("refused: the browser marked this state-changing request as sent by another site (Sec-Fetch-Site: cross-site)"),
+            Reason::OriginNotAllowed if self.value == b"null" => f.write_str("refused: a sandboxed frame or local file (Origin: null) may not send this request"),
+            Reason::OriginNotAllowed if setting.is_empty() => write!(f, "refused: a page of `{v}` may not send this request or open a WebSocket"),
+            Reason::OriginNotAllowed => write!(f, "refused: a page of `{v}` may not send this request or open a WebSocket. If that site is yours, add `{v}` to {setting}"),
+            Reason::CrossSite => f.write_str("refused: the browser marked this request as sent by another site (Sec-Fetch-Site: cross-site); state-changing requests and WebSockets are taken from this server's own pages only"),
+            Reason::CrossSiteInclude => write!(f, "refused: a page of another site included this response (Sec-Fetch-Mode: no-cors, Sec-Fetch-Dest: {v}); scripts and style sheets are served to this server's own pages only"),
             Reason::NotJson => f.write_str("refused: POST requests here must have Content-Type: application/json"),
             Reason::ForwardedHostNotAllowed => write!(f, "refused: the proxy forwarded host `{v}`. If this server should answer to it, add `{v}` to {setting}"),
+            Reason::UnknownPeer => f.write_str("refused: this server trusts forwarded hosts from its proxies but was not told who sent this request, so it cannot tell a proxy from anyone else; the application must pass the peer address to the host guard"),
+            Reason::PeerNotAllowed => write!(f, "refused: connections from `{v}` are not served. If they should be, add its network to {setting}"),
         }?;
         write!(f, " ({}).", self.reason.name())
     }
@@ -229,10 +343,18 @@ fn is_safe_method(method: &str) -> bool {
     matches!(method, "GET" | "HEAD" | "OPTIONS" | "TRACE")
 }
 
+/// The `Sec-Fetch-Dest` values whose response the including page uses as its own:
+/// a script runs in the page (its globals and side effects are readable: "XSSI"); a
+/// style sheet's rules apply to the page, which reads them back through computed
+/// styles. (`xslt` needs a same-origin document; workers, modules, fonts and `fetch`
+/// are CORS requests; images, media and frames give the page no bytes.)
+const INCLUDED: &[&[u8]] = &[b"script", b"style"];
+
 impl HostGuard {
     /// Checks a request. `Ok` means it names this server (and, for a state-changing
-    /// method, comes from no other site); a [`Refusal`] says why not. Allocates
-    /// nothing; logs at most one warning per refused host (features `log`/`tracing`).
+    /// method or an upgrade, comes from no other site); a [`Refusal`] says why not.
+    /// Allocates nothing; logs at most one warning per refused host (features
+    /// `log`/`tracing`).
     ///
     /// # Errors
     ///
@@ -249,13 +371,12 @@ impl HostGuard {
         Refusal {
             reason,
             value,
-            origin_name: b"",
             setting: &self.setting,
         }
     }
 
     fn verdict<'a>(&'a self, req: &RequestHead<'a>) -> Result<(), Refusal<'a>> {
-        if self.exempt.is_some_and(|exempt| exempt(req.path)) {
+        if self.bypass.is_some_and(|bypass| bypass(req.path)) {
             return Ok(());
         }
         let read = |raw: &'a [u8]| authority::parse(raw).map_err(|reason| self.refuse(reason, raw));
@@ -276,16 +397,45 @@ impl HostGuard {
             (None, None) => return Err(self.refuse(Reason::MissingHost, b"")),
         };
         self.accept(authority, raw, false)?;
-        if req
-            .peer
-            .is_some_and(|peer| self.trusted_proxies.contains(&peer))
-        {
-            self.check_forwarded(req)?;
+        if !self.trusted_proxies.is_empty() {
+            // Fail closed: without the peer, a forwarded host from anyone would pass
+            // as a proxy's, or be skipped unchecked.
+            let peer = req
+                .peer
+                .ok_or_else(|| self.refuse(Reason::UnknownPeer, b""))?
+                .to_canonical();
+            if self.trusted_proxies.iter().any(|net| net.contains(&peer)) {
+                self.check_forwarded(req)?;
+            }
         }
-        if !is_safe_method(req.method) {
-            self.check_unsafe(req)?;
+        if !is_safe_method(req.method) || req.is_upgrade() {
+            self.check_cross_origin(req)?;
+        }
+        if !self.cross_site_includes {
+            self.check_include(req)?;
         }
         Ok(())
+    }
+
+    /// Whether `host` is one of the accepted hosts: `localhost`, a configured name,
+    /// an address the server is reachable on or in a configured network. The one
+    /// place that decides it, for `Host`, forwarded hosts and `Origin`.
+    fn is_accepted_host(&self, host: Host<'_>) -> bool {
+        match host {
+            Host::Name(name) => {
+                crate::text::host_name::is_localhost(name)
+                    || self.names.iter().any(|p| p.matches(name))
+            }
+            Host::Ip(ip) => {
+                // Browsers may write an IPv4 address as IPv4-mapped IPv6; it is the
+                // IPv4 address that the connection reaches.
+                let ip = ip.to_canonical();
+                // Networks never take the wildcard (see `hosts::host_net`); the
+                // address list never holds it.
+                self.ips.contains(ip) || self.nets.iter().any(|net| net.contains(&ip))
+            }
+            Host::Numeric(_) => false,
+        }
     }
 
     /// Whether `authority` is one of the accepted hosts (and ports).
@@ -295,30 +445,13 @@ impl HostGuard {
         raw: &'a [u8],
         forwarded: bool,
     ) -> Result<(), Refusal<'a>> {
-        let not_allowed = if forwarded {
-            Reason::ForwardedHostNotAllowed
-        } else {
-            Reason::HostNotAllowed
-        };
-        match authority.host {
-            Host::Name(name) => {
-                if !crate::text::host_name::is_localhost(name)
-                    && !self.names.iter().any(|p| p.matches(name))
-                {
-                    return Err(self.refuse(not_allowed, name));
-                }
-            }
-            Host::Ip(ip) => {
-                if !self.ips.contains(&ip) {
-                    let reason = if forwarded {
-                        not_allowed
-                    } else {
-                        Reason::IpNotReachable
-                    };
-                    return Err(self.refuse(reason, raw));
-                }
-            }
-            Host::Numeric(text) => return Err(self.refuse(Reason::NumericHost, text)),
+        if !self.is_accepted_host(authority.host) {
+            return Err(match authority.host {
+                _ if forwarded => self.refuse(Reason::ForwardedHostNotAllowed, raw),
+                Host::Name(name) => self.refuse(Reason::HostNotAllowed, name),
+                Host::Ip(_) => self.refuse(Reason::IpNotReachable, raw),
+                Host::Numeric(text) => self.refuse(Reason::NumericHost, text),
+            });
         }
         if self.match_port && !self.ports.contains(&authority.port.unwrap_or(80)) {
             return Err(self.refuse(Reason::PortNotAllowed, raw));
@@ -365,31 +498,42 @@ impl HostGuard {
         Ok(())
     }
 
-    fn check_unsafe<'a>(&'a self, req: &RequestHead<'a>) -> Result<(), Refusal<'a>> {
+    /// Whether a request's `Origin` is accepted: an allowed origin, the opted-in
+    /// `null`, or a web origin whose host (and port, when ports are matched) is
+    /// accepted: a page of this server.
+    fn is_accepted_origin(&self, raw: &[u8]) -> bool {
+        if raw == b"null" {
+            return self.null_origin;
+        }
+        let Some(origin) = authority::parse_origin(raw) else {
+            return false;
+        };
+        self.origins.iter().any(|o| o.matches(&origin))
+            || (origin.scheme.is_web()
+                && self.is_accepted_host(origin.authority.host)
+                && (!self.match_port || self.ports.contains(&origin.port())))
+    }
+
+    /// The checks of a request that a page of another site must not send: state
+    /// changing requests and upgrades.
+    fn check_cross_origin<'a>(&'a self, req: &RequestHead<'a>) -> Result<(), Refusal<'a>> {
         match req.origin {
             Field::Absent => {}
             Field::Many => return Err(self.refuse(Reason::OriginNotAllowed, b"")),
+            Field::One(raw) if self.is_accepted_origin(raw) => {}
             Field::One(raw) => {
-                let refused = self.refuse(Reason::OriginNotAllowed, raw);
-                let origin = authority::parse_origin(raw).ok_or(refused)?;
-                let host_ok = match origin.authority.host {
-                    Host::Name(name) => {
-                        crate::text::host_name::is_localhost(name)
-                            || self.names.iter().any(|p| p.matches(name))
+                // Name the setting only for an origin that could be added there.
+                let setting: &str = match authority::parse_origin(raw) {
+                    Some(o) if !matches!(o.authority.host, Host::Numeric(_)) => {
+                        &self.origin_setting
                     }
-                    Host::Ip(ip) => self.ips.contains(&ip),
-                    Host::Numeric(_) => false,
+                    _ => "",
                 };
-                if !host_ok || (self.match_port && !self.ports.contains(&origin.port())) {
-                    let origin_name = match origin.authority.host {
-                        Host::Name(name) if !host_ok => name,
-                        _ => b"",
-                    };
-                    return Err(Refusal {
-                        origin_name,
-                        ..refused
-                    });
-                }
+                return Err(Refusal {
+                    reason: Reason::OriginNotAllowed,
+                    value: raw,
+                    setting,
+                });
             }
         }
         match req.sec_fetch_site {
@@ -413,6 +557,27 @@ impl HostGuard {
         Ok(())
     }
 
+    /// Refuses a script or style sheet included by a page of another origin. The
+    /// page sends no `Origin` for these, so the browser's `Sec-Fetch-*` fields are
+    /// all there is: `no-cors` mode, a site other than `same-origin` (`same-site`
+    /// too: every other port of `localhost` is the same site), a destination of
+    /// [`INCLUDED`]. (Vite and webpack-dev-server refuse the same.)
+    fn check_include<'a>(&'a self, req: &RequestHead<'a>) -> Result<(), Refusal<'a>> {
+        if !req.sec_fetch_mode.is(b"no-cors") {
+            return Ok(());
+        }
+        let other_site = !(req.sec_fetch_site.is(b"same-origin") || req.sec_fetch_site.is(b"none"));
+        match req.sec_fetch_dest {
+            Field::One(dest)
+                if other_site && INCLUDED.iter().any(|d| dest.eq_ignore_ascii_case(d)) =>
+            {
+                Err(self.refuse(Reason::CrossSiteInclude, dest))
+            }
+            Field::Many if other_site => Err(self.refuse(Reason::CrossSiteInclude, b"")),
+            _ => Ok(()),
+        }
+    }
+
     #[allow(unused_variables)]
     fn warn(&self, refusal: &Refusal<'_>) {
         #[cfg(any(feature = "log", feature = "tracing"))]
@@ -421,22 +586,6 @@ impl HostGuard {
             log::warn!(target: "bind_guard::host_guard", "{refusal}");
             #[cfg(feature = "tracing")]
             tracing::warn!(target: "bind_guard::host_guard", reason = refusal.reason.name(), "{refusal}");
-        }
-    }
-}
-
-impl Clone for HostGuard {
-    fn clone(&self) -> Self {
-        Self {
-            ips: self.ips.clone(),
-            ports: self.ports.clone(),
-            names: self.names.clone(),
-            setting: self.setting.clone(),
-            match_port: self.match_port,
-            trusted_proxies: self.trusted_proxies.clone(),
-            require_json_post: self.require_json_post,
-            exempt: self.exempt,
-            warned: Arc::clone(&self.warned),
         }
     }
 }

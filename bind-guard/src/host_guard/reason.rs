@@ -26,7 +26,8 @@ macro_rules! reasons {
 
             /// The HTTP status of the refusal: 400 for a request that is not valid
             /// HTTP, 421 (Misdirected Request) when the request names two different
-            /// authorities, 403 otherwise.
+            /// authorities, 500 when the server is set up so that the guard cannot
+            /// decide, 403 otherwise.
             #[must_use]
             pub const fn status(self) -> u16 {
                 match self { $(Reason::$variant => $status,)* }
@@ -64,16 +65,30 @@ reasons! {
     NumericHost as "numeric_host" => 403,
     /// A port the listener is not bound to (only when ports are matched).
     PortNotAllowed as "port_not_allowed" => 403,
-    /// A state-changing request whose `Origin` is not one of the accepted hosts
-    /// (another site, `null`, a malformed or repeated `Origin`).
+    /// A state-changing request or an upgrade (a WebSocket) whose `Origin` is neither
+    /// an accepted host nor an allowed origin (another site, `null`, a malformed or
+    /// repeated `Origin`).
     OriginNotAllowed as "origin_not_allowed" => 403,
-    /// A state-changing request marked `Sec-Fetch-Site: cross-site` by the browser.
+    /// A state-changing request or an upgrade marked `Sec-Fetch-Site: cross-site` by
+    /// the browser.
     CrossSite as "cross_site" => 403,
+    /// A script or style sheet that a page of another site included
+    /// (`<script src>`, `<link rel=stylesheet>`: `Sec-Fetch-Mode: no-cors`, a
+    /// `Sec-Fetch-Site` other than `same-origin`, `Sec-Fetch-Dest: script`/`style`):
+    /// the including page would read what it defines.
+    CrossSiteInclude as "cross_site_include" => 403,
     /// A `POST` without `Content-Type: application/json`, when JSON is required.
     NotJson as "not_json" => 403,
     /// A trusted proxy forwarded a host (`X-Forwarded-Host`, `Forwarded: host=`) that
     /// is not accepted, or forwarded it in a form that cannot be read.
     ForwardedHostNotAllowed as "forwarded_host_not_allowed" => 403,
+    /// The guard trusts proxies but was not told the request's peer, so it cannot
+    /// tell a proxy's forwarded host from anyone's: the server is set up wrong, and
+    /// the guard refuses rather than skip the forwarded fields.
+    UnknownPeer as "unknown_peer" => 500,
+    /// The peer's address is not in the networks allowed to connect (the peer filter,
+    /// "protected mode").
+    PeerNotAllowed as "peer_not_allowed" => 403,
 }
 
 impl fmt::Display for Reason {
@@ -125,7 +140,7 @@ mod tests {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b == b'_')
             );
-            assert!(matches!(a.status(), 400 | 403 | 421));
+            assert!(matches!(a.status(), 400 | 403 | 421 | 500));
             for b in Reason::ALL.iter().skip(i + 1) {
                 assert_ne!(a.name(), b.name());
             }

@@ -11,7 +11,7 @@ fn addr(s: &str) -> SocketAddr {
 }
 
 /// Bound to 127.0.0.1:8080 and [::1]:8080, with `app.example.com` and `.tunnel.example`.
-fn guard() -> HostGuard {
+fn builder() -> HostGuardBuilder {
     HostGuard::builder()
         .bound(addr("127.0.0.1:8080"))
         .bound(addr("[::1]:8080"))
@@ -21,6 +21,22 @@ fn guard() -> HostGuard {
         .unwrap()
         .allowed_hosts_from("MYAPP_HOSTS", |_| Some("extra.example.org".into()))
         .unwrap()
+        .allowed_origins_from("MYAPP_ORIGINS", |_| {
+            Some(
+                "https://partner.example, chrome-extension://abcdefghijklmnopabcdefghijklmnop"
+                    .into(),
+            )
+        })
+        .unwrap()
+}
+
+fn guard() -> HostGuard {
+    builder().build().unwrap()
+}
+
+/// [`guard`] behind a reverse proxy at 127.0.0.9.
+fn proxied() -> HostGuard {
+    builder()
         .trust_proxies([IpAddr::from([127, 0, 0, 9])])
         .build()
         .unwrap()
@@ -92,7 +108,15 @@ fn host_table() {
         ("[::ffff:0.0.0.0]", Some(R::IpNotReachable)),
         ("127.0.0.2:8080", Some(R::IpNotReachable)),
         ("192.168.1.10:8080", Some(R::IpNotReachable)),
-        ("[::ffff:127.0.0.1]:8080", Some(R::IpNotReachable)),
+        ("[::ffff:127.0.0.2]:8080", Some(R::IpNotReachable)),
+        ("[::ffff:7f00:2]:8080", Some(R::IpNotReachable)),
+        // The IPv4-mapped spellings of 127.0.0.1: Rust's and RFC 5952's, and the
+        // URL Standard's that Chromium and Firefox send; the connection reaches
+        // 127.0.0.1.
+        ("[::ffff:127.0.0.1]:8080", OK),
+        ("[::ffff:7f00:1]:8080", OK),
+        ("[::FFFF:7F00:1]", OK),
+        ("[::ffff:7f00:0001]", Some(R::NumericHost)),
         ("[fe80::1]", Some(R::IpNotReachable)),
         // Numeric shorthands of 127.0.0.1.
         ("127.1", Some(R::NumericHost)),
@@ -445,7 +469,7 @@ fn ports_are_matched_when_asked() {
 
 #[test]
 fn forwarded_hosts_only_from_trusted_proxies() {
-    let g = guard();
+    let g = proxied();
     let proxy = IpAddr::from([127, 0, 0, 9]);
     let other = IpAddr::from([127, 0, 0, 1]);
     let fwd = |peer, xfh: Field<'static>, fwd: Field<'static>| RequestHead {
@@ -511,7 +535,7 @@ fn forwarded_hosts_only_from_trusted_proxies() {
             fwd(proxy, Field::Absent, Field::One(b"for")),
             Some(R::ForwardedHostNotAllowed),
         ),
-        // Not a trusted peer, or no peer known: the fields are ignored.
+        // Not a trusted peer: the fields are ignored.
         (
             fwd(
                 other,
@@ -520,12 +544,30 @@ fn forwarded_hosts_only_from_trusted_proxies() {
             ),
             OK,
         ),
+        // The proxy on a `[::]` listener: IPv4-mapped.
+        (
+            fwd(
+                IpAddr::from([0, 0, 0, 0, 0, 0xffff, 0x7f00, 9]),
+                Field::One(b"evil.example"),
+                Field::Absent,
+            ),
+            Some(R::ForwardedHostNotAllowed),
+        ),
+        // No peer known: refused, whatever the fields say (the forwarded host
+        // cannot be judged, and skipping it would let anyone's through).
         (
             RequestHead {
                 peer: None,
                 ..fwd(proxy, Field::One(b"evil.example"), Field::Absent)
             },
-            OK,
+            Some(R::UnknownPeer),
+        ),
+        (
+            RequestHead {
+                peer: None,
+                ..fwd(proxy, Field::Absent, Field::Absent)
+            },
+            Some(R::UnknownPeer),
         ),
         // Trusting a proxy does not widen Host.
         (
@@ -545,7 +587,7 @@ fn forwarded_hosts_only_from_trusted_proxies() {
 fn exempt_paths_skip_the_checks() {
     let g = HostGuard::builder()
         .bound(addr("127.0.0.1:8080"))
-        .exempt(|path| path == "/healthz")
+        .insecure_bypass(|path| path == "/healthz")
         .build()
         .unwrap();
     let health = RequestHead {
@@ -606,7 +648,8 @@ fn refusals_name_the_fix_and_escape_the_value() {
         .unwrap_err()
         .to_string();
     assert!(
-        origin.contains("add `Evil.example` to the MYAPP_HOSTS environment variable"),
+        origin
+            .contains("add `https://Evil.example:8443` to the MYAPP_ORIGINS environment variable"),
         "{origin}"
     );
     let null = g
@@ -615,8 +658,14 @@ fn refusals_name_the_fix_and_escape_the_value() {
         .to_string();
     assert_eq!(
         null,
-        "refused: a page of `null` may not send this request (origin_not_allowed)."
+        "refused: a sandboxed frame or local file (Origin: null) may not send this request \
+         (origin_not_allowed)."
     );
+    let bad = g
+        .check(&post("localhost", Some("http://127.1")))
+        .unwrap_err()
+        .to_string();
+    assert!(!bad.contains("add"), "{bad}");
     let fixed = HostGuard::builder()
         .bound(addr("127.0.0.1:1"))
         .setting_name("allowed_hosts in /etc/myapp.toml")
@@ -661,7 +710,11 @@ mod properties {
             return false;
         }
         if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-            return inner.parse::<Ipv6Addr>() == Ok(Ipv6Addr::LOCALHOST);
+            // `[::1]`, or 127.0.0.1 mapped into IPv6 (in either spelling browsers
+            // use, which the unit tables pin down).
+            return inner.parse::<Ipv6Addr>().is_ok_and(|ip| {
+                ip == Ipv6Addr::LOCALHOST || ip.to_ipv4_mapped() == Some(Ipv4Addr::LOCALHOST)
+            });
         }
         if host.parse::<Ipv4Addr>() == Ok(Ipv4Addr::LOCALHOST) {
             return true;
@@ -693,6 +746,8 @@ mod properties {
         "[::]",
         "::1",
         "[::ffff:127.0.0.1]",
+        "[::ffff:7f00:1]",
+        "[::ffff:7f00:01]",
         "app.example.com",
         "example.com",
         "tunnel.example",
@@ -773,6 +828,163 @@ mod properties {
             assert!(!oracle(host.as_bytes()), "{host}");
         }
     }
+
+    /// What should pass the cross-site rules, written with `std` only: a request a
+    /// page of another site can send (an upgrade or a method other than `GET`,
+    /// `HEAD`, `OPTIONS`, `TRACE`) must have no `Origin` or one of this server's or
+    /// of the allowed origins, and not be marked cross-site; a `no-cors` request
+    /// for a script or style from anything but this origin or the user is refused.
+    fn cross_site_oracle(req: &Request) -> bool {
+        let lower = |v: &Option<&str>| v.map(str::to_ascii_lowercase);
+        let upgrade = req.upgrade.is_some()
+            || lower(&req.connection).is_some_and(|c| c.split(',').any(|o| o.trim() == "upgrade"))
+            || lower(&req.mode).as_deref() == Some("websocket");
+        let unsafe_method = !["GET", "HEAD", "OPTIONS", "TRACE"].contains(&req.method);
+        if upgrade || unsafe_method {
+            // An origin whose host is one of this server's (any port: ports are not
+            // matched), or one of the allowed origins, whole.
+            let own_host = |o: &str| {
+                let Some(rest) = o
+                    .strip_prefix("http://")
+                    .or_else(|| o.strip_prefix("https://"))
+                else {
+                    return false;
+                };
+                let host = match rest.find(']') {
+                    Some(end) if rest.starts_with('[') => &rest[..=end],
+                    _ => rest.split(':').next().unwrap_or(rest),
+                };
+                [
+                    "localhost",
+                    "127.0.0.1",
+                    "[::ffff:7f00:1]",
+                    "app.example.com",
+                    "a.tunnel.example",
+                ]
+                .contains(&host)
+            };
+            let origin_ok = match lower(&req.origin).as_deref() {
+                None => true,
+                Some(o) => {
+                    own_host(o)
+                        || [
+                            "https://partner.example",
+                            "https://partner.example:443",
+                            "chrome-extension://abcdefghijklmnopabcdefghijklmnop",
+                        ]
+                        .contains(&o)
+                }
+            };
+            if !origin_ok || lower(&req.site).as_deref() == Some("cross-site") {
+                return false;
+            }
+        }
+        let included = lower(&req.mode).as_deref() == Some("no-cors")
+            && !matches!(lower(&req.site).as_deref(), Some("same-origin" | "none"))
+            && matches!(lower(&req.dest).as_deref(), Some("script" | "style"));
+        !included
+    }
+
+    #[derive(Debug, Clone)]
+    struct Request {
+        method: &'static str,
+        origin: Option<&'static str>,
+        site: Option<&'static str>,
+        mode: Option<&'static str>,
+        dest: Option<&'static str>,
+        upgrade: Option<&'static str>,
+        connection: Option<&'static str>,
+    }
+
+    fn one_of(values: &'static [&'static str]) -> impl Strategy<Value = Option<&'static str>> {
+        prop::option::of(prop::sample::select(values))
+    }
+
+    fn requests() -> impl Strategy<Value = Request> {
+        (
+            prop::sample::select(
+                &[
+                    "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "get",
+                ][..],
+            ),
+            one_of(&[
+                "http://localhost",
+                "http://localhost:8080",
+                "http://LOCALHOST:3000",
+                "http://127.0.0.1:8080",
+                "http://[::ffff:7f00:1]:8080",
+                "https://app.example.com",
+                "http://a.tunnel.example",
+                "https://partner.example",
+                "https://partner.example:8443",
+                "http://partner.example",
+                "chrome-extension://abcdefghijklmnopabcdefghijklmnop",
+                "moz-extension://abcdefghijklmnopabcdefghijklmnop",
+                "http://evil.example",
+                "http://0.0.0.0:8080",
+                "http://127.1",
+                "null",
+                "",
+                "localhost",
+            ]),
+            one_of(&[
+                "same-origin",
+                "same-site",
+                "cross-site",
+                "none",
+                "CROSS-SITE",
+                "other",
+            ]),
+            one_of(&[
+                "no-cors",
+                "cors",
+                "navigate",
+                "websocket",
+                "same-origin",
+                "NO-CORS",
+            ]),
+            one_of(&[
+                "script", "style", "image", "document", "empty", "worker", "Script",
+            ]),
+            one_of(&["websocket", "h2c", ""]),
+            one_of(&["Upgrade", "keep-alive", "keep-alive, upgrade", "close"]),
+        )
+            .prop_map(
+                |(method, origin, site, mode, dest, upgrade, connection)| Request {
+                    method,
+                    origin,
+                    site,
+                    mode,
+                    dest,
+                    upgrade,
+                    connection,
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn only_this_servers_pages_send_upgrades_and_include_scripts(req in requests()) {
+            let g = guard();
+            let field = |v: Option<&'static str>| v.map_or(Field::Absent, |v| Field::One(v.as_bytes()));
+            let head = RequestHead {
+                method: req.method,
+                origin: field(req.origin),
+                sec_fetch_site: field(req.site),
+                sec_fetch_mode: field(req.mode),
+                sec_fetch_dest: field(req.dest),
+                upgrade: field(req.upgrade),
+                connection: field(req.connection),
+                ..with_host("localhost:8080")
+            };
+            let accepted = g.check(&head).is_ok();
+            // Equal, not just "accepted implies the oracle": nothing this server's
+            // own pages send may be refused either.
+            prop_assert_eq!(accepted, cross_site_oracle(&req), "{:?}", req);
+        }
+    }
 }
 
 // Found by `cargo mutants` on this module: each test below failed on one surviving mutant.
@@ -798,23 +1010,41 @@ fn forwarded_pairs_are_split_at_semicolons_too() {
         forwarded: Field::One(b"for=1.2.3.4;host=evil.example"),
         ..with_host("127.0.0.1:8080")
     };
-    assert_eq!(verdict(&guard(), &req), Some(R::ForwardedHostNotAllowed));
+    assert_eq!(verdict(&proxied(), &req), Some(R::ForwardedHostNotAllowed));
 }
 
 #[test]
-fn a_wrong_origin_port_does_not_ask_to_add_the_name() {
+fn an_origin_refusal_names_the_origins_setting() {
     let g = HostGuard::builder()
         .bound(addr("127.0.0.1:8080"))
         .match_port(true)
+        .allowed_hosts_from("HOSTS", |_| None)
+        .unwrap()
+        .allowed_origins_from("ORIGINS", |_| None)
+        .unwrap()
         .build()
         .unwrap();
+    // A page of this host on another port: the whole origin is what to add.
     let req = post("localhost:8080", Some("http://localhost:3000"));
     let text = g.check(&req).unwrap_err().to_string();
-    assert!(!text.contains("add `localhost`"), "{text}");
-    // A foreign name does get the fix.
+    assert!(
+        text.contains("add `http://localhost:3000` to the ORIGINS environment variable"),
+        "{text}"
+    );
+    assert!(!text.contains("HOSTS"), "{text}");
     let req = post("localhost:8080", Some("http://evil.example:8080"));
     let text = g.check(&req).unwrap_err().to_string();
-    assert!(text.contains("add `evil.example`"), "{text}");
+    assert!(
+        text.contains("add `http://evil.example:8080` to the ORIGINS"),
+        "{text}"
+    );
+    let named = HostGuard::builder()
+        .bound(addr("127.0.0.1:8080"))
+        .origin_setting_name("allowed_origins in app.toml")
+        .build()
+        .unwrap();
+    let text = named.check(&req).unwrap_err().to_string();
+    assert!(text.contains("to allowed_origins in app.toml"), "{text}");
 }
 
 #[test]
@@ -853,5 +1083,49 @@ fn a_guard_from_a_listener_or_a_set_accepts_its_addresses() {
     assert_eq!(
         verdict(&g, &with_host("127.0.0.1:8080")),
         Some(R::IpNotReachable)
+    );
+}
+
+#[test]
+fn one_guard_for_every_listener() {
+    let listeners = [
+        std::net::TcpListener::bind("127.0.0.5:0").unwrap(),
+        std::net::TcpListener::bind("127.0.0.6:0").unwrap(),
+    ];
+    let ports: std::vec::Vec<u16> = listeners
+        .iter()
+        .map(|l| l.local_addr().unwrap().port())
+        .collect();
+    let g = HostGuard::builder()
+        .listeners(&listeners)
+        .unwrap()
+        .match_port(true)
+        .build()
+        .unwrap();
+    for (ip, port) in ["127.0.0.5", "127.0.0.6"].iter().zip(&ports) {
+        let host = std::format!("{ip}:{port}");
+        let req = RequestHead {
+            host: Field::One(host.as_bytes()),
+            ..RequestHead::default()
+        };
+        assert_eq!(verdict(&g, &req), OK, "{host}");
+    }
+    assert_eq!(
+        verdict(&g, &with_host("127.0.0.7")),
+        Some(R::IpNotReachable)
+    );
+    // The environment variable is read, as by `from_listener`; the bound set and
+    // plain addresses work too.
+    let g = HostGuard::from_listeners(&listeners).unwrap();
+    assert_eq!(verdict(&g, &with_host("127.0.0.6")), OK);
+    let set: crate::BindSet = "127.0.0.8:8080,[::1]:8080".parse().unwrap();
+    let g = HostGuard::from_listeners(&set).unwrap();
+    assert_eq!(verdict(&g, &with_host("[::1]:8080")), OK);
+    let g = HostGuard::from_listeners([addr("127.0.0.9:1")]).unwrap();
+    assert_eq!(verdict(&g, &with_host("127.0.0.9")), OK);
+    let none: [SocketAddr; 0] = [];
+    assert_eq!(
+        HostGuard::from_listeners(none).unwrap_err().kind(),
+        HostGuardErrorKind::NoBoundAddress
     );
 }

@@ -36,6 +36,22 @@
 //! (as Vite's `--host` does). Flatten it into a parser and give it to
 //! [`Listen::args`](crate::listen::Listen::args), which also reads the environment and a
 //! config file, or turn it into a [`BindSet`] with [`ListenArgs::bind_set`].
+//!
+//! **`--help` that names every source.** [`Listen::parse_args`] parses the command
+//! line like `Cli::parse()` and writes into `--help` what the application configured:
+//! the variables (`APP_BIND`, `APP_EXPOSE`, `HOST`/`PORT`, and with
+//! [`Listen::host_guard`] `BIND_GUARD_ALLOWED_HOSTS` and `BIND_GUARD_ALLOWED_ORIGINS`),
+//! the config key and the default:
+//!
+//! ```
+//! use bind_guard::{bind_addr, clap::ListenArgs, listen::Listen};
+//! use clap::CommandFactory;
+//!
+//! let listen = Listen::new(bind_addr!("127.0.0.1:8080")).env_prefix("APP").config_key("server");
+//! let help = listen.annotate(ListenArgs::command()).render_help().to_string();
+//! assert!(help.contains("APP_BIND, then server.listen in the config file, then the default, 127.0.0.1:8080"));
+//! assert!(help.contains("APP_EXPOSE"));
+//! ```
 
 use std::string::{String, ToString};
 use std::sync::Arc;
@@ -44,7 +60,7 @@ use std::vec::Vec;
 use ::clap::builder::{StringValueParser, TypedValueParser};
 use ::clap::error::ErrorKind as ClapErrorKind;
 use ::clap::parser::ValueSource;
-use ::clap::{Arg, ArgAction, ArgMatches};
+use ::clap::{Arg, ArgAction, ArgMatches, Command, CommandFactory, FromArgMatches};
 
 use crate::listen::Listen;
 use crate::{BindAddr, BindSet, Policy};
@@ -115,6 +131,12 @@ pub struct ListenArgs {
 
 const BIND: &str = "bind";
 const EXPOSE: &str = "expose";
+const BIND_HELP: &str = "Address to listen on: IP:PORT, [IPV6]:PORT, or localhost:PORT for both \
+    loopback addresses. Repeat the flag, or separate addresses with commas, to listen on \
+    several. The wildcard (0.0.0.0, [::]) is refused unless --expose is given";
+const EXPOSE_HELP: &str = "Listen on every interface, reachable from every network this host is \
+    on: allows a wildcard --bind (0.0.0.0, [::]), or when no source names an address, the \
+    wildcard on the usual port. It allows the wildcard and nothing else";
 
 impl ::clap::Args for ListenArgs {
     fn augment_args(cmd: ::clap::Command) -> ::clap::Command {
@@ -123,22 +145,13 @@ impl ::clap::Args for ListenArgs {
                 .long(BIND)
                 .value_name("ADDR")
                 .action(ArgAction::Append)
-                .help(
-                    "Address to listen on: IP:PORT, [IPV6]:PORT, or localhost:PORT for both \
-                     loopback addresses. Repeat the flag, or separate addresses with commas, \
-                     to listen on several. The wildcard (0.0.0.0, [::]) is refused unless \
-                     --expose is given",
-                ),
+                .help(BIND_HELP),
         )
         .arg(
             Arg::new(EXPOSE)
                 .long(EXPOSE)
                 .action(ArgAction::SetTrue)
-                .help(
-                    "Listen on every interface, reachable from every network this host is on: \
-             allows a wildcard --bind (0.0.0.0, [::]), or alone, the wildcard on the usual \
-             port. It allows the wildcard and nothing else",
-                ),
+                .help(EXPOSE_HELP),
         )
     }
 
@@ -166,6 +179,89 @@ impl ::clap::FromArgMatches for ListenArgs {
             self.expose = *expose;
         }
         Ok(())
+    }
+}
+
+/// `ListenArgs` alone is a parser too (`ListenArgs::parse()`, or
+/// [`Listen::parse_args`]), for a service whose only flags are `--bind` and `--expose`.
+impl CommandFactory for ListenArgs {
+    fn command() -> Command {
+        <Self as ::clap::Args>::augment_args(Command::new("service"))
+    }
+
+    fn command_for_update() -> Command {
+        Self::command()
+    }
+}
+
+impl ::clap::Parser for ListenArgs {}
+
+impl Listen {
+    /// Reads `--bind` and `--expose` from the process's arguments, for a service whose
+    /// only flags they are: [`parse_args`](Listen::parse_args) into [`ListenArgs`],
+    /// then [`args`](Listen::args). Call it last, so that `--help` names every source
+    /// configured before it. On a mistake or `--help`, prints and exits, as clap does.
+    #[must_use]
+    pub fn command_line(self) -> Self {
+        let args: ListenArgs = self.parse_args();
+        self.args(&args)
+    }
+
+    /// Parses the process's arguments into `C` (a `#[derive(Parser)]` type that
+    /// flattens [`ListenArgs`], or `ListenArgs` itself), like `C::parse()`, with
+    /// `--help` naming what this loader reads (see [`annotate`](Listen::annotate)).
+    /// On an error or `--help`, prints and exits, as clap does.
+    #[must_use]
+    pub fn parse_args<C: CommandFactory + FromArgMatches>(&self) -> C {
+        let mut cmd = self.annotate(C::command());
+        let mut matches = cmd.clone().get_matches();
+        C::from_arg_matches_mut(&mut matches).unwrap_or_else(|err| err.format(&mut cmd).exit())
+    }
+
+    /// `cmd` with the help of `--bind` and `--expose` naming the sources after the
+    /// flag and the default, and an "Environment" section after the help naming the
+    /// variables an operator may set (appended to the application's own text). A
+    /// command without the two flags gets only the section.
+    #[must_use]
+    pub fn annotate(&self, mut cmd: Command) -> Command {
+        let help = self.help();
+        let has = |cmd: &Command, id: &str| cmd.get_arguments().any(|arg| arg.get_id() == id);
+        if has(&cmd, BIND) {
+            let text = std::format!("{BIND_HELP}. Without --bind: {}", help.bind_fallbacks());
+            cmd = cmd.mut_arg(BIND, |arg| arg.help(text));
+        }
+        let vars = help.variables();
+        if has(&cmd, EXPOSE) {
+            let mut text = String::from(EXPOSE_HELP);
+            if let Some(expose) = help.expose_var() {
+                text.push_str(&std::format!(
+                    ". {expose}=1 does the same for the environment"
+                ));
+            }
+            cmd = cmd.mut_arg(EXPOSE, |arg| arg.help(text));
+        }
+        let mut section = String::new();
+        if !vars.is_empty() {
+            section.push_str("Environment:");
+            let width = vars.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+            for (name, what) in &vars {
+                section.push_str(&std::format!("\n  {name:width$}  {what}"));
+            }
+        }
+        if let Some(keys) = help.config_keys() {
+            if !section.is_empty() {
+                section.push_str("\n\n");
+            }
+            section.push_str(&std::format!("Config file:\n  {keys}"));
+        }
+        if section.is_empty() {
+            return cmd;
+        }
+        let text = match cmd.get_after_help() {
+            Some(own) => std::format!("{own}\n\n{section}"),
+            None => section,
+        };
+        cmd.after_help(text)
     }
 }
 

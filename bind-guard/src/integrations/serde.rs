@@ -4,7 +4,8 @@
 //! | --- | --- | --- |
 //! | [`BindAddr<P>`](crate::BindAddr) (all markers) | `"127.0.0.1:8080"` | the marker's rule, as `FromStr` does |
 //! | [`Policy`] | `"local,deny=10.99.0.0/16"` (the text form of its `FromStr`) | the text form |
-//! | [`BindSet`](crate::BindSet) (`std`) | `["127.0.0.1:8080", "[::1]:8080"]` | the default policy, per item; a string `"a,b"` is read too |
+//! | [`UnixAddr`](crate::UnixAddr), [`ListenAddr<P>`](crate::ListenAddr) | `"unix:/run/app.sock"`, `"127.0.0.1:8080"` | the default policy for `unix:` (abstract names refused), the marker's rule for IP |
+//! | [`BindSet`](crate::BindSet) (`std`) | `["127.0.0.1:8080", "[::1]:8080", "unix:/run/app.sock"]` | the default policy, per item; a string `"a,b"` is read too |
 //!
 //! A refused value is a deserialization error whose message is the [`BindError`]
 //! sentence (the value, what is wrong, how to fix it); formats such as TOML add where
@@ -28,26 +29,10 @@
 //! field and where it was (see `examples/toml_config.rs` in the repository).
 //!
 //! **A listen section.** [`ListenSection`] (`std`) is a config section
-//! `{ listen = [...], policy = "..." }` whose `listen` is checked with the `policy`
-//! beside it (the default policy when there is none), so `policy =
-//! "default,allow_wildcard"` is how a config file opts in to `0.0.0.0`. Give it to
-//! [`Listen::config`](crate::listen::Listen::config) to combine it with flags and the
-//! environment:
-//!
-//! ```
-//! use bind_guard::serde::ListenSection;
-//! use serde::de::{value::{Error, MapDeserializer}, Deserialize};
-//!
-//! let section = |pairs: Vec<(&'static str, &'static str)>| {
-//!     ListenSection::deserialize(MapDeserializer::<_, Error>::new(pairs.into_iter()))
-//! };
-//! let open = section(vec![("listen", "0.0.0.0:8080"), ("policy", "default,allow_wildcard")])?;
-//! assert!(open.listen().unwrap().addrs()[0].is_wildcard());
-//! let err = section(vec![("listen", "0.0.0.0:8080")]).unwrap_err();
-//! assert!(err.to_string().ends_with(
-//!     "to listen on every interface on purpose, set policy = \"default,allow_wildcard\" beside it"));
-//! # Ok::<(), Error>(())
-//! ```
+//! `{ listen = [...], policy = "..." }`, kept as text with where each value is in its
+//! file, and judged by [`Listen::config_file`](crate::listen::Listen::config_file)
+//! only if it decides; `policy = "default,allow_wildcard"` is how a config file opts in
+//! to `0.0.0.0`.
 //!
 //! Strings are used even by binary formats, so every format goes through the same parser
 //! and the same checks (a binary `SocketAddr` would skip the diagnosis of the text).
@@ -63,7 +48,7 @@ use ::serde::de::{self, Deserialize, Deserializer, Visitor};
 use ::serde::ser::{Serialize, Serializer};
 
 use crate::marker::Rule;
-use crate::{BindAddr, Policy};
+use crate::{BindAddr, ListenAddr, Policy, UnixAddr};
 
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<P> Serialize for BindAddr<P> {
@@ -93,6 +78,38 @@ impl<'de> Deserialize<'de> for Policy {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_str(FromStrVisitor::<Self>::new(
             "a policy string such as \"default\" or \"local,deny=10.0.0.0/8\"",
+        ))
+    }
+}
+
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+impl Serialize for UnixAddr {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+impl<'de> Deserialize<'de> for UnixAddr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(FromStrVisitor::<Self>::new(
+            "a Unix socket string such as \"unix:/run/app.sock\"",
+        ))
+    }
+}
+
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+impl<P> Serialize for ListenAddr<P> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+impl<'de, P: Rule> Deserialize<'de> for ListenAddr<P> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(FromStrVisitor::<Self>::new(
+            "a listen address string such as \"127.0.0.1:8080\" or \"unix:/run/app.sock\"",
         ))
     }
 }
@@ -129,7 +146,7 @@ where
 }
 
 #[cfg(feature = "std")]
-pub use set::ListenSection;
+pub use crate::listen::{ConfigDocument, ListenSection};
 
 #[cfg(feature = "std")]
 mod set {
@@ -140,13 +157,13 @@ mod set {
     use ::serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
     use ::serde::ser::{Serialize, SerializeSeq, Serializer};
 
-    use crate::{BindError, BindSet, Policy, Source};
+    use crate::{BindSet, Policy};
 
     #[cfg_attr(docsrs, doc(cfg(all(feature = "serde", feature = "std"))))]
     impl Serialize for BindSet {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut seq = serializer.serialize_seq(Some(self.len()))?;
-            for addr in self {
+            for addr in self.endpoints() {
                 seq.serialize_element(addr)?;
             }
             seq.end()
@@ -184,157 +201,5 @@ mod set {
             BindSet::parse_items(&Policy::default(), items.iter().map(String::as_str))
                 .map_err(de::Error::custom)
         }
-    }
-
-    /// A config section `{ listen = [...], policy = "..." }`: where to listen, checked
-    /// with the policy beside it. See the [module docs](super).
-    ///
-    /// `listen` is a list of strings (or one comma-separated string), each an address or
-    /// `localhost:PORT`; `policy` is a [`Policy`] text (`"loopback"`,
-    /// `"default,allow_wildcard"`). Both may be absent; other keys are refused, so a
-    /// misspelt `lisen` is an error rather than a silent default.
-    #[derive(Debug, Clone, Default, PartialEq, Eq)]
-    pub struct ListenSection {
-        listen: Option<BindSet>,
-        policy: Option<Policy>,
-    }
-
-    impl ListenSection {
-        /// The addresses, if the section has `listen`.
-        #[must_use]
-        pub fn listen(&self) -> Option<&BindSet> {
-            self.listen.as_ref()
-        }
-
-        /// The section's policy, if it has one.
-        #[must_use]
-        pub fn policy(&self) -> Option<&Policy> {
-            self.policy.as_ref()
-        }
-    }
-
-    impl Serialize for ListenSection {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            use ::serde::ser::SerializeMap;
-            let len = usize::from(self.listen.is_some()) + usize::from(self.policy.is_some());
-            let mut map = serializer.serialize_map(Some(len))?;
-            if let Some(listen) = &self.listen {
-                map.serialize_entry("listen", listen)?;
-            }
-            if let Some(policy) = &self.policy {
-                map.serialize_entry("policy", policy)?;
-            }
-            map.end()
-        }
-    }
-
-    impl<'de> Deserialize<'de> for ListenSection {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_map(SectionVisitor)
-        }
-    }
-
-    /// The `listen` value as written, checked once the policy is known (it may come
-    /// after it in the file).
-    enum RawList {
-        One(String),
-        Many(Vec<String>),
-    }
-
-    impl<'de> Deserialize<'de> for RawList {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_any(RawListVisitor)
-        }
-    }
-
-    struct RawListVisitor;
-
-    impl<'de> Visitor<'de> for RawListVisitor {
-        type Value = RawList;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            SetVisitor.expecting(f)
-        }
-
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<RawList, E> {
-            Ok(RawList::One(v.into()))
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawList, A::Error> {
-            let mut items: Vec<String> = Vec::new();
-            while let Some(item) = seq.next_element::<String>()? {
-                items.push(item);
-            }
-            Ok(RawList::Many(items))
-        }
-    }
-
-    struct SectionVisitor;
-
-    const FIELDS: &[&str] = &["listen", "policy"];
-
-    impl<'de> Visitor<'de> for SectionVisitor {
-        type Value = ListenSection;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(
-                "a listen section with listen = [\"127.0.0.1:8080\"] and an optional policy",
-            )
-        }
-
-        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<ListenSection, A::Error> {
-            let mut listen: Option<RawList> = None;
-            let mut policy: Option<Policy> = None;
-            while let Some(key) = map.next_key::<String>()? {
-                match key.as_str() {
-                    "listen" if listen.is_none() => listen = Some(map.next_value()?),
-                    "policy" if policy.is_none() => policy = Some(map.next_value()?),
-                    "listen" | "policy" => {
-                        return Err(de::Error::custom(std::format!("duplicate key {key}")));
-                    }
-                    other => return Err(de::Error::unknown_field(other, FIELDS)),
-                }
-            }
-            let checking = policy.clone().unwrap_or_default();
-            let listen = match listen {
-                None => None,
-                Some(raw) => {
-                    Some(check(&checking, policy.is_some(), &raw).map_err(de::Error::custom)?)
-                }
-            };
-            Ok(ListenSection { listen, policy })
-        }
-    }
-
-    /// Checks `raw` with the section's policy; a refused wildcard names the section's
-    /// own opt-in (the policy with `allow_wildcard` added).
-    fn check(policy: &Policy, explicit: bool, raw: &RawList) -> Result<BindSet, BindError> {
-        let result = match raw {
-            RawList::One(text) => BindSet::parse(policy, text),
-            RawList::Many(items) => items
-                .iter()
-                .map(|item| BindSet::parse(policy, item))
-                .collect::<Result<Vec<BindSet>, BindError>>()
-                .and_then(|sets| {
-                    BindSet::from_addrs(sets.into_iter().flatten())
-                        .ok_or_else(|| BindError::new("", crate::ErrorKind::Empty))
-                }),
-        };
-        result.map_err(|err| {
-            let source = Source::config("listen", None);
-            let source = if policy.allows_wildcard() {
-                source
-            } else {
-                let verb = if explicit {
-                    "change policy to"
-                } else {
-                    "set policy ="
-                };
-                source.with_wildcard_opt_in(&std::format!(
-                    "{verb} \"{policy},allow_wildcard\" beside it"
-                ))
-            };
-            err.with_source(source)
-        })
     }
 }

@@ -60,6 +60,8 @@ pub struct Policy {
     port_zero: bool,
     allow: NetSet,
     deny: NetSet,
+    /// Abstract Unix sockets (`unix:@name`) accepted: [`Policy::allow_abstract`].
+    abstract_sockets: bool,
 }
 
 /// The constructor a policy started from: its first word in the text form.
@@ -107,6 +109,7 @@ impl Base {
             port_zero: true,
             allow: NetSet::new(),
             deny: NetSet::new(),
+            abstract_sockets: false,
         }
     }
 }
@@ -183,7 +186,7 @@ impl Policy {
     /// the wildcard (`bind_addr!` refuses `allow_wildcard` into one), and a policy that
     /// only loopback passed stays loopback-plus-wildcard. The opt-ins built on it, clap's
     /// `--expose` ([`ListenArgs`](crate::clap::ListenArgs)) and the environment
-    /// switch ([`EnvConfig::wildcard_opt_in`](crate::env::EnvConfig::wildcard_opt_in)),
+    /// switch ([`Listen::env_vars`](crate::listen::Listen::env_vars)),
     /// add the same and no more.
     ///
     /// `[::]` takes IPv4 connections too unless `IPV6_V6ONLY` is on, which the system's
@@ -194,6 +197,31 @@ impl Policy {
     pub const fn allow_wildcard(mut self) -> Self {
         self.rule = self.rule.allow(Scope::Unspecified);
         self
+    }
+
+    /// Opts in to abstract Unix sockets (`unix:@name`, Linux): a socket with no file and
+    /// so no permissions, which any local process in the network namespace may connect
+    /// to (a container that shares the host's network namespace included). Without it,
+    /// `unix:@name` is refused with [`ErrorKind::AbstractSocket`]; Unix socket *paths*
+    /// need no opt-in (their file mode decides who connects).
+    ///
+    /// ```
+    /// use bind_guard::{ErrorKind, Policy};
+    ///
+    /// let err = Policy::default().parse_unix("unix:@app").unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::AbstractSocket);
+    /// assert!(Policy::default().allow_abstract().parse_unix("unix:@app").is_ok());
+    /// ```
+    #[must_use]
+    pub const fn allow_abstract(mut self) -> Self {
+        self.abstract_sockets = true;
+        self
+    }
+
+    /// Whether this policy accepts abstract Unix sockets ([`allow_abstract`](Policy::allow_abstract)).
+    #[must_use]
+    pub const fn allows_abstract(&self) -> bool {
+        self.abstract_sockets
     }
 
     /// Accepts addresses of `scope` too.

@@ -45,7 +45,7 @@ impl fmt::Display for PolicyTextErrorKind {
                  local or nothing, at the start",
             ),
             PolicyTextErrorKind::UnknownItem => f.write_str(
-                "is not a policy option; expected allow_wildcard, deny_port_zero, \
+                "is not a policy option; expected allow_wildcard, allow_abstract, deny_port_zero, \
                  allow_port_zero, allow_scope=SCOPE, deny_scope=SCOPE, allow=CIDR or deny=CIDR, \
                  after an optional first default, loopback, local or nothing",
             ),
@@ -200,6 +200,7 @@ fn apply(policy: Policy, item: &str, lists: &mut Lists) -> Result<Policy, ParseP
     };
     match name {
         "allow_wildcard" => no_value().map(|()| policy.allow_wildcard()),
+        "allow_abstract" => no_value().map(|()| policy.allow_abstract()),
         "deny_port_zero" => no_value().map(|()| policy.deny_port_zero()),
         "allow_port_zero" => no_value().map(|()| policy.allow_port_zero()),
         "allow_scope" => policy
@@ -219,7 +220,7 @@ fn apply(policy: Policy, item: &str, lists: &mut Lists) -> Result<Policy, ParseP
 }
 
 /// Prints the canonical text form: the base the policy was built from, then the scope
-/// changes from that base as `allow_scope=`/`deny_scope=` in [`Scope`] order, `allow_wildcard`, `deny_port_zero`,
+/// changes from that base as `allow_scope=`/`deny_scope=` in [`Scope`] order, `allow_wildcard`, `allow_abstract`, `deny_port_zero`,
 /// and the networks in the order they were added. It parses back to an equal policy.
 ///
 /// ```
@@ -246,6 +247,9 @@ impl fmt::Display for Policy {
         }
         if self.allows_wildcard() {
             f.write_str(",allow_wildcard")?;
+        }
+        if self.allows_abstract() {
+            f.write_str(",allow_abstract")?;
         }
         if !self.allows_port_zero() {
             f.write_str(",deny_port_zero")?;
@@ -321,6 +325,15 @@ mod tests {
                 .unwrap()
                 .to_string(),
             "nothing,allow_scope=loopback"
+        );
+        let named = Policy::loopback().allow_abstract().allow_wildcard();
+        assert_eq!(round_trip(&named), "loopback,allow_wildcard,allow_abstract");
+        assert!(!Policy::loopback().allows_abstract());
+        let parsed: Policy = "local, allow_abstract".parse().unwrap();
+        assert!(parsed.allows_abstract());
+        assert_eq!(
+            "allow_abstract=yes".parse::<Policy>().unwrap_err().kind(),
+            PolicyTextErrorKind::UnexpectedValue
         );
     }
 
@@ -447,6 +460,7 @@ mod tests {
         AllowScope(usize),
         DenyScope(usize),
         AllowWildcard,
+        AllowAbstract,
         DenyPortZero,
         AllowPortZero,
         AllowNet(ipnet::IpNet),
@@ -479,6 +493,7 @@ mod tests {
             (0..12usize).prop_map(Step::AllowScope),
             (0..12usize).prop_map(Step::DenyScope),
             Just(Step::AllowWildcard),
+            Just(Step::AllowAbstract),
             Just(Step::DenyPortZero),
             Just(Step::AllowPortZero),
             arb_net().prop_map(Step::AllowNet),
@@ -505,6 +520,7 @@ mod tests {
                     Step::AllowScope(i) => policy.allow_scope(scopes[i]).unwrap(),
                     Step::DenyScope(i) => policy.deny_scope(scopes[i]),
                     Step::AllowWildcard => policy.allow_wildcard(),
+                    Step::AllowAbstract => policy.allow_abstract(),
                     Step::DenyPortZero => policy.deny_port_zero(),
                     Step::AllowPortZero => policy.allow_port_zero(),
                     Step::AllowNet(net) => policy.allow_net(net),

@@ -9,7 +9,7 @@ struct Args {
     listen: SocketAddr,
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::UNSPECIFIED))] // expect: high wildcard-constant
     host: IpAddr,
-    #[clap(long, default_value = "0.0.0.0")] // expect: high wildcard-string
+    #[clap(long, default_value = "0.0.0.0")] // expect: low wildcard-string (the field name says nothing of its use)
     old_style: String,
     #[arg(long, default_value = DEFAULT_BIND)]
     via_const: SocketAddr,

@@ -41,5 +41,5 @@ async fn web_frameworks(port: u16) {
     let config = rocket::Config { address: Ipv4Addr::UNSPECIFIED.into(), port, ..rocket::Config::default() }; // expect: high wildcard-constant
     let figment = rocket::Config::figment().merge(("address", "0.0.0.0")); // expect: high wildcard-string
     let figment = rocket::Config::figment().merge(("address", "127.0.0.1")); // expect: none
-    let other = ServerOptions { host: "0.0.0.0".into() }; // expect: low wildcard-string
+    let other = ServerOptions { host: "0.0.0.0".into() }; // expect: high wildcard-string (a `host` field)
 }

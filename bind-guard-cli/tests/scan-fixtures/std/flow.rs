@@ -1,7 +1,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 
 const LISTEN: &str = "0.0.0.0:3000"; // expect: high wildcard-string
-const UNUSED: &str = "0.0.0.0:3001"; // expect: low wildcard-string
+const UNUSED: &str = "0.0.0.0:3001"; // expect: high wildcard-string (a socket address: its port says listener)
 static ANY: Ipv4Addr = Ipv4Addr::UNSPECIFIED; // expect: low wildcard-constant
 
 fn through_names(port: u16) -> std::io::Result<()> {
@@ -17,7 +17,7 @@ fn through_names(port: u16) -> std::io::Result<()> {
     let fifth = TcpListener::bind(fallback)?;
     let chosen = if public { "0.0.0.0:80" } else { "127.0.0.1:80" }; // expect: high wildcard-string
     let sixth = TcpListener::bind(chosen)?;
-    let kept = Ipv4Addr::new(0, 0, 0, 0); // expect: low wildcard-constructed
+    let kept = Ipv4Addr::new(0, 0, 0, 0); // expect: none (only printed)
     println!("{kept}");
     let mut late = "127.0.0.1:1";
     late = "0.0.0.0:1"; // expect: high wildcard-string
@@ -29,12 +29,12 @@ fn constants_alone() -> Vec<SocketAddr> {
     let everywhere = "0.0.0.0"; // expect: low wildcard-string
     let v6 = Ipv6Addr::UNSPECIFIED; // expect: low wildcard-constant
     let raw = libc::INADDR_ANY; // expect: low wildcard-constant
-    let list = vec![SocketAddr::from(([0, 0, 0, 0], 1))]; // expect: low wildcard-constructed
-    let text = concat!("0.0.0.0:", "8080"); // expect: low wildcard-string
+    let list = vec![SocketAddr::from(([0, 0, 0, 0], 1))]; // expect: high wildcard-constructed (the wildcard with a port)
+    let text = concat!("0.0.0.0:", "8080"); // expect: high wildcard-string (concat! joined: "0.0.0.0:8080")
     let formatted = format!("{host}:{port}", host = "0.0.0.0", port = 1); // expect: low wildcard-string
     let mapped = "::ffff:0.0.0.0"; // expect: low wildcard-string
     let bracketed = "[::]"; // expect: low wildcard-string
-    let prefix = "0.0.0.0:".to_owned() + &port.to_string(); // expect: low wildcard-string
+    let prefix = "0.0.0.0:".to_owned() + &port.to_string(); // expect: high wildcard-string (a prefix to which a port is added)
     list
 }
 

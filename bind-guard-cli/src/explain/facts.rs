@@ -6,7 +6,7 @@ use bind_guard::registry::{self, RegistryEntry};
 use bind_guard::{BindError, ErrorKind, Policy, Scope};
 
 use super::json::{DualStackJson, ExplainJson, PoliciesJson, RegistryJson, VerdictJson};
-use super::render::{bindv6only, meaning, notes};
+use super::render::{bindv6only, host_note, meaning, notes};
 use super::subject::Subject;
 use crate::json::{ErrorJson, RouteLocalnetJson, family};
 
@@ -64,10 +64,56 @@ pub(super) struct Facts {
     pub(super) dual_stack: Option<DualStackJson>,
     /// For IPv4 loopback (and its IPv4-mapped form): this host's route_localnet.
     pub(super) route_localnet: Option<RouteLocalnetJson>,
+    /// Whether an interface of this host has the address (read before anything is said
+    /// about who could have it).
+    pub(super) on_this_host: OnThisHost,
     pub(super) meaning: String,
     pub(super) notes: Vec<String>,
     /// Each named policy's verdict, as the library's error for the input text.
     pub(super) verdicts: Verdicts,
+}
+
+/// Which interfaces of this host have an address, as the kernel lists them now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum OnThisHost {
+    /// These interfaces have it (names as the kernel gives them; escape to print).
+    Yes(Vec<String>),
+    /// No interface has it.
+    No,
+    /// The interfaces could not be read (the reason), or the question does not apply
+    /// (the wildcard, a group or broadcast address: `None`).
+    Unknown(Option<String>),
+}
+
+impl OnThisHost {
+    /// The interfaces of this host that hold `ip` (an IPv4-mapped address counts as its
+    /// IPv4 address).
+    pub(super) fn read(ip: IpAddr, scope: Scope) -> OnThisHost {
+        if matches!(
+            scope,
+            Scope::Unspecified | Scope::Multicast | Scope::Broadcast
+        ) {
+            return OnThisHost::Unknown(None);
+        }
+        match bind_guard::iface::interfaces() {
+            Ok(interfaces) => OnThisHost::among(ip, &interfaces),
+            Err(err) => OnThisHost::Unknown(Some(err.to_string())),
+        }
+    }
+
+    fn among(ip: IpAddr, interfaces: &[bind_guard::iface::Interface]) -> OnThisHost {
+        let ip = ip.to_canonical();
+        let names: Vec<String> = interfaces
+            .iter()
+            .filter(|i| i.addresses.iter().any(|a| a.ip.to_canonical() == ip))
+            .map(|i| i.name.clone())
+            .collect();
+        if names.is_empty() {
+            OnThisHost::No
+        } else {
+            OnThisHost::Yes(names)
+        }
+    }
 }
 
 /// One verdict per named policy: a field each, so a verdict cannot be missing (and
@@ -148,15 +194,21 @@ impl Facts {
         let v4_loopback = scope == Scope::Loopback && (ip.is_ipv4() || mapped.is_some());
         let route_localnet = v4_loopback.then(RouteLocalnetJson::read);
         let verdicts = Verdicts::of(subject.addr, input);
+        let on_this_host = OnThisHost::read(ip, scope);
+        let mut notes = notes(subject, scope, mapped, dual_stack, route_localnet.as_ref());
+        if let Some(note) = host_note(ip, &on_this_host) {
+            notes.insert(0, note);
+        }
         Facts {
             subject,
             scope,
             mapped,
             registry: registry::entry_for(ip),
             dual_stack,
-            meaning: meaning(&subject.display(), scope),
-            notes: notes(subject, scope, mapped, dual_stack, route_localnet.as_ref()),
+            meaning: meaning(&subject.display(), scope, &on_this_host),
+            notes,
             route_localnet,
+            on_this_host,
             verdicts,
         }
     }
@@ -217,6 +269,27 @@ mod tests {
             );
             assert_eq!(name.policy().to_string(), name.name(), "{name:?}");
         }
+    }
+
+    #[test]
+    fn the_host_is_asked_who_has_an_address() {
+        use bind_guard::iface::interfaces;
+        // This host's loopback address is on lo; the IPv4-mapped form is the same one.
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        let on_lo = OnThisHost::Yes(vec!["lo".to_owned()]);
+        assert_eq!(OnThisHost::read(ip, Scope::Loopback), on_lo);
+        let mapped: IpAddr = "::ffff:127.0.0.1".parse().unwrap();
+        assert_eq!(OnThisHost::among(mapped, &interfaces().unwrap()), on_lo);
+        let nowhere: IpAddr = "198.51.100.254".parse().unwrap();
+        assert_eq!(
+            OnThisHost::read(nowhere, Scope::Documentation),
+            OnThisHost::No
+        );
+        let any: IpAddr = "0.0.0.0".parse().unwrap();
+        assert_eq!(
+            OnThisHost::read(any, Scope::Unspecified),
+            OnThisHost::Unknown(None)
+        );
     }
 
     #[test]

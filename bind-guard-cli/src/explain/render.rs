@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use bind_guard::{ErrorKind, Scope};
 
-use super::facts::{Facts, PolicyName};
+use super::facts::{Facts, OnThisHost, PolicyName};
 use super::json::DualStackJson;
 use super::subject::Subject;
 use crate::json::{RouteLocalnetJson, family};
@@ -49,6 +49,15 @@ impl Facts {
             yes_no(self.scope == Scope::Unspecified)
         );
         let _ = writeln!(out, "  loopback:  {}", yes_no(self.scope.is_loopback()));
+        match &self.on_this_host {
+            OnThisHost::Yes(names) => {
+                let _ = writeln!(out, "  here:      yes, on {}", interface_names(names));
+            }
+            OnThisHost::No => {
+                let _ = writeln!(out, "  here:      no interface of this host has it");
+            }
+            OnThisHost::Unknown(_) => {}
+        }
         let _ = writeln!(out, "\n{}", self.meaning);
         if !self.notes.is_empty() {
             let _ = writeln!(out, "\nnotes:");
@@ -89,8 +98,31 @@ fn short_problem(kind: ErrorKind) -> String {
     problem.get(..end).unwrap_or(problem).to_owned()
 }
 
-/// One plain-language sentence on what binding `shown` (of `scope`) means.
-pub(super) fn meaning(shown: &str, scope: Scope) -> String {
+/// One plain-language sentence on what binding `shown` (of `scope`) means, given
+/// whether this host has the address.
+pub(super) fn meaning(shown: &str, scope: Scope, on_this_host: &OnThisHost) -> String {
+    // Reserved ranges that no ordinary host has: unless this one has it. Then it is an
+    // address of this host like any other, reachable from whoever can route to it.
+    if let (Scope::Documentation | Scope::Benchmarking | Scope::Reserved, OnThisHost::Yes(names)) =
+        (scope, on_this_host)
+    {
+        let range = match scope {
+            Scope::Documentation => "reserved for documentation and examples",
+            Scope::Benchmarking => "reserved for benchmarking test networks (RFC 2544, RFC 5180)",
+            _ => "in reserved address space",
+        };
+        return format!(
+            "A server bound to {shown} is reachable from every host that can route packets \
+             to this address, through any of this host's interfaces: it is {range}, and \
+             this host has it (on {}), so it was configured here (on purpose, or from a \
+             copied example).",
+            interface_names(names)
+        );
+    }
+    let not_here = match on_this_host {
+        OnThisHost::No => "this host does not have it, so binding it fails",
+        _ => "binding it fails unless this host has it",
+    };
     let what = match scope {
         Scope::Unspecified => {
             "listens on every interface of this host: every network the host is on (the \
@@ -129,13 +161,17 @@ pub(super) fn meaning(shown: &str, scope: Scope) -> String {
              not from the internet directly"
         }
         Scope::Documentation => {
-            "would use an address reserved for documentation and examples: no real host has \
-             it, so binding it fails unless it was configured on purpose; it is probably a \
-             copied example"
+            return format!(
+                "A server bound to {shown} would use an address reserved for documentation \
+                 and examples: {not_here}; it is probably a copied example."
+            );
         }
         Scope::Benchmarking => {
-            "would use an address reserved for benchmarking test networks (RFC 2544, RFC \
-             5180): binding it fails unless a lab network configured it"
+            return format!(
+                "A server bound to {shown} would use an address reserved for benchmarking \
+                 test networks (RFC 2544, RFC 5180): {not_here} (a lab network configures \
+                 such addresses)."
+            );
         }
         Scope::Multicast => {
             "receives the datagrams sent to this multicast group on every network the \
@@ -149,8 +185,10 @@ pub(super) fn meaning(shown: &str, scope: Scope) -> String {
              no connection can ever reach it, so that is useless)"
         }
         Scope::Reserved => {
-            "would use reserved address space, not used on ordinary networks: binding it \
-             fails unless this host has the address"
+            return format!(
+                "A server bound to {shown} would use reserved address space, not used on \
+                 ordinary networks: {not_here}."
+            );
         }
         Scope::Global => {
             "is reachable from the whole internet if this host has this public address and \
@@ -160,6 +198,31 @@ pub(super) fn meaning(shown: &str, scope: Scope) -> String {
         _ => "has a scope this version of bind-guard cannot describe further",
     };
     format!("A server bound to {shown} {what}.")
+}
+
+/// `eth0` or `eth0 and eth1`, escaped for a terminal.
+fn interface_names(names: &[String]) -> String {
+    let names: Vec<String> = names
+        .iter()
+        .map(|name| bind_guard::Escaped::new(name).to_string())
+        .collect();
+    names.join(" and ")
+}
+
+/// Which interfaces of this host have `ip`, when some do; or that they could not be
+/// read.
+pub(super) fn host_note(ip: IpAddr, on_this_host: &OnThisHost) -> Option<String> {
+    match on_this_host {
+        OnThisHost::Yes(names) => Some(format!(
+            "this host has {} on {}",
+            ip.to_canonical(),
+            interface_names(names)
+        )),
+        OnThisHost::Unknown(Some(err)) => Some(format!(
+            "whether this host has {ip} is not known: its interfaces cannot be read ({err})"
+        )),
+        OnThisHost::No | OnThisHost::Unknown(None) => None,
+    }
 }
 
 /// Remarks beyond the one-sentence meaning.
@@ -318,11 +381,36 @@ mod tests {
 
     #[test]
     fn every_scope_has_a_sentence() {
-        for scope in Scope::all() {
-            let text = meaning("x", scope);
-            assert!(text.starts_with("A server bound to x "), "{text}");
-            assert!(!text.contains("cannot describe"), "{scope}: {text}");
+        let held = OnThisHost::Yes(vec!["eth0".to_owned()]);
+        for on_host in [OnThisHost::No, OnThisHost::Unknown(None), held] {
+            for scope in Scope::all() {
+                let text = meaning("x", scope, &on_host);
+                assert!(text.starts_with("A server bound to x "), "{text}");
+                assert!(!text.contains("cannot describe"), "{scope}: {text}");
+            }
         }
+    }
+
+    #[test]
+    fn an_address_this_host_has_is_never_called_a_copied_example_nobody_has() {
+        let held = OnThisHost::Yes(vec!["eth0".to_owned(), "x\u{1b}".to_owned()]);
+        let text = meaning("192.0.2.2", Scope::Documentation, &held);
+        assert!(
+            text.contains("this host has it (on eth0 and x\\u{1b})"),
+            "{text}"
+        );
+        assert!(
+            text.contains("reachable from every host that can route"),
+            "{text}"
+        );
+        let text = meaning("192.0.2.2", Scope::Documentation, &OnThisHost::No);
+        assert!(text.contains("this host does not have it"), "{text}");
+        let note = host_note("::ffff:192.0.2.2".parse().unwrap(), &held).unwrap();
+        assert_eq!(note, "this host has 192.0.2.2 on eth0 and x\\u{1b}");
+        assert_eq!(
+            host_note("192.0.2.2".parse().unwrap(), &OnThisHost::No),
+            None
+        );
     }
 
     #[test]

@@ -11,17 +11,20 @@
 //! `UdpSocket`:
 //!
 //! - its **local address**, through the policy like any bind address;
-//! - **`IPV6_V6ONLY`**: an IPv6 wildcard without it also takes IPv4, so `0.0.0.0` is
-//!   judged too;
+//! - **`IPV6_V6ONLY`**: an IPv6 wildcard without it also takes IPv4, so it is judged as
+//!   `0.0.0.0` too (a deny list that refuses `0.0.0.0` refuses it);
 //! - its **bound device** (`SO_BINDTODEVICE`, `BindToDevice=` in the unit): a wildcard
-//!   restricted to a device is judged by that device's addresses (with the `if-addrs`
-//!   feature; without it, as the wildcard it is);
+//!   restricted to a device is judged by every address of that device, its IPv6
+//!   link-local and labelled IPv4 aliases included (with the `if-addrs` feature;
+//!   without it, as the wildcard it is);
 //! - its **state**: a TCP socket must be listening.
 //!
 //! A refused socket is an [`InheritedError`] naming the file descriptor, its name
-//! (`FileDescriptorName=`), what it is bound to and the rule; the socket is closed, so
-//! nothing is served on it. [`Activation::tcp_listeners`] takes every inherited socket
-//! or none.
+//! (`FileDescriptorName=`), what it is bound to and the rule. The refusal closes it
+//! **and every inherited socket not taken yet**, judged or not: a service that logs the
+//! error and goes on (or starts a child) keeps no listener open that nobody checked,
+//! and nothing more is handed out. [`Activation::tcp_listeners`] takes every inherited
+//! socket or none (the ones judged before the refusal are closed too).
 //!
 //! ```no_run
 //! use bind_guard::inherited::Activation;
@@ -48,12 +51,18 @@
 //! that the descriptor is a socket of the expected type and family, sets close-on-exec
 //! and takes it over once. The alternatives were worse: opening `/proc/self/fd/N`
 //! gives a new open file, not the socket; `sd-notify` does not hand out sockets. What
-//! `listenfd` does not do, this module does: it honours `LISTEN_PID` strictly, as
-//! `sd_listen_fds(3)` does (no `LISTEN_PID`, or another process's pid, means the
-//! sockets are not ours: none are taken), reads `LISTEN_FDNAMES`, bounds
-//! `LISTEN_FDS`, and checks what the kernel says about each socket through `socket2`
-//! (`getsockname`, `IPV6_V6ONLY`, `SO_BINDTODEVICE`, `SO_ACCEPTCONN`), which needs no
-//! ownership at all.
+//! `listenfd` does not do, this module does: it follows `sd_listen_fds(3)` exactly.
+//! `LISTEN_PID` is honoured strictly (no `LISTEN_PID`, or another process's pid, means
+//! the sockets are not ours: none are taken); descriptors are numbered from 3, so a
+//! `LISTEN_FDS_FIRST_FD` other than 3 (a `listenfd` convention that would make stdin
+//! "the first socket") is refused; `LISTEN_PID` and `LISTEN_FDS` are plain decimal
+//! numbers or refused (`+1` and `08` are not what a manager writes); `LISTEN_FDNAMES`
+//! is read; `LISTEN_FDS` is bounded. What the kernel says about each socket is read
+//! through `socket2` (`getsockname`, `IPV6_V6ONLY`, `SO_BINDTODEVICE`,
+//! `SO_ACCEPTCONN`), which needs no ownership at all. To close an inherited socket
+//! this module takes it through `listenfd` (as whichever socket kind it is) and drops
+//! it; a descriptor that is no socket (`ListenFIFO=`) cannot be taken without `unsafe`
+//! code and is left as the manager passed it.
 //!
 //! # The environment
 //!
@@ -157,7 +166,8 @@ impl InheritedError {
         }))
     }
 
-    /// The file descriptor (3 for the first inherited socket).
+    /// The file descriptor (3 for the first inherited socket; 3 too for an environment
+    /// error, which concerns them all).
     #[must_use]
     pub fn fd(&self) -> i32 {
         self.0.fd
@@ -388,12 +398,15 @@ impl Activation {
         index: usize,
         policy: &Policy,
     ) -> Result<std::os::unix::net::UnixListener, InheritedError> {
-        let taken = self.fds.take_unix_listener(index);
-        let listener = self.present(index, taken)?;
+        let listener = self.taken(index, |fds| fds.take_unix_listener(index))?;
         match crate::unix::judge_listening(&listener, policy) {
             Ok(_) => Ok(listener),
-            // `listener` is dropped: the descriptor is closed, nothing is served on it.
-            Err(err) => Err(self.error(index, None, Refusal::Io(err))),
+            // `listener` is dropped: the descriptor is closed, nothing is served on it,
+            // and neither on any other socket not taken yet.
+            Err(err) => {
+                let err = self.error(index, None, Refusal::Io(err));
+                Err(self.close_untaken(err))
+            }
         }
     }
 

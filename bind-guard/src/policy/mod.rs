@@ -382,8 +382,10 @@ impl Policy {
         self.decide_address(addr).ok()?;
         let kind = self.decide_address(twin).err()?;
         Some(alloc::format!(
-            "{addr} takes IPv4 connections too (dual-stack: IPV6_V6ONLY is off, as \
-             net.ipv6.bindv6only=0 leaves it), so it is judged as {twin} too, which {}",
+            "{addr} also takes IPv4 connections while IPV6_V6ONLY is off (the default \
+             where net.ipv6.bindv6only is 0), so it is judged as {twin} too, which {}; to \
+             serve IPv6 only, turn IPV6_V6ONLY on (net.ipv6.bindv6only=1, or \
+             BindIPv6Only=ipv6-only in a .socket unit)",
             kind.problem()
         ))
     }

@@ -201,6 +201,8 @@ mod policy;
 mod rule;
 mod scope;
 mod text;
+#[cfg(feature = "std")]
+mod warn_event;
 
 pub use addr::unix::{ListenAddr, MAX_UNIX_PATH, UnixAddr};
 pub use addr::{BindAddr, LocalAddr, LoopbackAddr};

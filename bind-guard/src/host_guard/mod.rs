@@ -582,10 +582,11 @@ impl HostGuard {
     fn warn(&self, refusal: &Refusal<'_>) {
         #[cfg(any(feature = "log", feature = "tracing"))]
         if self.warned.first(refusal.value, refusal.reason.name()) {
-            #[cfg(feature = "log")]
-            log::warn!(target: "bind_guard::host_guard", "{refusal}");
-            #[cfg(feature = "tracing")]
-            tracing::warn!(target: "bind_guard::host_guard", reason = refusal.reason.name(), "{refusal}");
+            crate::warn_event::warn_event!(
+                "bind_guard::host_guard",
+                [reason = refusal.reason.name(),],
+                "{refusal}"
+            );
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
-use std::string::{String, ToString};
+use std::string::String;
 use std::vec::Vec;
 
 use crate::host_guard::BoundListener;
@@ -199,7 +199,7 @@ impl Interfaces {
                         "every address of every interface, port {} (they could not be \
                          listed: {})",
                         bound.port(),
-                        crate::Escaped::new(&err.to_string())
+                        crate::Escaped::new(&std::string::ToString::to_string(&err))
                     ),
                 });
                 return;

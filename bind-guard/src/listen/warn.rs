@@ -101,22 +101,11 @@ fn reachable_text(_set: &BindSet) -> String {
     String::from("every address of every interface")
 }
 
-/// Logs `text` once, as a warning with target `bind_guard`: through `tracing` when a
-/// subscriber is set (or `log` is off), else through `log`. With both features on,
-/// `tracing` without a subscriber would hand its event to `log` as well (its `log`
-/// feature), and the one warning would be logged twice.
+/// Logs `text` once, as a warning with target `bind_guard`
+/// ([`warn_event!`](crate::warn_event::warn_event)).
 #[allow(unused_variables)]
 pub(crate) fn emit(text: &str) {
-    #[cfg(all(feature = "log", feature = "tracing"))]
-    if tracing::dispatcher::has_been_set() {
-        tracing::warn!(target: "bind_guard", "{text}");
-    } else {
-        log::warn!(target: "bind_guard", "{text}");
-    }
-    #[cfg(all(feature = "log", not(feature = "tracing")))]
-    log::warn!(target: "bind_guard", "{text}");
-    #[cfg(all(feature = "tracing", not(feature = "log")))]
-    tracing::warn!(target: "bind_guard", "{text}");
+    crate::warn_event::warn_event!("bind_guard", [], "{text}");
 }
 
 #[cfg(test)]

@@ -66,9 +66,7 @@ struct Plan {
 fn load(name: &str, text: &str) -> Result<Plan, String> {
     // toml's error names the field and shows the line; the message is bind-guard's.
     let file = ConfigFile::from_text(name, text);
-    let config: Config = file
-        .parse(|t| toml::from_str(t))
-        .map_err(|e| e.to_string())?;
+    let config: Config = file.parse(toml::from_str).map_err(|e| e.to_string())?;
     if config.server.listen().is_none() {
         return Err(format!(
             "{name}: server.listen is missing; add listen = [\"127.0.0.1:8080\"] under [server]"

@@ -589,9 +589,7 @@ struct AppToml {
 fn listen_section_is_text_judged_with_its_own_policy_at_its_line() {
     let judge = |text: &str| -> Result<BindSet, String> {
         let file = ConfigFile::from_text("app.toml", text);
-        let config: AppToml = file
-            .parse(|t| toml::from_str(t))
-            .map_err(|e| e.to_string())?;
+        let config: AppToml = file.parse(toml::from_str).map_err(|e| e.to_string())?;
         Listen::new(BindAddr::loopback(1))
             .config_section(&file, "server", config.server.as_ref())
             .load_from(|_| None)

@@ -254,6 +254,7 @@ impl Interfaces {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::string::ToString;
 
     fn addr(s: &str) -> SocketAddr {
         s.parse().unwrap()

@@ -519,7 +519,7 @@ proptest! {
         let got = decide(&listen, &vars);
         match oracle(&case) {
             Ok(addrs) => {
-                let (set, _) = got.map_err(|err| TestCaseError::fail(err))?;
+                let (set, _) = got.map_err(TestCaseError::fail)?;
                 prop_assert_eq!(set, addrs.join(","));
             }
             Err(label) => {

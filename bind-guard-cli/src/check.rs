@@ -3,6 +3,7 @@
 use bind_guard::{BindError, BindSet, ErrorKind, ListenAddr, Policy};
 use serde::Serialize;
 
+use crate::format::FormatArgs;
 use crate::json::ErrorJson;
 use crate::{EXIT_OK, EXIT_REFUSED, EXIT_UNUSABLE, Outcome, PolicyArgs};
 
@@ -17,9 +18,8 @@ pub(crate) struct CheckArgs {
     addr: String,
     #[command(flatten)]
     policy: PolicyArgs,
-    /// Print one JSON object on stdout instead of text
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    output: FormatArgs,
 }
 
 /// The JSON document of `check` (schema in the crate docs).
@@ -51,7 +51,7 @@ pub(crate) fn run(args: &CheckArgs) -> Outcome {
         Err(err) if err.kind().is_refusal() => EXIT_REFUSED,
         Err(_) => EXIT_UNUSABLE,
     };
-    if args.json {
+    if args.output.is_json() {
         let entries = entries(&args.addr).unwrap_or_default();
         let (one, one_unix) = match entries.as_slice() {
             [ListenAddr::Ip(one)] => (Some(*one.as_socket_addr()), None),

@@ -1,22 +1,30 @@
-//! `bind-guard`: check, explain and audit bind addresses from the shell.
+//! `bind-guard`: check, explain, audit and scan bind addresses from the shell.
 //!
-//! Built with the `cli` feature (`cargo install bind-guard --features cli`). Every
-//! decision is made by the `bind-guard` library: this binary only parses arguments,
-//! reads `/proc` for `audit`, and prints.
+//! Installed with `cargo install bind-guard-cli` (or `--path bind-guard-cli` in the
+//! repository), which also installs `cargo-bind-guard`, so that `cargo bind-guard scan`
+//! works. Every verdict on an address is made by the `bind-guard` library; this binary
+//! parses arguments, gathers facts (audit: the kernel's `sock_diag` and rtnetlink, with
+//! `/proc/net` as a fallback, in every network namespace; scan: the files it is given),
+//! and prints.
 //!
 //! ```text
-//! bind-guard check ADDR[,ADDR…] [--policy POLICY] [--allow-wildcard] [--json]
-//! bind-guard explain ADDR [--json]
-//! bind-guard audit [--policy POLICY] [--allow-wildcard] [--json]   (Linux)
+//! bind-guard check ADDR[,ADDR…] [--policy POLICY] [--allow-wildcard] [--format text|json]
+//! bind-guard explain ADDR [--format text|json]
+//! bind-guard audit [--policy POLICY] [--allow-wildcard] [--baseline FILE]
+//!                  [--format text|json|openmetrics]                          (Linux)
+//! bind-guard scan [PATH…] [--min-confidence low|high] [--baseline FILE]
+//!                 [--format text|json|sarif]
 //! ```
+//!
+//! `--json` is accepted everywhere as the older spelling of `--format json`.
 //!
 //! # Exit codes
 //!
-//! | code | `check` | `explain` | `audit` |
-//! | --- | --- | --- | --- |
-//! | 0 | the address is allowed | the input is an address (whatever the policies say) | every socket is allowed |
-//! | 1 | a valid address that the policy refuses | — | at least one socket breaks the policy |
-//! | 2 | not an address at all, or a usage error | not an address, or a usage error | `/proc` unreadable, not Linux, or a usage error |
+//! | code | `check` | `explain` | `audit` | `scan` |
+//! | --- | --- | --- | --- | --- |
+//! | 0 | the address is allowed | the input is an address (whatever the policies say) | nothing (new) is refused | no finding (new) |
+//! | 1 | a valid address that the policy refuses | — | a socket or published port is refused, or a namespace is unreadable | findings |
+//! | 2 | not an address at all, or a usage error | not an address, or a usage error | socket tables unreadable, a bad baseline, not Linux, or a usage error | unreadable input, or a usage error |
 //!
 //! # Policies
 //!
@@ -26,10 +34,11 @@
 //! `allow=CIDR`, `deny=CIDR`; for example `local,deny=10.99.0.0/16` or
 //! `default,allow_wildcard`. `--allow-wildcard` adds the wildcard to any of them.
 //!
-//! # JSON output (`--json`)
+//! # JSON output (`--format json`)
 //!
-//! The schema of every command's `--json` output is in `JSON.md` beside this package's
-//! manifest, included here:
+//! The schema of the JSON output of `check`, `explain` and `audit` is in `JSON.md`
+//! beside this package's manifest, included here; `scan`'s keys (and its SARIF) are
+//! documented where they are written, in `scan/output.rs` and `scan/sarif.rs`.
 #![doc = include_str!("../JSON.md")]
 // The `///` comments on clap arguments are the command's help text, which writes
 // addresses such as `[::1]:8080` as they are typed, not as rustdoc links.
@@ -38,6 +47,7 @@
 mod audit;
 mod check;
 mod explain;
+mod format;
 mod json;
 mod scan;
 
@@ -47,19 +57,20 @@ use std::process::ExitCode;
 use bind_guard::Policy;
 use clap::{Parser, Subcommand};
 
-/// Check, explain and audit server bind addresses (127.0.0.1 vs 0.0.0.0).
+/// Check, explain, audit and scan server bind addresses (127.0.0.1 vs 0.0.0.0).
 #[derive(Debug, Parser)]
 #[command(
     name = "bind-guard",
     version,
-    about = "Check, explain and audit server bind addresses (127.0.0.1 vs 0.0.0.0)",
-    long_about = "Check, explain and audit server bind addresses.\n\n\
+    about = "Check, explain, audit and scan server bind addresses (127.0.0.1 vs 0.0.0.0)",
+    long_about = "Check, explain, audit and scan server bind addresses.\n\n\
         127.0.0.1 and ::1 are loopback: only this machine can connect (unless \
         net.ipv4.conf.*.route_localnet is 1, which opens IPv4 loopback to neighbours; \
         explain and audit warn about it). 0.0.0.0 and [::] are \
         the wildcard: the server listens on every interface and every network this host is \
         on can reach it. bind-guard refuses the wildcard unless you opt in.",
-    after_help = "Exit codes: 0 allowed, 1 refused by the policy, 2 not an address or usage error.\n\
+    after_help = "Exit codes: 0 allowed (scan: no finding), 1 refused by the policy (scan: \
+        findings), 2 unusable input or a usage error.\n\
         See 'bind-guard help <COMMAND>' for more."
 )]
 struct Cli {
@@ -82,7 +93,7 @@ enum Command {
             bind-guard check \"$BIND_ADDR\" || exit 1\n  \
             bind-guard check 0.0.0.0:8080 --allow-wildcard\n  \
             bind-guard check iface:eth0/ipv4:8080 --policy local\n  \
-            bind-guard check 10.0.0.5:5432 --policy local --json"
+            bind-guard check 10.0.0.5:5432 --policy local --format json"
     )]
     Check(check::CheckArgs),
     /// Explain what binding an address means: scope, registry entry, dual-stack notes
@@ -96,30 +107,37 @@ enum Command {
         after_help = "Examples:\n  \
             bind-guard explain 0.0.0.0:8080\n  \
             bind-guard explain '[::]:8080'\n  \
-            bind-guard explain ::ffff:127.0.0.1 --json"
+            bind-guard explain ::ffff:127.0.0.1 --format json"
     )]
     Explain(explain::ExplainArgs),
     /// List this host's listening sockets and check each against a policy (Linux)
     #[command(
-        long_about = "List every listening TCP socket and bound UDP socket on this host \
-            (IPv4 and IPv6, this network namespace), with its owning process where readable, \
-            the device it is restricted to, IPV6_V6ONLY, its scope and the policy's verdict, \
-            then the host settings that change exposure (route_localnet, bindv6only, \
-            ip_forward). Exits 1 when any socket breaks the policy. Reads the kernel's \
-            sock_diag netlink interface, or /proc/net where that is unavailable (it says \
-            which): Linux only. Run as root to see the owners of every socket.",
+        long_about = "List every listening TCP socket, bound UDP socket, Unix socket and \
+            published port (DNAT rules of nftables and iptables, docker-proxy) and check \
+            each against a policy. As root every network namespace of the host is read \
+            (containers included), each named; --this-namespace reads only this one. Each \
+            socket shows its owning processes, the device it is restricted to (named in its \
+            own namespace), IPV6_V6ONLY, its scope and the verdict, then the host settings \
+            that change exposure (route_localnet, bindv6only, ip_forward). Exits 1 when \
+            anything is refused or a namespace cannot be read. Reads the kernel's sock_diag \
+            netlink interface, or /proc/net where that is unavailable (it says which): \
+            Linux only.",
         after_help = "Examples:\n  \
             bind-guard audit\n  \
-            bind-guard audit --policy loopback --json"
+            bind-guard audit --policy loopback --format json > baseline.json\n  \
+            bind-guard audit --baseline baseline.json\n  \
+            bind-guard audit --format openmetrics > /var/lib/node_exporter/bind_guard.prom"
     )]
     Audit(audit::AuditArgs),
     /// Find wildcard binds (0.0.0.0, [::]) in Rust source and config files
     #[command(
         long_about = "Find wildcard binds in Rust source (.rs) and the config files next to it \
-            (Rocket.toml address, .env HOST=, Docker Compose ports: without a host IP).\n\n\
-            A finding is high confidence when the value reaches a bind call (TcpListener::bind, \
-            actix .bind, axum/hyper Server::bind, warp .run, tonic .serve, tide .listen, clap \
-            default_value, ...) and low otherwise. Comparisons are not findings. Suppress one \
+            (Docker Compose, Kubernetes, systemd units, Dockerfiles, .env, Rocket.toml and an \
+            application's YAML/TOML/JSON listen, bind, host and address keys).\n\n\
+            A finding is high confidence when the wildcard is a listening address by its value \
+            (a wildcard with a port, a multiaddr) or by the shape of its use (a call or field \
+            named for listening or binding, a default, a config's listen key), and low \
+            otherwise. Comparisons, connects, logs and asserts are not findings. Suppress one \
             with a comment at the end of its line or alone on the line before: \
             // bind-guard: allow-wildcard <reason>. Exits 0 with no finding, 1 with findings, \
             2 on a usage error or unreadable input; a file that does not parse is reported \

@@ -146,18 +146,9 @@
 //!
 //! # Features
 //!
-//! | feature | default | adds |
-//! | --- | --- | --- |
-//! | `std` | yes | [`BindAddr::bind_tcp`], [`BindAddr::bind_udp`], [`Policy::resolve`], `ToSocketAddrs`, [`BindSet`] (several listeners, bound all or none), [`listen`] (one listen address from flags, environment variables, a config section and a default, with each source's wildcard opt-in) |
-//! | `serde` | no | `Serialize`/`Deserialize` for `BindAddr<P>`, `Policy` and `BindSet`, as strings; deserializing checks ([`serde`]) |
-//! | `clap` | no | the types as `#[arg]` values, `checked_by(policy)`, and the `--bind`/`--expose` group `ListenArgs` ([`clap`]) |
-//! | `tokio` | no | `bind_guard::tokio::{bind_tcp, bind_udp, bind_tcp_all}`: async, tokio sockets, bound address re-checked ([`tokio`]) |
-//! | `socket2` | no | socket2 sockets with `SO_REUSEADDR` and an explicit dual-stack choice for `[::]`; the wildcard restricted to one interface with `SO_BINDTODEVICE` ([`socket2`]) |
-//! | `if-addrs` | no | `reachable`: the concrete addresses a wildcard listener is reachable on ([`reachable`]); the `iface:NAME:PORT` forms looked up ([`iface`](mod@iface)) |
-//! | `tower` | no | `host_guard::HostGuardLayer`: the request-side Host/Origin guard ([`host_guard`]) as a `tower` layer for axum, tonic and hyper-util |
-//! | `listenfd` | no | sockets inherited from systemd socket activation, checked against a policy before use (`inherited`, Linux) |
-//! | `log` | no | [`listen`]'s warnings (a wildcard, a source not used) through `log` |
-//! | `tracing` | no | [`listen`]'s warnings through `tracing` (once, not again through `log`) |
+//! `std` is the only default. Each feature (made from the `##` lines of `Cargo.toml`):
+//!
+#![doc = document_features::document_features!()]
 //!
 //! [`Policy`] always has a text form (`Display`/`FromStr`, such as
 //! `"local,deny=10.99.0.0/16"`), for configs and flags.
@@ -183,8 +174,13 @@ extern crate std;
 
 // The folders follow the data: text is parsed (`text`), an address gets its IANA scope
 // (`scope`), a rule or policy decides (`rule`, `policy`), the decision becomes a typed
-// value (`addr`), the value becomes a socket (`bind`), and `integrations` connect it to
-// other crates. Each layer uses only the layers before it.
+// value (`addr`), the value becomes a socket (`bind`). Around them: `listen` loads one
+// listen configuration from the places an operator sets it, `host_guard` checks the
+// requests that reach the bound sockets, and `integrations` connect the types to other
+// crates. This is the order of the data, not an import rule: `policy` returns `addr`'s
+// typed values and reads `bind::sysctl` to judge a dual-stack `[::]`, and `addr`'s
+// `bind_tcp` and `resolve` live in `bind` beside the other socket code. ARCHITECTURE.md
+// at the repository root maps every public path to its file.
 mod addr;
 #[cfg(feature = "std")]
 mod bind;

@@ -16,6 +16,7 @@ use self::facts::Facts;
 use self::json::InvalidJson;
 use self::render::port_in_bare_ipv6;
 use self::subject::Subject;
+use crate::format::FormatArgs;
 use crate::json::ErrorJson;
 use crate::{EXIT_OK, EXIT_UNUSABLE, Outcome};
 
@@ -26,14 +27,15 @@ pub(crate) struct ExplainArgs {
     /// Unix socket (unix:/run/app.sock, unix:@name)
     #[arg(value_name = "ADDR")]
     addr: String,
-    /// Print one JSON object on stdout instead of text
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    output: FormatArgs,
 }
 
 pub(crate) fn run(args: &ExplainArgs) -> Outcome {
     #[cfg(unix)]
-    if let Some(outcome) = unix::explain(&args.addr, args.json, |err| not_an_address(args, err)) {
+    if let Some(outcome) = unix::explain(&args.addr, args.output.is_json(), |err| {
+        not_an_address(args, err)
+    }) {
         return outcome;
     }
     let subject = match Subject::parse(&args.addr) {
@@ -49,7 +51,7 @@ pub(crate) fn run(args: &ExplainArgs) -> Outcome {
     if let Some(note) = port_in_bare_ipv6(&args.addr, subject) {
         facts.notes.push(note);
     }
-    if args.json {
+    if args.output.is_json() {
         Outcome::json(EXIT_OK, &facts.to_json(&args.addr))
     } else {
         Outcome {
@@ -61,7 +63,7 @@ pub(crate) fn run(args: &ExplainArgs) -> Outcome {
 }
 
 fn not_an_address(args: &ExplainArgs, err: &BindError) -> Outcome {
-    if args.json {
+    if args.output.is_json() {
         let doc = InvalidJson {
             input: &args.addr,
             valid: false,

@@ -41,6 +41,9 @@ pub(crate) struct ScanArgs {
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Text)]
     pub(crate) format: Format,
+    /// The same as --format json
+    #[arg(long, conflicts_with = "format")]
+    pub(crate) json: bool,
     /// Report only findings of at least this confidence (high: the value reaches a
     /// bind call or is a config's listening address)
     #[arg(long, value_enum, value_name = "LEVEL", default_value_t = Confidence::Low)]
@@ -235,7 +238,8 @@ pub(crate) fn run(args: &ScanArgs) -> Outcome {
     } else {
         EXIT_REFUSED
     };
-    let mut outcome = match args.format {
+    let format = if args.json { Format::Json } else { args.format };
+    let mut outcome = match format {
         Format::Text => output::text(&report),
         Format::Json => Outcome::json(code, &output::json(&report)),
         Format::Sarif => Outcome::json(code, &sarif::log(&report, known.is_some())),

@@ -7,7 +7,7 @@
 //! wildcard is the usual way out, and it exposes the service on every network. These
 //! forms name the interface instead, wherever a list of bind addresses is read
 //! ([`BindSet`](crate::BindSet)'s `FromStr` and [`parse`](crate::BindSet::parse),
-//! [`Policy::resolve`], the [`env`](crate::env) loader, the clap `--bind` flag, serde):
+//! [`Policy::resolve`], the [`listen`](crate::listen) loader, the clap `--bind` flag, serde):
 //!
 //! | text | addresses bound | judged when bound as a device ([`bind_device`](crate::socket2::bind_device)) |
 //! | --- | --- | --- |

@@ -457,7 +457,7 @@ impl HostGuardBuilder {
     /// IPv4 address. From any other peer, and by default, those fields are ignored.
     ///
     /// A guard that trusts proxies must know each request's peer
-    /// ([`RequestHead::peer`]; the `tower` layer finds it): it refuses requests
+    /// ([`RequestHead::peer`](super::RequestHead::peer); the `tower` layer finds it): it refuses requests
     /// without one ([`Reason::UnknownPeer`](super::Reason::UnknownPeer)) rather than
     /// skip the forwarded fields.
     #[must_use]

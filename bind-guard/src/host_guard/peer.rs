@@ -31,11 +31,11 @@ use ipnet::IpNet;
 
 use super::{HostGuardError, HostGuardErrorKind, Reason, hosts};
 
-/// The environment variable [`PeerFilter::from_env`] reads extra networks from:
+/// The environment variable [`PeerFilter::allowed_peers_from_env`] is usually given:
 /// `BIND_GUARD_ALLOWED_PEERS`, comma-separated addresses and networks.
 pub const DEFAULT_PEERS_ENV_VAR: &str = "BIND_GUARD_ALLOWED_PEERS";
 
-/// Serves only peers from allowed networks (see the [module docs](self)). `Clone`
+/// Serves only peers from allowed networks (see the [module docs](super)). `Clone`
 /// shares the network list.
 #[derive(Debug, Clone)]
 pub struct PeerFilter {

@@ -13,7 +13,7 @@
 //! | `--bind ADDR` ([`ListenArgs`](crate::clap::ListenArgs)) | [`args`](Listen::args) | `--expose` | `--bind:` |
 //! | `APP_BIND` | [`env_prefix("APP")`](Listen::env_prefix) | `APP_EXPOSE=1` | `APP_BIND:` |
 //! | `HOST` and `PORT` (hosting platforms) | [`platform_env`](Listen::platform_env) | `APP_EXPOSE=1` | `HOST and PORT:` / `PORT:` |
-//! | `listen = [...]` ([`ListenSection`](crate::serde::ListenSection)) | [`config_file`](Listen::config_file), [`config`](Listen::config) | `policy = "…,allow_wildcard"` beside it | `app.toml:2: server.listen:` |
+//! | `listen = [...]` ([`ListenSection`]) | [`config_file`](Listen::config_file), [`config`](Listen::config) | `policy = "…,allow_wildcard"` beside it | `app.toml:2: server.listen:` |
 //! | the default, a typed value | [`Listen::new`] | `bind_addr!("0.0.0.0:8080", allow_wildcard)` (the value is the opt-in) | `the default:` |
 //!
 //! **The rule, once.** The first source in that order that *names an address* decides

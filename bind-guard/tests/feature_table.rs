@@ -32,7 +32,7 @@ fn features(manifest: &str) -> Vec<(String, String, bool)> {
             let name = name.trim().to_string();
             if name == "default" {
                 defaults = value
-                    .split(|c| matches!(c, '[' | ']' | ',' | '"'))
+                    .split(['[', ']', ',', '"'])
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
                     .map(str::to_string)

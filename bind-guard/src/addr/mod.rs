@@ -97,6 +97,25 @@ impl<P: Rule> BindAddr<P> {
         }
     }
 
+    /// Checks `addr` like [`TryFrom`], in a `const` context if need be and without
+    /// building an error value: the error is the bare [`ErrorKind`] (no allocation).
+    /// The `_const` functions are the one pair that gives bare kinds; everything else
+    /// ([`FromStr`], [`TryFrom`], [`narrow`](BindAddr::narrow)) gives a [`BindError`].
+    ///
+    /// ```
+    /// use bind_guard::{BindAddr, ErrorKind, LoopbackAddr};
+    /// use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+    ///
+    /// const ANY: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 80));
+    /// const CHECKED: Result<BindAddr, ErrorKind> = BindAddr::check_const(ANY);
+    /// assert_eq!(CHECKED, Err(ErrorKind::Wildcard));
+    /// let lo: SocketAddr = "127.0.0.1:80".parse().unwrap();
+    /// assert!(LoopbackAddr::check_const(lo).is_ok());
+    /// ```
+    pub const fn check_const(addr: SocketAddr) -> Result<Self, ErrorKind> {
+        Self::checked(addr)
+    }
+
     /// Wraps an address that a rule or policy already accepted.
     pub(crate) const fn trusted(addr: SocketAddr) -> Self {
         BindAddr {
@@ -184,16 +203,14 @@ impl BindAddr {
         )))
     }
 
-    /// Checks `addr` against this type's rule, in a `const` context if need be.
-    /// The error is the bare [`ErrorKind`]; [`TryFrom`] gives a [`BindError`].
-    ///
-    /// ```
-    /// use bind_guard::{BindAddr, ErrorKind};
-    /// use std::net::SocketAddr;
-    ///
-    /// let any: SocketAddr = "0.0.0.0:80".parse().unwrap();
-    /// assert_eq!(BindAddr::new(any).unwrap_err(), ErrorKind::Wildcard);
-    /// ```
+    /// The former name of [`check_const`](BindAddr::check_const) (default rule only).
+    /// One way to do each thing: [`TryFrom`] checks a `SocketAddr` (a [`BindError`]
+    /// that names it), `check_const` does the same in a `const` context (the bare
+    /// [`ErrorKind`]), for every rule.
+    #[deprecated(
+        since = "0.1.0",
+        note = "use `BindAddr::try_from(addr)` (a BindError), or `BindAddr::check_const(addr)` in a const context"
+    )]
     pub const fn new(addr: SocketAddr) -> Result<Self, ErrorKind> {
         Self::checked(addr)
     }

@@ -359,4 +359,24 @@ mod tests {
         let udp = SocketFacts::new("127.0.0.1:1".parse().unwrap(), None, None, None);
         assert_eq!(udp.judge(&Policy::loopback()), Ok(()));
     }
+
+    /// Without the `if-addrs` feature a device's addresses cannot be read, and a wildcard
+    /// restricted to a device is judged as the wildcard it is: never wider than the truth.
+    /// (With the feature this function is compiled out; `cargo test -p bind-guard` runs
+    /// this test with the default features, so the fallback is tested too.)
+    #[cfg(not(feature = "if-addrs"))]
+    #[test]
+    fn without_interface_lookup_a_device_bound_wildcard_is_judged_as_the_wildcard() {
+        let on_lo = SocketFacts::new(
+            "0.0.0.0:1".parse().unwrap(),
+            None,
+            Some("lo".into()),
+            Some(true),
+        );
+        assert!(matches!(
+            on_lo.judge(&Policy::loopback()),
+            Err(SocketRefusal::Policy(err)) if err.kind() == ErrorKind::Wildcard
+        ));
+        assert_eq!(on_lo.judge(&Policy::default().allow_wildcard()), Ok(()));
+    }
 }

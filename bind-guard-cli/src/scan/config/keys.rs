@@ -172,28 +172,81 @@ pub(crate) fn scan(tree: &Tree<'_>, findings: &mut Vec<Finding>) {
         let Some(key) = tree.key_of(id) else {
             continue;
         };
-        let urls = class(key) == KeyClass::Listen;
-        let Some(spelling) = value::wildcard(text, urls) else {
-            continue;
-        };
-        let section = tree.parent_key_of(id);
-        let Some(confidence) = app_grade(key, section, spelling) else {
-            continue;
-        };
-        let place = match section {
-            Some(section) => format!("{}.{}", shorten(section, 40), shorten(key, 40)),
-            None => shorten(key, 80),
-        };
-        findings.push(finding(
-            RuleId::ConfigWildcard,
-            confidence,
-            tree.position(id),
-            format!(
-                "`{place}` is {}: a server that listens on it serves every interface",
-                spelling.describe()
-            ),
-        ));
+        findings.extend(app_finding(key, tree.parent_key_of(id), text, || {
+            tree.position(id)
+        }));
     }
+}
+
+/// A TOML text that does not parse (a template: `peers = {{ .Values.peers }}`), read
+/// line by line: each `key = "value"` (or `'value'`) under the last `[section]` seen,
+/// judged as [`scan`] judges a parsed one. Arrays and inline tables are not read.
+pub(crate) fn scan_toml_lines(text: &str, findings: &mut Vec<Finding>) {
+    let mut section: Option<&str> = None;
+    for (number, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(header) = trimmed.strip_prefix('[') {
+            // `[a.b]` and `[[a.b]]`: the innermost name, as `parent_key_of` gives it.
+            let name = header
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("");
+            section = name.rsplit('.').next().map(|s| s.trim().trim_matches('"'));
+            continue;
+        }
+        let Some((key, rest)) = trimmed.split_once('=') else {
+            continue;
+        };
+        let key = key.trim().trim_matches('"');
+        let rest = rest.trim_start();
+        let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+            continue;
+        };
+        let Some(value) = rest[1..].split(quote).next() else {
+            continue;
+        };
+        if !may_be_wildcard(value) {
+            continue;
+        }
+        // The value's quotes, in characters from 1, as the parsed tree places a string.
+        let start = line.chars().count() - rest.chars().count() + 1;
+        let end = start + value.chars().count() + 2;
+        let line = number + 1;
+        let position = || super::super::Position {
+            line,
+            column: start,
+            end_line: line,
+            end_column: end,
+        };
+        findings.extend(app_finding(key, section, value, position));
+    }
+}
+
+/// The finding for a wildcard `text` under `key` (in `section`) of an application's
+/// config, if its key says it is an address.
+fn app_finding(
+    key: &str,
+    section: Option<&str>,
+    text: &str,
+    position: impl FnOnce() -> super::super::Position,
+) -> Option<Finding> {
+    let urls = class(key) == KeyClass::Listen;
+    let spelling = value::wildcard(text, urls)?;
+    let confidence = app_grade(key, section, spelling)?;
+    let place = match section {
+        Some(section) => format!("{}.{}", shorten(section, 40), shorten(key, 40)),
+        None => shorten(key, 80),
+    };
+    Some(finding(
+        RuleId::ConfigWildcard,
+        confidence,
+        position(),
+        format!(
+            "`{place}` is {}: a server that listens on it serves every interface",
+            spelling.describe()
+        ),
+    ))
 }
 
 /// The `KEY=VALUE` items or `KEY: VALUE` entries of an `environment`-like node.

@@ -8,6 +8,10 @@
 //! | `.env`, `.env.*`, `*.env` | dotenv's rules | [`dotenv`] |
 //! | `*.socket`, `*.service` | systemd's unit syntax | [`systemd`] |
 //! | `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile` | Dockerfile syntax | [`dockerfile`] |
+//! | a block of text under a key that names a config file (a ConfigMap's `app.toml: \|`) | the parser of the file it names | [`embedded`] |
+//!
+//! A YAML file with templates (Helm's `{{ … }}`) is read with them blanked
+//! ([`embedded::blank_templates`]).
 //!
 //! A value is the wildcard when the library's parser says so
 //! ([`classify::literal`](super::classify::literal)), after `${VAR:-default}` takes
@@ -18,6 +22,7 @@ mod args;
 mod compose;
 mod dockerfile;
 mod dotenv;
+mod embedded;
 mod keys;
 mod kubernetes;
 mod systemd;
@@ -150,7 +155,17 @@ impl ConfigKind {
     /// Findings in a file of this kind, or why it was not scanned (it does not parse,
     /// or its aliases and merge keys expand past the budget).
     pub(crate) fn scan(self, text: &str) -> Result<Vec<Finding>, String> {
+        self.scan_at(text, 0)
+    }
+
+    /// [`scan`](ConfigKind::scan) of a file `depth` files deep in another
+    /// ([`embedded`]).
+    fn scan_at(self, text: &str, depth: usize) -> Result<Vec<Finding>, String> {
         let mut findings = Vec::new();
+        // The text the tree is parsed from: the file's own, or, for a template that does
+        // not parse as it is, the file with its templates blanked (same positions).
+        let blanked: String;
+        let mut parsed = text;
         let tree = match self {
             ConfigKind::DotEnv => {
                 dotenv::scan(text, &mut findings);
@@ -169,12 +184,27 @@ impl ConfigKind {
                 None
             }
             ConfigKind::Rocket | ConfigKind::Toml => Some(tree::toml(text)),
-            ConfigKind::ComposeYaml | ConfigKind::Yaml | ConfigKind::Json => Some(tree::yaml(text)),
+            ConfigKind::ComposeYaml | ConfigKind::Yaml | ConfigKind::Json => {
+                match (tree::yaml(text), embedded::blank_templates(text)) {
+                    (Err(err), Some(without)) => {
+                        blanked = without;
+                        parsed = &blanked;
+                        Some(tree::yaml(parsed).map_err(|_| err))
+                    }
+                    (tree, _) => Some(tree),
+                }
+            }
         };
         if let Some(tree) = tree {
             let tree =
                 tree.map_err(|err| format!("not parsed as {}, skipped: {err}", self.format()))?;
             self.scan_tree(&tree, &mut findings);
+            if matches!(
+                self,
+                ConfigKind::ComposeYaml | ConfigKind::Yaml | ConfigKind::Json
+            ) {
+                embedded::scan(&tree, parsed, depth, &mut findings);
+            }
             if tree.exhausted() {
                 return Err(format!(
                     "its anchors and merge keys expand past what a config needs; not scanned \

@@ -256,6 +256,59 @@ impl std::error::Error for InheritedError {
     }
 }
 
+/// What the socket-activation variables say, read before any descriptor is taken.
+#[derive(Debug, PartialEq, Eq)]
+struct Passed {
+    count: usize,
+    names: Vec<String>,
+}
+
+impl Passed {
+    /// The variables as [`Activation::from_env`] reads them, from `var` (the process
+    /// environment there, a table in the tests) for the process `pid`: `None` when
+    /// nothing was passed to this process.
+    fn read(
+        var: impl Fn(&str) -> Option<std::ffi::OsString>,
+        pid: u32,
+    ) -> Result<Option<Passed>, InheritedError> {
+        let env_error =
+            |what| InheritedError::new(FIRST_FD, None, None, Refusal::Environment(what));
+        // A variable that is not Unicode is as unusable as one that is missing.
+        let text = |name| var(name).and_then(|value| value.into_string().ok());
+        let (Some(count), Some(listen_pid)) = (text("LISTEN_FDS"), text("LISTEN_PID")) else {
+            return Ok(None);
+        };
+        let listen_pid = plain_number(&listen_pid)
+            .ok_or_else(|| env_error("LISTEN_PID is not a process id (plain decimal digits)"))?;
+        if listen_pid != u64::from(pid) {
+            // Meant for another process (a parent that did not clear them).
+            return Ok(None);
+        }
+        let count = plain_number(&count)
+            .ok_or_else(|| env_error("LISTEN_FDS is not a number (plain decimal digits)"))?;
+        let count = usize::try_from(count)
+            .ok()
+            .filter(|count| *count <= MAX_FDS)
+            .ok_or_else(|| env_error("LISTEN_FDS is larger than 4096"))?;
+        // `listenfd` would number the descriptors from this variable; systemd's protocol
+        // (which this module follows) always starts at 3.
+        match var("LISTEN_FDS_FIRST_FD") {
+            None => {}
+            Some(first) if first == "3" => {}
+            Some(_) => {
+                return Err(env_error(
+                    "LISTEN_FDS_FIRST_FD asks for inherited sockets from another descriptor \
+                     than 3, where systemd's protocol puts them; unset it",
+                ));
+            }
+        }
+        let names = text("LISTEN_FDNAMES")
+            .map(|names| names.split(':').take(count).map(String::from).collect())
+            .unwrap_or_default();
+        Ok(Some(Passed { count, names }))
+    }
+}
+
 impl Activation {
     /// The sockets passed to this process: none unless `LISTEN_PID` is this process's
     /// id and `LISTEN_FDS` is set, numbered from fd 3 as `sd_listen_fds(3)` numbers
@@ -276,52 +329,14 @@ impl Activation {
     /// `LISTEN_FDS_FIRST_FD` other than 3. Nothing is taken then, and nothing closed:
     /// the numbers cannot be trusted, so the program should exit.
     pub fn from_env() -> Result<Activation, InheritedError> {
-        let env_error =
-            |what| InheritedError::new(FIRST_FD, None, None, Refusal::Environment(what));
-        let Ok(count) = std::env::var("LISTEN_FDS") else {
+        let Some(passed) = Passed::read(|name| std::env::var_os(name), std::process::id())? else {
             return Ok(Activation::empty());
         };
-        let Ok(pid) = std::env::var("LISTEN_PID") else {
-            return Ok(Activation::empty());
-        };
-        let pid = plain_number(&pid)
-            .ok_or_else(|| env_error("LISTEN_PID is not a process id (plain decimal digits)"))?;
-        if pid != u64::from(std::process::id()) {
-            // Meant for another process (a parent that did not clear them).
-            return Ok(Activation::empty());
-        }
-        let count = plain_number(&count)
-            .ok_or_else(|| env_error("LISTEN_FDS is not a number (plain decimal digits)"))?;
-        let count = usize::try_from(count)
-            .ok()
-            .filter(|count| *count <= MAX_FDS)
-            .ok_or_else(|| env_error("LISTEN_FDS is larger than 4096"))?;
-        // `listenfd` would number the descriptors from this variable; systemd's protocol
-        // (which this module follows) always starts at 3.
-        match std::env::var_os("LISTEN_FDS_FIRST_FD") {
-            None => {}
-            Some(first) if first == "3" => {}
-            Some(_) => {
-                return Err(env_error(
-                    "LISTEN_FDS_FIRST_FD asks for inherited sockets from another descriptor \
-                     than 3, where systemd's protocol puts them; unset it",
-                ));
-            }
-        }
-        let names = std::env::var("LISTEN_FDNAMES")
-            .map(|names| {
-                names
-                    .split(':')
-                    .take(count)
-                    .map(String::from)
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default();
         let fds = ListenFd::from_env();
         Ok(Activation {
-            count: count.min(fds.len()),
+            count: passed.count.min(fds.len()),
             fds,
-            names,
+            names: passed.names,
             closed: false,
         })
     }
@@ -554,8 +569,10 @@ pub fn facts(socket: &impl AsFd, tcp: bool) -> io::Result<SocketFacts> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorKind;
     use ::socket2::{Domain, Socket, Type};
     use std::net::SocketAddr;
+    use std::{format, vec};
 
     fn try_tcp(
         addr: &str,
@@ -691,5 +708,130 @@ mod tests {
         assert!(text.contains("ListenStream="), "{text}");
         assert!(!text.chars().any(char::is_control));
         assert_eq!(err.fd(), 4);
+    }
+
+    fn passed(vars: &[(&str, &str)], pid: u32) -> Result<Option<Passed>, String> {
+        let var = |name: &str| {
+            vars.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| std::ffi::OsString::from(value))
+        };
+        Passed::read(var, pid).map_err(|err| err.to_string())
+    }
+
+    #[test]
+    fn the_environment_is_read_strictly_and_only_for_this_process() {
+        let ok = |count, names: &[&str]| {
+            Ok(Some(Passed {
+                count,
+                names: names.iter().map(|n| n.to_string()).collect(),
+            }))
+        };
+        assert_eq!(passed(&[], 7), Ok(None));
+        assert_eq!(passed(&[("LISTEN_FDS", "2")], 7), Ok(None));
+        assert_eq!(
+            passed(&[("LISTEN_FDS", "2"), ("LISTEN_PID", "8")], 7),
+            Ok(None)
+        );
+        assert_eq!(
+            passed(&[("LISTEN_FDS", "2"), ("LISTEN_PID", "7")], 7),
+            ok(2, &[])
+        );
+        let named = [
+            ("LISTEN_FDS", "2"),
+            ("LISTEN_PID", "7"),
+            ("LISTEN_FDNAMES", "web:admin:extra"),
+        ];
+        assert_eq!(passed(&named, 7), ok(2, &["web", "admin"]));
+        // The limit is inclusive.
+        assert_eq!(
+            passed(&[("LISTEN_FDS", "4096"), ("LISTEN_PID", "7")], 7),
+            ok(4096, &[])
+        );
+        let too_many = passed(&[("LISTEN_FDS", "4097"), ("LISTEN_PID", "7")], 7).unwrap_err();
+        assert!(too_many.contains("larger than 4096"), "{too_many}");
+        for bad in ["+1", "08", " 1", ""] {
+            let err = passed(&[("LISTEN_FDS", "1"), ("LISTEN_PID", bad)], 7).unwrap_err();
+            assert!(
+                err.contains("LISTEN_PID is not a process id"),
+                "{bad:?}: {err}"
+            );
+        }
+        let err = passed(&[("LISTEN_FDS", "1x"), ("LISTEN_PID", "7")], 7).unwrap_err();
+        assert!(err.contains("LISTEN_FDS is not a number"), "{err}");
+        // LISTEN_FDS_FIRST_FD: absent or 3, nothing else.
+        let first = |value| {
+            passed(
+                &[
+                    ("LISTEN_FDS", "1"),
+                    ("LISTEN_PID", "7"),
+                    ("LISTEN_FDS_FIRST_FD", value),
+                ],
+                7,
+            )
+        };
+        assert_eq!(first("3"), ok(1, &[]));
+        for other in ["4", "0", "03"] {
+            let err = first(other).unwrap_err();
+            assert!(err.contains("LISTEN_FDS_FIRST_FD"), "{other}: {err}");
+            assert!(
+                err.starts_with("the socket-activation environment is not usable"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn counts_and_names_of_an_activation() {
+        let activation = Activation {
+            fds: ListenFd::empty(),
+            names: vec!["web".into(), String::new()],
+            count: 2,
+            closed: false,
+        };
+        assert_eq!((activation.len(), activation.is_empty()), (2, false));
+        assert_eq!(activation.name(0), Some("web"));
+        assert_eq!(activation.name(1), None, "an empty name is no name");
+        assert_eq!(activation.name(2), None);
+        let empty = Activation::empty();
+        assert_eq!((empty.len(), empty.is_empty()), (0, true));
+        let debug = format!("{activation:?}");
+        assert!(
+            debug.contains("count: 2") && debug.contains("\"web\""),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn an_error_names_the_socket_and_says_what_the_kernel_holds() {
+        let dual = SocketFacts::new("[::]:8080".parse().unwrap(), Some(false), None, Some(true));
+        let policy_err = BindError::for_addr("[::]:8080".parse().unwrap(), ErrorKind::Wildcard);
+        let err = InheritedError::new(
+            4,
+            Some("web".into()),
+            Some(dual.clone()),
+            Refusal::Policy(policy_err),
+        );
+        assert_eq!(
+            (err.fd(), err.name(), err.facts()),
+            (4, Some("web"), Some(&dual))
+        );
+        let text = err.to_string();
+        assert!(
+            text.starts_with("inherited socket fd 4 (\"web\") bound to [::]:8080 (IPv6 and IPv4"),
+            "{text}"
+        );
+        assert!(
+            std::error::Error::source(&err).is_some(),
+            "a policy refusal has its BindError as source"
+        );
+        // Only the IPv6 wildcard says how IPV6_V6ONLY widens it.
+        let one = SocketFacts::new("[::1]:8080".parse().unwrap(), Some(false), None, Some(true));
+        let err = InheritedError::new(3, None, Some(one), Refusal::NotListening);
+        assert!(!err.to_string().contains("IPV6_V6ONLY"), "{err}");
+        assert!(std::error::Error::source(&err).is_none());
+        let io = InheritedError::new(3, None, None, Refusal::Io(io::Error::other("gone")));
+        assert!(std::error::Error::source(&io).is_some());
+        assert_eq!(io.facts(), None);
     }
 }

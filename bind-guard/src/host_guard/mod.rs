@@ -578,6 +578,13 @@ impl HostGuard {
         }
     }
 
+    /// Whether [`check`](HostGuard::check) reads [`RequestHead::peer`]: only a guard
+    /// that trusts proxies does, so an adapter may skip looking the peer up.
+    #[cfg(feature = "tower")]
+    pub(crate) fn needs_peer(&self) -> bool {
+        !self.trusted_proxies.is_empty()
+    }
+
     #[allow(unused_variables)]
     fn warn(&self, refusal: &Refusal<'_>) {
         #[cfg(any(feature = "log", feature = "tracing"))]

@@ -36,7 +36,7 @@ mod service;
 use std::net::{IpAddr, SocketAddr};
 use std::string::{String, ToString};
 
-use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::header::{self, HeaderName, HeaderValue};
 use http::{Request, Response, StatusCode};
 
 use super::{Field, HostGuard, Reason, Refusal, RequestHead};
@@ -50,6 +50,14 @@ pub use service::HostGuardService;
 pub trait MakeRefusal<B> {
     /// The response for `refusal`.
     fn response(&self, refusal: &Refusal<'_>) -> Response<B>;
+
+    /// The response for `refusal`, whose text (its `Display`) the layer has formatted
+    /// already as `message` for [`RefusalInfo`]: the default responses reuse it rather
+    /// than format it again. By default, [`response`](MakeRefusal::response).
+    fn response_with_message(&self, refusal: &Refusal<'_>, message: &str) -> Response<B> {
+        let _ = message;
+        self.response(refusal)
+    }
 }
 
 /// Makes the body of the default refusal response from its text.
@@ -72,7 +80,11 @@ impl<B: From<String>> RefusalBody<B> for IntoBody {
 
 impl<B: From<String>> MakeRefusal<B> for IntoBody {
     fn response(&self, refusal: &Refusal<'_>) -> Response<B> {
-        default_response(refusal, |text| self.body(text))
+        self.response_with_message(refusal, &refusal.to_string())
+    }
+
+    fn response_with_message(&self, refusal: &Refusal<'_>, message: &str) -> Response<B> {
+        default_response(refusal.reason(), message, |text| self.body(text))
     }
 }
 
@@ -88,7 +100,11 @@ impl<B, F: Fn(String) -> B> RefusalBody<B> for WithBody<F> {
 
 impl<B, F: Fn(String) -> B> MakeRefusal<B> for WithBody<F> {
     fn response(&self, refusal: &Refusal<'_>) -> Response<B> {
-        default_response(refusal, |text| self.body(text))
+        self.response_with_message(refusal, &refusal.to_string())
+    }
+
+    fn response_with_message(&self, refusal: &Refusal<'_>, message: &str) -> Response<B> {
+        default_response(refusal.reason(), message, |text| self.body(text))
     }
 }
 
@@ -116,14 +132,18 @@ pub struct RefusalInfo {
 pub(crate) const REFUSAL: HeaderName = HeaderName::from_static("x-bind-guard-refusal");
 pub(crate) const CORP: HeaderName = HeaderName::from_static("cross-origin-resource-policy");
 
-/// The guard's response: the status, `text/plain` body naming the fix, and the
-/// reason's name in `x-bind-guard-refusal`.
-fn default_response<B>(refusal: &dyn RefusalText, body: impl FnOnce(String) -> B) -> Response<B> {
-    let mut text = refusal.text();
+/// The guard's response: the status, `text/plain` body naming the fix (`message` and a
+/// newline), and the reason's name in `x-bind-guard-refusal`.
+fn default_response<B>(
+    reason: Reason,
+    message: &str,
+    body: impl FnOnce(String) -> B,
+) -> Response<B> {
+    let mut text = String::with_capacity(message.len() + 1);
+    text.push_str(message);
     text.push('\n');
     let mut response = Response::new(body(text));
-    *response.status_mut() =
-        StatusCode::from_u16(refusal.reason().status()).unwrap_or(StatusCode::FORBIDDEN);
+    *response.status_mut() = StatusCode::from_u16(reason.status()).unwrap_or(StatusCode::FORBIDDEN);
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -133,32 +153,16 @@ fn default_response<B>(refusal: &dyn RefusalText, body: impl FnOnce(String) -> B
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert(REFUSAL, HeaderValue::from_static(refusal.reason().name()));
+    headers.insert(REFUSAL, HeaderValue::from_static(reason.name()));
     response
 }
 
-/// A refusal of either guard, for the default response.
-trait RefusalText {
-    fn reason(&self) -> Reason;
-    fn text(&self) -> String;
-}
-
-impl RefusalText for Refusal<'_> {
-    fn reason(&self) -> Reason {
-        Refusal::reason(self)
-    }
-    fn text(&self) -> String {
-        self.to_string()
-    }
-}
-
-impl RefusalText for super::PeerRefusal<'_> {
-    fn reason(&self) -> Reason {
-        super::PeerRefusal::reason(self)
-    }
-    fn text(&self) -> String {
-        self.to_string()
-    }
+/// `response` with the [`RefusalInfo`] of its refusal, whichever guard or maker made it.
+fn with_refusal_info<B>(mut response: Response<B>, reason: Reason, message: String) -> Response<B> {
+    response
+        .extensions_mut()
+        .insert(RefusalInfo { reason, message });
+    response
 }
 
 /// Where the peer's address is in a request's extensions.
@@ -178,34 +182,39 @@ pub fn peer_from_extensions(extensions: &http::Extensions) -> Option<IpAddr> {
     None
 }
 
-fn field<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Field<'a> {
-    Field::from_values(headers.get_all(name).iter().map(HeaderValue::as_bytes))
-}
-
-const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
-const SEC_FETCH_MODE: HeaderName = HeaderName::from_static("sec-fetch-mode");
-const SEC_FETCH_DEST: HeaderName = HeaderName::from_static("sec-fetch-dest");
-const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
-
-/// What the guard reads of an `http::Request`.
+/// What the guard reads of an `http::Request`, in one pass over its header fields:
+/// a request of a few fields costs a few comparisons, where a lookup per field the
+/// guard reads (ten) would hash ten names whatever the request holds.
 fn head_of<B>(req: &Request<B>, peer: Option<IpAddr>) -> RequestHead<'_> {
-    let headers = req.headers();
-    RequestHead {
+    let mut head = RequestHead {
         method: req.method().as_str(),
         path: req.uri().path(),
         target_authority: req.uri().authority().map(|a| a.as_str().as_bytes()),
-        host: field(headers, &header::HOST),
-        origin: field(headers, &header::ORIGIN),
-        sec_fetch_site: field(headers, &SEC_FETCH_SITE),
-        sec_fetch_mode: field(headers, &SEC_FETCH_MODE),
-        sec_fetch_dest: field(headers, &SEC_FETCH_DEST),
-        upgrade: field(headers, &header::UPGRADE),
-        connection: field(headers, &header::CONNECTION),
-        content_type: field(headers, &header::CONTENT_TYPE),
-        x_forwarded_host: field(headers, &X_FORWARDED_HOST),
-        forwarded: field(headers, &header::FORWARDED),
         peer,
+        ..RequestHead::default()
+    };
+    for (name, value) in req.headers() {
+        // Header names are lowercase in `http`, so one exact match each.
+        let field = match name.as_str() {
+            "host" => &mut head.host,
+            "origin" => &mut head.origin,
+            "sec-fetch-site" => &mut head.sec_fetch_site,
+            "sec-fetch-mode" => &mut head.sec_fetch_mode,
+            "sec-fetch-dest" => &mut head.sec_fetch_dest,
+            "upgrade" => &mut head.upgrade,
+            "connection" => &mut head.connection,
+            "content-type" => &mut head.content_type,
+            "x-forwarded-host" => &mut head.x_forwarded_host,
+            "forwarded" => &mut head.forwarded,
+            _ => continue,
+        };
+        // A repeated field is `Many`, as `Field::from_values` reads it.
+        *field = match *field {
+            Field::Absent => Field::One(value.as_bytes()),
+            Field::One(_) | Field::Many => Field::Many,
+        };
     }
+    head
 }
 
 impl HostGuard {

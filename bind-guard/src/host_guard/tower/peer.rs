@@ -7,7 +7,7 @@ use std::sync::Arc;
 use http::{Request, Response};
 
 use super::future::ResponseFuture;
-use super::{IntoBody, PeerOf, RefusalBody, RefusalInfo, peer_from_extensions};
+use super::{IntoBody, PeerOf, RefusalBody, peer_from_extensions};
 use crate::host_guard::PeerFilter;
 
 /// A `tower::Layer` that serves only peers a [`PeerFilter`] allows; others get a 403
@@ -91,13 +91,15 @@ where
         match verdict {
             Ok(()) => ResponseFuture::inner(self.inner.call(req), None),
             Err(refusal) => {
-                let mut response =
-                    super::default_response(&refusal, |text| self.layer.make_body.body(text));
-                response.extensions_mut().insert(RefusalInfo {
-                    reason: refusal.reason(),
-                    message: refusal.to_string(),
+                let message = refusal.to_string();
+                let response = super::default_response(refusal.reason(), &message, |text| {
+                    self.layer.make_body.body(text)
                 });
-                ResponseFuture::refused(response)
+                ResponseFuture::refused(super::with_refusal_info(
+                    response,
+                    refusal.reason(),
+                    message,
+                ))
             }
         }
     }

@@ -6,7 +6,7 @@ use std::string::ToString;
 use http::{Request, Response};
 
 use super::future::ResponseFuture;
-use super::{HostGuardLayer, IntoBody, MakeRefusal, RefusalInfo, head_of};
+use super::{HostGuardLayer, IntoBody, MakeRefusal, head_of};
 
 /// The service [`HostGuardLayer`] wraps around `S`.
 #[derive(Debug, Clone)]
@@ -30,14 +30,18 @@ where
 
     fn call(&mut self, req: Request<ReqB>) -> Self::Future {
         let layer = &self.layer;
-        let head = head_of(&req, (layer.peer)(req.extensions()));
+        // The peer is looked up only where the guard uses it (trusted proxies).
+        let peer = if layer.guard.needs_peer() {
+            (layer.peer)(req.extensions())
+        } else {
+            None
+        };
+        let head = head_of(&req, peer);
         let refused = layer.guard.check(&head).err().map(|refusal| {
-            let mut response = layer.make_refusal.response(&refusal);
-            response.extensions_mut().insert(RefusalInfo {
-                reason: refusal.reason(),
-                message: refusal.to_string(),
-            });
-            response
+            // Formatted once, for the body and for `RefusalInfo`.
+            let message = refusal.to_string();
+            let response = layer.make_refusal.response_with_message(&refusal, &message);
+            super::with_refusal_info(response, refusal.reason(), message)
         });
         let policy = layer
             .resource_policy

@@ -596,3 +596,22 @@ fn unix_sockets_are_kept() {
         "{set}"
     );
 }
+
+/// `--help` names the opt-in variable and the config keys only where the application
+/// has them (two cargo-mutants survivors of the library's own tests).
+#[test]
+fn help_names_the_opt_in_variable_and_the_config_keys_that_exist() {
+    let plain = Listen::new(bind_addr!("127.0.0.1:8080"));
+    assert_eq!(plain.help().expose_var(), None);
+    assert_eq!(plain.help().config_keys(), None);
+    let listen = listen().config_key("server");
+    let help = listen.help();
+    assert_eq!(help.expose_var(), Some("APP_EXPOSE"));
+    let keys = help.config_keys().unwrap();
+    assert!(
+        keys.starts_with("server.listen = [\"ADDR\", …] and server.policy = \"POLICY\""),
+        "{keys}"
+    );
+    let custom = Listen::new(bind_addr!("127.0.0.1:8080")).env_vars("SVC_ADDR", None);
+    assert_eq!(custom.help().expose_var(), None);
+}

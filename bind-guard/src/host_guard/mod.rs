@@ -69,10 +69,22 @@
 //!
 //! | the way in | what the guard checks | proven by |
 //! |---|---|---|
-//! | DNS rebinding (the page *is* same-origin, under its own name) | `Host` | `tests/browser.rs` (`rebind.test`) |
-//! | `0.0.0.0` and other addresses | `Host` is an address the socket is reachable on | `tests/browser.rs` |
-//! | WebSocket (no same-origin policy) | `Origin` and `Sec-Fetch-Site` on every upgrade | `tests/browser.rs` (`ws://127.0.0.1`, `ws://localhost`) |
-//! | `<script src>`, `<link rel=stylesheet>` (the page runs or applies the answer) | `Sec-Fetch-Mode`/`-Site`/`-Dest` | `tests/browser.rs` (`<script>`) |
+//! | DNS rebinding (the page *is* same-origin, under its own name) | `Host` | real Chromium: `tests/browser.rs` `a_browser_is_served_only_under_names_of_the_server` (`rebind.test`) |
+//! | `0.0.0.0` and other addresses | `Host` is an address the socket is reachable on | the same browser test opens `http://0.0.0.0:PORT/` and asserts no content reached the page (current Chromium may block the address before sending; the guard's own refusal of `Host: 0.0.0.0` is proven on raw requests: `host_guard/tests.rs`, and `tests/host_guard_example.rs` `serves_its_own_names_and_refuses_the_others`) |
+//! | cross-site `POST` | `Origin`, `Sec-Fetch-Site` on state-changing methods | real Chromium: `pages_of_other_origins_cannot_post` |
+//! | WebSocket (no same-origin policy) | `Origin` and `Sec-Fetch-Site` on every upgrade | real Chromium: `pages_of_other_sites_cannot_read_a_websocket` (`ws://127.0.0.1`, `ws://localhost`) |
+//! | `<script src>`, `<link rel=stylesheet>` (the page runs or applies the answer) | `Sec-Fetch-Mode`/`-Site`/`-Dest` | real Chromium: `pages_of_other_sites_cannot_include_the_script` |
+//!
+//! And what keeps the guard from refusing too much or trusting too much:
+//!
+//! | case | rule | proven by |
+//! |---|---|---|
+//! | `http://[::ffff:127.0.0.1]:PORT/` (Chromium sends `Host: [::ffff:7f00:1]`) | browsers' spellings of a reachable address are accepted | real Chromium: `the_ipv4_mapped_address_is_served` |
+//! | a trusted proxy behind axum's `ConnectInfo`, on `127.0.0.1` and on `[::]` (peer `::ffff:127.0.0.1`) | proxies are networks; a mapped peer matches its IPv4 form | `tests/host_guard_proxy.rs` `a_proxys_forwarded_host_is_judged_on_ipv4_and_dual_stack_listeners` |
+//! | trusted proxies, but the peer cannot be found | refused (`unknown_peer`), never skipped | `tests/host_guard_proxy.rs` `without_the_peer_every_request_is_refused` |
+//! | `.co.uk`, `.github.io`, `in-addr.arpa` as allowed hosts | refused when the server starts (Public Suffix List, `psl` 2.1) | `host_guard/hosts.rs` `public_suffixes_and_reverse_trees_are_refused` |
+//! | an origin of the operator's other site | `BIND_GUARD_ALLOWED_ORIGINS`; a refusal names that variable | `host_guard/tests.rs` `an_origin_refusal_names_the_origins_setting`, `origins.rs` `origins_match_whole` |
+//! | a wildcard listener's address added after start (DHCP, a new interface) | re-read on a refusal, at most once a second | network namespace: `tests/host_guard_netns.rs` `netns_a_wildcard_guard_learns_addresses_added_after_start` |
 //!
 //! So a cross-site `GET` navigation (a link to this server from another site) is
 //! served: the user sees the answer, the linking page does not, and a server that

@@ -31,7 +31,7 @@ const EXAMPLES: [&str; 5] = [
 /// Builds the examples once for all tests, and returns the path of `name`.
 fn example(name: &str) -> PathBuf {
     static BUILT: OnceLock<Result<HashMap<String, PathBuf>, String>> = OnceLock::new();
-    let built = BUILT.get_or_init(build_examples);
+    let built = BUILT.get_or_init(|| bind_guard_test_support::example::build(&EXAMPLES));
     match built {
         Ok(paths) => paths
             .get(name)
@@ -39,63 +39,6 @@ fn example(name: &str) -> PathBuf {
             .unwrap_or_else(|| panic!("cargo built no example named {name}: {paths:?}")),
         Err(err) => panic!("building the examples failed:\n{err}"),
     }
-}
-
-fn build_examples() -> Result<HashMap<String, PathBuf>, String> {
-    // This test runs as TARGET/PROFILE/deps/examples-HASH.
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .ok_or("unexpected test binary location")?;
-    let target_dir = profile_dir
-        .parent()
-        .ok_or("unexpected test binary location")?;
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "build",
-            "--workspace",
-            "--all-features",
-            "--message-format=json",
-        ])
-        .arg("--target-dir")
-        .arg(target_dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    match profile_dir.file_name().and_then(|n| n.to_str()) {
-        Some("debug") | None => {}
-        Some("release") => {
-            cmd.arg("--release");
-        }
-        Some(other) => {
-            cmd.args(["--profile", other]);
-        }
-    }
-    for name in EXAMPLES {
-        cmd.args(["--example", name]);
-    }
-    let output = cmd.output().map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-    }
-    let mut paths = HashMap::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        let is_example = message["target"]["kind"]
-            .as_array()
-            .is_some_and(|kinds| kinds.iter().any(|k| k == "example"));
-        if let (true, Some(name), Some(exe)) = (
-            is_example,
-            message["target"]["name"].as_str(),
-            message["executable"].as_str(),
-        ) {
-            paths.insert(name.to_owned(), PathBuf::from(exe));
-        }
-    }
-    Ok(paths)
 }
 
 /// A running example, killed when dropped (also when a test fails).

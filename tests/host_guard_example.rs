@@ -11,31 +11,9 @@ use std::time::Duration;
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
-/// Builds the example with the cargo running this test, into the same target
-/// directory, and returns its path.
+/// The example, built as the test suite builds it (tests/support).
 fn example() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let target_dir = profile_dir.parent().unwrap();
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "build",
-            "-p",
-            "bind-guard-examples",
-            "--features",
-            "tower",
-            "--example",
-            "host_guard",
-            "--target-dir",
-        ])
-        .arg(target_dir);
-    if profile_dir.file_name().is_some_and(|n| n == "release") {
-        cmd.arg("--release");
-    }
-    let status = cmd.status().unwrap();
-    assert!(status.success(), "building the example failed");
-    profile_dir.join("examples").join("host_guard")
+    bind_guard_test_support::example::path("host_guard")
 }
 
 /// The running example, killed when dropped.

@@ -128,11 +128,10 @@ fn namespace() -> Option<Namespace> {
     if made {
         return Some(Namespace(name));
     }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "network namespaces are needed under CI (root and iproute2)"
+    bind_guard_test_support::env::unavailable(
+        "host_guard_netns",
+        "cannot create network namespaces (needs root and iproute2)",
     );
-    eprintln!("skipped: cannot create network namespaces (needs root and iproute2)");
     None
 }
 

@@ -31,46 +31,8 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 /// Builds the example once, with the flags `tests/examples.rs` uses (so the two share
 /// the build), and returns its path.
 fn service() -> &'static Path {
-    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    match BUILT.get_or_init(build) {
-        Ok(path) => path,
-        Err(err) => panic!("building the service example failed:\n{err}"),
-    }
-}
-
-fn build() -> Result<PathBuf, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .ok_or("unexpected test binary location")?;
-    let target_dir = profile_dir
-        .parent()
-        .ok_or("unexpected test binary location")?;
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "build",
-            "--workspace",
-            "--all-features",
-            "--message-format=json",
-        ])
-        .args(["--example", "service"])
-        .arg("--target-dir")
-        .arg(target_dir);
-    if profile_dir.file_name().and_then(|n| n.to_str()) == Some("release") {
-        cmd.arg("--release");
-    }
-    let output = cmd.output().map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-    }
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .find(|m| m["target"]["name"] == "service" && m["executable"].is_string())
-        .and_then(|m| m["executable"].as_str().map(PathBuf::from))
-        .ok_or_else(|| "cargo built no service example".to_owned())
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| bind_guard_test_support::example::path("service"))
 }
 
 /// A fresh working directory, with an `app.toml` when `config` is given; removed on drop.

@@ -37,33 +37,7 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 /// Builds the example (once) and returns its path.
 fn example() -> &'static PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        // This test runs as TARGET/PROFILE/deps/socket_activation-HASH.
-        let exe = std::env::current_exe().unwrap();
-        let profile = exe.parent().and_then(|p| p.parent()).unwrap();
-        let output = Command::new(env!("CARGO"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args([
-                "build",
-                "-p",
-                "bind-guard-examples",
-                "--features",
-                "listenfd",
-            ])
-            .args(["--example", "socket_activated", "--message-format=json"])
-            .arg("--target-dir")
-            .arg(profile.parent().unwrap())
-            .stderr(Stdio::inherit())
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "building the example failed");
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .find(|m| m["target"]["name"] == "socket_activated" && m["executable"].is_string())
-            .map(|m| PathBuf::from(m["executable"].as_str().unwrap()))
-            .expect("cargo named the example's executable")
-    })
+    BUILT.get_or_init(|| bind_guard_test_support::example::path("socket_activated"))
 }
 
 /// The example, with `socket` at fd 3, `LISTEN_FDS=1`, `LISTEN_FDNAMES=web` and
@@ -272,11 +246,10 @@ fn misbehaving_clients_do_not_stop_the_server() {
 fn systemd_socket_activate_with_a_bare_port_is_refused() {
     let tool = "systemd-socket-activate";
     if Command::new(tool).arg("--version").output().is_err() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{tool} is needed under CI (Debian package systemd)"
+        bind_guard_test_support::env::unavailable(
+            "socket_activation",
+            &format!("{tool} is not installed"),
         );
-        eprintln!("skipped: {tool} is not installed");
         return;
     }
     // A free port (the tool cannot take port 0); the tool binds it as ListenStream=PORT.

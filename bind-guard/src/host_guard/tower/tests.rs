@@ -278,3 +278,89 @@ fn the_peer_comes_from_axum_connect_info() {
         "forwarded_host_not_allowed"
     );
 }
+
+/// Every field the guard reads is taken from the request, repeated ones as `Many`
+/// (the one pass of `head_of`; cargo-mutants deleted its arms unseen before).
+#[test]
+fn the_head_holds_every_field_the_guard_reads() {
+    let request = Request::builder()
+        .method("POST")
+        .uri("http://app.test:8080/api/x")
+        .header("host", "h")
+        .header("origin", "o")
+        .header("sec-fetch-site", "s")
+        .header("sec-fetch-mode", "m")
+        .header("sec-fetch-dest", "d")
+        .header("upgrade", "u")
+        .header("connection", "c")
+        .header("content-type", "t")
+        .header("x-forwarded-host", "x")
+        .header("forwarded", "f1")
+        .header("forwarded", "f2")
+        .header("accept", "ignored")
+        .body(())
+        .unwrap();
+    let head = head_of(&request, None);
+    assert_eq!(head.method, "POST");
+    assert_eq!(head.path, "/api/x");
+    assert_eq!(head.target_authority, Some(&b"app.test:8080"[..]));
+    let one = |v: &'static str| Field::One(v.as_bytes());
+    assert_eq!(
+        [
+            head.host,
+            head.origin,
+            head.sec_fetch_site,
+            head.sec_fetch_mode,
+            head.sec_fetch_dest,
+            head.upgrade,
+            head.connection,
+            head.content_type,
+            head.x_forwarded_host,
+        ],
+        [
+            one("h"),
+            one("o"),
+            one("s"),
+            one("m"),
+            one("d"),
+            one("u"),
+            one("c"),
+            one("t"),
+            one("x")
+        ]
+    );
+    assert_eq!(head.forwarded, Field::Many);
+    let bare = Request::builder().uri("/").body(()).unwrap();
+    assert_eq!(head_of(&bare, None).host, Field::Absent);
+}
+
+/// A service that is not ready yet.
+#[derive(Clone)]
+struct NotReady;
+
+impl Service<Request<()>> for NotReady {
+    type Response = Response<String>;
+    type Error = Infallible;
+    type Future = core::future::Ready<Result<Response<String>, Infallible>>;
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Pending
+    }
+    fn call(&mut self, _: Request<()>) -> Self::Future {
+        core::future::ready(Ok(Response::new(String::new())))
+    }
+}
+
+/// Both layers are ready when the service behind them is, not before (backpressure
+/// passes through).
+#[test]
+fn readiness_is_the_inner_services() {
+    let mut cx = Context::from_waker(core::task::Waker::noop());
+    let mut guarded = HostGuardLayer::new(guard()).layer(NotReady);
+    assert!(guarded.poll_ready(&mut cx).is_pending());
+    let mut filtered = PeerFilterLayer::new(super::super::PeerFilter::loopback()).layer(NotReady);
+    assert!(filtered.poll_ready(&mut cx).is_pending());
+    let mut ready = HostGuardLayer::new(guard()).layer(Ok200(Arc::default()));
+    assert!(ready.poll_ready(&mut cx).is_ready());
+    let future = ready.call(req("127.0.0.1:8080").body(()).unwrap());
+    assert!(std::format!("{future:?}").starts_with("ResponseFuture"));
+}

@@ -1,0 +1,8 @@
+//! What the workspace's test files share, written once: the rule for a test that needs
+//! an environment ([`env`]), building an example and finding its binary ([`example`]),
+//! and a child process killed when it goes out of scope ([`child`]).
+#![forbid(unsafe_code)]
+
+pub mod child;
+pub mod env;
+pub mod example;

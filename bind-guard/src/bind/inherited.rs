@@ -124,6 +124,11 @@ impl From<SocketRefusal> for InheritedRefusal {
     }
 }
 
+/// The old name of [`InheritedRefusal`], which `host_guard::Refusal` (a refused
+/// request) also had.
+#[deprecated(note = "renamed InheritedRefusal; host_guard::Refusal is a refused request")]
+pub type Refusal = InheritedRefusal;
+
 /// Why an inherited socket is not handed out.
 #[derive(Debug)]
 #[non_exhaustive]

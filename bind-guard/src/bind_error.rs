@@ -14,6 +14,23 @@ use crate::ErrorKind;
 /// The longest input an error keeps; longer input is cut (at a character boundary).
 const MAX_KEPT_INPUT: usize = 96;
 
+/// `kind()` and `input()`, which [`BindError`] and [`NetError`] both have.
+macro_rules! kind_and_input {
+    () => {
+        /// What was wrong.
+        #[must_use]
+        pub fn kind(&self) -> ErrorKind {
+            self.kind
+        }
+
+        /// The input as given (cut after 96 bytes).
+        #[must_use]
+        pub fn input(&self) -> &str {
+            &self.input.text
+        }
+    };
+}
+
 /// A bind address that was not accepted: the input, what was wrong with it, how to fix
 /// it, and (when known) who set it.
 ///
@@ -119,17 +136,7 @@ impl BindError {
         self
     }
 
-    /// What was wrong.
-    #[must_use]
-    pub fn kind(&self) -> ErrorKind {
-        self.kind
-    }
-
-    /// The input as given (cut after 96 bytes).
-    #[must_use]
-    pub fn input(&self) -> &str {
-        &self.input.text
-    }
+    kind_and_input!();
 
     /// For a host name, the resolved address that was refused.
     #[must_use]
@@ -187,12 +194,25 @@ impl fmt::Display for BindError {
 
 impl core::error::Error for BindError {}
 
-/// The sentence, as `Display` writes it: what `main` returning this error prints.
-impl fmt::Debug for BindError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
+/// The rule for every public error type of this crate (and `bind_guard_core`'s
+/// `ParseScopeError`): `Display` is the sentence, and `Debug` prints that same
+/// sentence, because `fn main() -> Result<(), E>` reports its error through `Debug`
+/// and the operator should read the sentence there, not a struct. The structure is
+/// read through each type's accessors (`kind()`, `input()`, …), not through `Debug`.
+/// Each error type states it once, through this macro.
+macro_rules! debug_is_display {
+    ($($ty:ty),+ $(,)?) => {$(
+        /// The sentence, as `Display` writes it: what `main` returning this error prints.
+        impl core::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                core::fmt::Display::fmt(self, f)
+            }
+        }
+    )+};
 }
+pub(crate) use debug_is_display;
+
+debug_is_display!(BindError, NetError);
 
 /// Who set a value, named the way they know it: a flag (`--bind`), an environment
 /// variable (`APP_BIND`), a config key (`server.listen in app.toml`) or the
@@ -290,7 +310,7 @@ impl fmt::Display for Source {
 /// assert_eq!(err.kind(), ErrorKind::HostBits);
 /// assert!(err.to_string().starts_with("network \"10.0.0.1/8\" has host bits set"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("network {input} {kind}")]
 pub struct NetError {
     input: Input,
@@ -307,17 +327,7 @@ impl NetError {
         }
     }
 
-    /// What was wrong.
-    #[must_use]
-    pub fn kind(&self) -> ErrorKind {
-        self.kind
-    }
-
-    /// The input as given (cut after 96 bytes).
-    #[must_use]
-    pub fn input(&self) -> &str {
-        &self.input.text
-    }
+    kind_and_input!();
 }
 
 /// Counts the bytes written to it.

@@ -116,33 +116,31 @@ pub(crate) fn render(doc: &AuditJson) -> String {
             .collect();
         let _ = writeln!(out, "{LISTENER}{{{}}} {count}", text.join(","));
     }
-    let policy = label(&doc.policy);
-    let _ = writeln!(
-        out,
-        "# HELP bind_guard_audit_refused Listeners, Unix sockets, published ports and unreadable namespaces the policy refuses."
-    );
-    let _ = writeln!(out, "# TYPE bind_guard_audit_refused gauge");
-    let _ = writeln!(
-        out,
-        "bind_guard_audit_refused{{policy=\"{policy}\"}} {}",
-        doc.refused
-    );
-    let _ = writeln!(
-        out,
-        "# HELP bind_guard_audit_unreadable_namespaces Network namespaces that could not be read."
-    );
-    let _ = writeln!(out, "# TYPE bind_guard_audit_unreadable_namespaces gauge");
-    let _ = writeln!(
-        out,
-        "bind_guard_audit_unreadable_namespaces {}",
-        doc.unreadable_namespaces
-    );
-    let _ = writeln!(
-        out,
-        "# HELP bind_guard_audit_namespaces Network namespaces audited."
-    );
-    let _ = writeln!(out, "# TYPE bind_guard_audit_namespaces gauge");
-    let _ = writeln!(out, "bind_guard_audit_namespaces {}", doc.namespaces.len());
+    let policy = format!("{{policy=\"{}\"}}", label(&doc.policy));
+    for (name, labels, help, value) in [
+        (
+            "bind_guard_audit_refused",
+            policy.as_str(),
+            "Listeners, Unix sockets, published ports and unreadable namespaces the policy refuses.",
+            doc.refused,
+        ),
+        (
+            "bind_guard_audit_unreadable_namespaces",
+            "",
+            "Network namespaces that could not be read.",
+            doc.unreadable_namespaces,
+        ),
+        (
+            "bind_guard_audit_namespaces",
+            "",
+            "Network namespaces audited.",
+            doc.namespaces.len(),
+        ),
+    ] {
+        let _ = writeln!(out, "# HELP {name} {help}");
+        let _ = writeln!(out, "# TYPE {name} gauge");
+        let _ = writeln!(out, "{name}{labels} {value}");
+    }
     out.push_str("# EOF\n");
     out
 }

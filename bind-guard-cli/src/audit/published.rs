@@ -674,17 +674,9 @@ COMMIT
 COMMIT
 "#;
 
-    fn published(text: &str) -> Vec<Published> {
-        let (mut published, drops) = from_iptables_save(text, "iptables");
-        finish(&mut published, &drops);
-        published
-    }
-
-    #[test]
-    fn docker_rules_from_iptables_save() {
-        let all = published(DOCKER_SAVE);
-        let texts: Vec<String> = all
-            .iter()
+    /// Each rule as `PROTO HOST -> TARGET LOOPBACK_DROPPED`.
+    fn lines(all: &[Published]) -> Vec<String> {
+        all.iter()
             .map(|p| {
                 format!(
                     "{} {} -> {} {:?}",
@@ -694,9 +686,20 @@ COMMIT
                     p.loopback_dropped
                 )
             })
-            .collect();
+            .collect()
+    }
+
+    fn published(text: &str) -> Vec<Published> {
+        let (mut published, drops) = from_iptables_save(text, "iptables");
+        finish(&mut published, &drops);
+        published
+    }
+
+    #[test]
+    fn docker_rules_from_iptables_save() {
+        let all = published(DOCKER_SAVE);
         assert_eq!(
-            texts,
+            lines(&all),
             [
                 "tcp 0.0.0.0:8080 -> 172.17.0.2:80 None",
                 "tcp 127.0.0.1:8081 -> 172.17.0.3:80 Some(true)",
@@ -750,20 +753,8 @@ COMMIT
         let (mut all, drops) = from_nft(&doc);
         assert_eq!(drops.len(), 1);
         finish(&mut all, &drops);
-        let texts: Vec<String> = all
-            .iter()
-            .map(|p| {
-                format!(
-                    "{} {} -> {} {:?}",
-                    p.proto.name(),
-                    p.host_text(),
-                    p.target_text(),
-                    p.loopback_dropped
-                )
-            })
-            .collect();
         assert_eq!(
-            texts,
+            lines(&all),
             [
                 "tcp 0.0.0.0:18080 -> 198.18.0.2:80 None",
                 "tcp 127.0.0.1:18081 -> 198.18.0.3:80 Some(true)",

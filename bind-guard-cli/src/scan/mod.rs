@@ -98,6 +98,18 @@ pub(crate) struct Position {
     pub(crate) end_column: usize,
 }
 
+impl Position {
+    /// The place of `text` starting at `line`, `column`, on that one line.
+    pub(crate) fn of(line: usize, column: usize, text: &str) -> Position {
+        Position {
+            line,
+            column,
+            end_line: line,
+            end_column: column + text.chars().count(),
+        }
+    }
+}
+
 /// A finding in one file, before suppressions.
 #[derive(Debug, Clone)]
 pub(crate) struct Finding {
@@ -640,12 +652,7 @@ fn suppress(
                 reported.push(Finding {
                     rule: RuleId::SuppressionWithoutReason,
                     confidence: Confidence::High,
-                    position: Position {
-                        line: i + 1,
-                        column,
-                        end_line: i + 1,
-                        end_column: column + MARKER.chars().count(),
-                    },
+                    position: Position::of(i + 1, column, MARKER),
                     message:
                         "this allow-wildcard comment gives no reason, so it suppresses nothing"
                             .to_owned(),

@@ -115,19 +115,24 @@ impl fmt::Debug for Activation {
     }
 }
 
-impl From<SocketRefusal> for Refusal {
+impl From<SocketRefusal> for InheritedRefusal {
     fn from(refusal: SocketRefusal) -> Self {
         match refusal {
-            SocketRefusal::Policy(err) => Refusal::Policy(err),
-            SocketRefusal::NotListening => Refusal::NotListening,
+            SocketRefusal::Policy(err) => InheritedRefusal::Policy(err),
+            SocketRefusal::NotListening => InheritedRefusal::NotListening,
         }
     }
 }
 
+/// The old name of [`InheritedRefusal`], which `host_guard::Refusal` (a refused
+/// request) also had.
+#[deprecated(note = "renamed InheritedRefusal; host_guard::Refusal is a refused request")]
+pub type Refusal = InheritedRefusal;
+
 /// Why an inherited socket is not handed out.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum Refusal {
+pub enum InheritedRefusal {
     /// The policy refuses an address the socket is reachable on.
     Policy(BindError),
     /// A TCP socket that is not listening (connected, or never `listen`ed).
@@ -145,19 +150,25 @@ pub enum Refusal {
 }
 
 /// An inherited socket that was refused, or an environment that cannot be trusted.
-#[derive(Debug)]
 pub struct InheritedError(Box<ErrorParts>);
+
+crate::bind_error::debug_is_display!(InheritedError);
 
 #[derive(Debug)]
 struct ErrorParts {
     fd: i32,
     name: Option<String>,
     facts: Option<SocketFacts>,
-    refusal: Refusal,
+    refusal: InheritedRefusal,
 }
 
 impl InheritedError {
-    fn new(fd: i32, name: Option<String>, facts: Option<SocketFacts>, refusal: Refusal) -> Self {
+    fn new(
+        fd: i32,
+        name: Option<String>,
+        facts: Option<SocketFacts>,
+        refusal: InheritedRefusal,
+    ) -> Self {
         InheritedError(Box::new(ErrorParts {
             fd,
             name,
@@ -187,14 +198,14 @@ impl InheritedError {
 
     /// Why it was refused.
     #[must_use]
-    pub fn refusal(&self) -> &Refusal {
+    pub fn refusal(&self) -> &InheritedRefusal {
         &self.0.refusal
     }
 }
 
 impl fmt::Display for InheritedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Refusal::Environment(what) = self.0.refusal {
+        if let InheritedRefusal::Environment(what) = self.0.refusal {
             return write!(
                 f,
                 "the socket-activation environment is not usable: {what}; start the service \
@@ -222,7 +233,7 @@ impl fmt::Display for InheritedError {
         match &self.0.refusal {
             // The problem without the library's hint, which names its API: the person
             // reading this fixes a unit file or a policy flag.
-            Refusal::Policy(err) => {
+            InheritedRefusal::Policy(err) => {
                 let addr = err.resolved_addr().map(|a| a.to_string());
                 let addr = addr.as_deref().unwrap_or(err.input());
                 write!(f, "{addr} {}", err.kind().problem())?;
@@ -230,14 +241,16 @@ impl fmt::Display for InheritedError {
                     write!(f, " ({detail})")?;
                 }
             }
-            Refusal::NotListening => f.write_str("it is a TCP socket that is not listening")?,
-            Refusal::Missing => f.write_str("there is no such inherited socket")?,
-            Refusal::Closed => f.write_str(
+            InheritedRefusal::NotListening => {
+                f.write_str("it is a TCP socket that is not listening")?
+            }
+            InheritedRefusal::Missing => f.write_str("there is no such inherited socket")?,
+            InheritedRefusal::Closed => f.write_str(
                 "it was closed, with every inherited socket not taken yet, when an earlier \
                  one was refused",
             )?,
-            Refusal::Io(err) => write!(f, "{err}")?,
-            Refusal::Environment(_) => {}
+            InheritedRefusal::Io(err) => write!(f, "{err}")?,
+            InheritedRefusal::Environment(_) => {}
         }
         f.write_str(
             "; change what the service manager binds (ListenStream=, ListenDatagram=, \
@@ -249,8 +262,8 @@ impl fmt::Display for InheritedError {
 impl std::error::Error for InheritedError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.0.refusal {
-            Refusal::Policy(err) => Some(err),
-            Refusal::Io(err) => Some(err),
+            InheritedRefusal::Policy(err) => Some(err),
+            InheritedRefusal::Io(err) => Some(err),
             _ => None,
         }
     }
@@ -272,7 +285,7 @@ impl Passed {
         pid: u32,
     ) -> Result<Option<Passed>, InheritedError> {
         let env_error =
-            |what| InheritedError::new(FIRST_FD, None, None, Refusal::Environment(what));
+            |what| InheritedError::new(FIRST_FD, None, None, InheritedRefusal::Environment(what));
         // A variable that is not Unicode is as unusable as one that is missing.
         let text = |name| var(name).and_then(|value| value.into_string().ok());
         let (Some(count), Some(listen_pid)) = (text("LISTEN_FDS"), text("LISTEN_PID")) else {
@@ -324,7 +337,7 @@ impl Activation {
     ///
     /// # Errors
     ///
-    /// An environment error ([`Refusal::Environment`]) for a `LISTEN_PID` or
+    /// An environment error ([`InheritedRefusal::Environment`]) for a `LISTEN_PID` or
     /// `LISTEN_FDS` that is not a plain number, more than 4096 sockets, or a
     /// `LISTEN_FDS_FIRST_FD` other than 3. Nothing is taken then, and nothing closed:
     /// the numbers cannot be trusted, so the program should exit.
@@ -380,7 +393,7 @@ impl Activation {
     ///
     /// An [`InheritedError`] naming the socket. Any refusal closes the refused socket
     /// **and every inherited socket not taken yet** (those already taken are the
-    /// caller's): after one refusal nothing more is handed out ([`Refusal::Closed`]).
+    /// caller's): after one refusal nothing more is handed out ([`InheritedRefusal::Closed`]).
     pub fn take_tcp(
         &mut self,
         index: usize,
@@ -419,7 +432,7 @@ impl Activation {
             // `listener` is dropped: the descriptor is closed, nothing is served on it,
             // and neither on any other socket not taken yet.
             Err(err) => {
-                let err = self.error(index, None, Refusal::Io(err));
+                let err = self.error(index, None, InheritedRefusal::Io(err));
                 Err(self.close_untaken(err))
             }
         }
@@ -448,7 +461,7 @@ impl Activation {
         take: impl FnOnce(&mut ListenFd) -> io::Result<Option<S>>,
     ) -> Result<S, InheritedError> {
         if self.closed {
-            return Err(self.error(index, None, Refusal::Closed));
+            return Err(self.error(index, None, InheritedRefusal::Closed));
         }
         let taken = take(&mut self.fds);
         self.present(index, taken)
@@ -500,8 +513,8 @@ impl Activation {
     fn present<S>(&self, index: usize, taken: io::Result<Option<S>>) -> Result<S, InheritedError> {
         match taken {
             Ok(Some(socket)) => Ok(socket),
-            Ok(None) => Err(self.error(index, None, Refusal::Missing)),
-            Err(err) => Err(self.error(index, None, Refusal::Io(err))),
+            Ok(None) => Err(self.error(index, None, InheritedRefusal::Missing)),
+            Err(err) => Err(self.error(index, None, InheritedRefusal::Io(err))),
         }
     }
 
@@ -513,7 +526,7 @@ impl Activation {
         tcp: bool,
     ) -> Result<S, InheritedError> {
         let verdict = match facts(&socket, tcp) {
-            Err(err) => Err(self.error(index, None, Refusal::Io(err))),
+            Err(err) => Err(self.error(index, None, InheritedRefusal::Io(err))),
             Ok(facts) => match facts.judge(policy) {
                 Ok(()) => Ok(()),
                 Err(refusal) => Err(self.error(index, Some(facts), refusal.into())),
@@ -527,7 +540,12 @@ impl Activation {
         }
     }
 
-    fn error(&self, index: usize, facts: Option<SocketFacts>, refusal: Refusal) -> InheritedError {
+    fn error(
+        &self,
+        index: usize,
+        facts: Option<SocketFacts>,
+        refusal: InheritedRefusal,
+    ) -> InheritedError {
         // Descriptors follow the manager's order from fd 3 (`SD_LISTEN_FDS_START`).
         let fd = i32::try_from(index).map_or(i32::MAX, |i| FIRST_FD.saturating_add(i));
         InheritedError::new(fd, self.name(index).map(String::from), facts, refusal)
@@ -698,7 +716,7 @@ mod tests {
                 None,
                 Some(true),
             )),
-            Refusal::Policy(BindError::for_addr(
+            InheritedRefusal::Policy(BindError::for_addr(
                 "[::]:8080".parse().unwrap(),
                 crate::ErrorKind::Wildcard,
             )),
@@ -810,7 +828,7 @@ mod tests {
             4,
             Some("web".into()),
             Some(dual.clone()),
-            Refusal::Policy(policy_err),
+            InheritedRefusal::Policy(policy_err),
         );
         assert_eq!(
             (err.fd(), err.name(), err.facts()),
@@ -827,10 +845,15 @@ mod tests {
         );
         // Only the IPv6 wildcard says how IPV6_V6ONLY widens it.
         let one = SocketFacts::new("[::1]:8080".parse().unwrap(), Some(false), None, Some(true));
-        let err = InheritedError::new(3, None, Some(one), Refusal::NotListening);
+        let err = InheritedError::new(3, None, Some(one), InheritedRefusal::NotListening);
         assert!(!err.to_string().contains("IPV6_V6ONLY"), "{err}");
         assert!(std::error::Error::source(&err).is_none());
-        let io = InheritedError::new(3, None, None, Refusal::Io(io::Error::other("gone")));
+        let io = InheritedError::new(
+            3,
+            None,
+            None,
+            InheritedRefusal::Io(io::Error::other("gone")),
+        );
         assert!(std::error::Error::source(&io).is_some());
         assert_eq!(io.facts(), None);
     }

@@ -136,11 +136,7 @@ fn diagnose_escape(entry: &str) -> String {
     super::reason::Shown(entry.as_bytes()).to_string()
 }
 
-impl fmt::Debug for HostGuardError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
+crate::bind_error::debug_is_display!(HostGuardError);
 
 impl fmt::Display for HostGuardError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -240,18 +236,23 @@ impl Default for HostGuardBuilder {
 }
 
 /// Reads the environment variable `var` through `lookup`: `None` when unset.
-fn read_var(
+/// The entries of the comma-separated list in the variable `var` (none when it is
+/// unset), each read by `list`; the errors name the variable as their source.
+fn var_list<T>(
     var: &str,
-    source: &str,
     lookup: impl FnOnce(&str) -> Option<std::ffi::OsString>,
-) -> Result<Option<String>, HostGuardError> {
-    lookup(var)
-        .map(|value| {
-            value
+    list: fn(&str, &str) -> Result<Vec<T>, HostGuardError>,
+) -> Result<Vec<T>, HostGuardError> {
+    let source = std::format!("the {var} environment variable");
+    match lookup(var) {
+        None => Ok(Vec::new()),
+        Some(value) => {
+            let value = value
                 .into_string()
-                .map_err(|_| HostGuardError::new(HostGuardErrorKind::NotUnicode, "", source))
-        })
-        .transpose()
+                .map_err(|_| HostGuardError::new(HostGuardErrorKind::NotUnicode, "", &source))?;
+            list(&value, &source)
+        }
+    }
 }
 
 impl HostGuardBuilder {
@@ -358,10 +359,7 @@ impl HostGuardBuilder {
         var: &str,
         lookup: impl FnOnce(&str) -> Option<std::ffi::OsString>,
     ) -> Result<Self, HostGuardError> {
-        let source = std::format!("the {var} environment variable");
-        if let Some(value) = read_var(var, &source, lookup)? {
-            self.hosts.extend(hosts::host_list(&value, &source)?);
-        }
+        self.hosts.extend(var_list(var, lookup, hosts::host_list)?);
         self.env_var = Some(var.to_string());
         Ok(self)
     }
@@ -406,10 +404,8 @@ impl HostGuardBuilder {
         var: &str,
         lookup: impl FnOnce(&str) -> Option<std::ffi::OsString>,
     ) -> Result<Self, HostGuardError> {
-        let source = std::format!("the {var} environment variable");
-        if let Some(value) = read_var(var, &source, lookup)? {
-            self.origins.extend(origins::origin_list(&value, &source)?);
-        }
+        self.origins
+            .extend(var_list(var, lookup, origins::origin_list)?);
         self.origins_env_var = Some(var.to_string());
         Ok(self)
     }

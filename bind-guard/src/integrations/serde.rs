@@ -149,7 +149,7 @@ where
 pub use crate::listen::{ConfigDocument, ListenSection};
 
 #[cfg(feature = "std")]
-mod set {
+pub(crate) mod set {
     use std::fmt;
     use std::string::String;
     use std::vec::Vec;
@@ -177,27 +177,34 @@ mod set {
         }
     }
 
+    /// What a list of addresses (a `BindSet`, a config's `listen`) is written as.
+    pub(crate) const EXPECTED: &str = "a list of bind addresses, such as \
+        [\"127.0.0.1:8080\", \"[::1]:8080\"] or \"localhost:8080\"";
+
+    /// The strings of a list, in order; an item that is not a string is an error.
+    pub(crate) fn strings<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<String>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<String>()? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+
     struct SetVisitor;
 
     impl<'de> Visitor<'de> for SetVisitor {
         type Value = BindSet;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(
-                "a list of bind addresses, such as [\"127.0.0.1:8080\", \"[::1]:8080\"] or \
-                 \"localhost:8080\"",
-            )
+            f.write_str(EXPECTED)
         }
 
         fn visit_str<E: de::Error>(self, v: &str) -> Result<BindSet, E> {
             BindSet::parse(&Policy::default(), v).map_err(E::custom)
         }
 
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<BindSet, A::Error> {
-            let mut items: Vec<String> = Vec::new();
-            while let Some(item) = seq.next_element::<String>()? {
-                items.push(item);
-            }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<BindSet, A::Error> {
+            let items = strings(seq)?;
             BindSet::parse_items(&Policy::default(), items.iter().map(String::as_str))
                 .map_err(de::Error::custom)
         }

@@ -1,6 +1,5 @@
 //! Why no address to listen on was found: one sentence for whoever set the value.
 
-use std::fmt;
 use std::string::{String, ToString};
 
 use crate::{BindError, Escaped, ParsePolicyError};
@@ -104,8 +103,4 @@ impl ListenError {
     }
 }
 
-impl fmt::Debug for ListenError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
+crate::bind_error::debug_is_display!(ListenError);

@@ -256,22 +256,15 @@ impl<'de> Visitor<'de> for ListTextVisitor {
     type Value = ListText;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(
-            "a list of bind addresses, such as [\"127.0.0.1:8080\", \"[::1]:8080\"] or \
-             \"localhost:8080\"",
-        )
+        f.write_str(crate::integrations::serde::set::EXPECTED)
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<ListText, E> {
         Ok(ListText(std::vec![v.into()]))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ListText, A::Error> {
-        let mut items: Vec<String> = Vec::new();
-        while let Some(item) = seq.next_element::<String>()? {
-            items.push(item);
-        }
-        Ok(ListText(items))
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<ListText, A::Error> {
+        crate::integrations::serde::set::strings(seq).map(ListText)
     }
 }
 
@@ -563,11 +556,33 @@ impl<'de> Deserialize<'de> for Lenient<ListText> {
 
 struct LenientVisitor<T>(core::marker::PhantomData<fn() -> T>);
 
+/// The visits of values that are never text: a table (read to its end) and the
+/// scalars, each kept as what it is.
 macro_rules! not_text {
-    ($($visit:ident($ty:ty) => $what:literal,)*) => {
-        $(fn $visit<E: de::Error>(self, _: $ty) -> Result<Self::Value, E> {
-            Ok(Lenient(Err($what)))
-        })*
+    () => {
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map
+                .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                .is_some()
+            {}
+            Ok(Lenient(Err("a table")))
+        }
+
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(Lenient(Err("a boolean")))
+        }
+
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(Lenient(Err("a number")))
+        }
+
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(Lenient(Err("a number")))
+        }
+
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(Lenient(Err("a number")))
+        }
     };
 }
 
@@ -587,20 +602,7 @@ impl<'de> Visitor<'de> for LenientVisitor<String> {
         Ok(Lenient(Err("a list")))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map
-            .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
-            .is_some()
-        {}
-        Ok(Lenient(Err("a table")))
-    }
-
-    not_text! {
-        visit_bool(bool) => "a boolean",
-        visit_i64(i64) => "a number",
-        visit_u64(u64) => "a number",
-        visit_f64(f64) => "a number",
-    }
+    not_text!();
 }
 
 impl<'de> Visitor<'de> for LenientVisitor<ListText> {
@@ -629,20 +631,7 @@ impl<'de> Visitor<'de> for LenientVisitor<ListText> {
         }))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map
-            .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
-            .is_some()
-        {}
-        Ok(Lenient(Err("a table")))
-    }
-
-    not_text! {
-        visit_bool(bool) => "a boolean",
-        visit_i64(i64) => "a number",
-        visit_u64(u64) => "a number",
-        visit_f64(f64) => "a number",
-    }
+    not_text!();
 }
 
 /// A config file's name and text, for errors that say where a value is

@@ -123,11 +123,13 @@ impl Base {
 /// let err = Policy::nothing().allow_scope(Scope::Unspecified).unwrap_err();
 /// assert!(err.to_string().contains("Policy::allow_wildcard"));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
 #[error(
     "Scope::Unspecified is the wildcard, which has one opt-in of its own: call Policy::allow_wildcard instead of allow_scope"
 )]
 pub struct WildcardScopeError;
+
+crate::bind_error::debug_is_display!(WildcardScopeError);
 
 impl Default for Policy {
     /// Every address except the wildcard, multicast and broadcast; port 0 allowed; no

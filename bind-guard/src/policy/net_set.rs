@@ -318,36 +318,38 @@ mod tests {
         })
     }
 
+    /// Each end of a network and its two neighbours, wrapping at `max` (the largest
+    /// address of the family, as bits).
+    fn edges(a: u128, b: u128, max: u128) -> impl Iterator<Item = u128> {
+        [
+            a.wrapping_sub(1),
+            a,
+            a.wrapping_add(1),
+            b.wrapping_sub(1),
+            b,
+            b.wrapping_add(1),
+        ]
+        .into_iter()
+        .map(move |x| x & max)
+    }
+
     fn probes(nets: &[IpNet], extra: &[IpAddr]) -> Vec<IpAddr> {
         let mut out: Vec<IpAddr> = extra.to_vec();
         for net in nets {
             match net {
-                IpNet::V4(n) => {
-                    let (a, b) = (n.network().to_bits(), n.broadcast().to_bits());
-                    for x in [
-                        a.wrapping_sub(1),
-                        a,
-                        a.wrapping_add(1),
-                        b.wrapping_sub(1),
-                        b,
-                        b.wrapping_add(1),
-                    ] {
-                        out.push(IpAddr::V4(Ipv4Addr::from_bits(x)));
-                    }
-                }
-                IpNet::V6(n) => {
-                    let (a, b) = (n.network().to_bits(), n.broadcast().to_bits());
-                    for x in [
-                        a.wrapping_sub(1),
-                        a,
-                        a.wrapping_add(1),
-                        b.wrapping_sub(1),
-                        b,
-                        b.wrapping_add(1),
-                    ] {
-                        out.push(IpAddr::V6(Ipv6Addr::from_bits(x)));
-                    }
-                }
+                IpNet::V4(n) => out.extend(
+                    edges(
+                        n.network().to_bits().into(),
+                        n.broadcast().to_bits().into(),
+                        u32::MAX.into(),
+                    )
+                    .filter_map(|x| u32::try_from(x).ok())
+                    .map(|x| IpAddr::V4(Ipv4Addr::from_bits(x))),
+                ),
+                IpNet::V6(n) => out.extend(
+                    edges(n.network().to_bits(), n.broadcast().to_bits(), u128::MAX)
+                        .map(|x| IpAddr::V6(Ipv6Addr::from_bits(x))),
+                ),
             }
         }
         out

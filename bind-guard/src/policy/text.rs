@@ -83,12 +83,14 @@ impl fmt::Display for PolicyTextErrorKind {
 /// assert_eq!(err.kind(), PolicyTextErrorKind::UnknownItem);
 /// assert!(err.to_string().starts_with("policy item \"alow=10.0.0.0/8\" is not a policy option"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("policy item \"{}\" {kind}", crate::Escaped::new(item))]
 pub struct ParsePolicyError {
     item: Box<str>,
     kind: PolicyTextErrorKind,
 }
+
+crate::bind_error::debug_is_display!(ParsePolicyError);
 
 impl ParsePolicyError {
     fn new(item: &str, kind: PolicyTextErrorKind) -> Self {

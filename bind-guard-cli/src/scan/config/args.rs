@@ -146,12 +146,7 @@ fn argument(
     finding(
         RuleId::ArgumentWildcard,
         confidence,
-        Position {
-            line,
-            column,
-            end_line: line,
-            end_column: column + value.chars().count(),
-        },
+        Position::of(line, column, value),
         message,
     )
 }

@@ -146,38 +146,21 @@ pub(crate) fn scan(text: &str, findings: &mut Vec<Finding>) {
             }
             "ENV" => {
                 let words = shell_words(body, instruction.start, '\\');
+                // A value and where it starts, for each variable the instruction sets.
+                let mut set = |name: &str, value: &str, at: usize| {
+                    let (line, column) = index.point(text, at);
+                    let position = super::super::Position::of(line, column, value);
+                    keys::env_finding(name, value, position, findings);
+                };
                 if words.iter().any(|(w, _)| w.contains('=')) {
-                    for (w, at) in words {
+                    for (w, at) in &words {
                         if let Some((name, value)) = w.split_once('=') {
-                            let value_at = at + name.len() + 1;
-                            let (line, column) = index.point(text, value_at);
-                            keys::env_finding(
-                                name,
-                                value,
-                                super::super::Position {
-                                    line,
-                                    column,
-                                    end_line: line,
-                                    end_column: column + value.chars().count(),
-                                },
-                                findings,
-                            );
+                            set(name, value, at + name.len() + 1);
                         }
                     }
                 } else if let [(name, _), (value, at), ..] = words.as_slice() {
                     // `ENV NAME value` (the legacy form).
-                    let (line, column) = index.point(text, *at);
-                    keys::env_finding(
-                        name,
-                        value,
-                        super::super::Position {
-                            line,
-                            column,
-                            end_line: line,
-                            end_column: column + value.chars().count(),
-                        },
-                        findings,
-                    );
+                    set(name, value, *at);
                 }
             }
             _ => {}

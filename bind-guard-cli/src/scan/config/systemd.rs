@@ -78,12 +78,7 @@ pub(crate) fn socket(text: &str, findings: &mut Vec<Finding>) {
         findings.push(finding(
             RuleId::SocketUnitWildcard,
             Confidence::High,
-            Position {
-                line,
-                column,
-                end_line: line,
-                end_column: column + value.chars().count(),
-            },
+            Position::of(line, column, value),
             message,
         ));
     }

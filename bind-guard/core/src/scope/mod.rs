@@ -297,12 +297,20 @@ impl fmt::Display for Scope {
 }
 
 /// The error returned when a string is not one of the [`Scope`] names.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "unknown scope name; expected one of: unspecified, loopback, link_local, private, shared, \
      unique_local, documentation, benchmarking, multicast, broadcast, reserved, global"
 )]
 pub struct ParseScopeError(());
+
+/// The sentence, as `Display` writes it, as `bind_guard`'s error types do: what `main`
+/// returning this error prints.
+impl fmt::Debug for ParseScopeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
 
 impl core::str::FromStr for Scope {
     type Err = ParseScopeError;

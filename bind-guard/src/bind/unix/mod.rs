@@ -124,11 +124,13 @@ impl UnixOptions {
 
 /// A Unix socket that was refused: the socket and why. Converts into an
 /// [`io::Error`] of the fitting kind ([`UnixProblem::io_kind`]) with this message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct UnixError {
     socket: String,
     problem: UnixProblem,
 }
+
+crate::bind_error::debug_is_display!(UnixError);
 
 impl UnixError {
     /// An error about `socket` (`unix:/run/app.sock`).
@@ -359,12 +361,7 @@ fn bind_path(addr: &UnixAddr, path: &Path, options: &UnixOptions) -> io::Result<
         }
     }
     // 3. The socket's own mode first, then `bind()`: the file is born owner-only.
-    let socket = rustix::net::socket_with(
-        AddressFamily::UNIX,
-        SocketType::STREAM,
-        SocketFlags::CLOEXEC,
-        None,
-    )?;
+    let socket = stream_socket()?;
     rustix::fs::fchmod(&socket, rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR)?;
     rustix::net::bind(&socket, &SocketAddrUnix::new(path)?)?;
     // From here the file is ours: on any failure, close the socket and remove it.
@@ -413,14 +410,19 @@ fn probe(path: &Path) -> Probe {
     }
 }
 
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn bind_abstract(name: &str) -> io::Result<UnixListener> {
-    let socket = rustix::net::socket_with(
+/// A new Unix stream socket, closed on exec.
+fn stream_socket() -> io::Result<OwnedFd> {
+    Ok(rustix::net::socket_with(
         AddressFamily::UNIX,
         SocketType::STREAM,
         SocketFlags::CLOEXEC,
         None,
-    )?;
+    )?)
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn bind_abstract(name: &str) -> io::Result<UnixListener> {
+    let socket = stream_socket()?;
     rustix::net::bind(
         &socket,
         &SocketAddrUnix::new_abstract_name(name.as_bytes())?,

@@ -136,10 +136,12 @@ impl PeerAllow {
 }
 
 /// A peer that a [`PeerAllow`] did not admit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PeerRefused {
     peer: PeerCred,
 }
+
+crate::bind_error::debug_is_display!(PeerRefused);
 
 impl PeerRefused {
     /// The peer that was refused.

@@ -15,15 +15,6 @@ use std::net::{IpAddr, SocketAddr};
 
 use bind_guard::{BindAddr, BindError, ErrorKind, LocalAddr, LoopbackAddr, Policy, Scope};
 
-/// A policy that allows every address (the default with every scope, the wildcard too),
-/// so parsing alone decides.
-fn open_policy() -> Policy {
-    Scope::all()
-        .filter(|scope| *scope != Scope::Unspecified)
-        .try_fold(Policy::default().allow_wildcard(), Policy::allow_scope)
-        .expect("only the wildcard has an opt-in of its own")
-}
-
 /// Checks arbitrary bytes: UTF-8 as is, anything else after a lossy conversion (which
 /// turns stray bytes into U+FFFD, a non-ASCII character the parser must refuse).
 pub(crate) fn check_bytes(data: &[u8]) {
@@ -36,7 +27,7 @@ pub(crate) fn check_bytes(data: &[u8]) {
 /// Checks one input string.
 pub(crate) fn check_str(s: &str) {
     let std_addr = s.parse::<SocketAddr>().ok();
-    let open = open_policy();
+    let open = Policy::every_scope();
     match open.parse(s) {
         Ok(addr) => {
             let addr = *addr.as_socket_addr();
@@ -100,7 +91,7 @@ pub(crate) fn check_addr(addr: SocketAddr) {
     }
 
     // Display is std's, and reads back to the same address.
-    let open = open_policy();
+    let open = Policy::every_scope();
     let text = match open.check(addr) {
         Ok(bound) => {
             assert_eq!(bound.scope(), scope);

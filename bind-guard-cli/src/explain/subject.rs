@@ -3,7 +3,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use bind_guard::{BindError, ErrorKind, Policy, Scope};
+use bind_guard::{BindError, ErrorKind, Policy};
 
 /// What the input denotes: an address, with or without a port.
 #[derive(Debug, Clone, Copy)]
@@ -16,17 +16,6 @@ pub(super) struct Subject {
     pub(super) reading: Option<&'static str>,
 }
 
-/// A policy that allows every address: the default, with the wildcard and the scopes it
-/// refuses. (`allow_scope` refuses only `Unspecified`, whose opt-in is `allow_wildcard`;
-/// were it to refuse another, the narrower policy stands, which refuses more.)
-fn every_address() -> Policy {
-    let base = Policy::new().allow_wildcard();
-    Scope::all()
-        .filter(|scope| *scope != Scope::Unspecified)
-        .try_fold(base.clone(), Policy::allow_scope)
-        .unwrap_or(base)
-}
-
 impl Subject {
     /// Parses with the library's parser and a policy that allows every address, so
     /// "is an address" means exactly what `check` and the library accept.
@@ -36,7 +25,7 @@ impl Subject {
     /// and then the same parser reads it again with a port added. Any other error, or a
     /// second failure, is the original error: that is the explanation the user needs.
     pub(super) fn parse(text: &str) -> Result<Subject, BindError> {
-        let everything = every_address();
+        let everything = Policy::every_scope();
         let err = match everything.parse(text) {
             Ok(addr) => {
                 return Ok(Subject {
@@ -100,7 +89,9 @@ impl Subject {
             ),
             _ => return None,
         };
-        let addr = every_address().parse(&format!("{host}:{port}")).ok()?;
+        let addr = Policy::every_scope()
+            .parse(&format!("{host}:{port}"))
+            .ok()?;
         Some(Subject {
             addr: *addr.as_socket_addr(),
             port: Some(addr.port()),

@@ -168,6 +168,27 @@ impl Policy {
         Base::Nothing.policy()
     }
 
+    /// Every scope, the wildcard included: the default with multicast, broadcast and
+    /// the wildcard allowed, so that parsing alone decides (for tools that explain or
+    /// test addresses, not for a server's bind). Not a base of the text form: it prints
+    /// as the default and its opt-ins. Abstract Unix sockets stay opt-in.
+    ///
+    /// ```
+    /// use bind_guard::Policy;
+    ///
+    /// let every = Policy::every_scope();
+    /// assert_eq!(every.to_string(), "default,allow_scope=multicast,allow_scope=broadcast,allow_wildcard");
+    /// assert!(every.parse("0.0.0.0:80").is_ok() && every.parse("255.255.255.255:80").is_ok());
+    /// ```
+    #[must_use]
+    pub fn every_scope() -> Self {
+        let mut policy = Policy::new();
+        for scope in Scope::all() {
+            policy.rule = policy.rule.allow(scope);
+        }
+        policy
+    }
+
     /// The base this policy was built from, by its name in the text form (`default`,
     /// `loopback`, `local` or `nothing`).
     pub(crate) const fn base(&self) -> Base {

@@ -14,10 +14,12 @@
 //! under `CI=true`, where it fails.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use bind_guard::host_guard::{DualStack, Field, HostGuard, Reason, RequestHead};
+use bind_guard_test_support::child::KillOnDrop as Helper;
+use bind_guard_test_support::netns::{Namespace, ip};
 
 const ROLE_ENV: &str = "BIND_GUARD_HOST_GUARD_ROLE";
 const HELPER_TEST: &str = "host_guard_netns_helper";
@@ -82,38 +84,6 @@ fn host_guard_netns_helper() {
         writeln!(stdout, "answer: {answer}").unwrap();
         stdout.flush().unwrap();
     }
-}
-
-/// The namespace, deleted on drop.
-struct Namespace(String);
-
-impl Drop for Namespace {
-    fn drop(&mut self) {
-        let _ = Command::new("ip")
-            .args(["netns", "del", &self.0])
-            .stderr(Stdio::null())
-            .status();
-    }
-}
-
-/// The helper, killed on drop.
-struct Helper(Child);
-
-impl Drop for Helper {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn ip(args: &[&str]) {
-    let out = Command::new("ip").args(args).output().expect("run ip");
-    assert!(
-        out.status.success(),
-        "ip {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// Makes the namespace, or says why it cannot (then the test passes, except under

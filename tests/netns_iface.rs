@@ -30,13 +30,15 @@
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bind_guard::socket2::{SocketOptions, device_tcp_listeners};
 use bind_guard::{BindSet, InterfaceSpec, Policy};
+use bind_guard_test_support::child::KillOnDrop as Server;
+use bind_guard_test_support::netns::ip;
 
 const ROLE_ENV: &str = "BIND_GUARD_IFACE_ROLE";
 const HELPER_TEST: &str = "netns_iface_helper";
@@ -173,41 +175,22 @@ impl Topology {
 
     /// This test binary in namespace `ns`, in `role`.
     fn helper(&self, ns: &str, role: &str) -> Command {
-        let mut command = Command::new("ip");
-        command
-            .args(["netns", "exec", ns])
-            .arg(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                HELPER_TEST,
-                "--ignored",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(ROLE_ENV, role);
-        command
+        bind_guard_test_support::netns::helper(ns, HELPER_TEST, ROLE_ENV, role)
     }
 
     /// A client in `ns` connecting to `target`: its exit code.
     fn connect(&self, ns: &str, target: &str) -> i32 {
-        let mut child = self
+        let child = self
             .helper(ns, &format!("connect {target}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                return status.code().unwrap_or(-1);
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("client in {ns} connecting to {target} did not finish");
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
+        bind_guard_test_support::netns::exit_code(
+            child,
+            TIMEOUT,
+            &format!("client in {ns} connecting to {target}"),
+        )
     }
 }
 
@@ -220,16 +203,6 @@ impl Drop for Topology {
                 .status();
         }
     }
-}
-
-fn ip(args: &[&str]) {
-    let out = Command::new("ip").args(args).output().expect("run ip");
-    assert!(
-        out.status.success(),
-        "ip {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// Whether namespaces can be made here; `false` (with a note) skips the test, except
@@ -250,16 +223,6 @@ fn can_run() -> bool {
         "cannot create network namespaces (needs root and iproute2)",
     );
     false
-}
-
-/// The server, killed on drop.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[test]

@@ -35,13 +35,15 @@
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use bind_guard::socket2::{SocketOptions, device_tcp_listeners};
 use bind_guard::{BindSet, InterfaceSpec, Policy};
+use bind_guard_test_support::child::KillOnDrop as Server;
+use bind_guard_test_support::netns::ip;
 
 const ROLE_ENV: &str = "BIND_GUARD_VERDICT_ROLE";
 const HELPER_TEST: &str = "netns_verdicts_helper";
@@ -260,19 +262,7 @@ impl Net {
 
     /// This test binary in namespace `ns`, in `role`.
     fn helper(&self, ns: &str, role: &str) -> Command {
-        let mut command = Command::new("ip");
-        command
-            .args(["netns", "exec", ns])
-            .arg(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                HELPER_TEST,
-                "--ignored",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(ROLE_ENV, role);
-        command
+        bind_guard_test_support::netns::helper(ns, HELPER_TEST, ROLE_ENV, role)
     }
 
     /// The server in `role`, and its first line (`BOUND …`, `ALLOWED …`, `REFUSED …`).
@@ -307,24 +297,17 @@ impl Net {
 
     /// A client connecting to `target` from the client namespace: its exit code.
     fn connect(&self, target: &str) -> i32 {
-        let mut child = self
+        let child = self
             .helper(&self.client, &format!("connect|{target}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                return status.code().unwrap_or(-1);
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("client connecting to {target} did not finish");
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
+        bind_guard_test_support::netns::exit_code(
+            child,
+            TIMEOUT,
+            &format!("client connecting to {target}"),
+        )
     }
 }
 
@@ -337,26 +320,6 @@ impl Drop for Net {
                 .status();
         }
     }
-}
-
-/// A server process, killed on drop.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn ip(args: &[&str]) {
-    let out = Command::new("ip").args(args).output().expect("run ip");
-    assert!(
-        out.status.success(),
-        "ip {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 fn sysctl(ns: &str, key: &str, value: &str) {

@@ -1,8 +1,10 @@
 //! What the workspace's test files share, written once: the rule for a test that needs
 //! an environment ([`env`]), building an example and finding its binary ([`example`]),
-//! and a child process killed when it goes out of scope ([`child`]).
+//! a child process killed when it goes out of scope ([`child`]), and network
+//! namespaces ([`netns`]).
 #![forbid(unsafe_code)]
 
 pub mod child;
 pub mod env;
 pub mod example;
+pub mod netns;

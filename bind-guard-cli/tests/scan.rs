@@ -9,152 +9,22 @@
     clippy::indexing_slicing
 )]
 
-use std::collections::BTreeMap;
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod scan_support;
 
+use std::fs;
+use std::path::Path;
+
+use scan_support::{TempDir, annotations, differences, fixtures, found, scan};
 use serde_json::Value;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scan-fixtures")
-}
-
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn scan(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_bind-guard"))
-        .arg("scan")
-        .args(args)
-        .output()
-        .expect("run bind-guard");
-    Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
-    }
-}
-
+/// `bind-guard scan PATH --format json`, parsed.
 fn scan_json(path: &Path) -> (i32, Value) {
-    let run = scan(&[path.to_str().unwrap(), "--format", "json"]);
-    let json = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|err| panic!("{err}: {}\n{}", run.stdout, run.stderr));
-    (run.code, json)
-}
-
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        static COUNT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "bind-guard-scan-{}-{}",
-            std::process::id(),
-            COUNT.fetch_add(1, Ordering::Relaxed)
-        ));
-        fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.0.join(name);
-        fs::write(&path, text).unwrap();
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-/// `(uri, line)` → sorted findings, as `"CONFIDENCE RULE"` or `"suppressed RULE"`.
-type Lines = BTreeMap<(String, u64), Vec<String>>;
-
-/// The annotations of the fixture tree, and how many lines say `none`.
-fn annotations() -> (Lines, usize) {
-    let mut expected = Lines::new();
-    let mut negatives = 0;
-    let mut stack = vec![fixtures()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            if path.extension().is_some_and(|e| e == "md") {
-                continue;
-            }
-            let uri = path
-                .strip_prefix(fixtures())
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .replace('\\', "/");
-            for (i, line) in fs::read_to_string(&path).unwrap().lines().enumerate() {
-                let (next, text) = if let Some((_, text)) = line.split_once("expect-next: ") {
-                    (1, text)
-                } else if let Some((_, text)) = line.split_once("expect: ") {
-                    (0, text)
-                } else {
-                    continue;
-                };
-                let line_no = u64::try_from(i + 1 + next).unwrap();
-                // `CONFIDENCE RULE (why)`: the reason in brackets is for the reader.
-                for item in text
-                    .split(',')
-                    .map(|item| item.split(" (").next().unwrap_or(item).trim())
-                {
-                    if item == "none" {
-                        negatives += 1;
-                    } else {
-                        expected
-                            .entry((uri.clone(), line_no))
-                            .or_default()
-                            .push(item.to_owned());
-                    }
-                }
-            }
-        }
-    }
-    for findings in expected.values_mut() {
-        findings.sort();
-    }
-    (expected, negatives)
-}
-
-fn found(json: &Value) -> Lines {
-    let mut lines = Lines::new();
-    for (key, prefix) in [("findings", None), ("suppressed", Some("suppressed"))] {
-        for finding in json[key].as_array().unwrap() {
-            let label = prefix.unwrap_or_else(|| finding["confidence"].as_str().unwrap());
-            lines
-                .entry((
-                    finding["uri"].as_str().unwrap().to_owned(),
-                    finding["line"].as_u64().unwrap(),
-                ))
-                .or_default()
-                .push(format!("{label} {}", finding["rule"].as_str().unwrap()));
-        }
-    }
-    for findings in lines.values_mut() {
-        findings.sort();
-    }
-    lines
+    scan_support::scan_json(&[path.to_str().unwrap()])
 }
 
 #[test]
 fn fixture_tree_matches_its_annotations_exactly() {
-    let (expected, negatives) = annotations();
+    let (expected, negatives) = annotations("");
     let positives: usize = expected.values().map(Vec::len).sum();
     assert!(positives >= 40, "only {positives} positive cases");
     assert!(negatives >= 20, "only {negatives} negative cases");
@@ -168,18 +38,7 @@ fn fixture_tree_matches_its_annotations_exactly() {
     ]);
     let (code, json): (i32, Value) = (run.code, serde_json::from_str(&run.stdout).unwrap());
     assert_eq!(code, 1, "findings exit with 1");
-    let found = found(&json);
-    let mut wrong = Vec::new();
-    for key in expected.keys().chain(found.keys()) {
-        let (want, got) = (expected.get(key), found.get(key));
-        if want != got {
-            wrong.push(format!(
-                "{}:{}: expected {want:?}, found {got:?}",
-                key.0, key.1
-            ));
-        }
-    }
-    wrong.dedup();
+    let wrong = differences(&expected, &found(&json));
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 

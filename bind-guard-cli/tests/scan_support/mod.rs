@@ -121,7 +121,11 @@ pub(crate) fn annotations(under: &str) -> (Lines, usize) {
                     continue;
                 };
                 let line_no = u64::try_from(i + 1 + next).unwrap();
-                for item in text.split(',').map(str::trim) {
+                // `CONFIDENCE RULE (why)`: the reason in brackets is for the reader.
+                for item in text
+                    .split(',')
+                    .map(|item| item.split(" (").next().unwrap_or(item).trim())
+                {
                     if item == "none" {
                         negatives += 1;
                     } else {

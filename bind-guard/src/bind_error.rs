@@ -430,6 +430,33 @@ mod tests {
     use super::*;
     use alloc::string::ToString;
 
+    /// The rule of `debug_is_display!`, for the error types every build has.
+    #[test]
+    fn debug_is_the_display_sentence() {
+        use alloc::format;
+        let policy_err = "alow=10.0.0.0/8"
+            .parse::<crate::Policy>()
+            .expect_err("not a policy");
+        let scope_err = crate::Policy::nothing()
+            .allow_scope(crate::Scope::Unspecified)
+            .expect_err("the wildcard has its own opt-in");
+        let shown: [(alloc::string::String, alloc::string::String); 4] = [
+            {
+                let e = BindError::new("127.1:80", ErrorKind::Ipv4Shorthand);
+                (format!("{e:?}"), e.to_string())
+            },
+            {
+                let e = NetError::new("10.0.0.1/8", ErrorKind::HostBits);
+                (format!("{e:?}"), e.to_string())
+            },
+            (format!("{policy_err:?}"), policy_err.to_string()),
+            (format!("{scope_err:?}"), scope_err.to_string()),
+        ];
+        for (debug, display) in shown {
+            assert_eq!(debug, display);
+        }
+    }
+
     #[test]
     fn display_is_one_sentence_with_the_input() {
         let err = BindError::new("127.1:80", ErrorKind::Ipv4Shorthand);

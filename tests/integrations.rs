@@ -426,25 +426,8 @@ fn socket2_listener_serves_std_and_tokio() {
 
 // ---------------------------------------------------------------- env + log + tracing
 
-/// Keeps the `log` records of target `bind_guard`.
-struct Capture(Mutex<Vec<String>>);
-
-impl log::Log for Capture {
-    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
-        metadata.target() == "bind_guard"
-    }
-    fn log(&self, record: &log::Record<'_>) {
-        if self.enabled(record.metadata()) {
-            self.0
-                .lock()
-                .unwrap()
-                .push(format!("{} {}", record.level(), record.args()));
-        }
-    }
-    fn flush(&self) {}
-}
-
-static LOGS: Capture = Capture(Mutex::new(Vec::new()));
+static LOGS: bind_guard_test_support::logs::LogCapture =
+    bind_guard_test_support::logs::LogCapture::new();
 
 fn env<'a>(
     vars: &'a [(&'static str, &'static str)],
@@ -499,12 +482,9 @@ fn the_wildcard_warning_goes_to_tracing_once_when_a_subscriber_is_set() {
     // A tracing subscriber is set: the warning goes there, and not to log as well
     // (`tests/listen_log_once.rs` checks the other case: log alone).
     let logs: Vec<String> = LOGS
-        .0
-        .lock()
-        .unwrap()
-        .iter()
+        .lines()
+        .into_iter()
         .filter(|line| line.contains(":700"))
-        .cloned()
         .collect();
     assert!(logs.is_empty(), "{logs:?}");
 

@@ -3,29 +3,11 @@
 //! wildcard warning must still reach a `log` logger once. (Its own test binary: a
 //! tracing subscriber set by another test would change what this one checks.)
 
-use std::sync::Mutex;
-
 use bind_guard::BindAddr;
 use bind_guard::listen::Listen;
 
-struct Capture(Mutex<Vec<String>>);
-
-impl log::Log for Capture {
-    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
-        metadata.target() == "bind_guard"
-    }
-    fn log(&self, record: &log::Record<'_>) {
-        if self.enabled(record.metadata()) {
-            self.0
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(format!("{} {}", record.level(), record.args()));
-        }
-    }
-    fn flush(&self) {}
-}
-
-static LOGS: Capture = Capture(Mutex::new(Vec::new()));
+static LOGS: bind_guard_test_support::logs::LogCapture =
+    bind_guard_test_support::logs::LogCapture::new();
 
 #[test]
 fn the_wildcard_warning_reaches_log_once_without_a_tracing_subscriber() {
@@ -44,11 +26,7 @@ fn the_wildcard_warning_reaches_log_once_without_a_tracing_subscriber() {
         set.map(|set| set.to_string()),
         Ok("0.0.0.0:7202".to_owned())
     );
-    let logs = LOGS
-        .0
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone();
+    let logs = LOGS.lines();
     assert_eq!(logs.len(), 1, "{logs:?}");
     assert!(
         logs[0].starts_with("WARN listening on the wildcard address 0.0.0.0:7202"),

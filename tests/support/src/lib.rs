@@ -7,4 +7,5 @@
 pub mod child;
 pub mod env;
 pub mod example;
+pub mod logs;
 pub mod netns;

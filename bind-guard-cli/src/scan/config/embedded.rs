@@ -10,7 +10,7 @@
 //! [`blank_templates`] replaces every `{{ … }}` with filler of the same length (lines
 //! that hold only template directives become blank), which keeps every other value and
 //! its position. A TOML block that still does not parse (`peers = {{ .Values.peers }}`)
-//! is read line by line ([`keys::scan_toml_lines`](super::keys::scan_toml_lines)).
+//! is read line by line ([`keys::scan_toml_lines`]).
 
 use std::path::Path;
 

@@ -220,7 +220,23 @@ document.getElementById("out").textContent = [
 
 /// Runs Chromium on `url` and returns the DOM it printed; kills it after
 /// [`BROWSER_TIMEOUT`].
+/// The DOM of `url` once its scripts are done. A page that writes its results
+/// asynchronously (the WebSocket pages) may still say `pending` when Chromium's
+/// virtual time runs out on a loaded machine (WebSocket I/O does not hold virtual time
+/// back): it is loaded again with a larger budget, up to three times, so that what the
+/// tests assert is what the page finished with.
 fn dump_dom(url: &str) -> String {
+    let mut dom = String::new();
+    for budget in [5_000, 15_000, 30_000] {
+        dom = dump_dom_within(url, budget);
+        if !dom.contains(">pending</pre>") {
+            break;
+        }
+    }
+    dom
+}
+
+fn dump_dom_within(url: &str, budget_ms: u32) -> String {
     let profile = fresh_profile();
     let mut child = Command::new(CHROMIUM)
         .args([
@@ -233,10 +249,10 @@ fn dump_dom(url: &str) -> String {
             "--disable-component-update",
             "--disable-sync",
             "--host-resolver-rules=MAP rebind.test 127.0.0.1, MAP attacker.test 127.0.0.1",
-            // Run the pages' timers and sockets to completion before the DOM is
-            // printed (the WebSocket pages write their results asynchronously).
-            "--virtual-time-budget=5000",
         ])
+        // Run the pages' timers and sockets to completion before the DOM is printed
+        // (the WebSocket pages write their results asynchronously).
+        .arg(format!("--virtual-time-budget={budget_ms}"))
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(["--dump-dom", url])
         .stdin(Stdio::null())
@@ -380,8 +396,9 @@ fn pages_of_other_sites_cannot_read_a_websocket() {
         dom.contains(&format!("own script: {JS_SECRET}")),
         "own page: {dom}"
     );
+    // At least two: a page loaded again (see `dump_dom`) may have connected twice.
     let served = servers.upgrades.load(Ordering::SeqCst);
-    assert_eq!(served, 2);
+    assert!(served >= 2, "{served}");
 
     // Cross-site WebSocket hijacking: a page of another site opens
     // ws://127.0.0.1:PORT/ws and ws://localhost:PORT/ws; the Host is right, the
@@ -420,7 +437,8 @@ fn pages_of_other_sites_cannot_read_a_websocket() {
         2,
         "{page}: {dom}"
     );
-    assert_eq!(servers.upgrades.load(Ordering::SeqCst), served + 2);
+    // At least: a page that was loaded again (see `dump_dom`) may have connected twice.
+    assert!(servers.upgrades.load(Ordering::SeqCst) >= served + 2);
 }
 
 #[test]
@@ -448,7 +466,7 @@ fn pages_of_other_sites_cannot_include_the_script() {
         dom.contains(&format!("own script: {JS_SECRET}")),
         "own page: {dom}"
     );
-    assert_eq!(servers.scripts.load(Ordering::SeqCst), 1);
+    assert!(servers.scripts.load(Ordering::SeqCst) >= 1);
 }
 
 #[test]

@@ -286,9 +286,21 @@ impl Passed {
     ) -> Result<Option<Passed>, InheritedError> {
         let env_error =
             |what| InheritedError::new(FIRST_FD, None, None, InheritedRefusal::Environment(what));
-        // A variable that is not Unicode is as unusable as one that is missing.
-        let text = |name| var(name).and_then(|value| value.into_string().ok());
-        let (Some(count), Some(listen_pid)) = (text("LISTEN_FDS"), text("LISTEN_PID")) else {
+        // Set but not text is an error, as a value that is not a number is: treated as
+        // absent, it would leave the inherited descriptors open and unjudged.
+        let text = |name: &'static str, what| match var(name) {
+            None => Ok(None),
+            Some(value) => value.into_string().map(Some).map_err(|_| env_error(what)),
+        };
+        let count = text(
+            "LISTEN_FDS",
+            "LISTEN_FDS is not a number (plain decimal digits)",
+        )?;
+        let listen_pid = text(
+            "LISTEN_PID",
+            "LISTEN_PID is not a process id (plain decimal digits)",
+        )?;
+        let (Some(count), Some(listen_pid)) = (count, listen_pid) else {
             return Ok(None);
         };
         let listen_pid = plain_number(&listen_pid)
@@ -315,7 +327,7 @@ impl Passed {
                 ));
             }
         }
-        let names = text("LISTEN_FDNAMES")
+        let names = text("LISTEN_FDNAMES", "LISTEN_FDNAMES is not text")?
             .map(|names| names.split(':').take(count).map(String::from).collect())
             .unwrap_or_default();
         Ok(Some(Passed { count, names }))
@@ -774,6 +786,19 @@ mod tests {
                 err.contains("LISTEN_PID is not a process id"),
                 "{bad:?}: {err}"
             );
+        }
+        // Set but not text: an error, not "nothing passed" (which would leave the
+        // descriptors open and unjudged).
+        let bytes = |b: &[u8]| std::os::unix::ffi::OsStringExt::from_vec(b.to_vec());
+        for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] {
+            let var = |asked: &str| match asked {
+                n if n == name => Some(bytes(b"1\xff")),
+                "LISTEN_FDS" => Some("1".into()),
+                "LISTEN_PID" => Some("7".into()),
+                _ => None,
+            };
+            let err = Passed::read(var, 7).unwrap_err().to_string();
+            assert!(err.contains(name), "{name}: {err}");
         }
         let err = passed(&[("LISTEN_FDS", "1x"), ("LISTEN_PID", "7")], 7).unwrap_err();
         assert!(err.contains("LISTEN_FDS is not a number"), "{err}");

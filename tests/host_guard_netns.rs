@@ -112,17 +112,7 @@ fn netns_a_wildcard_guard_learns_addresses_added_after_start() {
     };
     ip(&["-n", &ns.0, "link", "set", "lo", "up"]);
     let mut helper = Helper(
-        Command::new("ip")
-            .args(["netns", "exec", &ns.0])
-            .arg(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                HELPER_TEST,
-                "--ignored",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(ROLE_ENV, "guard")
+        bind_guard_test_support::netns::helper(&ns.0, HELPER_TEST, ROLE_ENV, "guard")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()

@@ -318,19 +318,12 @@ struct Service {
 impl Service {
     fn start(sockets: Vec<OwnedFd>, policy: &str, pid_prefix: &str, env: &[(&str, &str)]) -> Self {
         let mut command = Command::new("sh");
+        command.args([
+            "-c",
+            &format!("LISTEN_PID={pid_prefix}$$ exec \"$0\" \"$@\""),
+        ]);
+        bind_guard_test_support::netns::helper_args(&mut command, HELPER_TEST);
         command
-            .args([
-                "-c",
-                &format!("LISTEN_PID={pid_prefix}$$ exec \"$0\" \"$@\""),
-            ])
-            .arg(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                HELPER_TEST,
-                "--ignored",
-                "--nocapture",
-                "--test-threads=1",
-            ])
             .env(ROLE_ENV, policy)
             .env("LISTEN_FDS", sockets.len().to_string())
             .env_remove("LISTEN_PID")

@@ -273,7 +273,17 @@ pub(crate) fn scan(paths: &[PathBuf], root: Option<PathBuf>) -> Report {
     let results = run_jobs(&jobs);
     for (job, result) in jobs.iter().zip(results) {
         match result {
-            Ok(reported) => {
+            Ok((reported, unread)) => {
+                // Read but in part: each part not read is an error of the file (not an
+                // unreadable one), beside its findings.
+                report
+                    .errors
+                    .extend(unread.into_iter().map(|message| FileError {
+                        path: job.relative.clone(),
+                        uri: job.uri.clone(),
+                        message,
+                        unreadable: false,
+                    }));
                 for reported in reported {
                     if reported.suppressed.is_some() {
                         report.suppressed.push(reported);
@@ -313,7 +323,9 @@ fn fingerprint(reported: &mut [Reported]) {
 
 /// A file's findings (suppressed ones included), or why it was not scanned and
 /// whether it was unreadable.
-type JobResult = Result<Vec<Reported>, (String, bool)>;
+/// A file's findings and the parts of it that were not read; or why it was not scanned
+/// (the message, and whether the file could not be read at all).
+type JobResult = Result<(Vec<Reported>, Vec<String>), (String, bool)>;
 
 /// Scans every job on all cores; the results are in the order of `jobs`.
 fn run_jobs(jobs: &[Job]) -> Vec<JobResult> {
@@ -373,14 +385,19 @@ fn scan_isolated(job: &Job) -> JobResult {
 
 fn scan_file(job: &Job) -> JobResult {
     let text = read(&job.path).map_err(|message| (message, true))?;
-    let findings = match job.kind {
+    let (findings, unread) = match job.kind {
         Kind::Rust => {
             let result = rust::scan(&text);
             // The span table of proc-macro2 grows with every file parsed on a thread.
             proc_macro2::extra::invalidate_current_thread_spans();
-            result.map_err(|message| (format!("not parsed as Rust, skipped: {message}"), false))?
+            let findings = result
+                .map_err(|message| (format!("not parsed as Rust, skipped: {message}"), false))?;
+            (findings, Vec::new())
         }
-        Kind::Config(kind) => kind.scan(&text).map_err(|message| (message, false))?,
+        Kind::Config(kind) => {
+            let scanned = kind.scan(&text).map_err(|message| (message, false))?;
+            (scanned.findings, scanned.unread)
+        }
     };
     // Done here, on the worker, so that only findings outlive the file's text.
     let (findings, suppressed) = suppress(&text, job.kind, findings);
@@ -390,7 +407,7 @@ fn scan_file(job: &Job) -> JobResult {
         .into_iter()
         .map(|f| (f, None))
         .chain(suppressed.into_iter().map(|(f, reason)| (f, Some(reason))));
-    Ok(all
+    let reported = all
         .map(|(finding, suppressed)| Reported {
             snippet: lines
                 .get(finding.position.line.saturating_sub(1))
@@ -402,7 +419,8 @@ fn scan_file(job: &Job) -> JobResult {
             fingerprint: String::new(),
             suppressed,
         })
-        .collect())
+        .collect();
+    Ok((reported, unread))
 }
 
 /// The first `max_bytes` of `text` (at a character boundary), with `…` if cut. Not

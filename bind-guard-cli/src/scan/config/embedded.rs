@@ -14,10 +14,10 @@
 
 use std::path::Path;
 
-use super::super::{Finding, Position};
-use super::ConfigKind;
+use super::super::{Finding, Position, shorten};
 use super::keys;
 use super::tree::{Tree, Value};
+use super::{ConfigKind, Scanned};
 
 /// How deep a config may sit in another before it is not read: a ConfigMap's file is
 /// depth 1; nothing real nests further than 2, and the bound keeps the cost linear.
@@ -66,10 +66,13 @@ pub(super) fn blank_templates(text: &str) -> Option<String> {
 /// Findings in every block of text under a key that names a config file
 /// (`garage.toml: |`, `config.yaml: |-`), on the outer file's lines. `text` is the text
 /// the tree was parsed from.
-pub(super) fn scan(tree: &Tree<'_>, text: &str, depth: usize, findings: &mut Vec<Finding>) {
-    if depth >= MAX_DEPTH {
-        return;
-    }
+pub(super) fn scan(
+    tree: &Tree<'_>,
+    text: &str,
+    depth: usize,
+    findings: &mut Vec<Finding>,
+    unread: &mut Vec<String>,
+) {
     let lines: Vec<&str> = text.lines().collect();
     for (id, node) in tree.nodes.iter().enumerate() {
         let Value::Scalar(content) = &node.value else {
@@ -78,10 +81,10 @@ pub(super) fn scan(tree: &Tree<'_>, text: &str, depth: usize, findings: &mut Vec
         if node.is_key || !content.contains('\n') {
             continue;
         }
-        let Some(kind) = node
+        let Some((key, kind)) = node
             .key
             .as_deref()
-            .and_then(|key| ConfigKind::of(Path::new(key)))
+            .and_then(|key| Some((key, ConfigKind::of(Path::new(key))?)))
         else {
             continue;
         };
@@ -89,24 +92,43 @@ pub(super) fn scan(tree: &Tree<'_>, text: &str, depth: usize, findings: &mut Vec
         // (the text the inner positions count from) starts with the empty ones.
         let leading = content.bytes().take_while(|b| *b == b'\n').count();
         let line = tree.position(id).line.saturating_sub(leading);
+        let key = shorten(key, 80);
+        if depth >= MAX_DEPTH {
+            unread.push(format!(
+                "line {line}: `{key}` is a config file {} files deep; not read",
+                depth + 1
+            ));
+            continue;
+        }
         let Some((first_line, indent)) = block_start(&lines, line) else {
+            unread.push(format!(
+                "line {line}: `{key}` holds a config file in a folded or quoted string, whose \
+                 lines are not the file's; not read (write it as a literal block, `{key}: |`)"
+            ));
             continue;
         };
         let inner = match kind.scan_at(content, depth + 1) {
             Ok(inner) => inner,
             Err(_) if matches!(kind, ConfigKind::Toml | ConfigKind::Rocket) => {
-                let mut inner = Vec::new();
-                keys::scan_toml_lines(content, &mut inner);
+                let mut inner = Scanned::default();
+                keys::scan_toml_lines(content, &mut inner.findings);
                 inner
             }
-            // A block that does not parse as what its key names is not reported as an
-            // error of the outer file, which did parse.
-            Err(_) => continue,
+            Err(err) => {
+                unread.push(format!("line {first_line}: `{key}`: {err}"));
+                continue;
+            }
         };
-        findings.extend(inner.into_iter().map(|mut finding| {
+        findings.extend(inner.findings.into_iter().map(|mut finding| {
             finding.position = shift(finding.position, first_line, indent);
             finding
         }));
+        unread.extend(
+            inner
+                .unread
+                .into_iter()
+                .map(|why| format!("in `{key}` (line {first_line}): {why}")),
+        );
     }
 }
 
@@ -160,6 +182,7 @@ mod tests {
     fn lines(kind: ConfigKind, text: &str) -> Vec<(usize, usize)> {
         kind.scan(text)
             .unwrap_or_else(|err| panic!("{err}"))
+            .findings
             .iter()
             .map(|f| (f.position.line, f.position.column))
             .collect()
@@ -183,9 +206,27 @@ mod tests {
     fn folded_blocks_and_nesting_past_the_bound_are_not_read() {
         let folded = "data:\n  app.toml: >\n    bind = \"0.0.0.0:1\"\n";
         assert_eq!(lines(ConfigKind::Yaml, folded), [] as [(usize, usize); 0]);
+        // Not read, and said so: never skipped in silence.
+        let unread = |text| ConfigKind::Yaml.scan(text).unwrap().unread;
+        assert_eq!(unread(folded).len(), 1, "{:?}", unread(folded));
+        assert!(
+            unread(folded)[0].starts_with("line 3: `app.toml` holds a config file in a folded")
+        );
         // Depth 2: a YAML file in a YAML file in a YAML file is not read.
         let deep = "a.yaml: |\n  b.yaml: |\n    c.yaml: |\n      listen: 0.0.0.0:1\n";
         assert_eq!(lines(ConfigKind::Yaml, deep), [] as [(usize, usize); 0]);
+        let deep_unread = unread(deep);
+        assert_eq!(deep_unread.len(), 1, "{deep_unread:?}");
+        assert!(
+            deep_unread[0].contains("`c.yaml` is a config file 3 files deep"),
+            "{deep_unread:?}"
+        );
+        let broken = "data:\n  app.yaml: |\n    a: [unclosed\n";
+        assert!(
+            unread(broken)[0].starts_with("line 3: `app.yaml`: not parsed as YAML"),
+            "{:?}",
+            unread(broken)
+        );
         let two = "a.yaml: |\n  b.yaml: |\n    listen: 0.0.0.0:1\n";
         assert_eq!(lines(ConfigKind::Yaml, two), [(3, 13)]);
     }

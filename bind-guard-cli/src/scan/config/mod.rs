@@ -95,6 +95,15 @@ const NOT_CONFIGS: &[&str] = &[
     "jsconfig.json",
 ];
 
+/// What [`ConfigKind::scan`] read of a file.
+#[derive(Debug, Default)]
+pub(crate) struct Scanned {
+    pub(crate) findings: Vec<Finding>,
+    /// Parts of the file that were not read, each with its line and why: reported
+    /// beside the findings, never skipped in silence.
+    pub(crate) unread: Vec<String>,
+}
+
 impl ConfigKind {
     /// The kind of a file, from its path (`None`: not a config `scan` reads).
     pub(crate) fn of(path: &Path) -> Option<ConfigKind> {
@@ -152,16 +161,19 @@ impl ConfigKind {
         }
     }
 
-    /// Findings in a file of this kind, or why it was not scanned (it does not parse,
-    /// or its aliases and merge keys expand past the budget).
-    pub(crate) fn scan(self, text: &str) -> Result<Vec<Finding>, String> {
+    /// Findings in a file of this kind, with what in it was not read (a config file
+    /// carried inside it that does not parse, [`embedded`]); or why the file was not
+    /// scanned at all (it does not parse, or its aliases and merge keys expand past the
+    /// budget).
+    pub(crate) fn scan(self, text: &str) -> Result<Scanned, String> {
         self.scan_at(text, 0)
     }
 
     /// [`scan`](ConfigKind::scan) of a file `depth` files deep in another
     /// ([`embedded`]).
-    fn scan_at(self, text: &str, depth: usize) -> Result<Vec<Finding>, String> {
+    fn scan_at(self, text: &str, depth: usize) -> Result<Scanned, String> {
         let mut findings = Vec::new();
+        let mut unread = Vec::new();
         // The text the tree is parsed from: the file's own, or, for a template that does
         // not parse as it is, the file with its templates blanked (same positions).
         let blanked: String;
@@ -203,7 +215,7 @@ impl ConfigKind {
                 self,
                 ConfigKind::ComposeYaml | ConfigKind::Yaml | ConfigKind::Json
             ) {
-                embedded::scan(&tree, parsed, depth, &mut findings);
+                embedded::scan(&tree, parsed, depth, &mut findings, &mut unread);
             }
             if tree.exhausted() {
                 return Err(format!(
@@ -217,7 +229,7 @@ impl ConfigKind {
         // two rules see) is one finding, the first rule's.
         findings.sort_by_key(|f| (f.position.line, f.position.column));
         findings.dedup_by_key(|f| (f.position.line, f.position.column));
-        Ok(findings)
+        Ok(Scanned { findings, unread })
     }
 
     fn scan_tree(self, tree: &tree::Tree<'_>, findings: &mut Vec<Finding>) {
@@ -318,6 +330,7 @@ mod tests {
     fn lines(kind: ConfigKind, text: &str) -> Vec<usize> {
         kind.scan(text)
             .unwrap()
+            .findings
             .iter()
             .map(|f| f.position.line)
             .collect()

@@ -21,13 +21,6 @@
 //! Needs root and `ip` (iproute2); without them the test says why and passes, except
 //! under `CI=true`, where it fails.
 
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Command, Stdio};

@@ -26,13 +26,6 @@
 //! when a test ends, also when it fails. Needs root and `ip` (iproute2); without them
 //! the tests say why and pass, except under `CI=true`, where they fail.
 
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Command, Stdio};

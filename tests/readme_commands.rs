@@ -8,13 +8,6 @@
 //! counted). A serving example on a fixed port may find the port taken on a shared
 //! machine: then its "address in use" error is accepted and said.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

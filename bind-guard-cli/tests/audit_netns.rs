@@ -11,13 +11,6 @@
 //! `nft` for the DNAT test, `nsenter` for the last); skips otherwise, except under
 //! `CI=true`.
 #![cfg(target_os = "linux")]
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;

@@ -2,8 +2,6 @@
 //! real process against this host's interfaces. `check` reads what an application
 //! reads (a `BindSet`), so an interface gives all its matching addresses.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
-
 use std::process::{Command, Output, Stdio};
 
 fn check(args: &[&str]) -> Output {

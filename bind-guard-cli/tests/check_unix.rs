@@ -2,7 +2,6 @@
 //! as a real process: paths pass every policy, abstract names only with
 //! `allow_abstract`, and `explain` says what is at the path now.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
 #![cfg(unix)]
 
 use std::process::{Command, Output, Stdio};

@@ -5,8 +5,6 @@
 //! Needs root and `ip` (iproute2); without them the test says why and passes, except
 //! under `CI=true`, where it fails.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use bind_guard_test_support::netns::{Namespace, ip};
 use std::process::{Command, Stdio};
 

@@ -1,14 +1,6 @@
 //! `bind-guard scan`, run as a real process on the annotated fixture tree
 //! (`tests/scan-fixtures/`, annotations described in its README) and on hostile input.
 
-// An integration test: its helpers fail loudly, like the tests themselves.
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 mod scan_support;
 
 use std::fs;

@@ -2,14 +2,6 @@
 //! every config class (`tests/scan-fixtures/configs/`), JSON configs (which cannot hold
 //! annotations), and hostile files (huge, merge-key bombs, templates, terminal controls).
 
-// An integration test: its helpers fail loudly, like the tests themselves.
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 mod scan_support;
 
 use scan_support::{TempDir, annotations, differences, fixtures, found, scan, scan_json};

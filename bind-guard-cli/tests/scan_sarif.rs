@@ -3,14 +3,6 @@
 //! same paths in the text output, `helpUri`, suppressions, `security-severity` by
 //! confidence, and `--baseline`.
 
-// An integration test: its helpers fail loudly, like the tests themselves.
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 mod scan_support;
 
 use std::path::Path;

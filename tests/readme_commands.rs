@@ -1,13 +1,26 @@
 //! Every `cargo run` and `cargo build` command in the README works as written: the test
 //! reads them from the README (code blocks, and inline code such as the examples
-//! table), builds each with the same arguments, and runs each `cargo run` with its
-//! variables and program arguments until it serves (a line on stdout) or ends (it must
-//! end with success). A command that stops with "requires the features" fails here.
+//! table), and runs each `cargo run` with its variables and program arguments until it
+//! serves (a line on stdout) or ends (it must end with success). A command that stops
+//! with "requires the features" fails here.
+//!
+//! Two tests, one cost each:
+//!
+//! - `every_cargo_command_of_the_readme_names_its_features_and_runs` (every run): each
+//!   command's `--features`, with the features they imply, hold the `required-features`
+//!   of its example (read from `cargo metadata`), and each `cargo run` runs its example
+//!   with the command's variables and arguments. The program is the one the README's
+//!   test command builds (with every feature), so this costs seconds.
+//! - `every_cargo_command_of_the_readme_builds_and_runs_as_written` (`--ignored`; CI
+//!   runs it as a step of its own): builds each command with exactly its arguments, one
+//!   build of bind-guard, tokio and axum per feature set (a minute on two cores), and
+//!   runs that build.
 //!
 //! Commands with a placeholder (`…`) are templates, not commands, and are skipped (and
 //! counted). A serving example on a fixed port may find the port taken on a shared
 //! machine: then its "address in use" error is accepted and said.
 
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -262,25 +275,31 @@ fn run(command: &ReadmeCommand, exe: &Path) -> Result<String, String> {
     result
 }
 
-#[test]
-fn every_cargo_command_of_the_readme_builds_and_runs_as_written() {
-    // The workspace README and the crate's (crates.io) README.
+/// The cargo commands of both READMEs (the workspace's and the crate's, for
+/// crates.io), each once, and the templates among them.
+fn readme_commands() -> (Vec<ReadmeCommand>, Vec<String>) {
     let readme = ["README.md", "bind-guard/README.md"]
         .map(|path| std::fs::read_to_string(repo_root().join(path)).unwrap())
         .join("\n");
     let (mut found, templates) = commands(&readme);
-    // A command both READMEs give is run once.
     let mut seen = std::collections::HashSet::new();
     found.retain(|command| seen.insert(command.line.clone()));
     assert!(
         found.iter().filter(|c| c.verb == "run").count() >= 5,
         "{found:#?}"
     );
+    (found, templates)
+}
+
+/// Checks every README command with `check`, which gives the executable to run for a
+/// `cargo run` (`None` for a `cargo build`, which has nothing to run).
+fn check_every_command(check: impl Fn(&ReadmeCommand) -> Result<Option<PathBuf>, String>) {
+    let (found, templates) = readme_commands();
     let mut failures = Vec::new();
     for command in &found {
-        match build(command) {
-            Err(err) => failures.push(format!("{}: does not build: {err}", command.line)),
-            Ok(None) => eprintln!("built: {}", command.line),
+        match check(command) {
+            Err(err) => failures.push(format!("{}: {err}", command.line)),
+            Ok(None) => eprintln!("checked: {}", command.line),
             Ok(Some(exe)) => match run(command, &exe) {
                 Ok(note) => eprintln!("ran: {}: {note}", command.line),
                 Err(err) => failures.push(format!("{}: {err}", command.line)),
@@ -291,4 +310,161 @@ fn every_cargo_command_of_the_readme_builds_and_runs_as_written() {
         eprintln!("skipped (a template): {template}");
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// What `cargo metadata` says of the examples package: each example's
+/// `required-features`, and each feature's list (to follow what a feature implies).
+struct Examples {
+    required: HashMap<String, Vec<String>>,
+    features: HashMap<String, Vec<String>>,
+}
+
+impl Examples {
+    fn read() -> Examples {
+        let output = Command::new(env!("CARGO"))
+            .current_dir(repo_root())
+            .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "cargo metadata: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let package = metadata["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == EXAMPLES_PACKAGE)
+            .expect("the examples package");
+        let strings = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        };
+        let required = package["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["kind"].as_array().unwrap().iter().any(|k| k == "example"))
+            .map(|t| {
+                let name = t["name"].as_str().unwrap().to_owned();
+                (name, strings(&t["required-features"]))
+            })
+            .collect();
+        let features = package["features"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(name, list)| (name.clone(), strings(list)))
+            .collect();
+        Examples { required, features }
+    }
+
+    /// The features of the examples package that `cargo_args` turn on: `default`
+    /// unless `--no-default-features`, each `--features` entry (bare or
+    /// `bind-guard-examples/NAME`), and everything those imply.
+    fn enabled(&self, cargo_args: &[String]) -> HashSet<String> {
+        let mut todo: Vec<String> = Vec::new();
+        if !cargo_args.iter().any(|a| a == "--no-default-features") {
+            todo.push("default".to_owned());
+        }
+        let mut args = cargo_args.iter();
+        while let Some(arg) = args.next() {
+            let list = match arg.strip_prefix("--features") {
+                Some("") => args.next().cloned().unwrap_or_default(),
+                Some(rest) => rest.trim_start_matches('=').to_owned(),
+                None => continue,
+            };
+            for feature in list.split([',', ' ']).filter(|f| !f.is_empty()) {
+                let own = feature.strip_prefix(&format!("{EXAMPLES_PACKAGE}/"));
+                todo.push(own.unwrap_or(feature).to_owned());
+            }
+        }
+        let mut enabled = HashSet::new();
+        while let Some(feature) = todo.pop() {
+            if let Some(implied) = self.features.get(&feature) {
+                todo.extend(implied.iter().cloned());
+            }
+            enabled.insert(feature);
+        }
+        enabled
+    }
+}
+
+const EXAMPLES_PACKAGE: &str = "bind-guard-examples";
+
+/// The value of `--example NAME` (or `--example=NAME`) in `cargo_args`.
+fn example_name(cargo_args: &[String]) -> Option<String> {
+    let at = cargo_args.iter().position(|a| a == "--example")?;
+    cargo_args.get(at + 1).cloned().or_else(|| {
+        cargo_args
+            .iter()
+            .find_map(|a| a.strip_prefix("--example=").map(str::to_owned))
+    })
+}
+
+#[test]
+fn every_cargo_command_of_the_readme_names_its_features_and_runs() {
+    let examples = Examples::read();
+    let built = std::sync::OnceLock::new();
+    check_every_command(|command| {
+        let Some(name) = example_name(&command.cargo_args) else {
+            // `cargo build` of the default member: no example, nothing to require.
+            return if command.verb == "build" {
+                Ok(None)
+            } else {
+                Err("a `cargo run` of no example; only examples are run here".to_owned())
+            };
+        };
+        let required = examples
+            .required
+            .get(&name)
+            .ok_or_else(|| format!("there is no example {name}"))?;
+        let enabled = examples.enabled(&command.cargo_args);
+        let missing: Vec<&String> = required.iter().filter(|f| !enabled.contains(*f)).collect();
+        if !missing.is_empty() {
+            return Err(format!("the example requires the features {missing:?}"));
+        }
+        if command.verb != "run" {
+            return Ok(None);
+        }
+        let built = built.get_or_init(|| {
+            let names: Vec<&str> = examples.required.keys().map(String::as_str).collect();
+            bind_guard_test_support::example::build(&names)
+        });
+        let built = built.as_ref().map_err(Clone::clone)?;
+        Ok(built.get(&name).cloned())
+    });
+}
+
+#[test]
+fn enabled_features_follow_what_a_feature_implies() {
+    let examples = Examples {
+        required: HashMap::new(),
+        features: [
+            ("default", vec![]),
+            ("service", vec!["axum", "toml", "bind-guard/serve"]),
+            ("axum", vec!["dep:axum"]),
+            ("toml", vec![]),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.into_iter().map(str::to_owned).collect()))
+        .collect(),
+    };
+    let args = |line: &str| -> Vec<String> { line.split(' ').map(str::to_owned).collect() };
+    let on = examples.enabled(&args("--example service --features service"));
+    assert!(on.contains("axum") && on.contains("toml") && on.contains("service"));
+    let on = examples.enabled(&args("--example x --features=bind-guard-examples/axum"));
+    assert!(on.contains("axum") && !on.contains("toml"));
+    assert!(!examples.enabled(&args("--example x")).contains("axum"));
+}
+
+#[test]
+#[ignore = "builds each README command with its own features (a minute on two cores); CI runs it: cargo test -p bind-guard-tests --test readme_commands -- --ignored"]
+fn every_cargo_command_of_the_readme_builds_and_runs_as_written() {
+    check_every_command(|command| build(command).map_err(|err| format!("does not build: {err}")));
 }

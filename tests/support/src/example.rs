@@ -1,8 +1,13 @@
-//! The workspace's examples as the tests run them: built by the cargo running the
-//! test, into the same target directory and profile, with the options the README's
-//! test command builds everything with (`--workspace --all-features`), so that under
-//! `cargo test --workspace --all-features` the build is already fresh and costs
-//! nothing, and a test run alone builds once what all of them share.
+//! The workspace's examples as the tests run them: the executables that the README's
+//! test command (`cargo test --workspace --all-features`) builds anyway, found by asking
+//! the same command with `--no-run`. Under that command they are already fresh, so
+//! finding them costs a fraction of a second; a test run alone builds them (and the
+//! rest of the workspace's tests) once.
+//!
+//! Why not `cargo build --example NAME`: `cargo test --workspace` unifies features
+//! across every package's dev-dependencies, `cargo build` does not, so a `cargo build`
+//! of the same example is a different build of bind-guard, tokio and axum, which cost
+//! the suite half a minute.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -30,7 +35,8 @@ pub fn build(names: &[&str]) -> Result<HashMap<String, PathBuf>, String> {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
         .args([
-            "build",
+            "test",
+            "--no-run",
             "--workspace",
             "--all-features",
             "--message-format=json",
@@ -46,9 +52,6 @@ pub fn build(names: &[&str]) -> Result<HashMap<String, PathBuf>, String> {
             cmd.args(["--profile", other]);
         }
     }
-    for name in names {
-        cmd.args(["--example", name]);
-    }
     let output = cmd.output().map_err(|e| format!("cannot run cargo: {e}"))?;
     if !output.status.success() {
         return Err(String::from_utf8_lossy(&output.stderr).into_owned());
@@ -59,9 +62,11 @@ pub fn build(names: &[&str]) -> Result<HashMap<String, PathBuf>, String> {
             continue;
         };
         let kinds = &message["target"]["kind"];
+        // Built as a program (`cargo test` builds examples so), not as a test harness.
         let is_example = kinds
             .as_array()
-            .is_some_and(|k| k.iter().any(|k| k == "example"));
+            .is_some_and(|k| k.iter().any(|k| k == "example"))
+            && message["profile"]["test"] == false;
         if let (true, Some(name), Some(exe)) = (
             is_example,
             message["target"]["name"].as_str(),

@@ -15,6 +15,12 @@
 //! - a case the run-time parser accepts has no error;
 //! - no error is anywhere else.
 //!
+//! The scratch crate depends on bind-guard under another name (`guard = { package =
+//! "bind-guard", … }`), so no `bind_guard` is in its extern prelude: every case also
+//! proves that the macros reach the runtime crate through `$crate`. A fifth check
+//! compiles `tests/ui/renamed/main.rs`, the macros in the positions a program uses
+//! them, under that name.
+//!
 //! The cases cover every [`Scope`] (so every cell of the rule table in
 //! `bind-guard/src/rule/table.rs`), the three types, the wildcard opted in into each,
 //! malformed text, and `ip_net!`.
@@ -152,13 +158,20 @@ fn cases() -> Vec<Case> {
 fn source(cases: &[Case]) -> (String, BTreeMap<&'static str, Vec<usize>>) {
     let mut src = String::from(
         "#![allow(dead_code, unused_variables)]\n\
-         use bind_guard::{bind_addr, ip_net, BindAddr, LocalAddr, LoopbackAddr};\n\
+         use guard::{bind_addr, ip_net, BindAddr, LocalAddr, LoopbackAddr};\n\
          use ipnet::IpNet;\n\
          fn take_BindAddr(_: BindAddr) {}\n\
          fn take_LocalAddr(_: LocalAddr) {}\n\
          fn take_LoopbackAddr(_: LoopbackAddr) {}\n\
          fn take_IpNet(_: IpNet) {}\n",
     );
+    // `main.rs` as a module: its `main` is an unused function here.
+    writeln!(
+        src,
+        "#[cfg(feature = \"renamed\")]\n#[path = {:?}]\nmod renamed;",
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/renamed/main.rs"))
+    )
+    .unwrap();
     let mut lines = BTreeMap::new();
     for position in POSITIONS {
         writeln!(src, "#[cfg(feature = \"{position}\")]\n#[allow(non_snake_case)]\nmod {position}_cases {{\nuse super::*;").unwrap();
@@ -249,10 +262,11 @@ edition = "2024"
 publish = false
 
 [dependencies]
-bind-guard = {{ path = {runtime:?}, default-features = false }}
+guard = {{ package = "bind-guard", path = {runtime:?}, default-features = false }}
 ipnet = {{ version = "2.12", default-features = false }}
 
 [features]
+renamed = []
 const = []
 static = []
 let = []
@@ -330,6 +344,10 @@ fn refusals_are_errors_under_cargo_check_in_every_position() {
                 "{position}: errors on line {line}, which is no case: {errors:?}"
             ));
         }
+    }
+    // The program under the renamed dependency: no error at all.
+    for error in cargo_check(&dir, "renamed") {
+        problems.push(format!("renamed: {error:?}"));
     }
     assert!(
         problems.is_empty(),

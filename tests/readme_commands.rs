@@ -323,7 +323,13 @@ impl Examples {
     fn read() -> Examples {
         let output = Command::new(env!("CARGO"))
             .current_dir(repo_root())
-            .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--no-deps",
+                "--offline",
+            ])
             .output()
             .unwrap();
         assert!(

@@ -12,17 +12,12 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-rule="$repo/scripts/semgrep-bind-all.yaml"
-semgrep="${SEMGREP:-semgrep}"
-jobs="${JOBS:-2}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=scripts/common.sh
+source "$repo/scripts/common.sh"
+scan_tools_setup
 if [ "$#" -eq 0 ]; then
-    set -- "$(ls -d "$HOME"/.cargo/registry/src/*/ | head -n 1)"
+    set -- "$default_corpus"
 fi
-
-cargo build --quiet --release -p bind-guard-cli --manifest-path "$repo/Cargo.toml"
-bind_guard="$repo/target/release/bind-guard"
 
 # CPU and wall seconds of a command: "wall cpu".
 timed() {

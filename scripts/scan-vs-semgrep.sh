@@ -16,16 +16,11 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=scripts/common.sh
+source "$repo/scripts/common.sh"
+scan_tools_setup
 fixtures="$repo/bind-guard-cli/tests/scan-fixtures"
-rule="$repo/scripts/semgrep-bind-all.yaml"
-semgrep="${SEMGREP:-semgrep}"
-jobs="${JOBS:-2}"
-corpus="${1:-$(ls -d "$HOME"/.cargo/registry/src/*/ | head -n 1)}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-cargo build --quiet --release -p bind-guard-cli --manifest-path "$repo/Cargo.toml"
-bind_guard="$repo/target/release/bind-guard"
+corpus="${1:-$default_corpus}"
 
 # semgrep skips tests/ and other paths through its default .semgrepignore; run it on a
 # copy of the fixtures whose path holds none of them, with git ignores off.

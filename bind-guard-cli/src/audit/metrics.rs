@@ -85,16 +85,17 @@ pub(crate) fn render(doc: &AuditJson) -> String {
         *series.entry(labels).or_default() += 1;
     }
     for row in &doc.published {
-        let port = if row.port == row.port_end {
-            row.port.to_string()
+        let rule = &row.rule;
+        let port = if rule.port == rule.port_end {
+            rule.port.to_string()
         } else {
-            format!("{}-{}", row.port, row.port_end)
+            format!("{}-{}", rule.port, rule.port_end)
         };
         let labels = [
             "published".to_owned(),
             row.namespace.clone(),
-            row.proto.to_owned(),
-            row.host_address.clone(),
+            rule.proto.name().to_owned(),
+            rule.host.to_string(),
             port,
             String::new(),
             row.target_text.clone(),

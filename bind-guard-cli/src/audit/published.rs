@@ -25,20 +25,24 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::process::Command;
 
+use serde::Serialize;
 use serde_json::Value;
 
 use super::Proto;
 
-/// One published port range.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+/// One published port range. Its JSON form is the rule's part of a row of the audit's
+/// `published` array (see `report::PublishedJson`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub(crate) struct Published {
     pub(crate) proto: Proto,
     /// The host address that accepts the traffic (the family's wildcard for any).
+    #[serde(rename = "host_address")]
     pub(crate) host: IpAddr,
     pub(crate) port: u16,
     /// The last port of a range (`port` for one port).
     pub(crate) port_end: u16,
     /// Where the traffic goes, when the rule says.
+    #[serde(rename = "target_address")]
     pub(crate) target: Option<IpAddr>,
     pub(crate) target_port: Option<u16>,
     /// An input interface the rule is restricted to (`-i eth0`); judged as the wildcard
@@ -49,7 +53,8 @@ pub(crate) struct Published {
     /// For a port published on IPv4 loopback: whether a rule drops what arrives for it
     /// from other interfaces before DNAT. `None` for other addresses.
     pub(crate) loopback_dropped: Option<bool>,
-    /// The index of its namespace in the report.
+    /// The index of its namespace in the report (the row names the namespace).
+    #[serde(skip)]
     pub(crate) ns: usize,
 }
 

@@ -125,15 +125,10 @@ pub(crate) struct UnixRowJson {
 pub(crate) struct PublishedJson {
     pub(crate) key: String,
     pub(crate) namespace: String,
-    pub(crate) proto: &'static str,
-    pub(crate) host_address: String,
-    pub(crate) port: u16,
-    pub(crate) port_end: u16,
-    pub(crate) target_address: Option<String>,
-    pub(crate) target_port: Option<u16>,
-    pub(crate) via: Option<String>,
-    pub(crate) source: &'static str,
-    pub(crate) loopback_dropped: Option<bool>,
+    /// The rule as read: `proto`, `host_address`, `port`, `port_end`,
+    /// `target_address`, `target_port`, `via`, `source`, `loopback_dropped`.
+    #[serde(flatten)]
+    pub(crate) rule: Published,
     pub(crate) judged_as: String,
     /// Why it is judged as another address than its host address.
     pub(crate) note: Option<&'static str>,
@@ -627,15 +622,7 @@ fn published_row(
     PublishedJson {
         key: baseline::published_key(&namespace, p.proto.name(), &host_text, &target_text),
         namespace,
-        proto: p.proto.name(),
-        host_address: p.host.to_string(),
-        port: p.port,
-        port_end: p.port_end,
-        target_address: p.target.map(|ip| ip.to_string()),
-        target_port: p.target_port,
-        via: p.via.clone(),
-        source: p.source,
-        loopback_dropped: p.loopback_dropped,
+        rule: p.clone(),
         judged_as: judged.to_string(),
         note: (judged.ip() != p.host).then_some(
             "published on IPv4 loopback, but no rule drops packets for it that arrive on \

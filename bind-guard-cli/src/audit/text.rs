@@ -235,11 +235,12 @@ fn published_table(out: &mut String, doc: &AuditJson) {
     );
     for row in &doc.published {
         let via = row
+            .rule
             .via
             .as_deref()
             .map(|v| format!(" via {}", esc(v)))
             .unwrap_or_default();
-        let guard = match row.loopback_dropped {
+        let guard = match row.rule.loopback_dropped {
             Some(true) => " (outside traffic to it dropped before DNAT: loopback only)",
             Some(false) => {
                 " (no rule drops outside traffic to it before DNAT: neighbours reach it, judged as the wildcard)"
@@ -250,10 +251,10 @@ fn published_table(out: &mut String, doc: &AuditJson) {
             out,
             "{}  {:<3}  {} → {}{via}  [{}]  {}{guard}",
             esc(&row.namespace),
-            row.proto,
+            row.rule.proto.name(),
             row.host_text,
             row.target_text,
-            row.source,
+            row.rule.source,
             verdict(row.allowed, row.allowed_by.as_ref())
         );
     }
@@ -329,7 +330,7 @@ fn summary(out: &mut String, doc: &AuditJson, policy: &Policy, total: usize) {
         let _ = writeln!(
             out,
             "  published {} {} → {} in {}: judged as {}: {}",
-            row.proto,
+            row.rule.proto.name(),
             row.host_text,
             row.target_text,
             esc(&row.namespace),

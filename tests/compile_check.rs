@@ -18,7 +18,7 @@
 //! The scratch crate depends on bind-guard under another name (`guard = { package =
 //! "bind-guard", … }`), so no `bind_guard` is in its extern prelude: every case also
 //! proves that the macros reach the runtime crate through `$crate`. A fifth check
-//! compiles `tests/ui/renamed/main.rs`, the macros in the positions a program uses
+//! compiles `tests/compile_check/renamed_dependency.rs`, the macros in the positions a program uses
 //! them, under that name.
 //!
 //! The cases cover every [`Scope`] (so every cell of the rule table in
@@ -169,7 +169,10 @@ fn source(cases: &[Case]) -> (String, BTreeMap<&'static str, Vec<usize>>) {
     writeln!(
         src,
         "#[cfg(feature = \"renamed\")]\n#[path = {:?}]\nmod renamed;",
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/renamed/main.rs"))
+        Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/compile_check/renamed_dependency.rs"
+        ))
     )
     .unwrap();
     let mut lines = BTreeMap::new();

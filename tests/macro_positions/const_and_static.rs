@@ -18,7 +18,7 @@ static DB_ADMIN: LoopbackAddr = bind_addr!("127.0.0.1:5433");
 static DB_LAN: LocalAddr = bind_addr!("[fd12:3456::1]:5432");
 static ALL_V4: IpNet = ip_net!("0.0.0.0/0");
 
-fn main() {
+pub(crate) fn main() {
     assert_eq!(API, "127.0.0.1:8080".parse::<BindAddr>().unwrap());
     assert_eq!(PUBLIC, "203.0.113.7:443".parse::<BindAddr>().unwrap());
     assert_eq!(ADMIN, "[::1]:9000".parse::<LoopbackAddr>().unwrap());

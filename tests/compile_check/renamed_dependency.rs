@@ -13,7 +13,7 @@ const LAN: LocalAddr = bind_addr!("192.168.1.10:8080");
 const ANY: BindAddr = bind_addr!("0.0.0.0:80", allow_wildcard);
 const OFFICE: ipnet::IpNet = ip_net!("10.20.0.0/16");
 
-fn main() {
+pub(crate) fn main() {
     assert_eq!(API, "127.0.0.1:8080".parse::<BindAddr>().unwrap());
     assert_eq!(ADMIN, "[::1]:9000".parse::<LoopbackAddr>().unwrap());
     assert_eq!(LAN, "192.168.1.10:8080".parse::<LocalAddr>().unwrap());

@@ -49,7 +49,7 @@ mod caller {
     }
 }
 
-fn main() {
+pub(crate) fn main() {
     assert_eq!(caller::API.port(), 80);
     assert_eq!(caller::ADMIN.port(), 81);
     assert_eq!(caller::local().port(), 82);

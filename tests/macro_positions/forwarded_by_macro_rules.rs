@@ -28,7 +28,7 @@ const B: BindAddr = listen_expr!("0.0.0.0:2");
 const C: LoopbackAddr = listen_tt!("[::1]:3");
 const D: ipnet::IpNet = network!("10.0.0.0/8");
 
-fn main() {
+pub(crate) fn main() {
     assert_eq!((A.port(), B.port(), C.port()), (1, 2, 3));
     assert!(B.is_wildcard());
     assert_eq!(D.prefix_len(), 8);

@@ -11,7 +11,7 @@ const NOT_WILDCARD: BindAddr = bind_addr!("127.0.0.1:8080", allow_wildcard);
 // On the narrower types it is allowed but widens nothing.
 const LAN: LocalAddr = bind_addr!("10.0.0.1:8080", allow_wildcard);
 
-fn main() {
+pub(crate) fn main() {
     let policy = Policy::default().allow_wildcard();
     for (addr, text) in [
         (V4, "0.0.0.0:8080"),

@@ -30,7 +30,7 @@ fn generic<T: Default>() -> (T, LocalAddr) {
     (T::default(), bind_addr!("192.168.0.1:1"))
 }
 
-fn main() {
+pub(crate) fn main() {
     let a: BindAddr = bind_addr!("127.0.0.1:3000");
     let b: LoopbackAddr = bind_addr!("127.0.0.1:3001");
     let c: LocalAddr = bind_addr!("[fd00::1]:3002");

@@ -41,7 +41,7 @@ fn classify(port: u16) -> &'static str {
     }
 }
 
-fn main() {
+pub(crate) fn main() {
     assert_eq!(BUFFER.len(), 16);
     assert_eq!([0u8; LEN].len(), 4);
     assert_eq!(Ports::<{ API.port() }>.get(), 8080);

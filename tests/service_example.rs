@@ -119,6 +119,20 @@ impl Setup {
         stderr
     }
 
+    /// Starts the service, reads the first line it prints (empty if it prints none),
+    /// stops it: that line, and what it wrote on stderr.
+    fn first_line(&self) -> (String, String) {
+        let dir = Dir::new(self.config.as_deref());
+        let mut child = self.command(&dir).spawn().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let _ = child.kill();
+        let output = child.wait_with_output().unwrap();
+        (line, String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+
     /// Starts a service that must listen; returns it once it has printed where it is
     /// reachable (the report's lines, printed at once).
     fn serving(&self) -> Running {
@@ -546,15 +560,7 @@ fn a_rebinding_host_gets_403_on_every_listener() {
 
 #[test]
 fn the_default_is_used_when_no_source_says_anything() {
-    let dir = Dir::new(None);
-    let mut child = Setup::default().command(&dir).spawn().unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let _ = child.kill();
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (line, stderr) = Setup::default().first_line();
     // Port 8080 may be taken on a shared machine; then the error names it.
     assert!(
         line == "Local: http://127.0.0.1:8080/\n" || stderr.contains("cannot bind 127.0.0.1:8080"),
@@ -662,19 +668,7 @@ fn an_opt_in_never_replaces_a_named_address() {
 /// may have taken; then the error names it).
 #[test]
 fn expose_alone_is_the_wildcard_on_the_default_port() {
-    let dir = Dir::new(None);
-    let mut child = Setup::default()
-        .arg("--expose")
-        .command(&dir)
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let _ = child.kill();
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (line, stderr) = Setup::default().arg("--expose").first_line();
     assert!(
         line == "Local: http://127.0.0.1:8080/\n" || stderr.contains(":8080"),
         "stdout {line:?}, stderr {stderr}"

@@ -34,7 +34,8 @@ impl Service<Request<Incoming>> for Ok200 {
     }
 }
 
-async fn serve() -> SocketAddr {
+/// A listener on an ephemeral loopback port, its address, and the guard for it.
+async fn guarded_listener() -> (tokio::net::TcpListener, SocketAddr, HostGuard) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let guard = HostGuard::builder()
@@ -42,6 +43,11 @@ async fn serve() -> SocketAddr {
         .unwrap()
         .build()
         .unwrap();
+    (listener, addr, guard)
+}
+
+async fn serve() -> SocketAddr {
+    let (listener, addr, guard) = guarded_listener().await;
     let service = tower_layer_apply(HostGuardLayer::new(guard));
     tokio::spawn(async move {
         loop {
@@ -169,13 +175,7 @@ impl Service<Request<tonic::body::Body>> for Echo {
 #[tokio::test]
 async fn tonic_server() {
     tokio::time::timeout(Duration::from_secs(30), async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let guard = HostGuard::builder()
-            .listener(&listener)
-            .unwrap()
-            .build()
-            .unwrap();
+        let (listener, addr, guard) = guarded_listener().await;
         // tonic's body is not `From<String>`: give the layer its constructor.
         let layer =
             HostGuardLayer::new(guard).with_body(|text: String| tonic::body::Body::new(text));

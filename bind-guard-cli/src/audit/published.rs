@@ -59,6 +59,24 @@ pub(crate) struct Published {
 }
 
 impl Published {
+    /// A TCP port published on `host:port` by a rule found in `source`, with no target
+    /// and no interface: the tests' starting point, changed field by field.
+    #[cfg(test)]
+    pub(crate) fn tcp(host: &str, port: u16, source: &'static str) -> Published {
+        Published {
+            proto: Proto::Tcp,
+            host: host.parse().expect("an IP address"),
+            port,
+            port_end: port,
+            target: None,
+            target_port: None,
+            via: None,
+            source,
+            loopback_dropped: None,
+            ns: 0,
+        }
+    }
+
     /// `0.0.0.0:8080` or `0.0.0.0:8000-8010`.
     pub(crate) fn host_text(&self) -> String {
         let addr = SocketAddr::new(self.host, self.port);
@@ -771,18 +789,7 @@ COMMIT
 
     #[test]
     fn drop_rules_cover_only_what_they_name() {
-        let p = Published {
-            proto: Proto::Tcp,
-            host: "127.0.0.1".parse().unwrap(),
-            port: 8080,
-            port_end: 8080,
-            target: None,
-            target_port: None,
-            via: None,
-            source: "iptables",
-            loopback_dropped: None,
-            ns: 0,
-        };
+        let p = Published::tcp("127.0.0.1", 8080, "iptables");
         let drop = Drop {
             daddr: Some(("127.0.0.0".parse().unwrap(), 8)),
             not_iif: Some("lo".into()),

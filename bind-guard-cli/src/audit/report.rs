@@ -973,16 +973,9 @@ mod tests {
             ),
         ];
         gathered.published = vec![Published {
-            proto: Proto::Tcp,
-            host: "0.0.0.0".parse().unwrap(),
-            port: 8080,
-            port_end: 8080,
             target: Some("172.17.0.2".parse().unwrap()),
             target_port: Some(80),
-            via: None,
-            source: "iptables",
-            loopback_dropped: None,
-            ns: 0,
+            ..Published::tcp("0.0.0.0", 8080, "iptables")
         }];
         let doc = judge(&args(Policy::default(), AuditFormat::Text), gathered, None);
         assert_eq!(doc.refused, 2);
@@ -1015,16 +1008,8 @@ mod tests {
             2,
         )];
         gathered.published = vec![Published {
-            proto: Proto::Tcp,
-            host: "127.0.0.1".parse().unwrap(),
-            port: 8080,
-            port_end: 8080,
-            target: None,
-            target_port: None,
-            via: None,
-            source: "nftables",
             loopback_dropped: Some(false),
-            ns: 0,
+            ..Published::tcp("127.0.0.1", 8080, "nftables")
         }];
         let mut args = args(Policy::default(), AuditFormat::Json);
         args.filter.processes = vec!["sshd".to_owned()];

@@ -111,6 +111,37 @@ fn peer_policy(policy: &str) -> Option<Policy> {
     }
 }
 
+/// What a serving peer does first: starts the clock of [`SERVE_LIFETIME`], then reads
+/// `addr` under `policy` (see [`peer_policy`]). A refusal is said (see [`refused`]) and
+/// is the exit code.
+fn serving_addr(addr: &str, policy: &str) -> Result<bind_guard::BindAddr, i32> {
+    thread::spawn(|| {
+        thread::sleep(SERVE_LIFETIME);
+        std::process::exit(EXIT_CONNECT_OTHER);
+    });
+    let policy = peer_policy(policy).ok_or(EXIT_USAGE)?;
+    policy.parse(addr).map_err(|err| refused(&err))
+}
+
+/// A socket that was bound: says `BOUND <local addr>`; or `BINDFAIL error` and the exit
+/// code when the bind or reading its address failed.
+fn bound<T>(
+    socket: std::io::Result<T>,
+    local: impl FnOnce(&T) -> std::io::Result<SocketAddr>,
+) -> Result<T, i32> {
+    let said = socket.and_then(|socket| Ok((local(&socket)?, socket)));
+    match said {
+        Ok((addr, socket)) => {
+            say(&format!("BOUND {addr}"));
+            Ok(socket)
+        }
+        Err(err) => {
+            say(&format!("BINDFAIL {err}"));
+            Err(EXIT_BIND_FAILED)
+        }
+    }
+}
+
 /// Says `REFUSED kind pid` and waits for stdin to close.
 fn refused(err: &bind_guard::BindError) -> i32 {
     say(&format!("REFUSED {:?} {}", err.kind(), std::process::id()));
@@ -122,42 +153,28 @@ fn refused(err: &bind_guard::BindError) -> i32 {
 /// group `addr` names on each interface address of `join` (comma-separated, `-` for
 /// none), says `BOUND <local addr>`, then `GOT <source>` for every datagram.
 fn udp_receive(addr: &str, policy: &str, join: &str) -> i32 {
-    thread::spawn(|| {
-        thread::sleep(SERVE_LIFETIME);
-        std::process::exit(EXIT_CONNECT_OTHER);
-    });
-    let Some(policy) = peer_policy(policy) else {
-        return EXIT_USAGE;
-    };
-    let addr = match policy.parse(addr) {
+    let addr = match serving_addr(addr, policy) {
         Ok(addr) => addr,
-        Err(err) => return refused(&err),
+        Err(code) => return code,
     };
-    let socket = match addr.bind_udp() {
-        Ok(socket) => socket,
-        Err(err) => {
-            say(&format!("BINDFAIL {err}"));
-            return EXIT_BIND_FAILED;
-        }
-    };
-    if let IpAddr::V4(group) = addr.ip() {
-        for interface in join.split(',').filter(|j| *j != "-") {
-            let Ok(interface) = interface.parse::<Ipv4Addr>() else {
-                return EXIT_USAGE;
-            };
-            if let Err(err) = socket.join_multicast_v4(&group, &interface) {
-                say(&format!("BINDFAIL join {group} on {interface}: {err}"));
-                return EXIT_BIND_FAILED;
+    // Joined before `BOUND` is said: the test sends as soon as it reads it.
+    let joined = addr.bind_udp().and_then(|socket| {
+        if let IpAddr::V4(group) = addr.ip() {
+            for interface in join.split(',').filter(|j| *j != "-") {
+                let interface: Ipv4Addr = interface.parse().map_err(std::io::Error::other)?;
+                socket
+                    .join_multicast_v4(&group, &interface)
+                    .map_err(|err| {
+                        std::io::Error::other(format!("join {group} on {interface}: {err}"))
+                    })?;
             }
         }
-    }
-    match socket.local_addr() {
-        Ok(local) => say(&format!("BOUND {local}")),
-        Err(err) => {
-            say(&format!("BINDFAIL {err}"));
-            return EXIT_BIND_FAILED;
-        }
-    }
+        Ok(socket)
+    });
+    let socket = match bound(joined, |s| s.local_addr()) {
+        Ok(socket) => socket,
+        Err(code) => return code,
+    };
     let mut buf = [0; 64];
     loop {
         if let Ok((_, source)) = socket.recv_from(&mut buf) {
@@ -192,16 +209,9 @@ fn udp_send(from: &str, to: &str) -> i32 {
 /// killed. A refusal says `REFUSED <kind> <pid>` and waits for stdin to close, so the
 /// test can look at this process's sockets while it is alive.
 fn serve(addr: &str, policy: &str, mode: &str) -> i32 {
-    thread::spawn(|| {
-        thread::sleep(SERVE_LIFETIME);
-        std::process::exit(EXIT_CONNECT_OTHER);
-    });
-    let Some(policy) = peer_policy(policy) else {
-        return EXIT_USAGE;
-    };
-    let addr = match policy.parse(addr) {
+    let addr = match serving_addr(addr, policy) {
         Ok(addr) => addr,
-        Err(err) => return refused(&err),
+        Err(code) => return code,
     };
     let listener = match mode {
         "plain" => addr.bind_tcp(),
@@ -217,20 +227,10 @@ fn serve(addr: &str, policy: &str, mode: &str) -> i32 {
         }
         _ => return EXIT_USAGE,
     };
-    let listener = match listener {
+    let listener = match bound(listener, TcpListener::local_addr) {
         Ok(listener) => listener,
-        Err(err) => {
-            say(&format!("BINDFAIL {err}"));
-            return EXIT_BIND_FAILED;
-        }
+        Err(code) => return code,
     };
-    match listener.local_addr() {
-        Ok(local) => say(&format!("BOUND {local}")),
-        Err(err) => {
-            say(&format!("BINDFAIL {err}"));
-            return EXIT_BIND_FAILED;
-        }
-    }
     loop {
         // Accept and close: a completed handshake is what the clients test.
         let _ = listener.accept();
@@ -665,21 +665,63 @@ fn with_port(ip: &str, port: u16) -> SocketAddr {
 // The matrix.
 // ---------------------------------------------------------------------------------
 
+/// The hosts a client connects from, in [`Lab::expect`]'s tables.
+#[derive(Debug, Clone, Copy)]
+enum Host {
+    A,
+    B,
+}
+
+impl Lab {
+    /// Starts a server in host A on `addr` (policy `policy`, bind path `mode`), then
+    /// connects to each `(host, ip)` of `table` on the port it bound and asserts each
+    /// outcome; every mismatch is reported, not only the first. The server is returned
+    /// with its address, still running.
+    fn expect(
+        &self,
+        (addr, policy, mode): (&str, &str, &str),
+        table: &[(Host, &str, Outcome)],
+    ) -> (Peer, SocketAddr) {
+        let (server, bound) = self.serve(addr, policy, mode);
+        let wrong: Vec<String> = table
+            .iter()
+            .filter_map(|&(from, ip, ref expected)| {
+                let ns = match from {
+                    Host::A => &self.a,
+                    Host::B => &self.b,
+                };
+                let target = with_port(ip, bound.port());
+                let got = self.connect(ns, target);
+                (got != *expected)
+                    .then(|| format!("{from:?} to {target}: {got:?}, not {expected:?}"))
+            })
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "{addr} ({policy}, {mode}):\n{}",
+            wrong.join("\n")
+        );
+        (server, bound)
+    }
+}
+
+use Host::{A, B};
+use Outcome::{Connected, Refused};
+
 #[test]
 fn netns_loopback_v4_is_reachable_from_host_a_only() {
     let Some(lab) = lab_or_skip("netns_loopback_v4_is_reachable_from_host_a_only") else {
         return;
     };
-    let (_server, bound) = lab.serve("127.0.0.1:0", "default", "plain");
-    let port = bound.port();
-    assert_eq!(bound.ip(), sock("127.0.0.1:0").ip());
-    assert_eq!(
-        lab.connect(&lab.a, bound),
-        Outcome::Connected,
-        "A to itself"
+    let (_server, bound) = lab.expect(
+        ("127.0.0.1:0", "default", "plain"),
+        &[
+            (A, "127.0.0.1", Connected),
+            (B, A_V4, Refused),
+            (B, A_V6, Refused),
+        ],
     );
-    assert_eq!(lab.connect(&lab.b, with_port(A_V4, port)), Outcome::Refused);
-    assert_eq!(lab.connect(&lab.b, with_port(A_V6, port)), Outcome::Refused);
+    assert_eq!(bound.ip(), sock("127.0.0.1:0").ip());
 }
 
 #[test]
@@ -687,15 +729,14 @@ fn netns_loopback_v6_is_reachable_from_host_a_only() {
     let Some(lab) = lab_or_skip("netns_loopback_v6_is_reachable_from_host_a_only") else {
         return;
     };
-    let (_server, bound) = lab.serve("[::1]:0", "default", "plain");
-    let port = bound.port();
-    assert_eq!(
-        lab.connect(&lab.a, bound),
-        Outcome::Connected,
-        "A to itself"
+    lab.expect(
+        ("[::1]:0", "default", "plain"),
+        &[
+            (A, "::1", Connected),
+            (B, A_V6, Refused),
+            (B, A_V4, Refused),
+        ],
     );
-    assert_eq!(lab.connect(&lab.b, with_port(A_V6, port)), Outcome::Refused);
-    assert_eq!(lab.connect(&lab.b, with_port(A_V4, port)), Outcome::Refused);
 }
 
 #[test]
@@ -703,40 +744,35 @@ fn netns_opted_in_wildcard_v4_is_reachable_from_host_b() {
     let Some(lab) = lab_or_skip("netns_opted_in_wildcard_v4_is_reachable_from_host_b") else {
         return;
     };
-    let (_server, bound) = lab.serve("0.0.0.0:0", "wildcard", "plain");
-    let port = bound.port();
-    assert!(lab.listeners(&lab.a).contains(&format!("0.0.0.0:{port}")));
-    assert_eq!(
-        lab.connect(&lab.b, with_port(A_V4, port)),
-        Outcome::Connected
-    );
-    assert_eq!(
-        lab.connect(&lab.a, with_port("127.0.0.1", port)),
-        Outcome::Connected
-    );
     // An IPv4 socket does not take IPv6 connections.
-    assert_eq!(lab.connect(&lab.b, with_port(A_V6, port)), Outcome::Refused);
+    let (_server, bound) = lab.expect(
+        ("0.0.0.0:0", "wildcard", "plain"),
+        &[
+            (B, A_V4, Connected),
+            (A, "127.0.0.1", Connected),
+            (B, A_V6, Refused),
+        ],
+    );
+    let listening = format!("0.0.0.0:{}", bound.port());
+    assert!(lab.listeners(&lab.a).contains(&listening));
 }
 
 /// `[::ffff:0.0.0.0]` looks like an IPv6 address but binds the IPv4 wildcard: the
-/// "wildcard in disguise" the scope table and the README name.
+/// "wildcard in disguise" the scope table and the README name. It takes no IPv6
+/// connection: it is the IPv4 wildcard, not `[::]`.
 #[test]
 fn netns_mapped_wildcard_is_the_ipv4_wildcard() {
     let Some(lab) = lab_or_skip("netns_mapped_wildcard_is_the_ipv4_wildcard") else {
         return;
     };
-    let (_server, bound) = lab.serve("[::ffff:0.0.0.0]:0", "wildcard", "plain");
-    let port = bound.port();
-    assert_eq!(
-        lab.connect(&lab.b, with_port(A_V4, port)),
-        Outcome::Connected
+    lab.expect(
+        ("[::ffff:0.0.0.0]:0", "wildcard", "plain"),
+        &[
+            (B, A_V4, Connected),
+            (A, "127.0.0.1", Connected),
+            (B, A_V6, Refused),
+        ],
     );
-    assert_eq!(
-        lab.connect(&lab.a, with_port("127.0.0.1", port)),
-        Outcome::Connected
-    );
-    // It takes no IPv6 connection: it is the IPv4 wildcard, not `[::]`.
-    assert_eq!(lab.connect(&lab.b, with_port(A_V6, port)), Outcome::Refused);
 }
 
 #[test]
@@ -744,15 +780,9 @@ fn netns_dual_stack_wildcard_is_reachable_over_ipv6_and_ipv4() {
     let Some(lab) = lab_or_skip("netns_dual_stack_wildcard_is_reachable_over_ipv6_and_ipv4") else {
         return;
     };
-    let (_server, bound) = lab.serve("[::]:0", "wildcard", "dualstack");
-    let port = bound.port();
-    assert_eq!(
-        lab.connect(&lab.b, with_port(A_V6, port)),
-        Outcome::Connected
-    );
-    assert_eq!(
-        lab.connect(&lab.b, with_port(A_V4, port)),
-        Outcome::Connected
+    lab.expect(
+        ("[::]:0", "wildcard", "dualstack"),
+        &[(B, A_V6, Connected), (B, A_V4, Connected)],
     );
 }
 
@@ -761,13 +791,10 @@ fn netns_v6only_wildcard_is_reachable_over_ipv6_only() {
     let Some(lab) = lab_or_skip("netns_v6only_wildcard_is_reachable_over_ipv6_only") else {
         return;
     };
-    let (_server, bound) = lab.serve("[::]:0", "wildcard", "v6only");
-    let port = bound.port();
-    assert_eq!(
-        lab.connect(&lab.b, with_port(A_V6, port)),
-        Outcome::Connected
+    lab.expect(
+        ("[::]:0", "wildcard", "v6only"),
+        &[(B, A_V6, Connected), (B, A_V4, Refused)],
     );
-    assert_eq!(lab.connect(&lab.b, with_port(A_V4, port)), Outcome::Refused);
 }
 
 #[test]
@@ -776,25 +803,19 @@ fn netns_veth_address_is_reachable_from_b_but_not_on_a_loopback() {
     else {
         return;
     };
-    let (_v4, bound) = lab.serve(&format!("{A_V4}:0"), "default", "plain");
-    let port = bound.port();
-    assert_eq!(lab.connect(&lab.b, bound), Outcome::Connected);
-    assert_eq!(
-        lab.connect(&lab.a, bound),
-        Outcome::Connected,
-        "A to itself"
+    let v4 = format!("{A_V4}:0");
+    lab.expect(
+        (&v4, "default", "plain"),
+        &[
+            (B, A_V4, Connected),
+            (A, A_V4, Connected),
+            (A, "127.0.0.1", Refused),
+        ],
     );
-    assert_eq!(
-        lab.connect(&lab.a, with_port("127.0.0.1", port)),
-        Outcome::Refused
-    );
-
-    let (_v6, bound) = lab.serve(&format!("[{A_V6}]:0"), "default", "plain");
-    let port = bound.port();
-    assert_eq!(lab.connect(&lab.b, bound), Outcome::Connected);
-    assert_eq!(
-        lab.connect(&lab.a, with_port("::1", port)),
-        Outcome::Refused
+    let v6 = format!("[{A_V6}]:0");
+    lab.expect(
+        (&v6, "default", "plain"),
+        &[(B, A_V6, Connected), (A, "::1", Refused)],
     );
 }
 

@@ -21,7 +21,7 @@
 //! except under `CI=true`, where they fail instead.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -30,6 +30,7 @@ use std::time::{Duration, Instant};
 
 use bind_guard::Policy;
 use bind_guard::socket2::{SocketOptions, tcp_listener};
+use bind_guard_test_support::netns::reach;
 use std::net::{IpAddr, Ipv4Addr, UdpSocket};
 
 /// The environment variable that turns this test binary into a peer process.
@@ -44,12 +45,8 @@ const CHILD_TIMEOUT: Duration = Duration::from_secs(10);
 /// A server exits by itself after this, should the test that started it be gone.
 const SERVE_LIFETIME: Duration = Duration::from_secs(60);
 
-// The peer's exit codes.
-const EXIT_CONNECTED: i32 = 0;
+// The peer's exit codes beyond a client's (`reach`: 0 connected, 10 refused, 11 timed out, 12 other).
 const EXIT_USAGE: i32 = 2;
-const EXIT_CONNECTION_REFUSED: i32 = 10;
-const EXIT_CONNECT_TIMEOUT: i32 = 11;
-const EXIT_CONNECT_OTHER: i32 = 12;
 const EXIT_POLICY_REFUSED: i32 = 20;
 const EXIT_BIND_FAILED: i32 = 21;
 
@@ -117,7 +114,7 @@ fn peer_policy(policy: &str) -> Option<Policy> {
 fn serving_addr(addr: &str, policy: &str) -> Result<bind_guard::BindAddr, i32> {
     thread::spawn(|| {
         thread::sleep(SERVE_LIFETIME);
-        std::process::exit(EXIT_CONNECT_OTHER);
+        std::process::exit(reach::OTHER);
     });
     let policy = peer_policy(policy).ok_or(EXIT_USAGE)?;
     policy.parse(addr).map_err(|err| refused(&err))
@@ -195,10 +192,10 @@ fn udp_send(from: &str, to: &str) -> i32 {
         socket.send_to(b"hello", to)
     });
     match sent {
-        Ok(_) => EXIT_CONNECTED,
+        Ok(_) => reach::CONNECTED,
         Err(err) => {
             say(&format!("SENDFAIL {err}"));
-            EXIT_CONNECT_OTHER
+            reach::OTHER
         }
     }
 }
@@ -278,7 +275,7 @@ fn report_dual_stack(addr: &str) -> i32 {
         "WARNING {}",
         bind_guard::listen::wildcard_warning(&set).unwrap_or_default()
     ));
-    EXIT_CONNECTED
+    reach::CONNECTED
 }
 
 /// Binds every address of `list` (the wildcard allowed) with `BindSet::bind_tcp`; says
@@ -290,7 +287,7 @@ fn bind_set(list: &str) -> i32 {
     match set.bind_tcp() {
         Ok(listeners) => {
             say(&format!("BOUND {}", listeners.len()));
-            EXIT_CONNECTED
+            reach::CONNECTED
         }
         Err(err) => {
             say(&format!("BINDFAIL {err}"));
@@ -301,24 +298,10 @@ fn bind_set(list: &str) -> i32 {
 
 /// One TCP connection attempt with a short timeout; the exit code says what happened.
 fn connect(addr: &str) -> i32 {
-    let Ok(addr) = addr.parse::<SocketAddr>() else {
-        return EXIT_USAGE;
-    };
-    match TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT) {
-        Ok(_) => EXIT_CONNECTED,
-        Err(err) if err.kind() == std::io::ErrorKind::ConnectionRefused => EXIT_CONNECTION_REFUSED,
-        Err(err)
-            if matches!(
-                err.kind(),
-                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
-            ) =>
-        {
-            EXIT_CONNECT_TIMEOUT
-        }
-        Err(err) => {
-            say(&format!("CONNECTFAIL {err}"));
-            EXIT_CONNECT_OTHER
-        }
+    match addr.parse::<SocketAddr>() {
+        // The servers here accept and close: a completed handshake is the answer.
+        Ok(addr) => reach::connect(addr, CONNECT_TIMEOUT, false),
+        Err(_) => EXIT_USAGE,
     }
 }
 
@@ -527,7 +510,7 @@ impl Lab {
         let mut sender = self.spawn(ns, &format!("udpsend {from} {to}"));
         let status = wait_with_timeout(&mut sender.child, CHILD_TIMEOUT)
             .unwrap_or_else(|| panic!("sending from {from} in {ns} hung"));
-        assert_eq!(status.code(), Some(EXIT_CONNECTED), "udpsend {from} {to}");
+        assert_eq!(status.code(), Some(reach::CONNECTED), "udpsend {from} {to}");
     }
 
     /// Starts the peer with `command` inside `ns`.
@@ -578,9 +561,9 @@ impl Lab {
         let status = wait_with_timeout(&mut client.child, CONNECT_TIMEOUT + CHILD_TIMEOUT)
             .unwrap_or_else(|| panic!("the client connecting to {addr} from {ns} hung"));
         match status.code() {
-            Some(EXIT_CONNECTED) => Outcome::Connected,
-            Some(EXIT_CONNECTION_REFUSED) => Outcome::Refused,
-            Some(EXIT_CONNECT_TIMEOUT) => Outcome::TimedOut,
+            Some(reach::CONNECTED) => Outcome::Connected,
+            Some(reach::REFUSED) => Outcome::Refused,
+            Some(reach::TIMED_OUT) => Outcome::TimedOut,
             _ => Outcome::Failed(status),
         }
     }

@@ -21,17 +21,16 @@
 //! Needs root and `ip` (iproute2); without them the test says why and passes, except
 //! under `CI=true`, where it fails.
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::Write;
+use std::net::TcpListener;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::thread;
 use std::time::Duration;
 
 use bind_guard::socket2::{SocketOptions, device_tcp_listeners};
 use bind_guard::{BindSet, InterfaceSpec, Policy};
 use bind_guard_test_support::child::KillOnDrop as Server;
-use bind_guard_test_support::netns::ip;
+use bind_guard_test_support::netns::reach::{self, CONNECTED, REFUSED};
+use bind_guard_test_support::netns::{Lines, ip};
 
 const ROLE_ENV: &str = "BIND_GUARD_IFACE_ROLE";
 const HELPER_TEST: &str = "netns_iface_helper";
@@ -41,19 +40,13 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 const SERVER_A: &str = "198.18.21.1";
 const SERVER_B: &str = "198.18.22.1";
 
-// Exit codes of a client.
-const CONNECTED: i32 = 0;
-const REFUSED: i32 = 10;
-const TIMED_OUT: i32 = 11;
-const OTHER: i32 = 12;
-
 /// The server or a client inside a namespace; does nothing when run as a plain test.
 ///
 /// - `serve`: binds `iface:a0/ipv4:0` as a device and as an address, prints
 ///   `DEVICE port` and `ADDRESS port`, answers `ok` to each connection until stdin
 ///   closes.
 /// - `connect IP:PORT`: connects, reads `ok`, exits with [`CONNECTED`], [`REFUSED`],
-///   [`TIMED_OUT`] or [`OTHER`].
+///   `TIMED_OUT` or `OTHER` (see `reach`).
 #[test]
 #[ignore = "the server and client process of netns_iface, started inside a namespace"]
 fn netns_iface_helper() {
@@ -63,7 +56,11 @@ fn netns_iface_helper() {
     let mut words = role.split_whitespace();
     match (words.next(), words.next()) {
         (Some("serve"), None) => serve(),
-        (Some("connect"), Some(target)) => std::process::exit(connect(target.parse().unwrap())),
+        (Some("connect"), Some(target)) => std::process::exit(reach::connect(
+            target.parse().unwrap(),
+            CONNECT_TIMEOUT,
+            true,
+        )),
         _ => panic!("unknown role {role:?}"),
     }
 }
@@ -81,31 +78,7 @@ fn serve() {
     println!("DEVICE {}", device.local_addr().unwrap().port());
     println!("ADDRESS {}", address.local_addr().unwrap().port());
     std::io::stdout().flush().unwrap();
-    for listener in [device, address] {
-        thread::spawn(move || {
-            for mut stream in listener.incoming().flatten() {
-                let _ = stream.write_all(b"ok");
-            }
-        });
-    }
-    // Until the test closes stdin (or dies).
-    let _ = std::io::stdin().read(&mut [0u8; 1]);
-}
-
-fn connect(target: SocketAddr) -> i32 {
-    match TcpStream::connect_timeout(&target, CONNECT_TIMEOUT) {
-        Ok(mut stream) => {
-            stream.set_read_timeout(Some(CONNECT_TIMEOUT)).unwrap();
-            let mut answer = [0u8; 2];
-            match stream.read_exact(&mut answer) {
-                Ok(()) if &answer == b"ok" => CONNECTED,
-                _ => OTHER,
-            }
-        }
-        Err(err) if err.kind() == ErrorKind::ConnectionRefused => REFUSED,
-        Err(err) if err.kind() == ErrorKind::TimedOut => TIMED_OUT,
-        Err(_) => OTHER,
-    }
+    reach::answer_ok_until_stdin_closes(vec![device, address]);
 }
 
 /// The three namespaces, deleted on drop (which deletes the veth pairs too).
@@ -231,25 +204,10 @@ fn netns_device_bound_listener_is_not_reachable_through_the_other_interface() {
             .spawn()
             .unwrap(),
     );
-    // Read the two ports, with a deadline (a thread, since a pipe read cannot time out).
-    let stdout = server.0.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    // The test harness prints its own text around the helper's lines.
+    let lines = Lines::of(&mut server.0);
     let port = |label: &str| -> u16 {
-        loop {
-            let line = rx
-                .recv_timeout(TIMEOUT)
-                .expect("the server reports its ports");
-            // The harness's "test NAME ... " may precede the first line.
-            if let Some((_, rest)) = line.split_once(label) {
-                return rest.trim().parse().unwrap();
-            }
-        }
+        let line = lines.find(&[label], TIMEOUT);
+        line[label.len()..].trim().parse().unwrap()
     };
     let device = port("DEVICE");
     let address = port("ADDRESS");
@@ -269,5 +227,4 @@ fn netns_device_bound_listener_is_not_reachable_through_the_other_interface() {
     // What the docs of `bind_device` warn about: the device takes what arrives through
     // it for any address of the host, b0's included.
     assert_eq!(from_a(format!("{SERVER_B}:{device}")), CONNECTED);
-    let _ = TIMED_OUT;
 }

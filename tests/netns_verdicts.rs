@@ -26,28 +26,22 @@
 //! when a test ends, also when it fails. Needs root and `ip` (iproute2); without them
 //! the tests say why and pass, except under `CI=true`, where they fail.
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener};
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use bind_guard::socket2::{SocketOptions, device_tcp_listeners};
 use bind_guard::{BindSet, InterfaceSpec, Policy};
 use bind_guard_test_support::child::KillOnDrop as Server;
-use bind_guard_test_support::netns::ip;
+use bind_guard_test_support::netns::reach::{self, CONNECTED, REFUSED};
+use bind_guard_test_support::netns::{Lines, ip};
 
 const ROLE_ENV: &str = "BIND_GUARD_VERDICT_ROLE";
 const HELPER_TEST: &str = "netns_verdicts_helper";
 const TIMEOUT: Duration = Duration::from_secs(10);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
-
-// Exit codes of a client.
-const CONNECTED: i32 = 0;
-const REFUSED: i32 = 10;
-const TIMED_OUT: i32 = 11;
-const OTHER: i32 = 12;
 
 /// The server or a client inside a namespace; does nothing when run as a plain test.
 /// Roles (words separated by `|`):
@@ -62,7 +56,7 @@ const OTHER: i32 = 12;
 /// each prints `BOUND port…` (or `ALLOWED port`) or `REFUSED message` (`REFUSED port
 /// message` for a judged socket, which still listens), answers `ok` to every connection
 /// until stdin closes; and `connect|IP:PORT`, which exits with [`CONNECTED`],
-/// [`REFUSED`], [`TIMED_OUT`] or [`OTHER`].
+/// [`REFUSED`], `TIMED_OUT` or `OTHER` (see `reach`).
 #[test]
 #[ignore = "the server and client processes of netns_verdicts, started inside a namespace"]
 fn netns_verdicts_helper() {
@@ -72,7 +66,11 @@ fn netns_verdicts_helper() {
     let words: Vec<&str> = role.split('|').collect();
     let policy = || -> Policy { words[1].parse().unwrap() };
     let listeners: Vec<TcpListener> = match words[0] {
-        "connect" => std::process::exit(connect(words[1].parse().unwrap())),
+        "connect" => std::process::exit(reach::connect(
+            words[1].parse().unwrap(),
+            CONNECT_TIMEOUT,
+            true,
+        )),
         "device" => {
             let spec: InterfaceSpec = words[2].parse().unwrap();
             match device_tcp_listeners(&spec, &policy(), &SocketOptions::new()) {
@@ -126,36 +124,12 @@ fn netns_verdicts_helper() {
         println!("BOUND {}", ports.join(" "));
     }
     std::io::stdout().flush().unwrap();
-    for listener in listeners {
-        thread::spawn(move || {
-            for mut stream in listener.incoming().flatten() {
-                let _ = stream.write_all(b"ok");
-            }
-        });
-    }
-    // Until the test closes stdin (or dies).
-    let _ = std::io::stdin().read(&mut [0u8; 1]);
+    reach::answer_ok_until_stdin_closes(listeners);
 }
 
 fn refused(message: &str) {
     println!("REFUSED {}", message.replace('\n', " "));
     std::io::stdout().flush().unwrap();
-}
-
-fn connect(target: SocketAddr) -> i32 {
-    match TcpStream::connect_timeout(&target, CONNECT_TIMEOUT) {
-        Ok(mut stream) => {
-            stream.set_read_timeout(Some(CONNECT_TIMEOUT)).unwrap();
-            let mut answer = [0u8; 2];
-            match stream.read_exact(&mut answer) {
-                Ok(()) if &answer == b"ok" => CONNECTED,
-                _ => OTHER,
-            }
-        }
-        Err(err) if err.kind() == ErrorKind::ConnectionRefused => REFUSED,
-        Err(err) if err.kind() == ErrorKind::TimedOut => TIMED_OUT,
-        Err(_) => OTHER,
-    }
 }
 
 /// The two namespaces, deleted on drop (which deletes the veth pair too).
@@ -267,25 +241,9 @@ impl Net {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let server = Server(child);
-        let (tx, rx) = mpsc::channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        loop {
-            let line = rx
-                .recv_timeout(TIMEOUT)
-                .unwrap_or_else(|_| panic!("the server ({role}) reports"));
-            // The harness's "test NAME ... " may precede the line.
-            for marker in ["BOUND", "ALLOWED", "REFUSED"] {
-                if let Some(at) = line.find(marker) {
-                    return (server, line[at..].to_owned());
-                }
-            }
-        }
+        let lines = Lines::of(&mut child);
+        let line = lines.find(&["BOUND", "ALLOWED", "REFUSED"], TIMEOUT);
+        (Server(child), line)
     }
 
     /// A client connecting to `target` from the client namespace: its exit code.
@@ -391,7 +349,6 @@ fn netns_a_labelled_alias_is_judged_as_an_address_of_its_device() {
     assert_eq!(ports(&line).len(), 2, "{line}");
     let (_server, line) = net.serve("bind|nothing,allow=198.18.0.0/24|iface:a0/ipv4:0");
     assert!(line.contains("198.18.1.1"), "{line}");
-    let _ = (TIMED_OUT, OTHER);
 }
 
 #[test]

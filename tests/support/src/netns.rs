@@ -94,3 +94,98 @@ pub fn exit_code(mut child: Child, timeout: Duration, what: &str) -> i32 {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// The two ends of a reachability check inside namespaces: a server that answers `ok`
+/// on every connection, and a client whose exit code says what its connection got.
+/// A client must read the `ok`: a completed handshake alone could be another socket's.
+pub mod reach {
+    use std::io::{ErrorKind, Read, Write};
+    use std::net::{SocketAddr, TcpListener, TcpStream};
+    use std::time::Duration;
+
+    /// The exit code of a client that connected (and read `ok` when asked to).
+    pub const CONNECTED: i32 = 0;
+    /// Nothing listens there: the kernel answered with a reset.
+    pub const REFUSED: i32 = 10;
+    /// No answer within the timeout: the packets were dropped on the way.
+    pub const TIMED_OUT: i32 = 11;
+    /// Anything else (no route, a wrong answer).
+    pub const OTHER: i32 = 12;
+
+    /// One connection to `target` within `timeout`; with `read_ok`, the server's `ok`
+    /// must follow. Returns the exit code the client process ends with.
+    pub fn connect(target: SocketAddr, timeout: Duration, read_ok: bool) -> i32 {
+        match TcpStream::connect_timeout(&target, timeout) {
+            Ok(_) if !read_ok => CONNECTED,
+            Ok(mut stream) => {
+                let mut answer = [0u8; 2];
+                let read = stream
+                    .set_read_timeout(Some(timeout))
+                    .and_then(|()| stream.read_exact(&mut answer));
+                match read {
+                    Ok(()) if &answer == b"ok" => CONNECTED,
+                    _ => OTHER,
+                }
+            }
+            Err(err) if err.kind() == ErrorKind::ConnectionRefused => REFUSED,
+            Err(err) if matches!(err.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock) => {
+                TIMED_OUT
+            }
+            Err(_) => OTHER,
+        }
+    }
+
+    /// Answers `ok` to every connection on each of `listeners` (a thread each) until
+    /// this process's stdin closes, which is how the test that started it stops it.
+    pub fn answer_ok_until_stdin_closes(listeners: Vec<TcpListener>) {
+        for listener in listeners {
+            std::thread::spawn(move || {
+                for mut stream in listener.incoming().flatten() {
+                    let _ = stream.write_all(b"ok");
+                }
+            });
+        }
+        let _ = std::io::stdin().read(&mut [0u8; 1]);
+    }
+}
+
+/// The lines a helper child prints on stdout, read by a thread so that waiting for one
+/// can time out (a pipe read cannot).
+#[derive(Debug)]
+pub struct Lines(std::sync::mpsc::Receiver<String>);
+
+impl Lines {
+    /// Takes `child`'s piped stdout and reads it line by line.
+    pub fn of(child: &mut Child) -> Lines {
+        let stdout = child.stdout.take().expect("the child's stdout is piped");
+        let (send, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Lines(lines)
+    }
+
+    /// The next line holding one of `markers`, from the marker on (libtest may print
+    /// `test NAME ... ` before it on the same line); fails the test after `timeout`.
+    pub fn find(&self, markers: &[&str], timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = self
+                .0
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no line with {markers:?} within {timeout:?}"));
+            if let Some(at) = markers.iter().filter_map(|m| line.find(m)).min() {
+                return line[at..].to_owned();
+            }
+        }
+    }
+}

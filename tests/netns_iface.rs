@@ -30,7 +30,7 @@ use bind_guard::socket2::{SocketOptions, device_tcp_listeners};
 use bind_guard::{BindSet, InterfaceSpec, Policy};
 use bind_guard_test_support::child::KillOnDrop as Server;
 use bind_guard_test_support::netns::reach::{self, CONNECTED, REFUSED};
-use bind_guard_test_support::netns::{Lines, ip};
+use bind_guard_test_support::netns::{self, Lines, ip};
 
 const ROLE_ENV: &str = "BIND_GUARD_IFACE_ROLE";
 const HELPER_TEST: &str = "netns_iface_helper";
@@ -171,29 +171,9 @@ impl Drop for Topology {
     }
 }
 
-/// Whether namespaces can be made here; `false` (with a note) skips the test, except
-/// under `CI=true`.
-fn can_run() -> bool {
-    let probe = format!("bgi-probe-{}", std::process::id());
-    let ok = Command::new("ip")
-        .args(["netns", "add", &probe])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if ok {
-        let _ = Command::new("ip").args(["netns", "del", &probe]).status();
-        return true;
-    }
-    bind_guard_test_support::env::unavailable(
-        "netns_iface",
-        "cannot create network namespaces (needs root and iproute2)",
-    );
-    false
-}
-
 #[test]
 fn netns_device_bound_listener_is_not_reachable_through_the_other_interface() {
-    if !can_run() {
+    if !netns::available("netns_iface", "bgi") {
         return;
     }
     let net = Topology::new();

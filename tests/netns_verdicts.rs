@@ -36,7 +36,7 @@ use bind_guard::socket2::{SocketOptions, device_tcp_listeners};
 use bind_guard::{BindSet, InterfaceSpec, Policy};
 use bind_guard_test_support::child::KillOnDrop as Server;
 use bind_guard_test_support::netns::reach::{self, CONNECTED, REFUSED};
-use bind_guard_test_support::netns::{Lines, ip};
+use bind_guard_test_support::netns::{self, Lines, ip};
 
 const ROLE_ENV: &str = "BIND_GUARD_VERDICT_ROLE";
 const HELPER_TEST: &str = "netns_verdicts_helper";
@@ -287,27 +287,6 @@ fn sysctl(ns: &str, key: &str, value: &str) {
     );
 }
 
-/// Whether namespaces can be made here; `false` (with a note) skips the test, except
-/// under `CI=true`.
-fn can_run(tag: &str) -> bool {
-    // One probe per test: the tests run in parallel.
-    let probe = format!("bgv-{tag}-p-{}", std::process::id());
-    let ok = Command::new("ip")
-        .args(["netns", "add", &probe])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if ok {
-        let _ = Command::new("ip").args(["netns", "del", &probe]).status();
-        return true;
-    }
-    bind_guard_test_support::env::unavailable(
-        "netns_verdicts",
-        "cannot create network namespaces (needs root and iproute2)",
-    );
-    false
-}
-
 /// The ports after `BOUND` (or the one after `ALLOWED`/`REFUSED` of a judged socket).
 fn ports(line: &str) -> Vec<u16> {
     line.split_whitespace()
@@ -318,7 +297,7 @@ fn ports(line: &str) -> Vec<u16> {
 
 #[test]
 fn netns_a_labelled_alias_is_judged_as_an_address_of_its_device() {
-    if !can_run("alias") {
+    if !netns::available("netns_verdicts", "bgv-alias") {
         return;
     }
     let net = Net::new("alias");
@@ -353,7 +332,7 @@ fn netns_a_labelled_alias_is_judged_as_an_address_of_its_device() {
 
 #[test]
 fn netns_a_device_is_judged_by_its_link_local_address() {
-    if !can_run("ll") {
+    if !netns::available("netns_verdicts", "bgv-ll") {
         return;
     }
     let net = Net::new("ll");
@@ -387,7 +366,7 @@ fn netns_a_device_is_judged_by_its_link_local_address() {
 
 #[test]
 fn netns_a_dual_stack_wildcard_meets_the_ipv4_deny_list() {
-    if !can_run("dual") {
+    if !netns::available("netns_verdicts", "bgv-dual") {
         return;
     }
     let net = Net::new("dual");

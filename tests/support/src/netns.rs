@@ -55,6 +55,21 @@ pub fn can_make(tag: &str) -> bool {
     Namespace::add(&format!("{tag}-probe-{}", std::process::id())).is_some()
 }
 
+/// Whether the tests of `group` can make namespaces here (a probe namespace named after
+/// `tag`, which must be unique among tests that run at once). When they cannot, says
+/// so by the environment rule ([`env::unavailable`](crate::env::unavailable): a failure
+/// under `CI=true`, one `SKIPPED` line otherwise) and returns `false`.
+pub fn available(group: &str, tag: &str) -> bool {
+    let made = can_make(tag);
+    if !made {
+        crate::env::unavailable(
+            group,
+            "cannot create network namespaces (needs root and iproute2)",
+        );
+    }
+    made
+}
+
 /// This test binary run as `test` (an `#[ignore]`d helper test) with `role_env=role`,
 /// inside namespace `ns`.
 pub fn helper(ns: &str, test: &str, role_env: &str, role: &str) -> Command {

@@ -146,16 +146,11 @@ impl Topology {
 
     /// A client in `ns` connecting to `target`: its exit code.
     fn connect(&self, ns: &str, target: &str) -> i32 {
-        let child = self
-            .helper(ns, &format!("connect {target}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        bind_guard_test_support::netns::exit_code(
-            child,
+        let what = format!("client in {ns} connecting to {target}");
+        netns::run_client(
+            self.helper(ns, &format!("connect {target}")),
             TIMEOUT,
-            &format!("client in {ns} connecting to {target}"),
+            &what,
         )
     }
 }
@@ -163,10 +158,7 @@ impl Topology {
 impl Drop for Topology {
     fn drop(&mut self) {
         for ns in self.names() {
-            let _ = Command::new("ip")
-                .args(["netns", "del", ns])
-                .stderr(Stdio::null())
-                .status();
+            netns::delete(ns);
         }
     }
 }

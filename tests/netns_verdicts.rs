@@ -248,27 +248,16 @@ impl Net {
 
     /// A client connecting to `target` from the client namespace: its exit code.
     fn connect(&self, target: &str) -> i32 {
-        let child = self
-            .helper(&self.client, &format!("connect|{target}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        bind_guard_test_support::netns::exit_code(
-            child,
-            TIMEOUT,
-            &format!("client connecting to {target}"),
-        )
+        let role = format!("connect|{target}");
+        let what = format!("client connecting to {target}");
+        netns::run_client(self.helper(&self.client, &role), TIMEOUT, &what)
     }
 }
 
 impl Drop for Net {
     fn drop(&mut self) {
         for ns in [&self.server, &self.client] {
-            let _ = Command::new("ip")
-                .args(["netns", "del", ns])
-                .stderr(Stdio::null())
-                .status();
+            netns::delete(ns);
         }
     }
 }

@@ -93,6 +93,17 @@ pub fn helper_args(command: &mut Command, test: &str) {
         ]);
 }
 
+/// Runs `command` (a client: its output is not read) to its end: its exit code, as
+/// [`exit_code`] waits for it.
+pub fn run_client(mut command: Command, timeout: Duration, what: &str) -> i32 {
+    let child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what}: cannot start: {e}"));
+    exit_code(child, timeout, what)
+}
+
 /// The exit code of `child` (`-1` for a signal), killing it and failing the test if it
 /// takes longer than `timeout`.
 pub fn exit_code(mut child: Child, timeout: Duration, what: &str) -> i32 {

@@ -12,18 +12,19 @@
 //! `CI=true`.
 #![cfg(target_os = "linux")]
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::thread;
 use std::time::Duration;
 
 use bind_guard_test_support::child::KillOnDrop as Holder;
+use bind_guard_test_support::env;
+use bind_guard_test_support::netns::{self, Lines};
 use serde_json::Value;
 use socket2::{Domain, Socket, Type};
 
+const GROUP: &str = "audit_netns";
 const ROLE_ENV: &str = "BIND_GUARD_AUDIT_NETNS_HOLDER";
 const HOLDER_TEST: &str = "audit_netns_holder";
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -93,40 +94,22 @@ fn audit_netns_holder() {
 
 /// Whether namespace tests can run here; under CI they must.
 fn can_run() -> bool {
-    let ok = Command::new("ip")
-        .args(["netns", "list"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-        && std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
-            s.lines()
-                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"))
-        });
-    if !ok {
-        bind_guard_test_support::env::unavailable(
-            "audit_netns",
-            "cannot create network namespaces (needs root and iproute2)",
-        );
-    }
-    ok
+    netns::available(GROUP, "bga")
 }
 
 /// A tool the test needs: present, or a skip (a failure under CI).
 fn have(tool: &str) -> bool {
-    let found = Command::new(tool)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
-    if !found {
-        bind_guard_test_support::env::unavailable(
-            "audit_netns",
-            &format!("{tool} is not installed"),
-        );
-    }
-    found
+    env::need(
+        env::have_tool(tool),
+        GROUP,
+        &format!("{tool} is not installed"),
+    )
+}
+
+/// A fresh namespace for test `tag`, or `None` (after the environment rule) when
+/// namespaces cannot be made here.
+fn namespace(tag: &str) -> Option<Namespace> {
+    can_run().then(|| Namespace::new(tag))
 }
 
 struct Namespace(String);
@@ -134,10 +117,7 @@ struct Namespace(String);
 impl Namespace {
     fn new(tag: &str) -> Namespace {
         let name = format!("bga-{tag}-{}", std::process::id());
-        let _ = Command::new("ip")
-            .args(["netns", "del", &name])
-            .stderr(Stdio::null())
-            .status();
+        netns::delete(&name);
         let made = Command::new("ip")
             .args(["netns", "add", &name])
             .status()
@@ -176,43 +156,28 @@ impl Namespace {
 
     /// Starts a holder of `spec` inside; returns it and the ports of its sockets.
     fn holder(&self, spec: &str) -> (Holder, Vec<u16>) {
-        let mut child = Holder(
-            Command::new("ip")
-                .args(["netns", "exec", &self.0])
-                .arg(std::env::current_exe().unwrap())
-                .args([
-                    "--exact",
-                    HOLDER_TEST,
-                    "--ignored",
-                    "--nocapture",
-                    "--test-threads=1",
-                ])
-                .env(ROLE_ENV, spec)
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .spawn()
-                .unwrap(),
-        );
-        let stdout = child.0.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let ports = loop {
-            let line = rx
-                .recv_timeout(TIMEOUT)
-                .expect("the holder reports its ports");
-            // The harness's "test NAME ... " may precede it on the same line.
-            if let Some((_, ports)) = line.split_once("READY") {
-                break ports
-                    .split_whitespace()
-                    .map(|p| p.parse().unwrap())
-                    .collect();
-            }
-        };
-        (child, ports)
+        let mut child = netns::helper(&self.0, HOLDER_TEST, ROLE_ENV, spec)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let ready = Lines::of(&mut child).find(&["READY"], TIMEOUT);
+        let ports = ready["READY".len()..]
+            .split_whitespace()
+            .map(|p| p.parse().unwrap())
+            .collect();
+        (Holder(child), ports)
+    }
+
+    /// `bind-guard audit ARGS` run with `nsenter --net`, which leaves `/sys` the host's,
+    /// as when auditing a container from the host: exit code and stdout.
+    fn audit_entered(&self, args: &[&str]) -> (i32, String) {
+        output(
+            Command::new("nsenter")
+                .arg(format!("--net=/run/netns/{}", self.0))
+                .args([BIN, "audit"])
+                .args(args),
+        )
     }
 
     /// `bind-guard audit ARGS` run inside the namespace: exit code and stdout.
@@ -227,7 +192,7 @@ impl Namespace {
 
 impl Drop for Namespace {
     fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+        netns::delete(&self.0);
     }
 }
 
@@ -260,10 +225,9 @@ fn rows<'a>(doc: &'a Value, list: &str, ns: &str, port: u16) -> Vec<&'a Value> {
 
 #[test]
 fn netns_audit_shows_the_device_and_v6only_the_kernel_holds() {
-    if !can_run() {
+    let Some(ns) = namespace("dev") else {
         return;
-    }
-    let ns = Namespace::new("dev");
+    };
     let (_holder, ports) =
         ns.holder("tcp 0.0.0.0:0 dev=lo;tcp [::]:0 v6only=1;tcp [::]:0 v6only=0");
     let (on_lo, v6only, dual) = (ports[0], ports[1], ports[2]);
@@ -319,10 +283,9 @@ fn netns_audit_shows_the_device_and_v6only_the_kernel_holds() {
 
 #[test]
 fn a_wildcard_listener_in_another_namespace_is_named_and_refused() {
-    if !can_run() {
+    let Some(ns) = namespace("second") else {
         return;
-    }
-    let ns = Namespace::new("second");
+    };
     let (holder, ports) = ns.holder("tcp 0.0.0.0:0;tcp 127.0.0.1:0");
     let (code, text) = audit_host(&["--json"]);
     let doc = json(&text);
@@ -478,10 +441,9 @@ fn a_dnat_rule_made_with_nft_is_published_on_every_address() {
 
 #[test]
 fn a_baseline_gate_fails_on_a_new_wildcard_listener_only_while_it_exists() {
-    if !can_run() {
+    let Some(ns) = namespace("base") else {
         return;
-    }
-    let ns = Namespace::new("base");
+    };
     let (_old, old_ports) = ns.holder("tcp 0.0.0.0:0");
     let (code, baseline) = ns.audit(&["--format", "json", "--this-namespace"]);
     assert_eq!(code, 1, "the old wildcard is refused: {baseline}");
@@ -618,10 +580,9 @@ fn parse_openmetrics(text: &str) -> Vec<Sample> {
 
 #[test]
 fn openmetrics_parses_and_escapes_a_hostile_process_name() {
-    if !can_run() {
+    let Some(ns) = namespace("om") else {
         return;
-    }
-    let ns = Namespace::new("om");
+    };
     // A name another local user could give their process: a terminal escape and quote.
     let hostile = "\x1b[2J\"ev\\l\n";
     let hex: String = hostile.bytes().map(|b| format!("{b:02x}")).collect();
@@ -781,19 +742,7 @@ fn nsenter_audit_names_the_device_and_reads_its_addresses_in_the_sockets_namespa
     ns.ip(&["link", "set", &host_name, "up"]);
     let (_holder, ports) = ns.holder("tcp 0.0.0.0:0 dev=a0");
     let policy = "nothing,allow=198.18.0.0/24";
-    // nsenter --net leaves /sys the host's, as when auditing a container from the host.
-    let (code, text) = output(
-        Command::new("nsenter")
-            .arg(format!("--net=/run/netns/{}", ns.0))
-            .args([
-                BIN,
-                "audit",
-                "--json",
-                "--this-namespace",
-                "--policy",
-                policy,
-            ]),
-    );
+    let (code, text) = ns.audit_entered(&["--json", "--this-namespace", "--policy", policy]);
     let doc = json(&text);
     let row = doc["sockets"]
         .as_array()
@@ -837,19 +786,8 @@ fn nsenter_audit_names_the_device_and_reads_its_addresses_in_the_sockets_namespa
     );
     // Without the alias, a0 is inside the policy.
     ns.ip(&["addr", "del", "198.18.1.1/24", "dev", "a0"]);
-    let (code, text) = output(
-        Command::new("nsenter")
-            .arg(format!("--net=/run/netns/{}", ns.0))
-            .args([
-                BIN,
-                "audit",
-                "--json",
-                "--this-namespace",
-                "--policy",
-                policy,
-                "--tcp",
-            ]),
-    );
+    let (code, text) =
+        ns.audit_entered(&["--json", "--this-namespace", "--policy", policy, "--tcp"]);
     assert_eq!(code, 0, "{text}");
 }
 

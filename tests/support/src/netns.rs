@@ -50,13 +50,16 @@ pub fn delete(name: &str) {
         .status();
 }
 
-/// Whether namespaces can be made here: a probe namespace, made and deleted.
+/// Whether namespaces can be made here: a probe namespace, made and deleted. Its name
+/// holds the process id and a counter, so tests that probe at once do not collide.
 pub fn can_make(tag: &str) -> bool {
-    Namespace::add(&format!("{tag}-probe-{}", std::process::id())).is_some()
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    Namespace::add(&format!("{tag}-probe-{}-{n}", std::process::id())).is_some()
 }
 
 /// Whether the tests of `group` can make namespaces here (a probe namespace named after
-/// `tag`, which must be unique among tests that run at once). When they cannot, says
+/// `tag`). When they cannot, says
 /// so by the environment rule ([`env::unavailable`](crate::env::unavailable): a failure
 /// under `CI=true`, one `SKIPPED` line otherwise) and returns `false`.
 pub fn available(group: &str, tag: &str) -> bool {

@@ -112,6 +112,13 @@ fn namespace(tag: &str) -> Option<Namespace> {
     can_run().then(|| Namespace::new(tag))
 }
 
+/// [`namespace`] with a holder of `spec` started inside, and its ports.
+fn holding(tag: &str, spec: &str) -> Option<(Namespace, Holder, Vec<u16>)> {
+    let ns = namespace(tag)?;
+    let (holder, ports) = ns.holder(spec);
+    Some((ns, holder, ports))
+}
+
 struct Namespace(String);
 
 impl Namespace {
@@ -147,6 +154,12 @@ impl Namespace {
             .status()
             .unwrap();
         assert!(status.success(), "{program} {args:?} in {}", self.0);
+    }
+
+    /// One `nft` command inside the namespace, as one string (nft parses its words as
+    /// one command line), which must succeed.
+    fn nft(&self, command: &str) {
+        self.exec("nft", &[command]);
     }
 
     /// The name `audit` gives it.
@@ -283,10 +296,9 @@ fn netns_audit_shows_the_device_and_v6only_the_kernel_holds() {
 
 #[test]
 fn a_wildcard_listener_in_another_namespace_is_named_and_refused() {
-    let Some(ns) = namespace("second") else {
+    let Some((ns, holder, ports)) = holding("second", "tcp 0.0.0.0:0;tcp 127.0.0.1:0") else {
         return;
     };
-    let (holder, ports) = ns.holder("tcp 0.0.0.0:0;tcp 127.0.0.1:0");
     let (code, text) = audit_host(&["--json"]);
     let doc = json(&text);
     assert_eq!(doc["all_namespaces"], true, "{text}");
@@ -334,53 +346,10 @@ fn a_dnat_rule_made_with_nft_is_published_on_every_address() {
         return;
     }
     let ns = Namespace::new("dnat");
-    ns.exec("nft", &["add", "table", "ip", "bgt"]);
-    ns.exec(
-        "nft",
-        &[
-            "add",
-            "chain",
-            "ip",
-            "bgt",
-            "pre",
-            "{ type nat hook prerouting priority -100; }",
-        ],
-    );
-    ns.exec(
-        "nft",
-        &[
-            "add",
-            "rule",
-            "ip",
-            "bgt",
-            "pre",
-            "tcp",
-            "dport",
-            "18080",
-            "dnat",
-            "to",
-            "198.18.0.2:80",
-        ],
-    );
-    ns.exec(
-        "nft",
-        &[
-            "add",
-            "rule",
-            "ip",
-            "bgt",
-            "pre",
-            "ip",
-            "daddr",
-            "127.0.0.1",
-            "tcp",
-            "dport",
-            "18081",
-            "dnat",
-            "to",
-            "198.18.0.3:80",
-        ],
-    );
+    ns.nft("add table ip bgt");
+    ns.nft("add chain ip bgt pre { type nat hook prerouting priority -100; }");
+    ns.nft("add rule ip bgt pre tcp dport 18080 dnat to 198.18.0.2:80");
+    ns.nft("add rule ip bgt pre ip daddr 127.0.0.1 tcp dport 18081 dnat to 198.18.0.3:80");
     let (code, text) = audit_host(&["--json"]);
     let doc = json(&text);
     let published = rows(&doc, "published", &ns.label(), 18080);
@@ -402,34 +371,8 @@ fn a_dnat_rule_made_with_nft_is_published_on_every_address() {
     assert_eq!(local[0]["judged_as"], "0.0.0.0:18081");
     assert_eq!(local[0]["allowed"], false);
     // With the drop rule Docker 28 adds (before DNAT), it is loopback only.
-    ns.exec(
-        "nft",
-        &[
-            "add",
-            "chain",
-            "ip",
-            "bgt",
-            "raw",
-            "{ type filter hook prerouting priority -300; }",
-        ],
-    );
-    ns.exec(
-        "nft",
-        &[
-            "add",
-            "rule",
-            "ip",
-            "bgt",
-            "raw",
-            "ip",
-            "daddr",
-            "127.0.0.1",
-            "iifname",
-            "!=",
-            "lo",
-            "drop",
-        ],
-    );
+    ns.nft("add chain ip bgt raw { type filter hook prerouting priority -300; }");
+    ns.nft("add rule ip bgt raw ip daddr 127.0.0.1 iifname != lo drop");
     let (_, text) = ns.audit(&["--json", "--this-namespace"]);
     let doc = json(&text);
     let local = rows(&doc, "published", &ns.label(), 18081);
@@ -441,10 +384,9 @@ fn a_dnat_rule_made_with_nft_is_published_on_every_address() {
 
 #[test]
 fn a_baseline_gate_fails_on_a_new_wildcard_listener_only_while_it_exists() {
-    let Some(ns) = namespace("base") else {
+    let Some((ns, _old, old_ports)) = holding("base", "tcp 0.0.0.0:0") else {
         return;
     };
-    let (_old, old_ports) = ns.holder("tcp 0.0.0.0:0");
     let (code, baseline) = ns.audit(&["--format", "json", "--this-namespace"]);
     assert_eq!(code, 1, "the old wildcard is refused: {baseline}");
     let file = std::env::temp_dir().join(format!("bga-baseline-{}.json", std::process::id()));

@@ -89,20 +89,7 @@ fn host_guard_netns_helper() {
 /// Makes the namespace, or says why it cannot (then the test passes, except under
 /// `CI=true`).
 fn namespace() -> Option<Namespace> {
-    let name = format!("bg-hg-{}", std::process::id());
-    let made = Command::new("ip")
-        .args(["netns", "add", &name])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if made {
-        return Some(Namespace(name));
-    }
-    bind_guard_test_support::env::unavailable(
-        "host_guard_netns",
-        "cannot create network namespaces (needs root and iproute2)",
-    );
-    None
+    Namespace::for_test("host_guard_netns", "bg-hg")
 }
 
 #[test]

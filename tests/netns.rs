@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use bind_guard::Policy;
 use bind_guard::socket2::{SocketOptions, tcp_listener};
-use bind_guard_test_support::netns::reach;
+use bind_guard_test_support::netns::{self, reach};
 use std::net::{IpAddr, Ipv4Addr, UdpSocket};
 
 /// The environment variable that turns this test binary into a peer process.
@@ -490,14 +490,6 @@ impl Lab {
         format!("bg{pid}n{n}{tag}{end}")
     }
 
-    /// Sets a sysctl inside `ns` (`key` as a path under /proc/sys, with dots).
-    fn sysctl(&self, ns: &str, key: &str, value: &str) {
-        let path = format!("/proc/sys/{}", key.replace('.', "/"));
-        let script = format!("echo {value} > {path}");
-        run(&["ip", "netns", "exec", ns, "sh", "-c", &script])
-            .unwrap_or_else(|e| panic!("sysctl {key}={value} in {ns}: {e}"));
-    }
-
     /// Runs `ip -n ns ARGS…`.
     fn ip(&self, ns: &str, args: &[&str]) {
         let mut all = vec!["ip", "-n", ns];
@@ -946,14 +938,14 @@ fn netns_route_localnet_exposes_ipv4_loopback_to_a_neighbour() {
     // accept A's answers from 127.0.0.1.
     lab.ip(&lab.b, &["addr", "flush", "dev", "lo"]);
     lab.ip(&lab.b, &["link", "set", "lo", "down"]);
-    lab.sysctl(&lab.b, "net.ipv4.conf.all.route_localnet", "1");
+    netns::sysctl(&lab.b, "net.ipv4.conf.all.route_localnet", "1");
     lab.ip(&lab.b, &["route", "add", "127.0.0.1/32", "via", A_V4]);
     lab.ip(&lab.b, &["-6", "route", "add", "::1/128", "via", A_V6]);
 
     let (_v4, bound_v4) = lab.serve("127.0.0.1:0", "default", "plain");
     let (_v6, bound_v6) = lab.serve("[::1]:0", "default", "plain");
 
-    lab.sysctl(&lab.a, "net.ipv4.conf.all.route_localnet", "0");
+    netns::sysctl(&lab.a, "net.ipv4.conf.all.route_localnet", "0");
     assert_eq!(
         lab.connect(&lab.b, bound_v4),
         Outcome::TimedOut,
@@ -965,7 +957,7 @@ fn netns_route_localnet_exposes_ipv4_loopback_to_a_neighbour() {
         "sysctl off"
     );
 
-    lab.sysctl(&lab.a, "net.ipv4.conf.all.route_localnet", "1");
+    netns::sysctl(&lab.a, "net.ipv4.conf.all.route_localnet", "1");
     assert_eq!(
         lab.connect(&lab.b, bound_v4),
         Outcome::Connected,
@@ -1019,7 +1011,7 @@ fn netns_every_bind_path_gives_the_ipv6_wildcard_the_system_default() {
         return;
     };
     for (bindv6only, also_v4) in [("1", false), ("0", true)] {
-        lab.sysctl(&lab.a, "net.ipv6.bindv6only", bindv6only);
+        netns::sysctl(&lab.a, "net.ipv6.bindv6only", bindv6only);
         let mut report = lab.spawn(&lab.a, "dualstack [::]:8080");
         assert_eq!(report.line_starting("V6ONLY "), (!also_v4).to_string());
         let warning = report.line_starting("WARNING ");

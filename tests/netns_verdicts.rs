@@ -154,7 +154,7 @@ impl Net {
             ip(&["-n", ns, "link", "set", "lo", "up"]);
             // No duplicate address detection: addresses are usable at once.
             for conf in ["default", "all"] {
-                sysctl(ns, &format!("net.ipv6.conf.{conf}.accept_dad"), "0");
+                netns::sysctl(ns, &format!("net.ipv6.conf.{conf}.accept_dad"), "0");
             }
         }
         ip(&[
@@ -186,7 +186,7 @@ impl Net {
         ip(&[
             "-n", &s, "link", "add", "e0", "type", "veth", "peer", "name", "e1",
         ]);
-        sysctl(&s, "net.ipv6.conf.e0.disable_ipv6", "1");
+        netns::sysctl(&s, "net.ipv6.conf.e0.disable_ipv6", "1");
         ip(&["-n", &s, "link", "set", "e0", "up"]);
         ip(&["-n", &c, "link", "set", "a1", "up"]);
         net.link_local = net.wait_for_link_local();
@@ -260,20 +260,6 @@ impl Drop for Net {
             netns::delete(ns);
         }
     }
-}
-
-fn sysctl(ns: &str, key: &str, value: &str) {
-    let path = format!("/proc/sys/{}", key.replace('.', "/"));
-    let out = Command::new("ip")
-        .args(["netns", "exec", ns, "sh", "-c"])
-        .arg(format!("echo {value} > {path}"))
-        .output()
-        .expect("run ip netns exec");
-    assert!(
-        out.status.success(),
-        "{key}={value}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// The ports after `BOUND` (or the one after `ALLOWED`/`REFUSED` of a judged socket).
@@ -360,7 +346,7 @@ fn netns_a_dual_stack_wildcard_meets_the_ipv4_deny_list() {
     }
     let net = Net::new("dual");
     let deny_v4 = "default,allow_wildcard,deny=0.0.0.0/0";
-    sysctl(&net.server, "net.ipv6.bindv6only", "0");
+    netns::sysctl(&net.server, "net.ipv6.bindv6only", "0");
     // The exposure: [::] with the namespace's default (dual-stack) takes IPv4.
     let (_server, line) = net.serve("bind|default,allow_wildcard|[::]:0");
     let port = ports(&line)[0];
@@ -380,7 +366,7 @@ fn netns_a_dual_stack_wildcard_meets_the_ipv4_deny_list() {
     // reach it, and the IPv4 deny list has nothing to refuse.
     let (_server, line) = net.serve(&format!("judge6|{deny_v4}|true"));
     assert!(line.starts_with("ALLOWED "), "{line}");
-    sysctl(&net.server, "net.ipv6.bindv6only", "1");
+    netns::sysctl(&net.server, "net.ipv6.bindv6only", "1");
     let (_server, line) = net.serve(&format!("bind|{deny_v4}|[::]:0"));
     assert!(line.starts_with("BOUND "), "{line}");
     let port = ports(&line)[0];

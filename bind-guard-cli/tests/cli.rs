@@ -766,9 +766,9 @@ fn explain_explains_what_other_programs_read_as_addresses() {
 
 #[cfg(target_os = "linux")]
 mod netns {
+    use bind_guard_test_support::netns::{self, Namespace};
     use std::io::{BufRead, BufReader};
     use std::process::{Child, Command, Stdio};
-    use std::sync::atomic::{AtomicU32, Ordering};
     use std::time::Duration;
 
     use super::{Run, bin, run_command};
@@ -777,55 +777,28 @@ mod netns {
     const LISTENER_ENV: &str = "BIND_GUARD_CLI_TEST_LISTENER";
 
     /// A throwaway network namespace with loopback up; deleted on drop.
-    struct Netns(String);
+    /// A namespace (deleted on drop) with `lo` up.
+    struct Netns(Namespace);
 
     impl Netns {
         fn new(_test: &str) -> Option<Netns> {
-            static NEXT: AtomicU32 = AtomicU32::new(0);
-            let root = std::fs::read_to_string("/proc/self/status")
-                .unwrap_or_default()
-                .lines()
-                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"));
-            let ip = Command::new("ip")
-                .arg("-V")
-                .output()
-                .is_ok_and(|o| o.status.success());
-            if !root || !ip {
-                bind_guard_test_support::env::unavailable("cli", "needs root and iproute2 (ip)");
-                return None;
-            }
-            let n = NEXT.fetch_add(1, Ordering::Relaxed);
-            let ns = Netns(format!("bind-guard-cli-test-{}-{n}", std::process::id()));
-            ns.ip(&["netns", "add", &ns.0]);
-            ns.ip(&["-n", &ns.0, "link", "set", "lo", "up"]);
-            Some(ns)
-        }
-
-        fn ip(&self, args: &[&str]) {
-            let out = Command::new("ip").args(args).output().expect("ip runs");
-            assert!(out.status.success(), "ip {args:?}: {out:?}");
+            let ns = Namespace::for_test("cli", "bind-guard-cli-test")?;
+            netns::ip(&["-n", ns.name(), "link", "set", "lo", "up"]);
+            Some(Netns(ns))
         }
 
         /// Runs the binary inside the namespace.
         fn run(&self, args: &[&str]) -> Run {
             let mut command = Command::new("ip");
             command
-                .args(["netns", "exec", &self.0])
+                .args(["netns", "exec", self.0.name()])
                 .arg(bin())
                 .args(args);
             run_command(command, args)
         }
 
         fn sysctl(&self, key: &str, value: &str) {
-            let path = format!("/proc/sys/{}", key.replace('.', "/"));
-            #[rustfmt::skip]
-            self.ip(&["netns", "exec", &self.0, "sh", "-c", &format!("echo {value} > {path}")]);
-        }
-    }
-
-    impl Drop for Netns {
-        fn drop(&mut self) {
-            let _ = Command::new("ip").args(["netns", "del", &self.0]).output();
+            netns::sysctl(self.0.name(), key, value);
         }
     }
 
@@ -869,7 +842,7 @@ mod netns {
         let _ = std::fs::remove_file(&link);
         std::os::unix::fs::symlink(std::env::current_exe().unwrap(), &link).unwrap();
         let child = Command::new("ip")
-            .args(["netns", "exec", &ns.0])
+            .args(["netns", "exec", ns.0.name()])
             .arg(&link)
             .args([
                 "--exact",

@@ -6,7 +6,7 @@
 //! under `CI=true`, where it fails.
 
 use bind_guard_test_support::netns::{Namespace, ip};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 fn explain(ns: &str, addr: &str) -> serde_json::Value {
     let out = Command::new("ip")
@@ -31,20 +31,9 @@ fn explain(ns: &str, addr: &str) -> serde_json::Value {
 
 #[test]
 fn explain_reads_the_host_interfaces_before_calling_an_address_a_copied_example() {
-    let name = format!("bgx-explain-{}", std::process::id());
-    let made = Command::new("ip")
-        .args(["netns", "add", &name])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !made {
-        bind_guard_test_support::env::unavailable(
-            "explain_netns",
-            "cannot create network namespaces (needs root and iproute2)",
-        );
+    let Some(ns) = Namespace::for_test("explain_netns", "bgx-explain") else {
         return;
-    }
-    let ns = Namespace(name);
+    };
     ip(&[
         "-n", &ns.0, "link", "add", "e0", "type", "veth", "peer", "name", "e1",
     ]);

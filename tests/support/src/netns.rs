@@ -30,6 +30,23 @@ impl Namespace {
         made.then(|| Namespace(name.to_owned()))
     }
 
+    /// A namespace for a test of `group`, named `TAG-PID-N` (unique in this process),
+    /// or `None` after the environment rule ([`env::unavailable`](crate::env::unavailable):
+    /// a failure under `CI=true`, one `SKIPPED` line otherwise) when namespaces cannot be
+    /// made here. Its `lo` is down, as in any new namespace.
+    pub fn for_test(group: &str, tag: &str) -> Option<Namespace> {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let made = Namespace::add(&format!("{tag}-{}-{n}", std::process::id()));
+        if made.is_none() {
+            crate::env::unavailable(
+                group,
+                "cannot create network namespaces (needs root and iproute2)",
+            );
+        }
+        made
+    }
+
     /// Its name, for `ip -n NAME` and `ip netns exec NAME`.
     pub fn name(&self) -> &str {
         &self.0
@@ -50,27 +67,24 @@ pub fn delete(name: &str) {
         .status();
 }
 
-/// Whether namespaces can be made here: a probe namespace, made and deleted. Its name
-/// holds the process id and a counter, so tests that probe at once do not collide.
-pub fn can_make(tag: &str) -> bool {
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    Namespace::add(&format!("{tag}-probe-{}-{n}", std::process::id())).is_some()
+/// Whether the tests of `group` can make namespaces here: a probe namespace named
+/// after `tag`, made and deleted ([`Namespace::for_test`], with its environment rule).
+pub fn available(group: &str, tag: &str) -> bool {
+    Namespace::for_test(group, &format!("{tag}-probe")).is_some()
 }
 
-/// Whether the tests of `group` can make namespaces here (a probe namespace named after
-/// `tag`). When they cannot, says
-/// so by the environment rule ([`env::unavailable`](crate::env::unavailable): a failure
-/// under `CI=true`, one `SKIPPED` line otherwise) and returns `false`.
-pub fn available(group: &str, tag: &str) -> bool {
-    let made = can_make(tag);
-    if !made {
-        crate::env::unavailable(
-            group,
-            "cannot create network namespaces (needs root and iproute2)",
-        );
-    }
-    made
+/// Sets the sysctl `key` (dotted, as `sysctl` writes it) to `value` inside namespace
+/// `ns`; fails the test if it cannot.
+pub fn sysctl(ns: &str, key: &str, value: &str) {
+    let path = format!("/proc/sys/{}", key.replace('.', "/"));
+    ip(&[
+        "netns",
+        "exec",
+        ns,
+        "sh",
+        "-c",
+        &format!("echo {value} > {path}"),
+    ]);
 }
 
 /// This test binary run as `test` (an `#[ignore]`d helper test) with `role_env=role`,

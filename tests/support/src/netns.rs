@@ -1,5 +1,13 @@
 //! Network namespaces for the exposure tests: made with `ip netns add`, deleted on drop
 //! (with their interfaces), and the test binary itself run inside one as a helper.
+//!
+//! - Making them: [`Namespace::for_test`] (with the environment rule), [`available`]
+//!   (a probe), [`ip`], [`sysctl`], [`delete`].
+//! - Running the test binary inside one: [`helper`] / [`helper_args`] start an
+//!   `#[ignore]`d helper test; [`Lines`] reads what it prints; [`run_client`] and
+//!   [`exit_code`] wait for it.
+//! - The reachability check itself: [`reach`] (a client's exit codes, the server that
+//!   answers `ok`).
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

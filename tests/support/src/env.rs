@@ -86,7 +86,13 @@ mod tests {
     #[test]
     fn a_missing_environment_fails_under_ci_and_is_said_elsewhere() {
         // The rule reads CI once per call; this test sees the real environment.
-        let outcome = std::panic::catch_unwind(|| need(false, "support self-test", "a test"));
+        let outcome = std::panic::catch_unwind(|| {
+            need(
+                false,
+                "support-self-test",
+                "the environment rule tests itself; no test was skipped",
+            )
+        });
         if under_ci() {
             assert!(outcome.is_err(), "under CI a missing environment fails");
         } else {

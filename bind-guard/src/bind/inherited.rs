@@ -286,31 +286,26 @@ impl Passed {
     ) -> Result<Option<Passed>, InheritedError> {
         let env_error =
             |what| InheritedError::new(FIRST_FD, None, None, InheritedRefusal::Environment(what));
-        // Set but not text is an error, as a value that is not a number is: treated as
-        // absent, it would leave the inherited descriptors open and unjudged.
-        let text = |name: &'static str, what| match var(name) {
-            None => Ok(None),
-            Some(value) => value.into_string().map(Some).map_err(|_| env_error(what)),
-        };
-        let count = text(
-            "LISTEN_FDS",
-            "LISTEN_FDS is not a number (plain decimal digits)",
-        )?;
-        let listen_pid = text(
-            "LISTEN_PID",
-            "LISTEN_PID is not a process id (plain decimal digits)",
-        )?;
-        let (Some(count), Some(listen_pid)) = (count, listen_pid) else {
+        let (Some(count), Some(listen_pid)) = (var("LISTEN_FDS"), var("LISTEN_PID")) else {
             return Ok(None);
         };
-        let listen_pid = plain_number(&listen_pid)
-            .ok_or_else(|| env_error("LISTEN_PID is not a process id (plain decimal digits)"))?;
+        // A value that is not text is as wrong as text that is not a number: an error,
+        // never "nothing passed", which would leave the descriptors open and unjudged.
+        let number = |value: &std::ffi::OsStr, what| {
+            value
+                .to_str()
+                .and_then(plain_number)
+                .ok_or_else(|| env_error(what))
+        };
+        let listen_pid = number(
+            &listen_pid,
+            "LISTEN_PID is not a process id (plain decimal digits)",
+        )?;
         if listen_pid != u64::from(pid) {
             // Meant for another process (a parent that did not clear them).
             return Ok(None);
         }
-        let count = plain_number(&count)
-            .ok_or_else(|| env_error("LISTEN_FDS is not a number (plain decimal digits)"))?;
+        let count = number(&count, "LISTEN_FDS is not a number (plain decimal digits)")?;
         let count = usize::try_from(count)
             .ok()
             .filter(|count| *count <= MAX_FDS)
@@ -327,9 +322,16 @@ impl Passed {
                 ));
             }
         }
-        let names = text("LISTEN_FDNAMES", "LISTEN_FDNAMES is not text")?
-            .map(|names| names.split(':').take(count).map(String::from).collect())
-            .unwrap_or_default();
+        let names = match var("LISTEN_FDNAMES") {
+            None => Vec::new(),
+            Some(names) => names
+                .to_str()
+                .ok_or_else(|| env_error("LISTEN_FDNAMES is not text"))?
+                .split(':')
+                .take(count)
+                .map(String::from)
+                .collect(),
+        };
         Ok(Some(Passed { count, names }))
     }
 }

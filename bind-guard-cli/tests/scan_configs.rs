@@ -190,3 +190,34 @@ fn hostile_config_text_does_not_reach_the_terminal() {
     assert!(!run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{202e}'));
     assert!(run.stdout.contains(r"\u{1b}[2K\u{202e}"), "{}", run.stdout);
 }
+
+/// A config file carried in YAML that scan cannot read (folded, so its lines are not
+/// the file's) is an error of the outer file, with its line and what to write instead,
+/// beside the findings of the part that was read: never skipped in silence.
+#[test]
+fn a_config_file_in_yaml_that_is_not_read_is_reported_with_its_line() {
+    let dir = TempDir::new();
+    dir.file(
+        "configmap.yaml",
+        "data:\n  app.toml: >\n    bind = \"0.0.0.0:1\"\n  server.yaml: |\n    listen: 0.0.0.0:2\n",
+    );
+    let (code, json) = scan_json(&[dir.path(), "--root", dir.path()]);
+    assert_eq!(code, 1, "the block that was read has a finding: {json}");
+    let errors = json["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{json}");
+    assert_eq!(errors[0]["path"], "configmap.yaml");
+    assert_eq!(errors[0]["unreadable"], false);
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("line 3: `app.toml` holds a config file in a folded"),
+        "{message}"
+    );
+    assert!(message.contains("`app.toml: |`"), "{message}");
+    let lines: Vec<u64> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [5], "{json}");
+}

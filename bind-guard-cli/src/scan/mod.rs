@@ -321,9 +321,7 @@ fn fingerprint(reported: &mut [Reported]) {
     }
 }
 
-/// A file's findings (suppressed ones included), or why it was not scanned and
-/// whether it was unreadable.
-/// A file's findings and the parts of it that were not read; or why it was not scanned
+/// A file's findings (suppressed ones included) and the parts of it that were not read; or why it was not scanned
 /// (the message, and whether the file could not be read at all).
 type JobResult = Result<(Vec<Reported>, Vec<String>), (String, bool)>;
 

@@ -9,7 +9,7 @@
 //! | --- | --- | --- |
 //! | `findings` | array of finding objects | what was found, by path, line and column |
 //! | `suppressed` | array of finding objects | findings silenced by `bind-guard: allow-wildcard <reason>` |
-//! | `errors` | array of `{path, uri, message, unreadable}` | files not scanned: `unreadable` true (exit code 2), or reported and skipped (a parse error, a file over the size cap, YAML whose merge keys expand past the budget) |
+//! | `errors` | array of `{path, uri, message, unreadable}` | files not scanned: `unreadable` true (exit code 2), or reported and skipped (a parse error, a file over the size cap, YAML whose merge keys expand past the budget); and parts of a scanned file that were not read, `unreadable` false, the message starting with their line (a config file carried in YAML that does not parse, sits in a folded or quoted string, or is nested more than two files deep) |
 //! | `root` | string or null | the directory `uri`s are relative to: `--root`, the git top level of the scanned paths, the one directory scanned, or the current directory |
 //! | `summary` | object | `files`, `high`, `low`, `suppressed`, `errors`, `in_baseline` (findings left out because `--baseline` has them), `seconds`, `files_per_second` |
 //!

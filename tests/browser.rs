@@ -218,8 +218,6 @@ document.getElementById("out").textContent = [
     )
 }
 
-/// Runs Chromium on `url` and returns the DOM it printed; kills it after
-/// [`BROWSER_TIMEOUT`].
 /// The DOM of `url` once its scripts are done. A page that writes its results
 /// asynchronously (the WebSocket pages) may still say `pending` when Chromium's
 /// virtual time runs out on a loaded machine (WebSocket I/O does not hold virtual time
@@ -236,6 +234,8 @@ fn dump_dom(url: &str) -> String {
     dom
 }
 
+/// Runs Chromium on `url` with `budget_ms` of virtual time and returns the DOM it
+/// printed; kills it after [`BROWSER_TIMEOUT`].
 fn dump_dom_within(url: &str, budget_ms: u32) -> String {
     let profile = fresh_profile();
     let mut child = Command::new(CHROMIUM)

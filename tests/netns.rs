@@ -357,21 +357,9 @@ fn wait_with_timeout(child: &mut Child, timeout: Duration) -> Option<ExitStatus>
 
 /// Why these tests cannot run here, if they cannot.
 fn missing_prerequisite() -> Option<String> {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let root = status
-        .lines()
-        .find_map(|line| line.strip_prefix("Uid:"))
-        .and_then(|ids| ids.split_whitespace().nth(1))
-        == Some("0");
-    if !root {
-        return Some("not running as root (network namespaces need it)".into());
-    }
-    for tool in [["ip", "-V"], ["ss", "-V"]] {
-        if let Err(e) = run(&tool) {
-            return Some(format!("{} is not usable: {e}", tool[0]));
-        }
-    }
-    None
+    bind_guard_test_support::env::namespaces_missing().or_else(|| {
+        (!bind_guard_test_support::env::have_tool("ss")).then(|| "needs `ss` (iproute2)".into())
+    })
 }
 
 /// Skips (returns `None`) when the test cannot run, except under `CI=true`, where it

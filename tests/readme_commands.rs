@@ -282,7 +282,7 @@ fn readme_commands() -> (Vec<ReadmeCommand>, Vec<String>) {
         .map(|path| std::fs::read_to_string(repo_root().join(path)).unwrap())
         .join("\n");
     let (mut found, templates) = commands(&readme);
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     found.retain(|command| seen.insert(command.line.clone()));
     assert!(
         found.iter().filter(|c| c.verb == "run").count() >= 5,
@@ -392,7 +392,12 @@ impl Examples {
         }
         let mut enabled = HashSet::new();
         while let Some(feature) = todo.pop() {
-            if let Some(implied) = self.features.get(&feature) {
+            // Each feature's list is followed once.
+            if let Some(implied) = self
+                .features
+                .get(&feature)
+                .filter(|_| !enabled.contains(&feature))
+            {
                 todo.extend(implied.iter().cloned());
             }
             enabled.insert(feature);

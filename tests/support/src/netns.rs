@@ -47,10 +47,9 @@ impl Namespace {
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let made = Namespace::add(&format!("{tag}-{}-{n}", std::process::id()));
         if made.is_none() {
-            crate::env::unavailable(
-                group,
-                "cannot create network namespaces (needs root and iproute2)",
-            );
+            let why = crate::env::namespaces_missing()
+                .unwrap_or_else(|| "`ip netns add` failed as root".to_owned());
+            crate::env::unavailable(group, &why);
         }
         made
     }
@@ -148,7 +147,8 @@ pub fn exit_code(mut child: Child, timeout: Duration, what: &str) -> i32 {
 
 /// The two ends of a reachability check inside namespaces: a server that answers `ok`
 /// on every connection, and a client whose exit code says what its connection got.
-/// A client must read the `ok`: a completed handshake alone could be another socket's.
+/// A client that reads the `ok` proves it reached that server; one that stops at the
+/// handshake (for servers that accept and close) proves only that something listens.
 pub mod reach {
     use std::io::{ErrorKind, Read, Write};
     use std::net::{SocketAddr, TcpListener, TcpStream};

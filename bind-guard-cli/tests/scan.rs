@@ -55,8 +55,7 @@ fn a_file_that_does_not_parse_is_reported_and_skipped() {
 
 #[test]
 fn exit_codes() {
-    let dir = TempDir::new();
-    dir.file(
+    let dir = TempDir::with_file(
         "main.rs",
         "fn main() { let l = TcpListener::bind(\"127.0.0.1:80\"); }\n",
     );

@@ -4,7 +4,10 @@
 
 mod scan_support;
 
-use scan_support::{TempDir, annotations, differences, fixtures, found, scan, scan_json};
+use scan_support::{
+    TempDir, annotations, differences, finding_lines, fixtures, found, scan, scan_json,
+    scan_one_file,
+};
 use serde_json::Value;
 
 #[test]
@@ -54,8 +57,7 @@ fn every_config_class_matches_its_annotations_exactly() {
 
 #[test]
 fn json_configs_are_read_by_key_with_exact_lines() {
-    let dir = TempDir::new();
-    dir.file(
+    let dir = TempDir::with_file(
         "config.json",
         "{\n  \"server\": {\n    \"host\": \"0.0.0.0\",\n    \"port\": 8080\n  },\n  \"database\": {\"host\": \"0.0.0.0\"},\n  \"listen\": [\"127.0.0.1:1\", \"[::]:2\"]\n}\n",
     );
@@ -96,12 +98,11 @@ fn json_configs_are_read_by_key_with_exact_lines() {
 
 #[test]
 fn a_compose_finding_points_at_the_value() {
-    let dir = TempDir::new();
-    dir.file(
+    let (_, json) = scan_one_file(
+        "json",
         "compose.yaml",
         "services:\n  web:\n    image: x\n    ports: &pörts [\"127.0.0.1:1:1\",\n      \"8080:80\"]\n    expose: *pörts\n",
     );
-    let (_, json) = scan_json(&[dir.path()]);
     let finding = &json["findings"][0];
     assert_eq!(
         (
@@ -196,8 +197,7 @@ fn hostile_config_text_does_not_reach_the_terminal() {
 /// beside the findings of the part that was read: never skipped in silence.
 #[test]
 fn a_config_file_in_yaml_that_is_not_read_is_reported_with_its_line() {
-    let dir = TempDir::new();
-    dir.file(
+    let dir = TempDir::with_file(
         "configmap.yaml",
         "data:\n  app.toml: >\n    bind = \"0.0.0.0:1\"\n  server.yaml: |\n    listen: 0.0.0.0:2\n",
     );
@@ -213,11 +213,6 @@ fn a_config_file_in_yaml_that_is_not_read_is_reported_with_its_line() {
         "{message}"
     );
     assert!(message.contains("`app.toml: |`"), "{message}");
-    let lines: Vec<u64> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["line"].as_u64().unwrap())
-        .collect();
+    let lines = finding_lines(&json);
     assert_eq!(lines, [5], "{json}");
 }

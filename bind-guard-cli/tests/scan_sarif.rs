@@ -7,16 +7,11 @@ mod scan_support;
 
 use std::path::Path;
 
-use scan_support::{TempDir, fixtures, scan, scan_json};
+use scan_support::{TempDir, finding_lines, fixtures, scan, scan_as, scan_json, scan_one_file};
 use serde_json::Value;
 
 fn scan_sarif(args: &[&str]) -> (i32, Value) {
-    let mut all = args.to_vec();
-    all.extend(["--format", "sarif"]);
-    let run = scan(&all);
-    let json = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|err| panic!("{err}: {}\n{}", run.stdout, run.stderr));
-    (run.code, json)
+    scan_as("sarif", args)
 }
 
 /// The repository this test runs in (its git top level).
@@ -166,12 +161,11 @@ fn uris_are_relative_to_the_repository_root_and_the_text_prints_the_same() {
 
 #[test]
 fn suppressions_and_severity_follow_the_finding() {
-    let dir = TempDir::new();
-    dir.file(
+    let (code, sarif) = scan_one_file(
+        "sarif",
         "main.rs",
         "fn main() {\n    TcpListener::bind(\"0.0.0.0:80\");\n    let unused = \"0.0.0.0\";\n    // bind-guard: allow-wildcard in a container\n    TcpListener::bind(\"[::]:80\");\n}\n",
     );
-    let (code, sarif) = scan_sarif(&[dir.path()]);
     assert_eq!(code, 1);
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
@@ -241,12 +235,7 @@ fn a_baseline_reports_only_new_findings_even_after_lines_move() {
         .unwrap();
         let (code, json) = scan_json(&[dir.path(), "--baseline", file]);
         assert_eq!(code, 1);
-        let lines: Vec<u64> = json["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["line"].as_u64().unwrap())
-            .collect();
+        let lines = finding_lines(&json);
         assert_eq!(lines, [5], "only the new finding");
         let (_, sarif) = scan_sarif(&[dir.path(), "--baseline", file]);
         assert_eq!(sarif["runs"][0]["results"][0]["baselineState"], "new");
@@ -279,8 +268,7 @@ fn sarif_columns_point_at_the_value() {
 
 #[test]
 fn cargo_bind_guard_runs_scan_as_a_cargo_subcommand() {
-    let dir = TempDir::new();
-    dir.file(
+    let dir = TempDir::with_file(
         "main.rs",
         "fn main() { TcpListener::bind(\"0.0.0.0:1\"); }\n",
     );

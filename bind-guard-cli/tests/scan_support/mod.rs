@@ -43,12 +43,35 @@ pub(crate) fn run(binary: &str, first: &[&str], args: &[&str]) -> Run {
 
 /// `bind-guard scan ARGS --format json`, parsed.
 pub(crate) fn scan_json(args: &[&str]) -> (i32, Value) {
+    scan_as("json", args)
+}
+
+/// `bind-guard scan ARGS --format FORMAT` (`json` or `sarif`), parsed.
+pub(crate) fn scan_as(format: &str, args: &[&str]) -> (i32, Value) {
     let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
+    all.extend(["--format", format]);
     let run = scan(&all);
     let json = serde_json::from_str(&run.stdout)
         .unwrap_or_else(|err| panic!("{err}: {}\n{}", run.stdout, run.stderr));
     (run.code, json)
+}
+
+/// The lines of a JSON report's findings, in report order.
+pub(crate) fn finding_lines(json: &Value) -> Vec<u64> {
+    let findings = json["findings"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    findings
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect()
+}
+
+/// A directory holding one file, `name` with `text`, scanned with `--format FORMAT`.
+pub(crate) fn scan_one_file(format: &str, name: &str, text: &str) -> (i32, Value) {
+    let dir = TempDir::with_file(name, text);
+    scan_as(format, &[dir.path()])
 }
 
 /// A fresh directory under the system temp dir, removed on drop.
@@ -65,6 +88,13 @@ impl TempDir {
         ));
         fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
+    }
+
+    /// A fresh directory holding one file, `name` with `text`: most scan tests need no more.
+    pub(crate) fn with_file(name: &str, text: &str) -> TempDir {
+        let dir = TempDir::new();
+        dir.file(name, text);
+        dir
     }
 
     pub(crate) fn file(&self, name: &str, text: &str) -> PathBuf {

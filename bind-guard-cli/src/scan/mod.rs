@@ -321,8 +321,8 @@ fn fingerprint(reported: &mut [Reported]) {
     }
 }
 
-/// A file's findings (suppressed ones included) and the parts of it that were not read; or why it was not scanned
-/// (the message, and whether the file could not be read at all).
+/// A file's findings (suppressed ones included) and the parts of it that were not read;
+/// or why it was not scanned (the message, and whether the file could not be read at all).
 type JobResult = Result<(Vec<Reported>, Vec<String>), (String, bool)>;
 
 /// Scans every job on all cores; the results are in the order of `jobs`.
